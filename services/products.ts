@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { defineCrudResource } from '#src/declaration/crud-resource.ts';
+
+/** Products: a typed resource served at `/products` and `/products/{id}`. */
+export default defineCrudResource({
+  name: 'products',
+  item: z.strictObject({
+    name: z.string().min(1).max(200),
+    price: z.number().min(0),
+    description: z.string().max(2000).optional(),
+    tags: z.array(z.string().max(50)).max(20).optional(),
+  }),
+});

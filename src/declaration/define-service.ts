@@ -1,0 +1,93 @@
+import type { z } from 'zod';
+import {
+  DYNAMODB_ACTIONS,
+  type DynamoDbAction,
+  type FunctionDeclaration,
+  HTTP_METHODS,
+  type HttpMethod,
+  type ServiceDeclaration,
+  type TableDeclaration,
+} from './types.ts';
+
+export interface FunctionInput {
+  name: string;
+  method: HttpMethod;
+  path: string;
+  handler: string;
+  actions: readonly DynamoDbAction[];
+  body?: z.ZodType;
+  memoryMb?: number;
+  timeoutSeconds?: number;
+  environment?: Record<string, string>;
+}
+
+export interface ServiceInput {
+  name: string;
+  table: TableDeclaration;
+  functions: readonly FunctionInput[];
+  itemSchema?: z.ZodObject;
+}
+
+/** Defaults every function gets unless its declaration says otherwise. */
+export const FUNCTION_DEFAULTS = { memoryMb: 256, timeoutSeconds: 10 } as const;
+/** API Gateway's integration timeout; a function's own timeout must stay below it. */
+export const INTEGRATION_TIMEOUT_SECONDS = 29;
+
+const NAME = /^[A-Za-z][A-Za-z0-9-]{0,62}$/;
+const PATH = /^(\/(?:[A-Za-z0-9._-]+|\{[A-Za-z][A-Za-z0-9_]*\}))+$/;
+
+/**
+ * Declares a microservice: its table and the functions behind its routes.
+ * Fails fast on a declaration that could not be deployed.
+ *
+ * @example
+ * export default defineService({
+ *   name: 'hello',
+ *   table: { name: 'hello', partitionKey: 'id' },
+ *   functions: [{ name: 'hello-get', method: 'GET', path: '/hello/{id}',
+ *                 handler: 'src/handlers/get.ts', actions: ['dynamodb:GetItem'] }],
+ * });
+ */
+export function defineService(input: ServiceInput): ServiceDeclaration {
+  const problems: string[] = [];
+  if (!NAME.test(input.name)) problems.push(`service name "${input.name}" is not a valid name`);
+  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(input.table.name)) problems.push(`table name "${input.table.name}"`);
+  const functions = input.functions.map((fn): FunctionDeclaration => {
+    if (!NAME.test(fn.name)) problems.push(`function name "${fn.name}"`);
+    if (!HTTP_METHODS.includes(fn.method)) problems.push(`${fn.name}: method ${fn.method}`);
+    if (!PATH.test(fn.path)) problems.push(`${fn.name}: path "${fn.path}"`);
+    for (const action of fn.actions) {
+      if (!DYNAMODB_ACTIONS.includes(action)) problems.push(`${fn.name}: action ${action}`);
+    }
+    const timeoutSeconds = fn.timeoutSeconds ?? FUNCTION_DEFAULTS.timeoutSeconds;
+    if (timeoutSeconds < 1 || timeoutSeconds >= INTEGRATION_TIMEOUT_SECONDS) {
+      problems.push(`${fn.name}: timeout ${timeoutSeconds}s must be 1–${INTEGRATION_TIMEOUT_SECONDS - 1}s`);
+    }
+    const memoryMb = fn.memoryMb ?? FUNCTION_DEFAULTS.memoryMb;
+    if (memoryMb < 128 || memoryMb > 10240) problems.push(`${fn.name}: memory ${memoryMb} MB`);
+    return {
+      name: fn.name,
+      method: fn.method,
+      path: fn.path,
+      handler: fn.handler,
+      actions: [...new Set(fn.actions)],
+      ...(fn.body ? { body: fn.body } : {}),
+      memoryMb,
+      timeoutSeconds,
+      environment: { ...fn.environment },
+    };
+  });
+  const routes = functions.map((fn) => `${fn.method} ${fn.path}`);
+  for (const [i, route] of routes.entries()) {
+    if (routes.indexOf(route) !== i) problems.push(`route ${route} is declared twice`);
+  }
+  if (problems.length > 0) {
+    throw new Error(`Invalid declaration of service "${input.name}": ${problems.join('; ')}`);
+  }
+  return {
+    name: input.name,
+    table: { ...input.table },
+    functions,
+    ...(input.itemSchema ? { itemSchema: input.itemSchema } : {}),
+  };
+}

@@ -1,0 +1,52 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ServiceDeclaration } from './types.ts';
+
+/** The project root: where `services/`, `src/` and `package.json` live. */
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+export const DEFAULT_SERVICES_DIR = path.join(PROJECT_ROOT, 'services');
+
+/** A declaration together with the file that declares it (bundles import that file). */
+export interface LoadedService {
+  readonly file: string;
+  readonly service: ServiceDeclaration;
+}
+
+const DECLARATION_FILE = /^[a-z0-9][a-z0-9-]*\.ts$/;
+
+/**
+ * Reads every declaration in `dirs` (one default export per `*.ts` file, tests excluded) and
+ * checks that names, tables and routes do not collide across services.
+ */
+export async function loadServices(dirs: readonly string[] = [DEFAULT_SERVICES_DIR]): Promise<LoadedService[]> {
+  const loaded: LoadedService[] = [];
+  for (const dir of dirs) {
+    const files = (await readdir(dir)).filter((f) => DECLARATION_FILE.test(f) && !f.endsWith('.test.ts')).sort();
+    for (const name of files) {
+      const file = path.join(dir, name);
+      const mod = (await import(pathToFileURL(file).href)) as { default?: ServiceDeclaration };
+      if (!mod.default?.functions) throw new Error(`${file} has no default export made by defineService`);
+      loaded.push({ file, service: mod.default });
+    }
+  }
+  assertNoCollisions(loaded.map((l) => l.service));
+  return loaded;
+}
+
+export function assertNoCollisions(services: readonly ServiceDeclaration[]): void {
+  const seen = new Map<string, string>();
+  const claim = (key: string, owner: string) => {
+    const previous = seen.get(key);
+    if (previous !== undefined) throw new Error(`${key} is declared by both ${previous} and ${owner}`);
+    seen.set(key, owner);
+  };
+  for (const service of services) {
+    claim(`service ${service.name}`, service.name);
+    claim(`table ${service.table.name}`, service.name);
+    for (const fn of service.functions) {
+      claim(`function ${fn.name}`, service.name);
+      claim(`route ${fn.method} ${fn.path}`, service.name);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import type { z } from 'zod';
+
+/** The DynamoDB actions a function may be granted. Only these ever reach an IAM policy. */
+export const DYNAMODB_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Scan',
+  'dynamodb:Query',
+] as const;
+export type DynamoDbAction = (typeof DYNAMODB_ACTIONS)[number];
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** One Lambda function behind one API Gateway route. */
+export interface FunctionDeclaration {
+  /** Function name, unique across all services, e.g. `products-create`. */
+  readonly name: string;
+  readonly method: HttpMethod;
+  /** API Gateway resource template, e.g. `/products/{id}`. */
+  readonly path: string;
+  /**
+   * Module that builds the handler, relative to the project root, e.g. `src/handlers/create.ts`.
+   * It exports `makeHandler(service, fn)` returning the Lambda handler.
+   */
+  readonly handler: string;
+  /** Exactly the DynamoDB actions this function may call, on its own table only. */
+  readonly actions: readonly DynamoDbAction[];
+  /** Schema of the request body, used by API Gateway request validation. */
+  readonly body?: z.ZodType;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** Extra environment variables of this function only. */
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+export interface TableDeclaration {
+  /** Table name used locally, and the logical name clients may send (DynamoDBManager's `tableName`). */
+  readonly name: string;
+  readonly partitionKey: string;
+}
+
+export interface ServiceDeclaration {
+  readonly name: string;
+  readonly table: TableDeclaration;
+  readonly functions: readonly FunctionDeclaration[];
+  /** The schema of a typed resource's items (client fields only), if the service is one. */
+  readonly itemSchema?: z.ZodObject;
+}

@@ -1,0 +1,99 @@
+/** One field that failed validation, by its dotted path (`tags.3`), for problem+json `errors`. */
+export interface FieldError {
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface HttpErrorOptions {
+  readonly detail: string;
+  readonly cause?: unknown;
+  readonly errors?: readonly FieldError[];
+}
+
+/**
+ * The base of every error that maps to an HTTP response. `code` is stable and machine-readable
+ * (it becomes the problem `type`); `detail` is shown to clients only below 500.
+ */
+export class HttpError extends Error {
+  readonly errors: readonly FieldError[] | undefined;
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    { detail, cause, errors }: HttpErrorOptions,
+  ) {
+    super(detail, { cause });
+    this.name = new.target.name;
+    this.errors = errors;
+  }
+}
+
+export class BadRequestError extends HttpError {
+  constructor(detail: string, errors?: readonly FieldError[], cause?: unknown) {
+    super(400, 'bad-request', 'Bad Request', { detail, ...(errors ? { errors } : {}), cause });
+  }
+}
+
+export class ValidationError extends HttpError {
+  constructor(errors: readonly FieldError[]) {
+    super(400, 'validation-failed', 'Validation failed', {
+      detail: 'The request body does not match the schema.',
+      errors,
+    });
+  }
+}
+
+export class ForbiddenError extends HttpError {
+  constructor(detail: string) {
+    super(403, 'forbidden', 'Forbidden', { detail });
+  }
+}
+
+export class NotFoundError extends HttpError {
+  constructor(detail: string) {
+    super(404, 'not-found', 'Not Found', { detail });
+  }
+}
+
+export class ConflictError extends HttpError {
+  constructor(detail: string, cause?: unknown) {
+    super(409, 'conflict', 'Conflict', { detail, cause });
+  }
+}
+
+export class PreconditionFailedError extends HttpError {
+  constructor(detail: string) {
+    super(412, 'precondition-failed', 'Precondition Failed', { detail });
+  }
+}
+
+export class PayloadTooLargeError extends HttpError {
+  constructor(detail: string) {
+    super(413, 'payload-too-large', 'Payload Too Large', { detail });
+  }
+}
+
+export class UnsupportedMediaTypeError extends HttpError {
+  constructor(detail: string) {
+    super(415, 'unsupported-media-type', 'Unsupported Media Type', { detail });
+  }
+}
+
+/** A dependency (DynamoDB) failed or is overloaded: the client may retry after `retryAfterSeconds`. */
+export class ServiceUnavailableError extends HttpError {
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds: number,
+    cause?: unknown,
+  ) {
+    super(503, 'service-unavailable', 'Service Unavailable', { detail, cause });
+  }
+}
+
+/** The store's report that a conditional write or delete did not hold. Never reaches HTTP as is. */
+export class ConditionFailedError extends Error {
+  constructor(cause?: unknown) {
+    super('The condition of the write did not hold.', { cause });
+    this.name = 'ConditionFailedError';
+  }
+}

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { z } from 'zod';
+import { ValidationError } from './errors.ts';
+import { clientFields, ID_PATTERN, newId, validateFields } from './item.ts';
+
+const schema = z.strictObject({ name: z.string().min(1), price: z.number().min(0) });
+
+test('makes URL-safe ids that sort by creation time', () => {
+  const ids = Array.from({ length: 50 }, newId);
+  assert.deepEqual([...ids].sort(), ids);
+  for (const id of ids) assert.match(id, ID_PATTERN);
+});
+
+test('reports every failing field, and system fields as server-owned', () => {
+  try {
+    validateFields(schema, { name: '', price: 'x', version: 3, colour: 'red' });
+    assert.fail('expected a ValidationError');
+  } catch (error) {
+    assert.ok(error instanceof ValidationError);
+    const byPath = Object.fromEntries((error.errors ?? []).map((e) => [e.path, e.message]));
+    assert.deepEqual(Object.keys(byPath).sort(), ['colour', 'name', 'price', 'version']);
+    assert.match(byPath.version ?? '', /set by the server/);
+    assert.match(byPath.colour ?? '', /not a known field/);
+  }
+});
+
+test('strips system fields from a stored item', () => {
+  assert.deepEqual(clientFields({ id: 'a', version: 1, createdAt: 'x', updatedAt: 'y', name: 'n' }), { name: 'n' });
+});

@@ -1,0 +1,54 @@
+import { monotonicFactory } from 'ulid';
+import type { z } from 'zod';
+import { type FieldError, ValidationError } from './errors.ts';
+
+/** Fields the server owns on every item; a body that sets one is refused. */
+export const SYSTEM_FIELDS = ['id', 'version', 'createdAt', 'updatedAt'] as const;
+
+export interface SystemFields {
+  readonly id: string;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** A stored item: the client's fields plus the system fields. */
+export type StoredItem = SystemFields & Record<string, unknown>;
+
+/** Ids a client may choose on PUT: URL-safe, no separators, no dots, at most 128 characters. */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+const nextUlid = monotonicFactory();
+
+/** A new id: a ULID, URL-safe and sortable by creation time. */
+export const newId = (): string => nextUlid();
+
+/** Maps zod issues to problem+json field errors (`tags.3`, or the key itself for unknown keys). */
+export function toFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+  return issues.flatMap((issue) => {
+    const base = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: base ? `${base}.${key}` : key,
+        message: SYSTEM_FIELDS.includes(key as (typeof SYSTEM_FIELDS)[number])
+          ? 'is set by the server and cannot be sent'
+          : 'is not a known field',
+      }));
+    }
+    return [{ path: base, message: issue.message }];
+  });
+}
+
+/** Validates client fields against the item schema; 400 with every failing field otherwise. */
+export function validateFields(schema: z.ZodObject, fields: unknown): Record<string, unknown> {
+  const result = schema.safeParse(fields);
+  if (!result.success) throw new ValidationError(toFieldErrors(result.error.issues));
+  return result.data;
+}
+
+/** The client's fields of a stored item (everything but the system fields). */
+export function clientFields(item: Record<string, unknown>): Record<string, unknown> {
+  const fields = { ...item };
+  for (const name of SYSTEM_FIELDS) delete fields[name];
+  return fields;
+}

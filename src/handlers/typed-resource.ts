@@ -1,0 +1,41 @@
+import type { ServiceDeclaration } from '../declaration/types.ts';
+import { BadRequestError } from '../domain/errors.ts';
+import { parsePrecondition } from '../domain/etag.ts';
+import { ID_PATTERN } from '../domain/item.ts';
+import { loadConfig } from '../http/config.ts';
+import type { HttpRequest } from '../http/request.ts';
+import { resourceStore } from '../store/resource-store.ts';
+
+/** Media types a typed resource accepts for full bodies, and for merge patches. */
+export const JSON_BODY = { mediaTypes: ['application/json'] } as const;
+export const MERGE_PATCH_BODY = { mediaTypes: ['application/merge-patch+json', 'application/json'] } as const;
+
+/**
+ * What every operation of a typed resource shares, built once per function instance:
+ * its item schema, its store and the helpers that read ids and preconditions.
+ */
+export function typedResource(service: ServiceDeclaration) {
+  const schema = service.itemSchema;
+  if (!schema) throw new Error(`${service.name} is not a typed resource: it declares no itemSchema`);
+  const config = loadConfig();
+  const store = resourceStore({
+    tableName: config.tableName,
+    cursorSecret: config.cursorSecret,
+    fields: Object.keys(schema.shape),
+  });
+  return {
+    schema,
+    store,
+    /** The `{id}` path parameter, checked: URL-safe characters only. */
+    idOf(request: HttpRequest): string {
+      const id = request.pathParameters.id ?? '';
+      if (!ID_PATTERN.test(id)) {
+        throw new BadRequestError('The id must be 1–128 characters of A–Z, a–z, 0–9, "_" or "-".');
+      }
+      return id;
+    },
+    ifMatch: (request: HttpRequest) => parsePrecondition(request.header('if-match'), 'If-Match'),
+    ifNoneMatch: (request: HttpRequest) => parsePrecondition(request.header('if-none-match'), 'If-None-Match'),
+    location: (request: HttpRequest, id: string) => `${request.basePath}/${service.name}/${id}`,
+  };
+}

@@ -1,0 +1,27 @@
+import { mergePatchSchema } from '../declaration/crud-resource.ts';
+import type { ServiceDeclaration } from '../declaration/types.ts';
+import { etagOf } from '../domain/etag.ts';
+import { clientFields, validateFields } from '../domain/item.ts';
+import { applyMergePatch } from '../domain/merge-patch.ts';
+import { httpHandler } from '../http/handle.ts';
+import { readJsonBody } from '../http/request.ts';
+import { MERGE_PATCH_BODY, typedResource } from './typed-resource.ts';
+
+/**
+ * `PATCH /{resource}/{id}`: applies a JSON Merge Patch (RFC 7396). The patch is checked before
+ * any read (unknown or system fields, wrong types), the merged item after it (e.g. a required
+ * field set to null).
+ */
+export function makeHandler(service: ServiceDeclaration) {
+  const { schema, store, idOf, ifMatch } = typedResource(service);
+  const patchSchema = mergePatchSchema(schema);
+  return httpHandler(async (request) => {
+    const id = idOf(request);
+    const precondition = ifMatch(request);
+    const patch = validateFields(patchSchema, readJsonBody(request, MERGE_PATCH_BODY));
+    const item = await store.update(id, precondition, (current) =>
+      validateFields(schema, applyMergePatch(clientFields(current), patch)),
+    );
+    return { status: 200, headers: { ETag: etagOf(item.version) }, body: item };
+  });
+}

@@ -1,0 +1,43 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { HttpError } from '../domain/errors.ts';
+import { instanceLogger } from './logger.ts';
+import { type HttpRequest, toHttpRequest } from './request.ts';
+import { type HttpResponse, problemResult, toProxyResult } from './response.ts';
+
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/**
+ * Wraps one operation into a Lambda proxy handler: builds the request, runs the operation,
+ * serialises the response, maps every error to problem+json and writes one structured log line
+ * per invocation (no bodies: they may hold personal data).
+ *
+ * @example
+ * export const makeHandler = (service: ServiceDeclaration) =>
+ *   httpHandler(async (request) => ({ status: 200, body: { hello: request.pathParameters.id } }));
+ */
+export function httpHandler(operation: (request: HttpRequest) => Promise<HttpResponse>): ProxyHandler {
+  return async (event, context) => {
+    const started = performance.now();
+    const logger = instanceLogger();
+    logger.addContext(context);
+    logger.setCorrelationId(event.requestContext?.requestId);
+    let result: APIGatewayProxyResult;
+    try {
+      result = toProxyResult(await operation(toHttpRequest(event)));
+    } catch (error) {
+      result = problemResult(error, event.requestContext?.requestId ?? context.awsRequestId);
+      if (!(error instanceof HttpError) || error.status >= 500) {
+        logger.error('request failed', { error: error as Error });
+      } else {
+        logger.debug('request refused', { code: error.code });
+      }
+    }
+    logger.info('request completed', {
+      method: event.httpMethod,
+      route: event.resource,
+      status: result.statusCode,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+    });
+    return result;
+  };
+}

@@ -1,0 +1,48 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { HttpError, ServiceUnavailableError } from '../domain/errors.ts';
+
+/** What a handler returns: a status, headers and a body that is serialised as JSON. */
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Serialised with JSON.stringify; omitted for 204. */
+  readonly body?: unknown;
+}
+
+/** Problem types are URNs: stable identifiers that do not pretend to be documentation pages. */
+const PROBLEM_TYPE_BASE = 'urn:serverless-microservices:problem:';
+
+/** Serialises a handler's response as a Lambda proxy result. */
+export function toProxyResult({ status, headers = {}, body }: HttpResponse): APIGatewayProxyResult {
+  const hasBody = body !== undefined && status !== 204 && status !== 304;
+  return {
+    statusCode: status,
+    headers: { ...(hasBody ? { 'Content-Type': 'application/json' } : {}), ...headers },
+    body: hasBody ? JSON.stringify(body) : '',
+  };
+}
+
+/**
+ * An `application/problem+json` result (RFC 9457). Below 500 the error's own detail is shown;
+ * at 500 and above the body is generic and the cause stays in the log.
+ */
+export function problemResult(error: unknown, instance: string): APIGatewayProxyResult {
+  const known = error instanceof HttpError ? error : undefined;
+  const status = known?.status ?? 500;
+  const exposed = known !== undefined && status < 500;
+  const body = {
+    type: `${PROBLEM_TYPE_BASE}${known?.code ?? 'internal-error'}`,
+    title: known?.title ?? 'Internal Server Error',
+    status,
+    detail: exposed
+      ? known.message
+      : status === 503
+        ? 'A service this API depends on is unavailable; retry after the delay in Retry-After.'
+        : 'The request could not be completed.',
+    instance,
+    ...(exposed && known.errors ? { errors: known.errors } : {}),
+  };
+  const headers: Record<string, string> = { 'Content-Type': 'application/problem+json' };
+  if (error instanceof ServiceUnavailableError) headers['Retry-After'] = String(error.retryAfterSeconds);
+  return { statusCode: status, headers, body: JSON.stringify(body) };
+}

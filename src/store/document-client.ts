@@ -1,0 +1,26 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+let shared: DynamoDBDocumentClient | undefined;
+
+/**
+ * The document client of this function instance, created on first use and reused by every
+ * invocation (connections stay warm). Region, credentials and endpoint come from the standard
+ * AWS environment (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB` locally).
+ */
+export function documentClient(): DynamoDBDocumentClient {
+  shared ??= DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      maxAttempts: 3,
+      // Fail over to a 503 well within the function timeout instead of hanging on a dead endpoint.
+      requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  return shared;
+}
+
+/** Replaces the instance's client, for tests that point a store at a particular engine. */
+export function setDocumentClient(client: DynamoDBDocumentClient | undefined): void {
+  shared = client;
+}

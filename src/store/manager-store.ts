@@ -1,0 +1,64 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { BadRequestError, ConditionFailedError, ConflictError, HttpError } from '../domain/errors.ts';
+import { documentClient } from './document-client.ts';
+import { translateSdkError } from './translate-error.ts';
+
+/** The DynamoDB operations of the tutorial's service, each one document-client command. */
+export const MANAGER_OPERATIONS = ['create', 'read', 'update', 'delete', 'list'] as const;
+export type ManagerOperation = (typeof MANAGER_OPERATIONS)[number];
+
+const COMMANDS = {
+  create: PutCommand,
+  read: GetCommand,
+  update: UpdateCommand,
+  delete: DeleteCommand,
+  list: ScanCommand,
+} as const;
+
+export interface ManagerStoreOptions {
+  readonly tableName: string;
+  readonly client?: DynamoDBDocumentClient;
+}
+
+/**
+ * Runs a tutorial operation with the client's payload as the command input, always on the
+ * configured table. Returns DynamoDB's response without the SDK's `$metadata`.
+ */
+export function managerStore({ tableName, client }: ManagerStoreOptions) {
+  return {
+    async run(operation: ManagerOperation, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+      const Command = COMMANDS[operation];
+      // The payload's shape is DynamoDB's to judge: it answers 400 with its reason if wrong.
+      const input = { ...payload, TableName: tableName } as ConstructorParameters<typeof Command>[0];
+      try {
+        const { $metadata: _metadata, ...output } = await (client ?? documentClient()).send(
+          new (Command as typeof PutCommand)(input as ConstructorParameters<typeof PutCommand>[0]),
+        );
+        return output;
+      } catch (error) {
+        throw managerError(error);
+      }
+    },
+  };
+}
+
+function managerError(error: unknown): Error {
+  const translated = translateSdkError(error);
+  if (translated instanceof ConditionFailedError) {
+    return new ConflictError('The conditional request failed: ConditionExpression did not hold.', error);
+  }
+  if (translated instanceof HttpError) return translated;
+  // Thrown before any request was sent: the payload could not be turned into DynamoDB values.
+  if (typeof error === 'object' && error !== null && !('$metadata' in error)) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return new BadRequestError(`The payload cannot be sent to DynamoDB: ${reason}`, undefined, error);
+  }
+  return translated;
+}
