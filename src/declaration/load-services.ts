@@ -19,10 +19,14 @@ const DECLARATION_FILE = /^[a-z0-9][a-z0-9-]*\.ts$/;
  * Reads every declaration in `dirs` (one default export per `*.ts` file, tests excluded) and
  * checks that names, tables and routes do not collide across services.
  */
-export async function loadServices(dirs: readonly string[] = [DEFAULT_SERVICES_DIR]): Promise<LoadedService[]> {
+export async function loadServices(
+  dirs: readonly string[] = [DEFAULT_SERVICES_DIR],
+): Promise<LoadedService[]> {
   const loaded: LoadedService[] = [];
   for (const dir of dirs) {
-    const files = (await readdir(dir)).filter((f) => DECLARATION_FILE.test(f) && !f.endsWith('.test.ts')).sort();
+    const files = (await readdir(dir))
+      .filter((f) => DECLARATION_FILE.test(f) && !f.endsWith('.test.ts'))
+      .sort();
     for (const name of files) {
       const file = path.join(dir, name);
       const mod = (await import(pathToFileURL(file).href)) as { default?: ServiceDeclaration };

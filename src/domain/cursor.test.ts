@@ -13,7 +13,14 @@ test('refuses a cursor whose key or signature was changed', () => {
   const [payload, signature] = cursor.split('.') as [string, string];
   const forgedPayload = Buffer.from(JSON.stringify({ id: 'b' })).toString('base64url');
   const flipped = `${signature.slice(0, -1)}${signature.endsWith('A') ? 'B' : 'A'}`;
-  for (const bad of [`${forgedPayload}.${signature}`, `${payload}.${flipped}`, payload, `${cursor}.x`, 'nope', '']) {
+  for (const bad of [
+    `${forgedPayload}.${signature}`,
+    `${payload}.${flipped}`,
+    payload,
+    `${cursor}.x`,
+    'nope',
+    '',
+  ]) {
     assert.throws(() => decodeCursor(bad, 's'), BadRequestError, bad);
   }
 });

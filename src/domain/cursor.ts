@@ -24,7 +24,8 @@ export function encodeCursor(key: PageKey, secret: string): string {
 
 /** Decodes a cursor made by `encodeCursor`; anything else (tampered, truncated, foreign) → 400. */
 export function decodeCursor(cursor: string, secret: string): PageKey {
-  const invalid = () => new BadRequestError('The cursor is not valid: pass back the nextCursor of a previous page.');
+  const invalid = () =>
+    new BadRequestError('The cursor is not valid: pass back the nextCursor of a previous page.');
   const [payload, signature, extra] = cursor.split('.');
   if (!payload || !signature || extra !== undefined || cursor.length > 2048) throw invalid();
   // Compare the text, not decoded bytes: base64 ignores a last character's spare bits.

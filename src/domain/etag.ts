@@ -7,7 +7,9 @@ export const etagOf = (version: number): string => `"${version}"`;
  * A parsed `If-Match` / `If-None-Match` header: `any` for `*`, else the versions of the strong
  * tags it lists (weak tags never match: both headers are compared strongly here).
  */
-export type Precondition = { readonly any: true } | { readonly any: false; readonly versions: readonly number[] };
+export type Precondition =
+  | { readonly any: true }
+  | { readonly any: false; readonly versions: readonly number[] };
 
 const TAG = /^(W\/)?"([^"]*)"$/;
 

@@ -26,5 +26,7 @@ test('reports every failing field, and system fields as server-owned', () => {
 });
 
 test('strips system fields from a stored item', () => {
-  assert.deepEqual(clientFields({ id: 'a', version: 1, createdAt: 'x', updatedAt: 'y', name: 'n' }), { name: 'n' });
+  assert.deepEqual(clientFields({ id: 'a', version: 1, createdAt: 'x', updatedAt: 'y', name: 'n' }), {
+    name: 'n',
+  });
 });

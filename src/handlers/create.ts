@@ -11,6 +11,10 @@ export function makeHandler(service: ServiceDeclaration) {
   return httpHandler(async (request) => {
     const fields = validateFields(schema, readJsonBody(request, JSON_BODY));
     const item = await store.create(fields);
-    return { status: 201, headers: { Location: location(request, item.id), ETag: etagOf(item.version) }, body: item };
+    return {
+      status: 201,
+      headers: { Location: location(request, item.id), ETag: etagOf(item.version) },
+      body: item,
+    };
   });
 }

@@ -33,7 +33,11 @@ export function makeHandler(service: ServiceDeclaration) {
   const allowedNames = new Set([tableName, service.table.name]);
   return httpHandler(async (httpRequest) => {
     const parsed = request.safeParse(readJsonBody(httpRequest));
-    if (!parsed.success) throw new BadRequestError('The request is not a DynamoDBManager request.', toFieldErrors(parsed.error.issues));
+    if (!parsed.success)
+      throw new BadRequestError(
+        'The request is not a DynamoDBManager request.',
+        toFieldErrors(parsed.error.issues),
+      );
     const { operation, tableName: requestedTable, payload } = parsed.data;
     if (requestedTable !== undefined && !allowedNames.has(requestedTable)) {
       throw new ForbiddenError(`This service works on its own table only, not on "${requestedTable}".`);
@@ -42,10 +46,14 @@ export function makeHandler(service: ServiceDeclaration) {
     if (operation === 'ping') return { status: 200, body: 'pong' };
     const checked = payloads[operation].safeParse(payload ?? {});
     if (!checked.success) {
-      const errors = toFieldErrors(checked.error.issues).map((e) => ({ ...e, path: `payload${e.path ? `.${e.path}` : ''}` }));
+      const errors = toFieldErrors(checked.error.issues).map((e) => ({
+        ...e,
+        path: `payload${e.path ? `.${e.path}` : ''}`,
+      }));
       throw new BadRequestError(`The payload of "${operation}" is not valid.`, errors);
     }
-    if ('TableName' in checked.data) throw new ForbiddenError('The payload must not name a table (TableName).');
+    if ('TableName' in checked.data)
+      throw new ForbiddenError('The payload must not name a table (TableName).');
     return { status: 200, body: await store.run(operation, checked.data) };
   });
 }

@@ -35,7 +35,8 @@ export function typedResource(service: ServiceDeclaration) {
       return id;
     },
     ifMatch: (request: HttpRequest) => parsePrecondition(request.header('if-match'), 'If-Match'),
-    ifNoneMatch: (request: HttpRequest) => parsePrecondition(request.header('if-none-match'), 'If-None-Match'),
+    ifNoneMatch: (request: HttpRequest) =>
+      parsePrecondition(request.header('if-none-match'), 'If-None-Match'),
     location: (request: HttpRequest, id: string) => `${request.basePath}/${service.name}/${id}`,
   };
 }

@@ -28,7 +28,9 @@ export function toHttpRequest(event: APIGatewayProxyEvent): HttpRequest {
   }
   const raw = event.body ?? undefined;
   const requested = event.requestContext?.path ?? event.path;
-  const basePath = requested.endsWith(event.path) ? requested.slice(0, requested.length - event.path.length) : '';
+  const basePath = requested.endsWith(event.path)
+    ? requested.slice(0, requested.length - event.path.length)
+    : '';
   return {
     basePath,
     method: event.httpMethod,

@@ -33,7 +33,10 @@ export interface ManagerStoreOptions {
  */
 export function managerStore({ tableName, client }: ManagerStoreOptions) {
   return {
-    async run(operation: ManagerOperation, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+    async run(
+      operation: ManagerOperation,
+      payload: Record<string, unknown>,
+    ): Promise<Record<string, unknown>> {
       const Command = COMMANDS[operation];
       // The payload's shape is DynamoDB's to judge: it answers 400 with its reason if wrong.
       const input = { ...payload, TableName: tableName } as ConstructorParameters<typeof Command>[0];

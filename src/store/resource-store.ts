@@ -1,7 +1,12 @@
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor, type PageKey } from '../domain/cursor.ts';
-import { ConditionFailedError, NotFoundError, PreconditionFailedError, ServiceUnavailableError } from '../domain/errors.ts';
+import {
+  ConditionFailedError,
+  NotFoundError,
+  PreconditionFailedError,
+  ServiceUnavailableError,
+} from '../domain/errors.ts';
 import { matchesIfMatch, type Precondition } from '../domain/etag.ts';
 import { newId, type StoredItem } from '../domain/item.ts';
 import { documentClient } from './document-client.ts';
@@ -37,14 +42,21 @@ export function resourceStore(options: ResourceStoreOptions) {
   const notFound = (id: string) => new NotFoundError(`No item has the id "${id}".`);
 
   const get = async (id: string): Promise<StoredItem | undefined> => {
-    const out = await callDynamoDb(() => client().send(new GetCommand({ TableName, Key: { id }, ConsistentRead: true })));
+    const out = await callDynamoDb(() =>
+      client().send(new GetCommand({ TableName, Key: { id }, ConsistentRead: true })),
+    );
     return out.Item as StoredItem | undefined;
   };
 
   const write = async (id: string, item: Record<string, unknown>, condition: WriteCondition) => {
     const out = await callDynamoDb(() =>
       client().send(
-        new UpdateCommand({ TableName, Key: { id }, ReturnValues: 'ALL_NEW', ...fullWrite(item, fields, now(), condition) }),
+        new UpdateCommand({
+          TableName,
+          Key: { id },
+          ReturnValues: 'ALL_NEW',
+          ...fullWrite(item, fields, now(), condition),
+        }),
       ),
     );
     return out.Attributes as StoredItem;
@@ -56,7 +68,13 @@ export function resourceStore(options: ResourceStoreOptions) {
     /** Creates a new item with a fresh id; one PutItem. */
     async create(item: Record<string, unknown>): Promise<StoredItem> {
       const timestamp = now();
-      const stored: StoredItem = { ...item, id: newId(), version: 1, createdAt: timestamp, updatedAt: timestamp };
+      const stored: StoredItem = {
+        ...item,
+        id: newId(),
+        version: 1,
+        createdAt: timestamp,
+        updatedAt: timestamp,
+      };
       await callDynamoDb(() =>
         client().send(
           new PutCommand({
@@ -76,7 +94,8 @@ export function resourceStore(options: ResourceStoreOptions) {
         const stored = await write(id, item, condition);
         return { item: stored, created: stored.version === 1 };
       } catch (error) {
-        if (error instanceof ConditionFailedError) throw new PreconditionFailedError(preconditionDetail(condition));
+        if (error instanceof ConditionFailedError)
+          throw new PreconditionFailedError(preconditionDetail(condition));
         throw error;
       }
     },
@@ -100,11 +119,15 @@ export function resourceStore(options: ResourceStoreOptions) {
           return await write(id, change(current), { kind: 'version', version: current.version });
         } catch (error) {
           if (!(error instanceof ConditionFailedError)) throw error;
-          if (ifMatch) throw new PreconditionFailedError('The item changed since the version If-Match names.');
+          if (ifMatch)
+            throw new PreconditionFailedError('The item changed since the version If-Match names.');
           await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
         }
       }
-      throw new ServiceUnavailableError('The item is being changed by many writers at once; retry shortly.', 1);
+      throw new ServiceUnavailableError(
+        'The item is being changed by many writers at once; retry shortly.',
+        1,
+      );
     },
 
     /** Deletes the item; one DeleteItem (a second read only to tell 404 from 412 on failure). */
@@ -137,7 +160,9 @@ export function resourceStore(options: ResourceStoreOptions) {
     async list(limit: number, cursor: string | undefined): Promise<Page> {
       const start = cursor === undefined ? undefined : decodeCursor(cursor, options.cursorSecret);
       const out = await callDynamoDb(() =>
-        client().send(new ScanCommand({ TableName, Limit: limit, ...(start ? { ExclusiveStartKey: start } : {}) })),
+        client().send(
+          new ScanCommand({ TableName, Limit: limit, ...(start ? { ExclusiveStartKey: start } : {}) }),
+        ),
       );
       const last = out.LastEvaluatedKey as PageKey | undefined;
       return {

@@ -19,8 +19,19 @@ const TRANSIENT = new Set([
   'RequestTimeout',
   'ResourceNotFoundException',
 ]);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
-const CLIENT_INPUT = new Set(['ValidationException', 'SerializationException', 'ItemCollectionSizeLimitExceededException']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
+const CLIENT_INPUT = new Set([
+  'ValidationException',
+  'SerializationException',
+  'ItemCollectionSizeLimitExceededException',
+]);
 
 interface SdkLikeError {
   name?: string;

@@ -1,0 +1,38 @@
+// `npm start`: the whole system on one machine, no AWS account, no Docker.
+import { banner } from './banner.ts';
+import { parseCliOptions, USAGE } from './cli-options.ts';
+import { startLocalSystem } from './start-local-system.ts';
+import { terminalLogSink } from './terminal-log-sink.ts';
+
+async function main(): Promise<void> {
+  let options: ReturnType<typeof parseCliOptions>;
+  try {
+    options = parseCliOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (options === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const system = await startLocalSystem({ ...options, logSink: terminalLogSink(process.stdout) });
+  console.log(banner(system));
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\n  Stopping…');
+    await system.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(
+    `Could not start the local system: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { EngineName } from '#local/dynamodb/start-dynamodb.ts';
+import { DEFAULT_SERVICES_DIR } from '#src/declaration/load-services.ts';
+import { type ApiClient, apiClient } from '../support/http.ts';
+import { startTestSystem, type TestSystem } from '../support/test-system.ts';
+import { writeThrowawayService } from '../support/throwaway-service.ts';
+import { badRequests } from './bad-requests.ts';
+import { concurrency } from './concurrency.ts';
+import { managerContract } from './manager-contract.ts';
+import { productsContract } from './products-contract.ts';
+
+/**
+ * The whole HTTP contract against one DynamoDB engine: the local system is started on a free
+ * port with the shipped services plus a throwaway one, and driven over real HTTP.
+ */
+export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
+  describe(`local system on ${engine}`, { timeout: 300_000 }, () => {
+    let dataDir: string;
+    let throwaway: Awaited<ReturnType<typeof writeThrowawayService>>;
+    let current: TestSystem;
+    let client: ApiClient;
+    const start = async () => {
+      current = await startTestSystem({
+        engine,
+        dataDir,
+        servicesDirs: [DEFAULT_SERVICES_DIR, throwaway.dir],
+      });
+      client = apiClient(current.url);
+    };
+
+    before(async () => {
+      dataDir = await mkdtemp(path.join(os.tmpdir(), `sm-${engine}-`));
+      throwaway = await writeThrowawayService();
+      await start();
+      assert.equal(current.system.dynamodb.engine, engine);
+    });
+    after(async () => {
+      await current?.stop();
+      await throwaway?.remove();
+      await rm(dataDir, { recursive: true, force: true });
+    });
+
+    productsContract(() => client);
+    managerContract(() => client);
+    concurrency(() => client);
+    badRequests(
+      () => client,
+      () => current,
+    );
+
+    test('serves a service added as one declaration file, with its own table', async () => {
+      const created = await client('POST', '/gadgets', { body: { label: 'first', f3: 'x' } });
+      assert.equal(created.status, 201, created.text);
+      assert.match(created.headers.get('location') ?? '', /^\/gadgets\/[0-9A-Z]{26}$/);
+      const items = await current.scan('gadgets');
+      assert.ok(items.some((item) => item.label === 'first'));
+      assert.ok(
+        current.system.routes.some((r) => r.functionName === 'gadgets-update' && r.method === 'PATCH'),
+      );
+    });
+
+    test('answers unknown routes and methods as API Gateway does', async () => {
+      for (const [method, route] of [
+        ['GET', '/nothing'],
+        ['DELETE', '/products'],
+        ['GET', '/DynamoDBManager'],
+      ] as const) {
+        const reply = await client(method, route);
+        assert.equal(reply.status, 403, `${method} ${route}`);
+        assert.deepEqual(reply.json, { message: 'Missing Authentication Token' });
+      }
+    });
+
+    test('logs START, one JSON line per request without bodies, END and REPORT', async () => {
+      const marker = `secret-${Date.now()}`;
+      await client('POST', '/products', { body: { name: marker, price: 1 } });
+      const lines = current.logs.filter((l) => l.functionName === 'products-create').map((l) => l.line);
+      assert.ok(!lines.some((line) => line.includes(marker)), 'the body is not logged');
+      const report = lines.filter((line) => line.startsWith('REPORT RequestId: '));
+      assert.ok(report.length > 0);
+      assert.match(
+        report[0] ?? '',
+        /Duration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 256 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms/,
+      );
+      const completed = lines
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((entry) => entry.message === 'request completed');
+      const last = completed.at(-1) ?? {};
+      assert.equal(last.level, 'INFO');
+      assert.equal(last.service, 'products');
+      assert.equal(last.function_name, 'products-create');
+      assert.equal(last.status, 201);
+      assert.equal(last.method, 'POST');
+      assert.equal(last.route, '/products');
+      assert.equal(typeof last.correlation_id, 'string');
+      assert.equal(typeof last.function_request_id, 'string');
+      assert.equal(typeof last.cold_start, 'boolean');
+    });
+
+    test('keeps data across a stop and a start on the same data folder', async () => {
+      const created = await client('POST', '/products', { body: { name: 'durable', price: 3 } });
+      const location = created.headers.get('location') ?? '';
+      const manager = await client('POST', '/DynamoDBManager', {
+        body: { operation: 'create', payload: { Item: { id: 'durable', n: 1 } } },
+      });
+      assert.equal(manager.status, 200);
+      await current.stop();
+      await start();
+      const read = await client('GET', location);
+      assert.equal(read.status, 200);
+      assert.deepEqual(read.json, created.json);
+      const item = await client('POST', '/DynamoDBManager', {
+        body: { operation: 'read', payload: { Key: { id: 'durable' } } },
+      });
+      assert.deepEqual(item.json, { Item: { id: 'durable', n: 1 } });
+    });
+  });
+}

@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ApiClient, Reply } from '../support/http.ts';
+
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+export function assertProblem(reply: Reply, status: number): void {
+  assert.equal(reply.status, status, reply.text);
+  assert.equal(reply.headers.get('content-type'), 'application/problem+json');
+  const body = reply.json as Record<string, unknown>;
+  assert.equal(body.status, status);
+  for (const key of ['type', 'title', 'detail']) assert.equal(typeof body[key], 'string', key);
+  assert.doesNotMatch(reply.text, /\bat .+\.(ts|js|mjs):\d+/, 'no stack trace');
+}
+
+const widget = { name: 'Widget', price: 9.5, description: 'A widget', tags: ['a', 'b'] };
+
+/** Every row of the typed-resource contract (design §4), through real HTTP. */
+export function productsContract(api: () => ApiClient): void {
+  describe('products', () => {
+    test('POST creates an item: 201, Location, ETag and system fields', async () => {
+      const reply = await api()('POST', '/products', { body: widget });
+      assert.equal(reply.status, 201, reply.text);
+      const item = reply.json as Record<string, unknown>;
+      assert.match(String(item.id), ULID);
+      assert.equal(item.version, 1);
+      assert.match(String(item.createdAt), ISO);
+      assert.equal(item.createdAt, item.updatedAt);
+      assert.deepEqual(
+        { ...item, id: 0, version: 0, createdAt: 0, updatedAt: 0 },
+        { ...widget, id: 0, version: 0, createdAt: 0, updatedAt: 0 },
+      );
+      assert.equal(reply.headers.get('location'), `/products/${item.id}`);
+      assert.equal(reply.headers.get('etag'), '"1"');
+      const read = await api()('GET', reply.headers.get('location') ?? '');
+      assert.equal(read.status, 200);
+      assert.deepEqual(read.json, item);
+      assert.equal(read.headers.get('etag'), '"1"');
+    });
+
+    test('GET answers 404 problem+json for an unknown id', async () => {
+      assertProblem(await api()('GET', '/products/01ARZ3NDEKTSV4RRFFQ69G5FAV'), 404);
+    });
+
+    test('PUT creates with the client id (201) then replaces (200), dropping omitted fields', async () => {
+      const id = `put-${Date.now()}`;
+      const created = await api()('PUT', `/products/${id}`, { body: widget });
+      assert.equal(created.status, 201, created.text);
+      assert.equal(created.headers.get('etag'), '"1"');
+      assert.equal(created.headers.get('location'), `/products/${id}`);
+      const replaced = await api()('PUT', `/products/${id}`, { body: { name: 'Plain', price: 1 } });
+      assert.equal(replaced.status, 200, replaced.text);
+      assert.equal(replaced.headers.get('etag'), '"2"');
+      const item = replaced.json as Record<string, unknown>;
+      assert.equal(item.description, undefined);
+      assert.equal(item.tags, undefined);
+      assert.equal(item.createdAt, (created.json as Record<string, unknown>).createdAt);
+      assert.equal(item.version, 2);
+    });
+
+    test('PUT honours If-Match and If-None-Match: *', async () => {
+      const id = `cond-${Date.now()}`;
+      const first = await api()('PUT', `/products/${id}`, {
+        body: widget,
+        headers: { 'If-None-Match': '*' },
+      });
+      assert.equal(first.status, 201);
+      assertProblem(
+        await api()('PUT', `/products/${id}`, { body: widget, headers: { 'If-None-Match': '*' } }),
+        412,
+      );
+      assertProblem(
+        await api()('PUT', `/products/${id}`, { body: widget, headers: { 'If-Match': '"7"' } }),
+        412,
+      );
+      assertProblem(
+        await api()('PUT', `/products/absent-${id}`, { body: widget, headers: { 'If-Match': '"1"' } }),
+        412,
+      );
+      const ok = await api()('PUT', `/products/${id}`, { body: widget, headers: { 'If-Match': '"1"' } });
+      assert.equal(ok.status, 200);
+      assert.equal(ok.headers.get('etag'), '"2"');
+    });
+
+    test('PATCH merges (RFC 7396), validates the result and honours If-Match', async () => {
+      const created = await api()('POST', '/products', { body: widget });
+      const path = created.headers.get('location') ?? '';
+      const patched = await api()('PATCH', path, {
+        raw: JSON.stringify({ price: 12, description: null }),
+        headers: { 'Content-Type': 'application/merge-patch+json' },
+      });
+      assert.equal(patched.status, 200, patched.text);
+      assert.equal(patched.headers.get('etag'), '"2"');
+      const item = patched.json as Record<string, unknown>;
+      assert.equal(item.price, 12);
+      assert.equal(item.description, undefined);
+      assert.deepEqual(item.tags, widget.tags);
+      assertProblem(await api()('PATCH', path, { body: { name: null } }), 400);
+      assertProblem(await api()('PATCH', path, { body: { price: 1 }, headers: { 'If-Match': '"1"' } }), 412);
+      assert.equal(
+        (await api()('PATCH', path, { body: { price: 2 }, headers: { 'If-Match': '"2"' } })).status,
+        200,
+      );
+      assertProblem(
+        await api()('PATCH', '/products/01ARZ3NDEKTSV4RRFFQ69G5FAV', { body: { price: 1 } }),
+        404,
+      );
+    });
+
+    test('DELETE answers 204, then 404; a mismatched If-Match is 412 and keeps the item', async () => {
+      const created = await api()('POST', '/products', { body: widget });
+      const path = created.headers.get('location') ?? '';
+      assertProblem(await api()('DELETE', path, { headers: { 'If-Match': '"9"' } }), 412);
+      assert.equal((await api()('GET', path)).status, 200);
+      const deleted = await api()('DELETE', path, { headers: { 'If-Match': '"1"' } });
+      assert.equal(deleted.status, 204);
+      assert.equal(deleted.text, '');
+      assertProblem(await api()('DELETE', path), 404);
+      assertProblem(await api()('GET', path), 404);
+    });
+
+    test('GET lists every item once across pages, then nextCursor is null', async () => {
+      const ids = new Set<string>();
+      for (let i = 0; i < 5; i++) {
+        ids.add(
+          (
+            (await api()('POST', '/products', { body: { name: `page ${i}`, price: i } })).json as {
+              id: string;
+            }
+          ).id,
+        );
+      }
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+        const reply = await api()('GET', `/products?limit=2${query}`);
+        assert.equal(reply.status, 200, reply.text);
+        const page = reply.json as { items: { id: string }[]; nextCursor: string | null };
+        assert.ok(page.items.length <= 2);
+        seen.push(...page.items.map((item) => item.id));
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor && pages < 100);
+      assert.equal(cursor, null);
+      assert.equal(new Set(seen).size, seen.length, 'no item twice');
+      for (const id of ids) assert.ok(seen.includes(id), id);
+      const first = (await api()('GET', '/products')).json as { items: unknown[] };
+      assert.ok(first.items.length <= 20, 'default limit is 20');
+    });
+  });
+}

@@ -1,0 +1,74 @@
+import http from 'node:http';
+
+export interface Reply {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  readonly json: unknown;
+}
+
+export interface RequestOptions {
+  readonly body?: unknown;
+  /** Sent as is instead of JSON-encoding `body`. */
+  readonly raw?: string;
+  readonly headers?: Record<string, string>;
+}
+
+/** A small client for the API under test: JSON in, status + headers + parsed body out. */
+export function apiClient(baseUrl: string) {
+  return async function call(method: string, path: string, options: RequestOptions = {}): Promise<Reply> {
+    const hasBody = options.raw !== undefined || options.body !== undefined;
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { ...(hasBody ? { 'Content-Type': 'application/json' } : {}), ...options.headers },
+      ...(hasBody ? { body: options.raw ?? JSON.stringify(options.body) } : {}),
+    });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, json };
+  };
+}
+
+/**
+ * Sends a request with the path exactly as given (fetch would normalise `..` and friends),
+ * for the corpus of hostile paths.
+ */
+export function rawRequest(
+  baseUrl: string,
+  method: string,
+  rawPath: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: hostname, port, method, path: rawPath, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (typeof value === 'string') headers.set(name, value);
+        }
+        let json: unknown;
+        try {
+          json = text ? JSON.parse(text) : undefined;
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers, text, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export type ApiClient = ReturnType<typeof apiClient>;

@@ -1,0 +1,73 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { EngineChoice } from '#local/dynamodb/start-dynamodb.ts';
+import { type LocalSystem, startLocalSystem } from '#local/start-local-system.ts';
+
+export interface LogLine {
+  readonly functionName: string;
+  readonly line: string;
+}
+
+export interface TestSystem {
+  readonly system: LocalSystem;
+  readonly url: string;
+  /** Every line every function logged, in order. */
+  readonly logs: LogLine[];
+  /** Every item of a table, read straight from DynamoDB (not through the API), sorted by key. */
+  scan(tableName: string): Promise<Record<string, unknown>[]>;
+  stop(): Promise<void>;
+}
+
+export interface TestSystemOptions {
+  readonly engine: EngineChoice;
+  /** A folder to keep data in; in memory when absent. */
+  readonly dataDir?: string;
+  readonly servicesDirs?: readonly string[];
+  readonly integrationTimeoutMs?: number;
+}
+
+/** Starts the real local system on a free port of 127.0.0.1, with its logs captured. */
+export async function startTestSystem(options: TestSystemOptions): Promise<TestSystem> {
+  const logs: LogLine[] = [];
+  const scratch = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'sm-data-')));
+  const system = await startLocalSystem({
+    port: 0,
+    engine: options.engine,
+    dataDir: scratch,
+    inMemory: options.dataDir === undefined,
+    logLevel: 'INFO',
+    logSink: { write: (functionName, line) => logs.push({ functionName, line }) },
+    ...(options.servicesDirs ? { servicesDirs: options.servicesDirs } : {}),
+    ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
+  });
+  const admin = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: system.dynamodb.endpoint,
+      credentials: { accessKeyId: 'LOCALTEST', secretAccessKey: 'local' },
+    }),
+  );
+  return {
+    system,
+    url: system.url,
+    logs,
+    async scan(tableName) {
+      const items: Record<string, unknown>[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await admin.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }));
+        items.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return items.sort((a, b) => String(a.id).localeCompare(String(b.id)));
+    },
+    async stop() {
+      admin.destroy();
+      await system.stop();
+      if (options.dataDir === undefined) await rm(scratch, { recursive: true, force: true });
+    },
+  };
+}
