@@ -4,6 +4,11 @@ import { parseCliOptions, USAGE } from './cli-options.ts';
 import { startLocalSystem } from './start-local-system.ts';
 import { terminalLogSink } from './terminal-log-sink.ts';
 
+// Lambda runs in UTC, and worker threads share this process's time zone (Node applies TZ at once).
+process.env.TZ = 'UTC';
+// The AWS SDK's notice about Node 20 concerns this tool's own Node, not the deployed functions.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main(): Promise<void> {
   let options: ReturnType<typeof parseCliOptions>;
   try {

@@ -97,6 +97,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         environment: {
           ...functionEnvironment(service, fn, { tableName: service.table.name, logLevel: options.logLevel }),
           AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+          // The SDK warns once per instance that Node 20 support ends; deployed functions run a
+          // newer Node, so the warning says nothing about them and would repeat in every worker.
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
           ...(hostCredentials ?? localCredentials(fn.name)),
         },
       })),

@@ -1,0 +1,113 @@
+import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import software.amazon.dynamodb.services.local.main.ServerRunner;
+import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
+
+/**
+ * Starts DynamoDB Local bound to 127.0.0.1 only. Its own command line listens on every interface
+ * and has no bind-address option, so this launcher builds the server from the usual arguments
+ * (e.g. {@code -port 0 -inMemory -sharedDb -disableTelemetry}), sets the host of the Jetty connectors
+ * before they open, then prints one line for the Node parent:
+ * {@code DYNAMODB_LOCAL_READY {"port":43121,"version":"3.3.0"}}.
+ *
+ * <p>The parent keeps this process's stdin open as a lifeline: when it closes (the parent exited or
+ * was killed, even with SIGKILL), the server shuts down, so no JVM outlives the local runtime.
+ *
+ * <p>Run with Java's single-file source launcher:
+ * {@code java -cp "DynamoDBLocal.jar:DynamoDBLocal_lib/*" LoopbackDynamoDbLocal.java -port 0 -inMemory}.
+ */
+public final class LoopbackDynamoDbLocal {
+  private static final String READY = "DYNAMODB_LOCAL_READY";
+  private static final String HOST = "127.0.0.1";
+
+  public static void main(String[] args) throws Exception {
+    int port = requestedPort(args);
+    DynamoDBProxyServer proxy = ServerRunner.createServerFromCommandLineArgs(withoutPort(args));
+    Server jetty = jettyOf(proxy);
+    for (Connector connector : jetty.getConnectors()) {
+      if (connector instanceof ServerConnector network) {
+        network.setHost(HOST);
+        network.setPort(port);
+      }
+    }
+    proxy.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(proxy), "dynamodb-local-shutdown"));
+    exitWhenStdinCloses();
+    System.out.println(READY + " {\"port\":" + boundPort(jetty) + ",\"version\":\"" + version() + "\"}");
+    System.out.flush();
+    proxy.join();
+  }
+
+  /** DynamoDB Local's parser refuses port 0 (any free port), so this launcher handles {@code -port} itself. */
+  private static int requestedPort(String[] args) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals("-port")) return Integer.parseInt(args[i + 1]);
+    }
+    return 0;
+  }
+
+  private static String[] withoutPort(String[] args) {
+    List<String> rest = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("-port")) i++;
+      else rest.add(args[i]);
+    }
+    return rest.toArray(new String[0]);
+  }
+
+  /** DynamoDBProxyServer keeps its Jetty server private; reflection is the only way to reach its connectors. */
+  private static Server jettyOf(DynamoDBProxyServer proxy) throws ReflectiveOperationException {
+    Field field = DynamoDBProxyServer.class.getDeclaredField("server");
+    field.setAccessible(true);
+    return (Server) field.get(proxy);
+  }
+
+  private static int boundPort(Server jetty) {
+    for (Connector connector : jetty.getConnectors()) {
+      if (connector instanceof ServerConnector network && network.getLocalPort() > 0) return network.getLocalPort();
+    }
+    throw new IllegalStateException("DynamoDB Local started without an open network connector");
+  }
+
+  private static void exitWhenStdinCloses() {
+    Thread watcher = new Thread(() -> {
+      try {
+        InputStream in = System.in;
+        while (in.read() != -1) {
+          // The parent never writes; anything it sends is ignored.
+        }
+      } catch (Exception closed) {
+        // A broken pipe means the parent is gone, the same as end of stream.
+      }
+      System.exit(0);
+    }, "parent-lifeline");
+    watcher.setDaemon(true);
+    watcher.start();
+  }
+
+  private static void stopQuietly(DynamoDBProxyServer proxy) {
+    try {
+      proxy.stop();
+    } catch (Exception ignored) {
+      // The JVM is exiting anyway; SQLite has already committed every completed request.
+    }
+  }
+
+  private static String version() {
+    String resource = "/META-INF/maven/software/amazon/dynamodb/DynamoDBLocal/pom.properties";
+    try (InputStream in = DynamoDBProxyServer.class.getResourceAsStream(resource)) {
+      if (in == null) return "unknown";
+      Properties properties = new Properties();
+      properties.load(in);
+      return properties.getProperty("version", "unknown");
+    } catch (Exception unreadable) {
+      return "unknown";
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import type { RunningDynamoDb } from './start-dynamodb.ts';
+
+/** The options of dynalite's factory that this project uses (the package ships no types). */
+interface DynaliteOptions {
+  /** LevelDB folder; in memory when absent. */
+  readonly path?: string;
+  readonly createTableMs: number;
+  readonly deleteTableMs: number;
+  readonly updateTableMs: number;
+}
+type CreateDynalite = (options: DynaliteOptions) => Server;
+interface LevelDb {
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+type LevelConstructor = new (location: string) => LevelDb;
+
+const require = createRequire(import.meta.url);
+const dynalite = require('dynalite') as CreateDynalite;
+const dynaliteVersion = (require('dynalite/package.json') as { version: string }).version;
+
+export interface DynaliteEngineOptions {
+  /** Existing folder for the LevelDB store; null keeps everything in memory. */
+  readonly dataDir: string | null;
+}
+
+/**
+ * Runs dynalite (DynamoDB's API in pure Node) inside this process on a free port of 127.0.0.1.
+ * Tables become ACTIVE as soon as they are created, like DynamoDB Local's.
+ *
+ * @example
+ * const dynamodb = await startDynalite({ dataDir: null });
+ * // ... point clients at dynamodb.endpoint ...
+ * await dynamodb.stop();
+ */
+export async function startDynalite({ dataDir }: DynaliteEngineOptions): Promise<RunningDynamoDb> {
+  if (dataDir) await assertStoreAvailable(dataDir);
+  const server = dynalite({
+    ...(dataDir ? { path: dataDir } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  let stopped: Promise<void> | undefined;
+  return {
+    engine: 'dynalite',
+    endpoint: `http://127.0.0.1:${port}`,
+    dataDir,
+    detail: `dynalite ${dynaliteVersion} (Node ${process.versions.node})`,
+    stop() {
+      // Closing also flushes and closes the LevelDB store, which releases the folder's lock.
+      stopped ??= new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
+      return stopped;
+    },
+  };
+}
+
+/**
+ * dynalite opens its LevelDB store lazily and, when the folder is locked (another `npm start` on the
+ * same data), throws from a request handler and takes the whole process down. Opening it once
+ * first turns that into a clear error at start-up.
+ */
+async function assertStoreAvailable(dataDir: string): Promise<void> {
+  // The `level` package dynalite itself depends on, so both open the store the same way.
+  const { Level } = createRequire(require.resolve('dynalite'))('level') as { Level: LevelConstructor };
+  const store = new Level(dataDir);
+  try {
+    await store.open();
+  } catch (error) {
+    const reason =
+      error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    throw new Error(
+      `Cannot open the dynalite data in ${dataDir} (is another local runtime using it?): ${reason}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  await store.close();
+}

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { test } from 'node:test';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ensureTables } from './create-tables.ts';
+import { locateDynamoDbLocalJar } from './dynamodb-local-jar.ts';
+import { ENGINE_TEST_TIMEOUT_MS, localClient, shippedServices, withTempDir } from './engine-test-suite.ts';
+import { findJava } from './find-java.ts';
+import { startDynamoDb } from './start-dynamodb.ts';
+
+const java = await findJava();
+
+/** The release the shipped jar announces in its README, e.g. `2026-01-16 (3.3.0)`. */
+function dynamoDbLocalVersion(): string | undefined {
+  const readme = readFileSync(path.join(path.dirname(locateDynamoDbLocalJar().jar), 'README.txt'), 'utf8');
+  return /^\d{4}-\d{2}-\d{2} \((\d+\.\d+\.\d+)\)/m.exec(readme)?.[1];
+}
+
+test('auto runs dynalite when no Java is found', async () => {
+  await withTempDir(async (dir) => {
+    const dynamodb = await startDynamoDb({
+      engine: 'auto',
+      dataDir: dir,
+      inMemory: true,
+      env: { PATH: dir },
+    });
+    try {
+      assert.equal(dynamodb.engine, 'dynalite');
+    } finally {
+      await dynamodb.stop();
+    }
+  });
+});
+
+test('auto runs DynamoDB Local when Java 17+ is found, dynalite otherwise', { timeout: ENGINE_TEST_TIMEOUT_MS }, async () => {
+  await withTempDir(async (dir) => {
+    const dynamodb = await startDynamoDb({ engine: 'auto', dataDir: dir, inMemory: true });
+    try {
+      if (java) {
+        assert.equal(dynamodb.engine, 'dynamodb-local');
+        assert.equal(dynamodb.detail, `DynamoDB Local ${dynamoDbLocalVersion()} (Java ${java.version})`);
+      } else {
+        assert.equal(dynamodb.engine, 'dynalite');
+      }
+    } finally {
+      await dynamodb.stop();
+    }
+  });
+});
+
+test('dynamodb-local without Java fails and says how to fix it', async () => {
+  await withTempDir(async (dir) => {
+    await assert.rejects(
+      startDynamoDb({ engine: 'dynamodb-local', dataDir: dir, inMemory: true, env: { PATH: dir } }),
+      /needs Java 17 or newer.*Install Java 17\+ or use --engine dynalite/,
+    );
+  });
+});
+
+test('the data folder is created if missing, with one sub-folder per engine', async () => {
+  await withTempDir(async (dir) => {
+    const dataDir = path.join(dir, 'not', 'there', 'yet');
+    const dynamodb = await startDynamoDb({ engine: 'dynalite', dataDir, inMemory: false });
+    try {
+      assert.equal(dynamodb.dataDir, path.join(dataDir, 'dynalite'));
+      assert.ok((await stat(path.join(dataDir, 'dynalite'))).isDirectory());
+    } finally {
+      await dynamodb.stop();
+    }
+  });
+});
+
+test('external uses the given endpoint, starts nothing and leaves it running on stop', async () => {
+  const shared = await startDynamoDb({ engine: 'dynalite', dataDir: '', inMemory: true });
+  try {
+    const external = await startDynamoDb({
+      engine: 'external',
+      dataDir: 'unused',
+      inMemory: false,
+      endpoint: `${shared.endpoint}/`,
+    });
+    assert.deepEqual(
+      { engine: external.engine, endpoint: external.endpoint, dataDir: external.dataDir },
+      { engine: 'external', endpoint: shared.endpoint, dataDir: null },
+    );
+    const client = localClient(external.endpoint);
+    try {
+      await ensureTables(client, await shippedServices());
+      await external.stop();
+      const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+      assert.equal(TableNames.length, (await shippedServices()).length);
+    } finally {
+      client.destroy();
+    }
+  } finally {
+    await shared.stop();
+  }
+});
+
+test('an endpoint with auto means external', async () => {
+  const dynamodb = await startDynamoDb({
+    engine: 'auto',
+    dataDir: 'unused',
+    inMemory: false,
+    endpoint: 'http://127.0.0.1:8000',
+  });
+  assert.equal(dynamodb.engine, 'external');
+  assert.equal(dynamodb.endpoint, 'http://127.0.0.1:8000');
+});
+
+test('endpoints that are missing, not http(s) or given to an embedded engine are refused', async () => {
+  const base = { dataDir: 'unused', inMemory: false } as const;
+  await assert.rejects(startDynamoDb({ ...base, engine: 'external' }), /needs an endpoint URL/);
+  await assert.rejects(
+    startDynamoDb({ ...base, engine: 'external', endpoint: 'localhost:8000' }),
+    /must use http or https/,
+  );
+  await assert.rejects(startDynamoDb({ ...base, engine: 'external', endpoint: 'not a url' }), /is not a URL/);
+  await assert.rejects(
+    startDynamoDb({ ...base, engine: 'external', endpoint: 'http://127.0.0.1:8000/some/path' }),
+    /base URL only/,
+  );
+  await assert.rejects(
+    startDynamoDb({ ...base, engine: 'dynalite', endpoint: 'http://127.0.0.1:8000' }),
+    /only used by the external engine/,
+  );
+});

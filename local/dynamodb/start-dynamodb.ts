@@ -1,0 +1,68 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { startDynalite } from './dynalite-engine.ts';
+import { startDynamoDbLocal } from './dynamodb-local-engine.ts';
+import { useExternalDynamoDb } from './external-engine.ts';
+import { findJava, MINIMUM_JAVA_MAJOR } from './find-java.ts';
+
+export const ENGINE_CHOICES = ['auto', 'dynamodb-local', 'dynalite', 'external'] as const;
+export type EngineChoice = (typeof ENGINE_CHOICES)[number];
+export type EngineName = Exclude<EngineChoice, 'auto'>;
+
+export interface DynamoDbOptions {
+  /** `auto` runs DynamoDB Local when Java 17+ is installed, dynalite otherwise. */
+  readonly engine: EngineChoice;
+  /** Parent of the per-engine data folders (`<dataDir>/dynamodb-local`, `<dataDir>/dynalite`). */
+  readonly dataDir: string;
+  /** Keep nothing on disk: every start begins with no tables. */
+  readonly inMemory: boolean;
+  /** Required by the `external` engine (and chooses it under `auto`), e.g. `http://127.0.0.1:8000`. */
+  readonly endpoint?: string;
+  /** Where JAVA_HOME and PATH are read from when looking for Java; defaults to `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningDynamoDb {
+  readonly engine: EngineName;
+  /** Base URL for SDK clients, e.g. `http://127.0.0.1:41235`. */
+  readonly endpoint: string;
+  /** The folder holding this engine's data; null when in memory or external. */
+  readonly dataDir: string | null;
+  /** One line for the banner, e.g. `DynamoDB Local 3.3.0 (Java 17.0.15)`. */
+  readonly detail: string;
+  /** Stops what was started (nothing for `external`); resolves once it is fully down. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Provides the DynamoDB endpoint of the local runtime: starts the chosen engine on a free port of
+ * 127.0.0.1, or adopts an external endpoint. Tables are created separately (see `ensureTables`).
+ *
+ * @example
+ * const dynamodb = await startDynamoDb({ engine: 'auto', dataDir: '.data', inMemory: false });
+ * console.log(`DynamoDB: ${dynamodb.detail} at ${dynamodb.endpoint}`);
+ * await dynamodb.stop();
+ */
+export async function startDynamoDb(options: DynamoDbOptions): Promise<RunningDynamoDb> {
+  // An endpoint with `auto` means "use this one": nothing needs starting.
+  if (options.engine === 'external' || (options.engine === 'auto' && options.endpoint)) {
+    if (!options.endpoint) {
+      throw new Error('The external engine needs an endpoint URL, e.g. http://127.0.0.1:8000');
+    }
+    return useExternalDynamoDb(options.endpoint);
+  }
+  if (options.endpoint) {
+    throw new Error(`An endpoint is only used by the external engine, not by "${options.engine}"`);
+  }
+  const java = options.engine === 'dynalite' ? null : await findJava({ env: options.env });
+  if (options.engine === 'dynamodb-local' && !java) {
+    throw new Error(
+      `DynamoDB Local needs Java ${MINIMUM_JAVA_MAJOR} or newer, and none was found (JAVA_HOME, then PATH). ` +
+        'Install Java 17+ or use --engine dynalite.',
+    );
+  }
+  const engine: EngineName = java ? 'dynamodb-local' : 'dynalite';
+  const dataDir = options.inMemory ? null : path.resolve(options.dataDir, engine);
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+  return java ? startDynamoDbLocal({ java, dataDir }) : startDynalite({ dataDir });
+}
