@@ -1,0 +1,242 @@
+import { performance } from 'node:perf_hooks';
+import type { Worker } from 'node:worker_threads';
+import type { InvokeOutcome, LogSink } from '#local/contracts.ts';
+import {
+  crashEnding,
+  type Reply,
+  type RuntimeExit,
+  replyOutcome,
+  runtimeExit,
+  SHUTDOWN_OUTCOME,
+  timedOutEnding,
+} from './invocation-outcomes.ts';
+import { endLine, type ReportFields, reportLine, startLine } from './lambda-log-lines.ts';
+import { spawnInstanceWorker } from './spawn-instance-worker.ts';
+import { splitLines } from './split-lines.ts';
+import type { FunctionSpec } from './start-lambda-service.ts';
+import type { ErrorShape, InstanceMessage, InvokeMessage } from './worker-messages.ts';
+
+/** Lambda gives a function's module init at most 10 s. */
+const INIT_TIMEOUT_MS = 10_000;
+
+/** Busy from creation: an instance is only started for an invocation waiting for it. */
+export type InstanceState = 'busy' | 'idle' | 'gone';
+
+interface Invocation {
+  readonly requestId: string;
+  readonly started: number;
+  readonly initDurationMs: number | undefined;
+  readonly timer: NodeJS.Timeout;
+  readonly resolve: (outcome: InvokeOutcome) => void;
+  reply?: Reply;
+  reportSeen: boolean;
+  timedOutAfterMs?: number;
+}
+
+export interface InstanceOptions {
+  readonly spec: FunctionSpec;
+  readonly region: string;
+  readonly logSink: LogSink;
+  /** Source of worker-bootstrap.ts, compiled (see compile-bootstrap.ts). */
+  readonly bootstrap: string;
+}
+
+/**
+ * One execution environment of a function: a worker thread with its own V8 isolate, module
+ * state, environment and heap limit. It imports the bundle as soon as it starts and then runs
+ * one invocation at a time. It is discarded after a timeout or a crash (`state` becomes `gone`).
+ */
+export class FunctionInstance {
+  readonly #spec: FunctionSpec;
+  readonly #sink: LogSink;
+  readonly #worker: Worker;
+  readonly #ready: Promise<ErrorShape | undefined>;
+  #resolveReady: (failure: ErrorShape | undefined) => void = () => {};
+  #state: InstanceState = 'busy';
+  #initDurationMs: number | undefined;
+  #initFailure: ErrorShape | undefined;
+  #maxMemoryUsedMb = 0;
+  #current: Invocation | undefined;
+  #crash: ErrorShape | undefined;
+  #outOfMemory = false;
+  #shuttingDown = false;
+  /** Settles once the worker has exited and all of its output has reached the log sink. */
+  readonly gone: Promise<void>;
+
+  constructor({ spec, region, logSink, bootstrap }: InstanceOptions) {
+    this.#spec = spec;
+    this.#sink = logSink;
+    this.#ready = new Promise((resolve) => {
+      this.#resolveReady = resolve;
+    });
+    const started = performance.now();
+    const worker = spawnInstanceWorker(spec, region, bootstrap);
+    this.#worker = worker;
+    const initTimer = setTimeout(() => {
+      this.#initFailure = { errorType: 'Runtime.InitTimeout', errorMessage: 'Init phase timed out' };
+      void worker.terminate();
+    }, INIT_TIMEOUT_MS);
+    worker.on('message', (message: InstanceMessage) => {
+      if (message.type === 'ready' || message.type === 'init-error') {
+        clearTimeout(initTimer);
+        this.#initDurationMs = performance.now() - started;
+      }
+      this.#onMessage(message);
+    });
+    worker.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') this.#outOfMemory = true;
+      else this.#crash ??= { errorType: error.name, errorMessage: error.message };
+    });
+    const exited = new Promise<number>((resolve) =>
+      worker.once('exit', (exitCode) => {
+        // No new invocation may be sent to it while its last output is still being read.
+        this.#state = 'gone';
+        resolve(exitCode);
+      }),
+    );
+    const drained = Promise.all([
+      splitLines(worker.stdout, (line) => this.#onLine(line)),
+      splitLines(worker.stderr, (line) => this.#onLine(line)),
+    ]);
+    this.gone = Promise.all([exited, drained]).then(([exitCode]) => {
+      clearTimeout(initTimer);
+      this.#afterExit(exitCode);
+    });
+  }
+
+  get state(): InstanceState {
+    return this.#state;
+  }
+
+  /** Runs one invocation; the caller sends it only to a new or an idle instance. */
+  async invoke(requestId: string, eventJson: string): Promise<InvokeOutcome> {
+    if (this.#state === 'gone')
+      throw new Error(`An instance of ${this.#spec.name} that is gone cannot be invoked`);
+    this.#state = 'busy';
+    const initFailure = await this.#ready;
+    if (this.#shuttingDown) return SHUTDOWN_OUTCOME;
+    if (initFailure) return this.#failInit(requestId, initFailure);
+    return new Promise((resolve) => {
+      const timeoutMs = this.#spec.timeoutSeconds * 1000;
+      const initDurationMs = this.#initDurationMs;
+      this.#initDurationMs = undefined;
+      const invocation: Invocation = {
+        requestId,
+        started: performance.now(),
+        initDurationMs,
+        resolve,
+        reportSeen: false,
+        timer: setTimeout(() => this.#timeOut(invocation), timeoutMs),
+      };
+      this.#current = invocation;
+      const message: InvokeMessage = {
+        type: 'invoke',
+        requestId,
+        eventJson,
+        deadline: Date.now() + timeoutMs,
+      };
+      this.#worker.postMessage(initDurationMs === undefined ? message : { ...message, initDurationMs });
+    });
+  }
+
+  /** Stops the worker; an invocation still running gets SHUTDOWN_OUTCOME and no more log lines. */
+  terminate(): Promise<void> {
+    this.#shuttingDown = true;
+    this.#state = 'gone';
+    void this.#worker.terminate();
+    return this.gone;
+  }
+
+  #onMessage(message: InstanceMessage): void {
+    if (message.type === 'ready') {
+      this.#maxMemoryUsedMb = message.maxMemoryUsedMb;
+      this.#resolveReady(undefined);
+    } else if (message.type === 'init-error') {
+      this.#initFailure = { errorType: message.errorType, errorMessage: message.errorMessage };
+      this.#resolveReady(this.#initFailure);
+    } else if (message.type === 'crash') {
+      this.#crash = { errorType: message.errorType, errorMessage: message.errorMessage };
+    } else if (this.#current?.requestId === message.requestId) {
+      this.#maxMemoryUsedMb = message.maxMemoryUsedMb;
+      this.#current.reply = message;
+      this.#finishIfComplete();
+    }
+  }
+
+  #onLine(line: string): void {
+    this.#sink.write(this.#spec.name, line);
+    const current = this.#current;
+    if (current && !current.reportSeen && line.startsWith(`REPORT RequestId: ${current.requestId}\t`)) {
+      current.reportSeen = true;
+      this.#finishIfComplete();
+    }
+  }
+
+  /** An invocation is over once its reply has arrived and its REPORT line has been logged. */
+  #finishIfComplete(): void {
+    const current = this.#current;
+    if (!current?.reply || !current.reportSeen || current.timedOutAfterMs !== undefined) return;
+    clearTimeout(current.timer);
+    this.#current = undefined;
+    if (this.#state === 'busy') this.#state = 'idle';
+    current.resolve(replyOutcome(current.reply));
+  }
+
+  #timeOut(invocation: Invocation): void {
+    if (this.#current !== invocation) return;
+    invocation.timedOutAfterMs = performance.now() - invocation.started;
+    this.#state = 'gone';
+    void this.#worker.terminate();
+  }
+
+  async #failInit(requestId: string, failure: ErrorShape): Promise<InvokeOutcome> {
+    const initDurationMs = this.#initDurationMs;
+    this.#state = 'gone';
+    void this.#worker.terminate();
+    await this.gone;
+    if (this.#shuttingDown) return SHUTDOWN_OUTCOME;
+    this.#log([
+      startLine(requestId),
+      endLine(requestId),
+      reportLine(this.#reportFields(requestId, 0, initDurationMs)),
+    ]);
+    return { kind: 'error', ...failure };
+  }
+
+  #afterExit(exitCode: number): void {
+    this.#state = 'gone';
+    const exit = runtimeExit(exitCode, this.#outOfMemory);
+    const exitFailure = {
+      errorType: exit.errorType,
+      errorMessage: `Runtime exited with error: ${exit.reason}`,
+    };
+    this.#resolveReady(this.#initFailure ?? exitFailure);
+    const current = this.#current;
+    if (!current) return;
+    clearTimeout(current.timer);
+    this.#current = undefined;
+    current.resolve(this.#shuttingDown ? SHUTDOWN_OUTCOME : this.#endDeadInvocation(current, exit));
+  }
+
+  #endDeadInvocation(current: Invocation, exit: RuntimeExit): InvokeOutcome {
+    const { requestId, timedOutAfterMs, initDurationMs } = current;
+    // An instance killed at its limit used all of it, and Lambda reports exactly that.
+    if (this.#outOfMemory) this.#maxMemoryUsedMb = this.#spec.memoryMb;
+    const durationMs = timedOutAfterMs ?? performance.now() - current.started;
+    const ending =
+      timedOutAfterMs === undefined
+        ? crashEnding(this.#reportFields(requestId, durationMs, initDurationMs), exit, this.#crash)
+        : timedOutEnding(this.#reportFields(requestId, durationMs, initDurationMs));
+    this.#log(ending.lines);
+    return ending.outcome;
+  }
+
+  #reportFields(requestId: string, durationMs: number, initDurationMs: number | undefined): ReportFields {
+    const { memoryMb } = this.#spec;
+    return { requestId, durationMs, memoryMb, maxMemoryUsedMb: this.#maxMemoryUsedMb, initDurationMs };
+  }
+
+  #log(lines: readonly string[]): void {
+    for (const line of lines) this.#sink.write(this.#spec.name, line);
+  }
+}

@@ -1,0 +1,84 @@
+// How an invocation ends, in Lambda's words: the outcome handed to API Gateway and, when the
+// instance died, the closing log lines the platform writes in the function's place.
+import type { InvokeOutcome } from '#local/contracts.ts';
+import {
+  endLine,
+  type ReportFields,
+  reportLine,
+  runtimeExitLines,
+  timedOutMessage,
+} from './lambda-log-lines.ts';
+import type { ErrorShape, InstanceMessage } from './worker-messages.ts';
+
+/** Lambda's limit on a synchronous invocation's request and response payloads: 6 MB. */
+export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+export const SHUTDOWN_OUTCOME: InvokeOutcome = {
+  kind: 'error',
+  errorType: 'ServiceException',
+  errorMessage: 'The local Lambda service is shutting down',
+};
+
+export type Reply = Extract<InstanceMessage, { type: 'result' | 'error' }>;
+
+/** Closing lines to log and the outcome of an invocation whose instance died. */
+export interface Ending {
+  readonly lines: readonly string[];
+  readonly outcome: InvokeOutcome;
+}
+
+export interface RuntimeExit {
+  /** As Lambda words it after "Runtime exited with error: ". */
+  readonly reason: string;
+  readonly errorType: 'Runtime.OutOfMemory' | 'Runtime.ExitError';
+}
+
+/** The outcome of an invocation the handler finished, result or error. */
+export function replyOutcome(reply: Reply): InvokeOutcome {
+  if (reply.type === 'error')
+    return { kind: 'error', errorType: reply.errorType, errorMessage: reply.errorMessage };
+  if (Buffer.byteLength(reply.json) > MAX_PAYLOAD_BYTES)
+    return { kind: 'payload-too-large', direction: 'response' };
+  return { kind: 'result', value: JSON.parse(reply.json) };
+}
+
+export function runtimeExit(exitCode: number, outOfMemory: boolean): RuntimeExit {
+  return outOfMemory
+    ? { reason: 'signal: killed', errorType: 'Runtime.OutOfMemory' }
+    : { reason: `exit status ${exitCode}`, errorType: 'Runtime.ExitError' };
+}
+
+/** The function ran past its timeout and its instance was stopped. */
+export function timedOutEnding(report: ReportFields): Ending {
+  const message = timedOutMessage(report.requestId, report.durationMs);
+  return {
+    lines: [endLine(report.requestId), reportLine(report), message],
+    outcome: { kind: 'error', errorType: 'Sandbox.Timedout', errorMessage: message },
+  };
+}
+
+/**
+ * The instance died during the invocation. If an exception escaped the handler, the runtime
+ * reported it before exiting and that is the outcome (as Lambda's Node.js runtime does);
+ * otherwise (process.exit, out of memory) the outcome is the runtime's exit.
+ */
+export function crashEnding(
+  report: ReportFields,
+  exit: RuntimeExit,
+  escaped: ErrorShape | undefined,
+): Ending {
+  const { requestId } = report;
+  const exitError = {
+    errorType: exit.errorType,
+    errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: ${exit.reason}`,
+  };
+  const error = exit.errorType === 'Runtime.OutOfMemory' ? exitError : (escaped ?? exitError);
+  return {
+    lines: [
+      endLine(requestId),
+      reportLine(report),
+      ...runtimeExitLines(requestId, exit.reason, exit.errorType),
+    ],
+    outcome: { kind: 'error', ...error },
+  };
+}

@@ -1,0 +1,46 @@
+import { Worker } from 'node:worker_threads';
+import {
+  FUNCTION_VERSION,
+  functionArn,
+  instanceEnvironment,
+  logGroupName,
+  newLogStreamName,
+} from './lambda-environment.ts';
+import type { FunctionSpec } from './start-lambda-service.ts';
+import type { InstanceData } from './worker-messages.ts';
+
+/**
+ * Starts the worker thread of one new instance, running the compiled bootstrap (which imports the
+ * bundle straight away). The worker gets only the instance's own environment, bare Node
+ * (`execArgv: []`: no tsx, no flags of the host), the declared memory as its V8 old-space limit,
+ * and piped stdout/stderr so that the host can collect its log lines.
+ */
+export function spawnInstanceWorker(spec: FunctionSpec, region: string, bootstrap: string): Worker {
+  const logStreamName = newLogStreamName();
+  const data: InstanceData = {
+    bundleFile: spec.bundleFile,
+    functionName: spec.name,
+    functionVersion: FUNCTION_VERSION,
+    invokedFunctionArn: functionArn(region, spec.name),
+    memoryMb: spec.memoryMb,
+    logGroupName: logGroupName(spec.name),
+    logStreamName,
+  };
+  const identity = {
+    functionName: spec.name,
+    bundleFile: spec.bundleFile,
+    memoryMb: spec.memoryMb,
+    region,
+    logStreamName,
+  };
+  return new Worker(bootstrap, {
+    eval: true,
+    workerData: data,
+    env: instanceEnvironment(spec.environment, identity),
+    execArgv: [],
+    argv: [],
+    stdout: true,
+    stderr: true,
+    resourceLimits: { maxOldGenerationSizeMb: spec.memoryMb },
+  });
+}

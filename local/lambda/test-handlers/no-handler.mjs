@@ -1,0 +1,2 @@
+// A bundle that forgot to export `handler`.
+export const handle = async () => 'wrong name';
