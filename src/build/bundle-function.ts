@@ -1,16 +1,8 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { PROJECT_ROOT } from '../declaration/load-services.ts';
 import type { FunctionDeclaration } from '../declaration/types.ts';
-
-export interface BundleRequest {
-  /** The declaration file of the function's service. */
-  readonly serviceFile: string;
-  readonly fn: FunctionDeclaration;
-  /** Folder that receives one sub-folder per function, holding `index.mjs`. */
-  readonly outDir: string;
-}
 
 export interface Bundle {
   readonly functionName: string;
@@ -23,22 +15,59 @@ export interface Bundle {
 /** Node.js version the bundles are compiled for: the oldest the local runtime supports. */
 export const BUNDLE_TARGET = 'node20';
 
-/**
- * Builds one function's deployment bundle: a minified ESM file with the AWS SDK inside, whose
- * `handler` export is the declared handler bound to its service. The CDK app deploys exactly
- * this folder and the local runtime runs exactly this file.
- */
-export async function bundleFunction({ serviceFile, fn, outDir }: BundleRequest): Promise<Bundle> {
-  const dir = path.join(outDir, fn.name);
-  const file = path.join(dir, 'index.mjs');
-  await mkdir(dir, { recursive: true });
-  const entry = [
+interface ServiceFunctions {
+  readonly file: string;
+  readonly service: { readonly functions: readonly FunctionDeclaration[] };
+}
+
+const ENTRY = 'function-entry';
+
+/** The entry module of one function: its declared handler bound to its service declaration. */
+function entrySource(serviceFile: string, fn: FunctionDeclaration): string {
+  return [
     `import service from ${JSON.stringify(serviceFile)};`,
     `import { makeHandler } from ${JSON.stringify(path.resolve(PROJECT_ROOT, fn.handler))};`,
     `export const handler = makeHandler(service, ${JSON.stringify(fn.name)});`,
   ].join('\n');
+}
+
+/** Serves each function's generated entry module to esbuild without writing it to disk. */
+function entryPlugin(entries: ReadonlyMap<string, string>): Plugin {
+  return {
+    name: 'function-entries',
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^${ENTRY}:`) }, (args) => ({ path: args.path, namespace: ENTRY }));
+      b.onLoad({ filter: /.*/, namespace: ENTRY }, (args) => ({
+        contents: entries.get(args.path) ?? '',
+        loader: 'ts',
+        resolveDir: PROJECT_ROOT,
+      }));
+    },
+  };
+}
+
+/**
+ * Builds every function's deployment bundle: `<outDir>/<function>/index.mjs`, a minified ESM
+ * file with the AWS SDK inside whose `handler` export is the declared handler bound to its
+ * service. The CDK app deploys exactly these folders and the local runtime runs exactly these
+ * files. One esbuild run builds them all, so shared code (the SDK) is parsed once.
+ */
+export async function bundleAll(services: readonly ServiceFunctions[], outDir: string): Promise<Bundle[]> {
+  const entries = new Map<string, string>();
+  const entryPoints: Record<string, string> = {};
+  for (const { file, service } of services) {
+    for (const fn of service.functions) {
+      entries.set(`${ENTRY}:${fn.name}`, entrySource(file, fn));
+      entryPoints[`${fn.name}/index`] = `${ENTRY}:${fn.name}`;
+    }
+  }
+  if (entries.size === 0) return [];
+  await mkdir(outDir, { recursive: true });
   await build({
-    stdin: { contents: entry, resolveDir: PROJECT_ROOT, sourcefile: `${fn.name}.entry.ts`, loader: 'ts' },
+    entryPoints,
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
+    plugins: [entryPlugin(entries)],
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -46,22 +75,15 @@ export async function bundleFunction({ serviceFile, fn, outDir }: BundleRequest)
     mainFields: ['module', 'main'],
     minify: true,
     legalComments: 'none',
-    outfile: file,
     logLevel: 'silent',
     // Some CommonJS dependencies call require() on Node built-ins; give ESM a require.
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   });
-  return { functionName: fn.name, dir, file, bytes: (await stat(file)).size };
-}
-
-/** Builds every function of every service, in parallel. */
-export async function bundleAll(
-  services: readonly { file: string; service: { functions: readonly FunctionDeclaration[] } }[],
-  outDir: string,
-): Promise<Bundle[]> {
   return Promise.all(
-    services.flatMap(({ file, service }) =>
-      service.functions.map((fn) => bundleFunction({ serviceFile: file, fn, outDir })),
-    ),
+    Object.keys(entryPoints).map(async (name) => {
+      const dir = path.join(outDir, path.dirname(name));
+      const file = path.join(dir, 'index.mjs');
+      return { functionName: path.dirname(name), dir, file, bytes: (await stat(file)).size };
+    }),
   );
 }

@@ -4,6 +4,13 @@ export interface EnvironmentInput {
   /** Physical name of the service's table (CloudFormation's name when deployed). */
   readonly tableName: string;
   readonly logLevel: string;
+  /** Origins browsers may call the API from (`*` for any); the functions answer with CORS headers. */
+  readonly corsOrigins: readonly string[];
+  /**
+   * Key that signs list cursors. Deployed: the stack id, which clients never see; locally the
+   * table name is enough (cursors only need to be tamper-evident there).
+   */
+  readonly cursorSecret?: string;
 }
 
 /**
@@ -13,12 +20,14 @@ export interface EnvironmentInput {
 export function functionEnvironment(
   service: ServiceDeclaration,
   fn: FunctionDeclaration,
-  { tableName, logLevel }: EnvironmentInput,
+  { tableName, logLevel, corsOrigins, cursorSecret }: EnvironmentInput,
 ): Record<string, string> {
   return {
     ...fn.environment,
     TABLE_NAME: tableName,
     POWERTOOLS_SERVICE_NAME: service.name,
     LOG_LEVEL: logLevel,
+    CORS_ALLOW_ORIGINS: corsOrigins.join(','),
+    ...(cursorSecret ? { CURSOR_SECRET: cursorSecret } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { HttpError } from '../domain/errors.ts';
+import { allowedOrigins, corsHeaders } from './cors.ts';
 import { instanceLogger } from './logger.ts';
 import { type HttpRequest, toHttpRequest } from './request.ts';
 import { type HttpResponse, problemResult, toProxyResult } from './response.ts';
@@ -16,14 +17,16 @@ export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Pr
  *   httpHandler(async (request) => ({ status: 200, body: { hello: request.pathParameters.id } }));
  */
 export function httpHandler(operation: (request: HttpRequest) => Promise<HttpResponse>): ProxyHandler {
+  const origins = allowedOrigins();
   return async (event, context) => {
     const started = performance.now();
     const logger = instanceLogger();
     logger.addContext(context);
     logger.setCorrelationId(event.requestContext?.requestId);
     let result: APIGatewayProxyResult;
+    const request = toHttpRequest(event);
     try {
-      result = toProxyResult(await operation(toHttpRequest(event)));
+      result = toProxyResult(await operation(request));
     } catch (error) {
       result = problemResult(error, event.requestContext?.requestId ?? context.awsRequestId);
       if (!(error instanceof HttpError) || error.status >= 500) {
@@ -32,6 +35,7 @@ export function httpHandler(operation: (request: HttpRequest) => Promise<HttpRes
         logger.debug('request refused', { code: error.code });
       }
     }
+    result.headers = { ...result.headers, ...corsHeaders(origins, request.header('origin')) };
     logger.info('request completed', {
       method: event.httpMethod,
       route: event.resource,

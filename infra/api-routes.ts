@@ -1,0 +1,46 @@
+import {
+  type IModel,
+  LambdaIntegration,
+  type RequestValidator,
+  type RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { FunctionDeclaration, HttpMethod } from '#src/declaration/types.ts';
+import { bodyJsonSchema } from './body-model.ts';
+import { bodyModelName } from './logical-names.ts';
+
+/** Content types a body may have (HTTP contract): JSON, and for PATCH also JSON Merge Patch. */
+export function bodyContentTypes(method: HttpMethod): readonly string[] {
+  return method === 'PATCH' ? ['application/json', 'application/merge-patch+json'] : ['application/json'];
+}
+
+/**
+ * Adds a declared route to the API: the resource path (nested resources, `{id}` parameters)
+ * and a Lambda proxy method. A function that declares a body also gets a model derived from
+ * the body's zod schema and the validator, so API Gateway rejects a wrong body with 400 before
+ * Lambda runs. Bodies of other content types are not validated here: the handler answers 415.
+ *
+ * @example
+ * addRoute(api, validator, products.functions[0], createFunction);
+ */
+export function addRoute(
+  api: RestApi,
+  validator: RequestValidator,
+  fn: FunctionDeclaration,
+  handler: IFunction,
+): void {
+  const resource = api.root.resourceForPath(fn.path);
+  let body: { requestValidator: RequestValidator; requestModels: Record<string, IModel> } | undefined;
+  if (fn.body) {
+    const modelName = bodyModelName(fn.name);
+    const model = api.addModel(modelName, {
+      modelName,
+      contentType: 'application/json',
+      description: `Body of ${fn.method} ${fn.path} (${fn.name})`,
+      schema: bodyJsonSchema(fn.body),
+    });
+    const requestModels = Object.fromEntries(bodyContentTypes(fn.method).map((type) => [type, model]));
+    body = { requestValidator: validator, requestModels };
+  }
+  resource.addMethod(fn.method, new LambdaIntegration(handler), { operationName: fn.name, ...body });
+}

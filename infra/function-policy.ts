@@ -1,0 +1,38 @@
+import { PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { DynamoDbAction } from '#src/declaration/types.ts';
+
+/** Writing a function's own logs: a stream per instance, then its events. */
+export const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'] as const;
+/** Sending trace segments to X-Ray (active tracing). */
+export const XRAY_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] as const;
+
+export interface FunctionPolicyInput {
+  /** Exactly the DynamoDB actions the declaration grants the function. */
+  readonly actions: readonly DynamoDbAction[];
+  /** ARN of the function's own table. */
+  readonly tableArn: string;
+  /** ARN of the function's own log group (CloudFormation's, ending in `:*`: its log streams). */
+  readonly logGroupArn: string;
+}
+
+/**
+ * The one inline policy of a function's role: the declared DynamoDB actions on its own table,
+ * log writes to its own log group, and X-Ray. Nothing else, and no `*` except where IAM offers
+ * no narrower resource.
+ *
+ * @example
+ * functionPolicy({ actions: ['dynamodb:GetItem'], tableArn: table.tableArn, logGroupArn: logs.logGroupArn });
+ */
+export function functionPolicy({ actions, tableArn, logGroupArn }: FunctionPolicyInput): PolicyDocument {
+  const statements = [
+    new PolicyStatement({ sid: 'WriteOwnLogGroup', actions: [...LOG_ACTIONS], resources: [logGroupArn] }),
+    // PutTraceSegments and PutTelemetryRecords support no resource-level permissions: `*` is the only resource IAM accepts.
+    new PolicyStatement({ sid: 'SendTraces', actions: [...XRAY_ACTIONS], resources: ['*'] }),
+  ];
+  if (actions.length > 0) {
+    statements.unshift(
+      new PolicyStatement({ sid: 'UseOwnTable', actions: [...actions], resources: [tableArn] }),
+    );
+  }
+  return new PolicyDocument({ statements });
+}

@@ -1,0 +1,36 @@
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import type { ServiceDeclaration } from '#src/declaration/types.ts';
+
+export interface ServiceTableOptions {
+  /** RETAIN for real stacks, DESTROY for a throwaway dev stack. */
+  readonly removalPolicy: RemovalPolicy;
+  /** Off only for a throwaway dev stack, so that `cdk destroy` can delete the table. */
+  readonly deletionProtection: boolean;
+}
+
+/**
+ * A service's table: keyed by the declared partition key (a string), on-demand, with
+ * point-in-time recovery and encryption at rest under the AWS managed key `aws/dynamodb`
+ * (auditable in CloudTrail, with no key policy or key lifecycle to manage). CloudFormation
+ * names it; handlers learn the name from `TABLE_NAME`.
+ *
+ * @example
+ * const table = createServiceTable(this, 'Table', products, { removalPolicy: RemovalPolicy.RETAIN, deletionProtection: true });
+ */
+export function createServiceTable(
+  scope: Construct,
+  id: string,
+  service: ServiceDeclaration,
+  options: ServiceTableOptions,
+): Table {
+  return new Table(scope, id, {
+    partitionKey: { name: service.table.partitionKey, type: AttributeType.STRING },
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    encryption: TableEncryption.AWS_MANAGED,
+    deletionProtection: options.deletionProtection,
+    removalPolicy: options.removalPolicy,
+  });
+}

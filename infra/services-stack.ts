@@ -1,0 +1,87 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import type { Bundle } from '#src/build/bundle-function.ts';
+import type { LoadedService } from '#src/declaration/load-services.ts';
+import { addRoute } from './api-routes.ts';
+import { deployedFunctionName, tableOutputName } from './logical-names.ts';
+import { acknowledgeFindings } from './nag-acknowledgements.ts';
+import { ServicesRestApi } from './rest-api.ts';
+import { ServiceFunction } from './service-function.ts';
+import { createServiceTable } from './service-table.ts';
+import type { StackSettings } from './settings.ts';
+
+export interface ServicesStackProps extends StackProps {
+  /** The declarations, as `loadServices()` returns them. */
+  readonly services: readonly LoadedService[];
+  /** One bundle per declared function, as `bundleAll()` returns them. */
+  readonly bundles: readonly Bundle[];
+  readonly settings: StackSettings;
+}
+
+/**
+ * The whole cloud system, derived from the declarations: per service a table, per function a
+ * log group, a role and a Lambda function, and one REST API routing to them. Environment-agnostic,
+ * so it synthesizes without AWS credentials.
+ *
+ * @example
+ * const services = await loadServices();
+ * const bundles = await bundleAll(services, outDir);
+ * new ServicesStack(app, 'ServerlessMicroservices', { services, bundles, settings: DEFAULT_SETTINGS });
+ */
+export class ServicesStack extends Stack {
+  readonly restApi: ServicesRestApi;
+  /** Tables by service name. */
+  readonly tables = new Map<string, Table>();
+  /** Deployed functions by declared function name. */
+  readonly functions = new Map<string, ServiceFunction>();
+
+  constructor(scope: Construct, id: string, props: ServicesStackProps) {
+    const { services, bundles, settings, ...stackProps } = props;
+    super(scope, id, {
+      description: 'Serverless Microservices: API Gateway, one Lambda function per route, DynamoDB',
+      ...stackProps,
+    });
+    const removalPolicy = settings.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    this.restApi = new ServicesRestApi(this, 'Rest', { settings, removalPolicy });
+    const bundleByFunction = new Map(bundles.map((bundle) => [bundle.functionName, bundle]));
+    // Services live under their own scope so a service name never collides with the stack's other constructs.
+    const servicesScope = new Construct(this, 'Services');
+
+    for (const { service } of services) {
+      const serviceScope = new Construct(servicesScope, service.name);
+      const table = createServiceTable(serviceScope, 'Table', service, {
+        removalPolicy,
+        deletionProtection: !settings.ephemeral,
+      });
+      this.tables.set(service.name, table);
+      for (const fn of service.functions) {
+        const bundle = bundleByFunction.get(fn.name);
+        if (!bundle)
+          throw new Error(`No bundle for function ${fn.name}: bundle every declared function first`);
+        const deployed = new ServiceFunction(serviceScope, fn.name, {
+          service,
+          fn,
+          table,
+          bundle,
+          functionName: deployedFunctionName(this.stackName, fn.name),
+          logLevel: settings.logLevel,
+          corsOrigins: settings.corsOrigins,
+          logRetention: settings.logRetentionDays,
+          removalPolicy,
+        });
+        this.functions.set(fn.name, deployed);
+        addRoute(this.restApi.api, this.restApi.bodyValidator, fn, deployed.function);
+      }
+      new CfnOutput(this, tableOutputName(service.name), {
+        description: `DynamoDB table of service ${service.name} (declared as ${service.table.name})`,
+        value: table.tableName,
+      });
+    }
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'Base URL of the API, stage included, e.g. <ApiUrl>products',
+      value: this.restApi.api.url,
+    });
+    acknowledgeFindings({ functions: this.functions.values(), restApi: this.restApi });
+  }
+}

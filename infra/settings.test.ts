@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DEFAULT_SETTINGS, environmentName, readSettings } from './settings.ts';
+
+const fromContext =
+  (context: Record<string, unknown>) =>
+  (key: string): unknown =>
+    context[key];
+
+describe('readSettings', () => {
+  test('returns the defaults when neither context nor environment says anything', () => {
+    assert.deepEqual(readSettings(fromContext({}), {}), DEFAULT_SETTINGS);
+  });
+
+  test('reads context values as the CDK CLI passes them: strings', () => {
+    const settings = readSettings(
+      fromContext({
+        stageName: 'dev',
+        ephemeral: 'true',
+        waf: 'false',
+        logLevel: 'warn',
+        logRetentionDays: '14',
+        throttlingRateLimit: '2.5',
+        throttlingBurstLimit: '5',
+        corsOrigins: 'https://a.example, https://b.example:8443',
+        apiGatewayCloudWatchRole: 'false',
+      }),
+    );
+    assert.deepEqual(settings, {
+      ...DEFAULT_SETTINGS,
+      stageName: 'dev',
+      ephemeral: true,
+      waf: false,
+      logLevel: 'WARN',
+      logRetentionDays: RetentionDays.TWO_WEEKS,
+      throttlingRateLimit: 2.5,
+      throttlingBurstLimit: 5,
+      corsOrigins: ['https://a.example', 'https://b.example:8443'],
+      apiGatewayCloudWatchRole: false,
+    });
+  });
+
+  test('reads typed values from cdk.json context', () => {
+    const settings = readSettings(fromContext({ ephemeral: true, logRetentionDays: 90, corsOrigins: ['*'] }));
+    assert.equal(settings.ephemeral, true);
+    assert.equal(settings.logRetentionDays, RetentionDays.THREE_MONTHS);
+    assert.deepEqual(settings.corsOrigins, ['*']);
+  });
+
+  test('falls back to the environment variable named after the key, context first', () => {
+    const env = { LOG_LEVEL: 'DEBUG', STAGE_NAME: 'staging', STACK_NAME: 'FromEnv' };
+    const settings = readSettings(fromContext({ stackName: 'FromContext' }), env);
+    assert.equal(settings.logLevel, 'DEBUG');
+    assert.equal(settings.stageName, 'staging');
+    assert.equal(settings.stackName, 'FromContext');
+  });
+
+  test('names environment variables after the keys', () => {
+    assert.equal(environmentName('logRetentionDays'), 'LOG_RETENTION_DAYS');
+    assert.equal(environmentName('waf'), 'WAF');
+  });
+
+  test('refuses to switch WAF off on a stack that is not ephemeral', () => {
+    assert.throws(
+      () => readSettings(fromContext({ waf: 'false' })),
+      /waf=false is only allowed with ephemeral=true/,
+    );
+  });
+
+  test('names every invalid setting at once', () => {
+    assert.throws(
+      () =>
+        readSettings(
+          fromContext({
+            logLevel: 'LOUD',
+            logRetentionDays: '10',
+            throttlingBurstLimit: '1.5',
+            stageName: 'a b',
+            ephemeral: 'yes',
+            corsOrigins: 'example.com',
+          }),
+        ),
+      (error: Error) =>
+        [
+          'logLevel',
+          'logRetentionDays',
+          'throttlingBurstLimit',
+          'stageName',
+          'ephemeral',
+          'corsOrigins',
+        ].every((key) => error.message.includes(key)),
+    );
+  });
+
+  test('refuses a retention that would keep logs forever', () => {
+    assert.throws(
+      () => readSettings(fromContext({ logRetentionDays: String(RetentionDays.INFINITE) })),
+      /logRetentionDays/,
+    );
+  });
+
+  test('refuses "*" mixed with named origins', () => {
+    assert.throws(() => readSettings(fromContext({ corsOrigins: '*,https://a.example' })), /corsOrigins/);
+  });
+});

@@ -1,0 +1,136 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/** Log levels both Lambda's log filter and Powertools Logger understand. */
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Everything about a deployment that is not in the service declarations. */
+export interface StackSettings {
+  /** CloudFormation stack name; also the prefix of every function name. */
+  readonly stackName: string;
+  /** API Gateway stage, the first path segment of the URL. */
+  readonly stageName: string;
+  /** A throwaway dev stack: tables and log groups are deleted with the stack. */
+  readonly ephemeral: boolean;
+  /** `LOG_LEVEL` of the handlers and the level Lambda filters application logs at. */
+  readonly logLevel: LogLevel;
+  /** Retention of every log group of the stack. */
+  readonly logRetentionDays: RetentionDays;
+  /** Steady-state requests per second the stage accepts before answering 429. */
+  readonly throttlingRateLimit: number;
+  /** Requests the stage accepts in a burst above the rate. */
+  readonly throttlingBurstLimit: number;
+  /** Origins allowed by CORS; `['*']` allows every origin. */
+  readonly corsOrigins: readonly string[];
+  /** Whether an AWS WAF web ACL protects the stage. Only an ephemeral stack may go without. */
+  readonly waf: boolean;
+  /** Whether this stack sets the region's API Gateway CloudWatch role (an account-wide setting). */
+  readonly apiGatewayCloudWatchRole: boolean;
+}
+
+export const DEFAULT_SETTINGS: StackSettings = {
+  stackName: 'ServerlessMicroservices',
+  stageName: 'prod',
+  ephemeral: false,
+  logLevel: 'INFO',
+  logRetentionDays: RetentionDays.ONE_MONTH,
+  throttlingRateLimit: 100,
+  throttlingBurstLimit: 200,
+  corsOrigins: ['*'],
+  waf: true,
+  apiGatewayCloudWatchRole: true,
+};
+
+/** Reads one raw setting: CDK context (`-c key=value`, cdk.json) or an environment variable. */
+export type SettingSource = (key: keyof StackSettings) => unknown;
+
+/** `stageName` → `STAGE_NAME`: the environment variable that can also carry a setting. */
+export function environmentName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+}
+
+/**
+ * Resolves the deployment settings. Precedence: CDK context, then the environment variable
+ * named after the key (`logLevel` → `LOG_LEVEL`), then {@link DEFAULT_SETTINGS}.
+ * Fails fast, naming the setting, on a value that could not be deployed.
+ *
+ * @example
+ * const settings = readSettings((key) => app.node.tryGetContext(key), process.env);
+ * // `npx cdk deploy -c ephemeral=true -c stageName=dev` → { ephemeral: true, stageName: 'dev', ... }
+ */
+export function readSettings(context: SettingSource, env: NodeJS.ProcessEnv = {}): StackSettings {
+  const raw = (key: keyof StackSettings): unknown => {
+    const fromContext = context(key);
+    return fromContext ?? env[environmentName(key)];
+  };
+  const problems: string[] = [];
+  const pick = <K extends keyof StackSettings>(
+    key: K,
+    parse: (value: unknown) => StackSettings[K] | undefined,
+  ): StackSettings[K] => {
+    const value = raw(key);
+    if (value === undefined || value === '') return DEFAULT_SETTINGS[key];
+    const parsed = parse(value);
+    if (parsed === undefined) {
+      problems.push(`${key} (${environmentName(key)}) = ${JSON.stringify(value)}`);
+      return DEFAULT_SETTINGS[key];
+    }
+    return parsed;
+  };
+  const settings: StackSettings = {
+    stackName: pick('stackName', matching(/^[A-Za-z][A-Za-z0-9-]{0,63}$/)),
+    stageName: pick('stageName', matching(/^[A-Za-z0-9_-]{1,128}$/)),
+    ephemeral: pick('ephemeral', toBoolean),
+    logLevel: pick('logLevel', (v) => LOG_LEVELS.find((level) => level === String(v).toUpperCase())),
+    logRetentionDays: pick('logRetentionDays', toRetention),
+    throttlingRateLimit: pick('throttlingRateLimit', toPositiveNumber),
+    throttlingBurstLimit: pick('throttlingBurstLimit', (v) => {
+      const n = toPositiveNumber(v);
+      return n !== undefined && Number.isInteger(n) ? n : undefined;
+    }),
+    corsOrigins: pick('corsOrigins', toOrigins),
+    waf: pick('waf', toBoolean),
+    apiGatewayCloudWatchRole: pick('apiGatewayCloudWatchRole', toBoolean),
+  };
+  if (!settings.waf && !settings.ephemeral) {
+    problems.push('waf=false is only allowed with ephemeral=true (a throwaway dev stack)');
+  }
+  if (problems.length > 0) throw new Error(`Invalid deployment settings: ${problems.join('; ')}`);
+  return settings;
+}
+
+const matching =
+  (pattern: RegExp) =>
+  (value: unknown): string | undefined =>
+    typeof value === 'string' && pattern.test(value) ? value : undefined;
+
+function toBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  const text = String(value).toLowerCase();
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  return undefined;
+}
+
+function toPositiveNumber(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+// CloudWatch Logs accepts only these retention periods; "never expire" is deliberately not one of them.
+const RETENTIONS = Object.values(RetentionDays).filter(
+  (days): days is RetentionDays => typeof days === 'number' && days !== RetentionDays.INFINITE,
+);
+
+function toRetention(value: unknown): RetentionDays | undefined {
+  const n = typeof value === 'number' ? value : Number(value);
+  return RETENTIONS.find((days) => days === n);
+}
+
+function toOrigins(value: unknown): readonly string[] | undefined {
+  const list = Array.isArray(value) ? value.map(String) : String(value).split(',');
+  const origins = list.map((origin) => origin.trim()).filter((origin) => origin !== '');
+  if (origins.length === 0) return undefined;
+  if (origins.includes('*')) return origins.length === 1 ? ['*'] : undefined;
+  return origins.every((origin) => /^https?:\/\/[^/\s,]+$/.test(origin)) ? origins : undefined;
+}

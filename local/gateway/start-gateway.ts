@@ -1,0 +1,228 @@
+// The local API Gateway: an HTTP server on loopback that turns requests into REST API (v1) proxy
+// events, invokes the route's function through the local Lambda service and answers as AWS would.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { InvokeOutcome, Invoker, RouteBinding } from '#local/contracts.ts';
+import { closeAfterDrain, headerValue, readBody, toIncomingRequest } from './incoming-request.ts';
+import { createRouter, type RouteMatch } from './match-route.ts';
+import { type ApiIds, newApiIds, newRequestIds, type RequestIds } from './request-ids.ts';
+import {
+  contentLengthExceededResponse,
+  type GatewayResponseType,
+  gatewayResponse,
+  type HttpResponse,
+  preflightResponse,
+  toHttpResponse,
+} from './to-http-response.ts';
+import { toProxyEvent } from './to-proxy-event.ts';
+import { validateProxyResult } from './validate-proxy-result.ts';
+
+export interface GatewayOptions {
+  readonly routes: readonly RouteBinding[];
+  readonly invoker: Invoker;
+  /** Defaults to `127.0.0.1`: the gateway is for this machine only. */
+  readonly host?: string;
+  /** Defaults to 3000; 0 picks a free port. */
+  readonly port?: number;
+  /**
+   * Stage name, `local` by default. URLs may name it first, like execute-api URLs
+   * (`/local/products`), or leave it out, like a custom domain mapped to the stage (`/products`).
+   */
+  readonly stage?: string;
+  /** API Gateway's integration timeout. Defaults to 29 000 ms. */
+  readonly integrationTimeoutMs?: number;
+  /** API Gateway's request payload limit. Defaults to 10 MiB. */
+  readonly maxBodyBytes?: number;
+  /** The REST API's `binaryMediaTypes`, e.g. `['image/*']`. Defaults to none, as CDK does. */
+  readonly binaryMediaTypes?: readonly string[];
+  /** Where the gateway reports 5xx causes (never sent to clients). Defaults to stderr. */
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningGateway {
+  /** Base URL, e.g. `http://127.0.0.1:3000`; resources hang directly off it (`${url}/local/…` works too). */
+  readonly url: string;
+  readonly port: number;
+  /** Stops listening and ends open connections, keep-alive ones included. */
+  close(): Promise<void>;
+}
+
+interface Settings {
+  readonly invoker: Invoker;
+  readonly route: (method: string, path: string) => RouteMatch;
+  readonly api: ApiIds;
+  readonly stage: string;
+  readonly integrationTimeoutMs: number;
+  readonly maxBodyBytes: number;
+  readonly binaryMediaTypes: readonly string[];
+  readonly log: (line: string) => void;
+}
+
+// How long an upload that got its 413 may keep draining before the connection is cut.
+const DRAIN_GRACE_MS = 2000;
+
+/**
+ * Starts the local API Gateway.
+ *
+ * @example
+ * const gateway = await startGateway({ routes, invoker, port: 0 });
+ * const response = await fetch(`${gateway.url}/products`);
+ * await gateway.close();
+ */
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const host = options.host ?? '127.0.0.1';
+  const settings: Settings = {
+    invoker: options.invoker,
+    route: createRouter(options.routes),
+    api: newApiIds(),
+    stage: options.stage ?? 'local',
+    integrationTimeoutMs: options.integrationTimeoutMs ?? 29_000,
+    maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
+    binaryMediaTypes: options.binaryMediaTypes ?? [],
+    log: options.log ?? ((line: string) => process.stderr.write(`${line}\n`)),
+  };
+  const server = createServer((req, res) => {
+    handle(req, res, settings).catch((error: unknown) => {
+      settings.log(`[gateway] 500 ${req.method} ${req.url}: gateway failure: ${stackOf(error)}`);
+      const now = new Date();
+      if (res.headersSent) res.destroy();
+      else send(res, gatewayResponse('internalServerError', newRequestIds(now), now));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 3000, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  // Once listening, a server error (e.g. out of file descriptors) is reported, never thrown.
+  server.on('error', (error) => settings.log(`[gateway] server error: ${stackOf(error)}`));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, settings: Settings): Promise<void> {
+  const receivedAt = new Date();
+  const read = await readBody(req, settings.maxBodyBytes);
+  if (read.kind === 'aborted') return; // nobody left to answer
+  if (read.kind === 'too-large') {
+    send(res, contentLengthExceededResponse(settings.maxBodyBytes, new Date()));
+    return closeAfterDrain(req, res, DRAIN_GRACE_MS);
+  }
+  const ids = newRequestIds(receivedAt, headerValue(req, 'x-amzn-trace-id'));
+  const incoming = toIncomingRequest(req, read.body);
+  const { basePath, path } = splitStage(incoming.path, settings.stage);
+  const request = { ...incoming, path };
+  const { method } = request;
+  const match = settings.route(method, path);
+  if (match.kind === 'preflight') return send(res, preflightResponse(ids, receivedAt));
+  if (match.kind === 'missing') {
+    return send(res, gatewayResponse('missingAuthenticationToken', ids, receivedAt));
+  }
+  const event = toProxyEvent(request, {
+    resource: match.binding.resource,
+    pathParameters: match.pathParameters,
+    stage: settings.stage,
+    basePath,
+    api: settings.api,
+    ids,
+    receivedAt,
+    binaryMediaTypes: settings.binaryMediaTypes,
+  });
+  const accept = headerValue(req, 'accept');
+  send(res, await integrate(settings, match.binding.functionName, event, { ids, accept, method, path }));
+}
+
+// Invokes the function and turns what happened into API Gateway's answer.
+async function integrate(
+  settings: Settings,
+  functionName: string,
+  event: Parameters<Invoker['invoke']>[1],
+  request: {
+    readonly ids: RequestIds;
+    readonly accept: string | undefined;
+    readonly method: string;
+    readonly path: string;
+  },
+): Promise<HttpResponse> {
+  const { ids, accept, method, path } = request;
+  const outcome = await invokeWithTimeout(settings, functionName, event);
+  const fail = (type: GatewayResponseType, cause: string) => {
+    settings.log(`[gateway] ${method} ${path} → ${functionName}: ${cause} (request ${ids.requestId})`);
+    return gatewayResponse(type, ids, new Date());
+  };
+  switch (outcome.kind) {
+    case 'timeout':
+      return fail('integrationTimeout', `no answer within ${settings.integrationTimeoutMs} ms`);
+    case 'error':
+      return fail('integrationFailure', `function error ${outcome.errorType}: ${outcome.errorMessage}`);
+    case 'payload-too-large':
+      return outcome.direction === 'request'
+        ? fail('lambdaRequestTooLong', 'event over the 6 MB invoke payload limit')
+        : fail('integrationFailure', 'result over the 6 MB invoke payload limit');
+    case 'result': {
+      const check = validateProxyResult(outcome.value);
+      if (!check.ok) return fail('integrationFailure', `malformed Lambda proxy response: ${check.reason}`);
+      return toHttpResponse(check.result, {
+        ids,
+        accept,
+        binaryMediaTypes: settings.binaryMediaTypes,
+        now: new Date(),
+      });
+    }
+  }
+}
+
+// Like API Gateway, stop waiting at the integration timeout; the invocation itself runs on.
+async function invokeWithTimeout(
+  settings: Pick<Settings, 'invoker' | 'integrationTimeoutMs' | 'log'>,
+  functionName: string,
+  event: Parameters<Invoker['invoke']>[1],
+): Promise<InvokeOutcome | { readonly kind: 'timeout' }> {
+  const controller = new AbortController();
+  const invocation = settings.invoker.invoke(functionName, event, { signal: controller.signal });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<{ readonly kind: 'timeout' }>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'timeout' }), settings.integrationTimeoutMs);
+  });
+  try {
+    const winner = await Promise.race([invocation, timeout]);
+    if (winner.kind === 'timeout') {
+      controller.abort();
+      invocation.catch((error: unknown) =>
+        settings.log(`[gateway] ${functionName} failed late: ${stackOf(error)}`),
+      );
+    }
+    return winner;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function send(res: ServerResponse, response: HttpResponse): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(response.statusCode, response.headers.flat());
+  res.end(response.body);
+}
+
+// `/local/products` is the execute-api form of a URL (stage first); `/products` is what a custom
+// domain mapped to the stage serves. Both reach the same resources; `requestContext.path` keeps
+// whichever the client used, as AWS does, so `Location` headers built from it fit the caller.
+function splitStage(path: string, stage: string): { basePath: string; path: string } {
+  const prefix = `/${stage}`;
+  if (path !== prefix && !path.startsWith(`${prefix}/`)) return { basePath: '', path };
+  return { basePath: prefix, path: path.slice(prefix.length) || '/' };
+}
+
+function stackOf(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

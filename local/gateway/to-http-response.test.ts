@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { newRequestIds } from './request-ids.ts';
+import {
+  contentLengthExceededResponse,
+  gatewayResponse,
+  type HttpResponse,
+  preflightResponse,
+  type ResponseContext,
+  toHttpResponse,
+} from './to-http-response.ts';
+import type { ProxyResult } from './validate-proxy-result.ts';
+
+const now = new Date('2024-06-17T14:48:13.000Z');
+const ids = newRequestIds(now);
+
+function result(overrides: Partial<ProxyResult> = {}): ProxyResult {
+  return {
+    statusCode: 200,
+    headers: {},
+    multiValueHeaders: {},
+    body: '',
+    isBase64Encoded: false,
+    ...overrides,
+  };
+}
+
+function context(overrides: Partial<ResponseContext> = {}): ResponseContext {
+  return { ids, accept: '*/*', binaryMediaTypes: [], now, ...overrides };
+}
+
+function values(response: HttpResponse, name: string): string[] {
+  return response.headers.filter(([n]) => n.toLowerCase() === name.toLowerCase()).map(([, value]) => value);
+}
+
+describe('toHttpResponse', () => {
+  it('passes status, headers and body through and adds the headers API Gateway adds', () => {
+    const response = toHttpResponse(
+      result({ statusCode: 201, headers: { Location: '/products/1' }, body: '{"id":"1"}' }),
+      context(),
+    );
+    assert.equal(response.statusCode, 201);
+    assert.equal(response.body.toString(), '{"id":"1"}');
+    assert.deepEqual(values(response, 'Location'), ['/products/1']);
+    assert.deepEqual(values(response, 'Content-Type'), ['application/json']);
+    assert.deepEqual(values(response, 'Content-Length'), ['10']);
+    assert.deepEqual(values(response, 'Date'), ['Mon, 17 Jun 2024 14:48:13 GMT']);
+    assert.deepEqual(values(response, 'x-amzn-RequestId'), [ids.requestId]);
+    assert.deepEqual(values(response, 'x-amz-apigw-id'), [ids.extendedRequestId]);
+    assert.deepEqual(values(response, 'X-Amzn-Trace-Id'), [ids.traceId]);
+  });
+
+  it("keeps the function's Content-Type instead of the default", () => {
+    const response = toHttpResponse(
+      result({ headers: { 'content-type': 'application/problem+json' } }),
+      context(),
+    );
+    assert.deepEqual(values(response, 'Content-Type'), ['application/problem+json']);
+  });
+
+  it('merges headers and multiValueHeaders, a multi-value name replacing the single one in any case', () => {
+    const response = toHttpResponse(
+      result({
+        headers: { 'X-Solo': 'one', 'test-multi': 'value-solo' },
+        multiValueHeaders: { 'Set-Cookie': ['a=1', 'b=2'], 'tesT-Multi': ['value-multi'] },
+      }),
+      context(),
+    );
+    assert.deepEqual(values(response, 'X-Solo'), ['one']);
+    assert.deepEqual(values(response, 'Set-Cookie'), ['a=1', 'b=2']);
+    assert.deepEqual(values(response, 'test-multi'), ['value-multi']);
+  });
+
+  it('moves headers the gateway owns aside and drops Transfer-Encoding', () => {
+    const response = toHttpResponse(
+      result({
+        headers: {
+          'Content-Length': '999',
+          Date: 'yesterday',
+          Server: 'mine',
+          'Transfer-Encoding': 'chunked',
+        },
+        multiValueHeaders: { 'x-amzn-RequestId': ['forged'] },
+        body: 'ok',
+      }),
+      context(),
+    );
+    assert.deepEqual(values(response, 'Content-Length'), ['2']);
+    assert.deepEqual(values(response, 'x-amzn-Remapped-Content-Length'), ['999']);
+    assert.deepEqual(values(response, 'x-amzn-Remapped-Date'), ['yesterday']);
+    assert.deepEqual(values(response, 'x-amzn-Remapped-Server'), ['mine']);
+    assert.deepEqual(values(response, 'Transfer-Encoding'), []);
+    assert.deepEqual(values(response, 'x-amzn-RequestId'), [ids.requestId]);
+  });
+
+  it('decodes a base64 body when the first Accept type is a binary media type', () => {
+    const response = toHttpResponse(
+      result({ body: '/wAQ', isBase64Encoded: true, headers: { 'Content-Type': 'image/png' } }),
+      context({ accept: 'image/png, */*', binaryMediaTypes: ['image/*'] }),
+    );
+    assert.deepEqual([...response.body], [0xff, 0x00, 0x10]);
+    assert.deepEqual(values(response, 'Content-Length'), ['3']);
+  });
+
+  it('sends the base64 text itself when the API has no matching binary media type', () => {
+    const body = Buffer.from('test-data').toString('base64');
+    const response = toHttpResponse(
+      result({ body, isBase64Encoded: true }),
+      context({ accept: 'application/json' }),
+    );
+    assert.equal(response.body.toString(), body);
+  });
+
+  it('answers 500 when a body meant as binary is not valid base64', () => {
+    const response = toHttpResponse(
+      result({ body: 'not base64!', isBase64Encoded: true }),
+      context({ binaryMediaTypes: ['*/*'] }),
+    );
+    assert.equal(response.statusCode, 500);
+    assert.equal(response.body.toString(), '{"message": "Internal server error"}');
+  });
+
+  it('sends neither body nor Content-Length with a 204', () => {
+    const response = toHttpResponse(result({ statusCode: 204, body: 'ignored' }), context());
+    assert.equal(response.body.length, 0);
+    assert.deepEqual(values(response, 'Content-Length'), []);
+  });
+});
+
+describe('gatewayResponse', () => {
+  it('answers with the exact bodies and error types of AWS', () => {
+    const expected = [
+      [
+        'missingAuthenticationToken',
+        403,
+        '{"message":"Missing Authentication Token"}',
+        'MissingAuthenticationTokenException',
+      ],
+      ['lambdaRequestTooLong', 413, '{"message": "Request Too Long"}', 'BadRequestException'],
+      ['integrationFailure', 502, '{"message": "Internal server error"}', 'InternalServerErrorException'],
+      [
+        'integrationTimeout',
+        504,
+        '{"message": "Endpoint request timed out"}',
+        'InternalServerErrorException',
+      ],
+      ['internalServerError', 500, '{"message": "Internal server error"}', 'InternalServerErrorException'],
+    ] as const;
+    for (const [type, status, body, errorType] of expected) {
+      const response = gatewayResponse(type, ids, now);
+      assert.equal(response.statusCode, status, type);
+      assert.equal(response.body.toString(), body, type);
+      assert.deepEqual(values(response, 'x-amzn-ErrorType'), [errorType], type);
+      assert.deepEqual(values(response, 'Content-Type'), ['application/json'], type);
+      assert.deepEqual(values(response, 'Content-Length'), [String(Buffer.byteLength(body))], type);
+      assert.deepEqual(values(response, 'x-amzn-RequestId'), [ids.requestId], type);
+    }
+  });
+
+  it('adds a trace id to the timeout response only', () => {
+    assert.deepEqual(values(gatewayResponse('integrationTimeout', ids, now), 'X-Amzn-Trace-Id'), [
+      ids.traceId,
+    ]);
+    assert.deepEqual(values(gatewayResponse('integrationFailure', ids, now), 'X-Amzn-Trace-Id'), []);
+  });
+});
+
+describe('preflightResponse', () => {
+  it("answers like CDK's default CORS preflight", () => {
+    const response = preflightResponse(ids, now);
+    assert.equal(response.statusCode, 204);
+    assert.deepEqual(values(response, 'Access-Control-Allow-Origin'), ['*']);
+    assert.deepEqual(values(response, 'Access-Control-Allow-Methods'), [
+      'OPTIONS,GET,PUT,POST,DELETE,PATCH,HEAD',
+    ]);
+    assert.match(
+      values(response, 'Access-Control-Allow-Headers')[0] ?? '',
+      /^Content-Type,X-Amz-Date,Authorization/,
+    );
+  });
+});
+
+describe('contentLengthExceededResponse', () => {
+  it('answers in plain text naming the limit, as the AWS front door does', () => {
+    const response = contentLengthExceededResponse(10485760, now);
+    assert.equal(response.statusCode, 413);
+    assert.equal(response.body.toString(), 'HTTP content length exceeded 10485760 bytes.');
+    assert.deepEqual(values(response, 'Content-Type'), ['text; charset=utf-8']);
+    assert.deepEqual(values(response, 'x-amzn-RequestId'), []);
+  });
+});

@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { z } from 'zod';
+import { bodyContentTypes } from '#infra/api-routes.ts';
+import { tableOutputName } from '#infra/logical-names.ts';
+import { BAD_REQUEST_BODY_TEMPLATE } from '#infra/rest-api.ts';
+import { MANAGED_RULE_GROUPS } from '#infra/web-acl.ts';
+import {
+  arnOf,
+  type Bundled,
+  bundleServices,
+  type CfnJson,
+  logicalIdOf,
+  methodsByRoute,
+  refOf,
+  removeAll,
+  resourceOf,
+  resourcesOfType,
+  type Synthesized,
+  synthesize,
+} from './synthesize-stack.ts';
+
+let bundled: Bundled;
+let synth: Synthesized;
+
+before(async () => {
+  bundled = await bundleServices();
+  synth = await synthesize(bundled);
+});
+after(() => removeAll(bundled?.dir, synth?.outdir));
+
+const declared = () =>
+  bundled.services.flatMap(({ service }) => service.functions.map((fn) => ({ service, fn })));
+const stage = (): CfnJson => resourceOf(synth.template, synth.stack.restApi.api.deploymentStage);
+
+describe('REST API routes', () => {
+  test('serves every declared route with a Lambda proxy integration to its own function', () => {
+    const methods = methodsByRoute(synth.template);
+    for (const { fn } of declared()) {
+      const method = methods.get(`${fn.method} ${fn.path}`);
+      assert.ok(method, `${fn.method} ${fn.path} exists`);
+      const deployed = synth.stack.functions.get(fn.name);
+      assert.ok(deployed);
+      assert.equal(method.Properties.Integration.Type, 'AWS_PROXY');
+      assert.equal(method.Properties.Integration.IntegrationHttpMethod, 'POST');
+      assert.ok(
+        JSON.stringify(method.Properties.Integration.Uri).includes(JSON.stringify(arnOf(deployed.function))),
+      );
+    }
+    const routes = [...methods.keys()].filter((route) => !route.startsWith('OPTIONS '));
+    assert.equal(routes.length, declared().length);
+  });
+
+  test('validates declared bodies with draft-4 models derived from the same zod schemas', () => {
+    const methods = methodsByRoute(synth.template);
+    const validatorId = logicalIdOf(synth.stack.restApi.bodyValidator);
+    const validator: CfnJson = synth.template.toJSON().Resources[validatorId];
+    assert.equal(validator.Properties.ValidateRequestBody, true);
+    for (const { fn } of declared()) {
+      const method = methods.get(`${fn.method} ${fn.path}`);
+      if (!fn.body) {
+        assert.equal(method.Properties.RequestModels, undefined, fn.name);
+        continue;
+      }
+      assert.deepEqual(method.Properties.RequestValidatorId, { Ref: validatorId });
+      const refs: CfnJson[] = Object.values(method.Properties.RequestModels);
+      assert.deepEqual(Object.keys(method.Properties.RequestModels), [...bodyContentTypes(fn.method)]);
+      assert.equal(new Set(refs.map((ref) => ref.Ref)).size, 1);
+      const model: CfnJson = synth.template.toJSON().Resources[refs[0].Ref];
+      const { $schema: _, ...fromZod } = z.toJSONSchema(fn.body, { target: 'draft-04', io: 'input' });
+      assert.deepEqual(model.Properties.Schema, {
+        $schema: 'http://json-schema.org/draft-04/schema#',
+        ...fromZod,
+      });
+    }
+  });
+
+  test('rejects unknown fields in bodies, since the item schemas are strict', () => {
+    const models = resourcesOfType(synth.template, 'AWS::ApiGateway::Model');
+    assert.ok(models.length > 0);
+    for (const [, model] of models) assert.equal(model.Properties.Schema.additionalProperties, false);
+  });
+
+  test('answers a body that fails its model with a problem+json 400', () => {
+    synth.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'BAD_REQUEST_BODY',
+      StatusCode: '400',
+      ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/problem+json'" },
+      ResponseTemplates: { 'application/json': BAD_REQUEST_BODY_TEMPLATE },
+    });
+    const sample = BAD_REQUEST_BODY_TEMPLATE.replace(
+      '$context.error.validationErrorString',
+      'price: wrong type',
+    );
+    assert.deepEqual(JSON.parse(sample), {
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'price: wrong type',
+    });
+  });
+
+  test('answers CORS preflights on every resource with the contract headers, for all origins by default', () => {
+    const methods = methodsByRoute(synth.template);
+    for (const path of new Set(declared().map(({ fn }) => fn.path))) {
+      const preflight = methods.get(`OPTIONS ${path}`);
+      assert.ok(preflight, `OPTIONS ${path}`);
+      const headers = preflight.Properties.Integration.IntegrationResponses[0].ResponseParameters;
+      assert.equal(headers['method.response.header.Access-Control-Allow-Origin'], "'*'");
+      for (const header of ['Content-Type', 'If-Match', 'If-None-Match']) {
+        assert.ok(headers['method.response.header.Access-Control-Allow-Headers'].includes(header), header);
+      }
+      for (const header of ['ETag', 'Location']) {
+        assert.ok(headers['method.response.header.Access-Control-Expose-Headers'].includes(header), header);
+      }
+    }
+  });
+});
+
+describe('REST API stage', () => {
+  test('writes JSON access logs with the standard request fields, and no bodies, to its own log group', () => {
+    const { AccessLogSetting } = stage().Properties;
+    const format = JSON.parse(AccessLogSetting.Format);
+    for (const field of [
+      'requestId',
+      'ip',
+      'httpMethod',
+      'resourcePath',
+      'status',
+      'responseLength',
+      'integrationLatency',
+    ]) {
+      assert.ok(format[field]?.startsWith('$context.'), field);
+    }
+    assert.ok(!AccessLogSetting.Format.includes('$input'), 'no request body in access logs');
+    assert.ok(!AccessLogSetting.Format.includes('validationErrorString'), 'no body values in access logs');
+    assert.ok(
+      JSON.stringify(AccessLogSetting.DestinationArn).includes(logicalIdOf(synth.stack.restApi.accessLogs)),
+    );
+    assert.equal(resourceOf(synth.template, synth.stack.restApi.accessLogs).Properties.RetentionInDays, 30);
+  });
+
+  test('logs execution at INFO without bodies, with metrics, X-Ray tracing and throttling', () => {
+    const { Properties } = stage();
+    assert.equal(Properties.StageName, 'prod');
+    assert.equal(Properties.TracingEnabled, true);
+    assert.deepEqual(Properties.MethodSettings, [
+      {
+        HttpMethod: '*',
+        ResourcePath: '/*',
+        LoggingLevel: 'INFO',
+        DataTraceEnabled: false,
+        MetricsEnabled: true,
+        ThrottlingRateLimit: 100,
+        ThrottlingBurstLimit: 200,
+      },
+    ]);
+  });
+
+  test('deploys the stage after the region has its API Gateway CloudWatch role', () => {
+    const account = synth.stack.restApi.account;
+    assert.ok(account);
+    assert.ok(stage().DependsOn.includes(logicalIdOf(account.account)));
+    synth.template.hasResourceProperties('AWS::ApiGateway::Account', {
+      CloudWatchRoleArn: arnOf(account.role),
+    });
+  });
+
+  test('protects the stage with an AWS WAF web ACL of AWS managed rule groups', () => {
+    const webAcl = synth.stack.restApi.webAcl;
+    assert.ok(webAcl);
+    const acl: CfnJson = resourceOf(synth.template, webAcl.webAcl);
+    assert.equal(acl.Properties.Scope, 'REGIONAL');
+    assert.deepEqual(
+      acl.Properties.Rules.map((rule: CfnJson) => rule.Statement.ManagedRuleGroupStatement.Name),
+      [...MANAGED_RULE_GROUPS],
+    );
+    const associations = resourcesOfType(synth.template, 'AWS::WAFv2::WebACLAssociation');
+    assert.equal(associations.length, 1);
+    const association = associations[0]?.[1];
+    assert.deepEqual(association.Properties.WebACLArn, arnOf(webAcl.webAcl));
+    const stageRef = JSON.stringify(refOf(synth.stack.restApi.api.deploymentStage));
+    assert.ok(JSON.stringify(association.Properties.ResourceArn).includes(stageRef));
+  });
+});
+
+describe('stack outputs', () => {
+  test('outputs the API URL and the name of every table', () => {
+    const outputs = synth.template.toJSON().Outputs;
+    assert.ok(JSON.stringify(outputs.ApiUrl.Value).includes(logicalIdOf(synth.stack.restApi.api)));
+    for (const { service } of bundled.services) {
+      const table = synth.stack.tables.get(service.name);
+      assert.ok(table);
+      assert.deepEqual(outputs[tableOutputName(service.name)]?.Value, refOf(table));
+    }
+    assert.equal(Object.keys(outputs).length, bundled.services.length + 1);
+  });
+});

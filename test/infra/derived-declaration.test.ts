@@ -1,0 +1,109 @@
+// Adding a microservice is adding one declaration file: this suite writes a throwaway one and
+// checks that it reaches the template with no other edit.
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { bodyModelName, tableOutputName } from '#infra/logical-names.ts';
+import { DEFAULT_SERVICES_DIR, PROJECT_ROOT } from '#src/declaration/load-services.ts';
+import type { ServiceDeclaration } from '#src/declaration/types.ts';
+import {
+  arnOf,
+  type Bundled,
+  bundleServices,
+  type CfnJson,
+  inlineStatements,
+  methodsByRoute,
+  refOf,
+  removeAll,
+  resourceOf,
+  resourcesOfType,
+  type Synthesized,
+  synthesize,
+} from './synthesize-stack.ts';
+
+const declarationDir = path.join(PROJECT_ROOT, 'test', 'tmp', `infra-derived-${process.pid}`);
+
+/** A declaration file as a developer would write it, importing from the repository. */
+const ORDERS_DECLARATION = `import { z } from 'zod';
+import { defineCrudResource } from '../../../src/declaration/crud-resource.ts';
+
+export default defineCrudResource({
+  name: 'orders',
+  item: z.strictObject({ customer: z.string().min(1), total: z.number().min(0) }),
+  memoryMb: 512,
+  timeoutSeconds: 5,
+});
+`;
+
+let bundled: Bundled;
+let synth: Synthesized;
+let orders: ServiceDeclaration;
+
+before(async () => {
+  await mkdir(declarationDir, { recursive: true });
+  await writeFile(path.join(declarationDir, 'orders.ts'), ORDERS_DECLARATION);
+  bundled = await bundleServices([DEFAULT_SERVICES_DIR, declarationDir]);
+  const loaded = bundled.services.find(({ service }) => service.name === 'orders');
+  assert.ok(loaded, 'the new declaration is loaded');
+  orders = loaded.service;
+  synth = await synthesize(bundled);
+});
+after(() => removeAll(bundled?.dir, synth?.outdir, declarationDir));
+
+describe('a new declaration file', () => {
+  test('adds its table, keyed on its partition key, and outputs the table name', () => {
+    const table = synth.stack.tables.get('orders');
+    assert.ok(table);
+    const resource: CfnJson = resourceOf(synth.template, table);
+    assert.deepEqual(resource.Properties.KeySchema, [{ AttributeName: 'id', KeyType: 'HASH' }]);
+    assert.deepEqual(synth.template.toJSON().Outputs[tableOutputName('orders')].Value, refOf(table));
+    assert.equal(resourcesOfType(synth.template, 'AWS::DynamoDB::Table').length, bundled.services.length);
+  });
+
+  test('adds one function per declared operation, with the declared memory and timeout', () => {
+    assert.equal(orders.functions.length, 6);
+    for (const fn of orders.functions) {
+      const deployed = synth.stack.functions.get(fn.name);
+      assert.ok(deployed, fn.name);
+      const { Properties }: CfnJson = resourceOf(synth.template, deployed.function);
+      assert.equal(Properties.FunctionName, `${synth.settings.stackName}-${fn.name}`);
+      assert.equal(Properties.MemorySize, 512);
+      assert.equal(Properties.Timeout, 5);
+    }
+  });
+
+  test('scopes the new roles to the new table', () => {
+    const table = synth.stack.tables.get('orders');
+    assert.ok(table);
+    for (const fn of orders.functions) {
+      const deployed = synth.stack.functions.get(fn.name);
+      assert.ok(deployed);
+      const dynamodb = inlineStatements(resourceOf(synth.template, deployed.role)).filter((s) =>
+        s.Action.some((a) => a.startsWith('dynamodb:')),
+      );
+      assert.deepEqual(new Set(dynamodb.flatMap((s) => s.Action)), new Set(fn.actions));
+      for (const statement of dynamodb) assert.deepEqual(statement.Resource, [arnOf(table)]);
+    }
+  });
+
+  test('routes its paths to its functions and models its bodies from its schema', () => {
+    const methods = methodsByRoute(synth.template);
+    for (const fn of orders.functions) {
+      assert.ok(['/orders', '/orders/{id}'].includes(fn.path));
+      const deployed = synth.stack.functions.get(fn.name);
+      assert.ok(deployed);
+      const method = methods.get(`${fn.method} ${fn.path}`);
+      assert.ok(
+        JSON.stringify(method?.Properties.Integration.Uri).includes(JSON.stringify(arnOf(deployed.function))),
+      );
+    }
+    for (const fn of orders.functions.filter((f) => f.body)) {
+      synth.template.hasResourceProperties('AWS::ApiGateway::Model', { Name: bodyModelName(fn.name) });
+    }
+    synth.template.hasResourceProperties('AWS::ApiGateway::Model', {
+      Name: 'OrdersCreateBody',
+      Schema: { required: ['customer', 'total'], additionalProperties: false },
+    });
+  });
+});

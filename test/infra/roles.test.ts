@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { API_GATEWAY_LOG_ACTIONS } from '#infra/api-gateway-account.ts';
+import {
+  arnOf,
+  type Bundled,
+  bundleServices,
+  type CfnJson,
+  inlineStatements,
+  removeAll,
+  resourceOf,
+  resourcesOfType,
+  type Synthesized,
+  synthesize,
+} from './synthesize-stack.ts';
+
+let bundled: Bundled;
+let synth: Synthesized;
+
+before(async () => {
+  bundled = await bundleServices();
+  synth = await synthesize(bundled);
+});
+after(() => removeAll(bundled?.dir, synth?.outdir));
+
+const XRAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+
+/** Every declared function with its role, its table and its log group as synthesized. */
+function functionRoles() {
+  return bundled.services.flatMap(({ service }) =>
+    service.functions.map((fn) => {
+      const deployed = synth.stack.functions.get(fn.name);
+      const table = synth.stack.tables.get(service.name);
+      assert.ok(deployed && table);
+      const lambda: CfnJson = resourceOf(synth.template, deployed.function);
+      const role: CfnJson = resourceOf(synth.template, deployed.role);
+      return { fn, lambda, role, statements: inlineStatements(role), table, logGroup: deployed.logGroup };
+    }),
+  );
+}
+
+describe('function roles', () => {
+  test('gives every function a role of its own, which only Lambda may assume', () => {
+    const roles = functionRoles().map(({ lambda }) => lambda.Properties.Role['Fn::GetAtt'][0]);
+    assert.equal(new Set(roles).size, functionRoles().length);
+    for (const { role } of functionRoles()) {
+      assert.deepEqual(role.Properties.AssumeRolePolicyDocument.Statement, [
+        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+      ]);
+    }
+  });
+
+  test('uses inline policies only: no managed policy, no separate policy resource', () => {
+    for (const { role } of functionRoles()) assert.equal(role.Properties.ManagedPolicyArns, undefined);
+    assert.equal(resourcesOfType(synth.template, 'AWS::IAM::Policy').length, 0);
+    assert.equal(resourcesOfType(synth.template, 'AWS::IAM::ManagedPolicy').length, 0);
+  });
+
+  test('grants exactly the declared DynamoDB actions, on the own table ARN only', () => {
+    for (const { fn, statements, table } of functionRoles()) {
+      const dynamodb = statements.filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
+      assert.deepEqual(new Set(dynamodb.flatMap((s) => s.Action)), new Set(fn.actions), fn.name);
+      for (const statement of dynamodb) {
+        assert.ok(statement.Action.every((a) => a.startsWith('dynamodb:')));
+        assert.deepEqual(statement.Resource, [arnOf(table)], fn.name);
+      }
+    }
+  });
+
+  test('lets a function write logs to its own log group only', () => {
+    for (const { fn, statements, logGroup } of functionRoles()) {
+      const logs = statements.filter((s) => s.Action.some((a) => a.startsWith('logs:')));
+      assert.deepEqual(
+        logs.flatMap((s) => s.Action).sort(),
+        ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        fn.name,
+      );
+      for (const statement of logs) assert.deepEqual(statement.Resource, [arnOf(logGroup)], fn.name);
+    }
+  });
+
+  test('grants X-Ray once, in the only statement whose resource is "*"', () => {
+    for (const { fn, statements } of functionRoles()) {
+      const wildcard = statements.filter((s) => s.Resource.includes('*'));
+      assert.equal(wildcard.length, 1, fn.name);
+      assert.deepEqual(wildcard[0]?.Resource, ['*']);
+      assert.deepEqual([...(wildcard[0]?.Action ?? [])].sort(), XRAY);
+      assert.deepEqual(statements.flatMap((s) => s.Action.filter((a) => a.startsWith('xray:'))).sort(), XRAY);
+    }
+  });
+
+  test('allows nothing else: every statement is DynamoDB, own logs or X-Ray, with no "*" in any action', () => {
+    for (const { fn, statements } of functionRoles()) {
+      for (const statement of statements) {
+        assert.equal(statement.Effect, 'Allow');
+        assert.ok(
+          statement.Action.every((a) => !a.includes('*')),
+          `${fn.name}: ${statement.Action}`,
+        );
+        assert.ok(
+          statement.Action.every((a) => /^(dynamodb|logs|xray):/.test(a)),
+          fn.name,
+        );
+      }
+    }
+  });
+});
+
+describe('API Gateway logging role', () => {
+  test('writes API logs through an inline, write-only policy instead of the AWS managed one', () => {
+    const account = synth.stack.restApi.account;
+    assert.ok(account);
+    const role: CfnJson = resourceOf(synth.template, account.role);
+    assert.equal(role.Properties.ManagedPolicyArns, undefined);
+    assert.deepEqual(role.Properties.AssumeRolePolicyDocument.Statement, [
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' } },
+    ]);
+    const statements = inlineStatements(role);
+    assert.deepEqual(statements.flatMap((s) => s.Action).sort(), [...API_GATEWAY_LOG_ACTIONS].sort());
+    assert.ok(statements.every((s) => !s.Action.some((a) => a.includes('*') || /Get|Filter|Delete/.test(a))));
+    const [resource] = statements.flatMap((s) => s.Resource);
+    assert.equal(JSON.stringify(resource).endsWith(':log-group:*"]]}'), true, JSON.stringify(resource));
+  });
+
+  test('is retained with the stack, because it serves every REST API of the region', () => {
+    const account = synth.stack.restApi.account;
+    assert.ok(account);
+    assert.equal(resourceOf(synth.template, account.role).DeletionPolicy, 'Retain');
+    assert.equal(resourceOf(synth.template, account.account).DeletionPolicy, 'Retain');
+  });
+});
