@@ -4,11 +4,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { findJava } from '#local/dynamodb/find-java.ts';
+import type { EngineName } from '#local/dynamodb/start-dynamodb.ts';
+import { startLocalSystem } from '#local/start-local-system.ts';
 import { bundleAll } from '#src/build/bundle-function.ts';
 import { loadServices } from '#src/declaration/load-services.ts';
-import type { EngineName } from '#local/dynamodb/start-dynamodb.ts';
-import { findJava } from '#local/dynamodb/find-java.ts';
-import { startLocalSystem } from '#local/start-local-system.ts';
 import { percentiles } from './percentiles.ts';
 
 const { values } = parseArgs({
@@ -57,30 +57,54 @@ async function benchEngine(engine: EngineName) {
     const json = { 'Content-Type': 'application/json' };
     const body = JSON.stringify({ name: 'bench', price: 1, tags: ['a', 'b'] });
     const cold = await timed(() => fetch(`${system.url}/products`, { method: 'POST', headers: json, body }));
-    const created = await (await fetch(`${system.url}/products`, { method: 'POST', headers: json, body })).json();
+    const created = await (
+      await fetch(`${system.url}/products`, { method: 'POST', headers: json, body })
+    ).json();
     const id = (created as { id: string }).id;
     const create = await load(REQUESTS, CONCURRENCY, () =>
       fetch(`${system.url}/products`, { method: 'POST', headers: json, body }),
     );
     const get = await load(REQUESTS, CONCURRENCY, () => fetch(`${system.url}/products/${id}`));
-    const list = await load(Math.ceil(REQUESTS / 5), CONCURRENCY, () => fetch(`${system.url}/products?limit=20`));
-    return { engine, startup: system.timings, coldPostMs: Math.round(cold), initDurations, create, get, list };
+    const list = await load(Math.ceil(REQUESTS / 5), CONCURRENCY, () =>
+      fetch(`${system.url}/products?limit=20`),
+    );
+    return {
+      engine,
+      startup: system.timings,
+      coldPostMs: Math.round(cold),
+      initDurations,
+      create,
+      get,
+      list,
+    };
   } finally {
     await system.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
 
-const engines: EngineName[] = (await findJava({ env: process.env })) ? ['dynamodb-local', 'dynalite'] : ['dynalite'];
-console.log(`${REQUESTS} requests per operation, ${CONCURRENCY} in flight, ${os.cpus().length} cores, Node ${process.version}\n`);
+const engines: EngineName[] = (await findJava({ env: process.env }))
+  ? ['dynamodb-local', 'dynalite']
+  : ['dynalite'];
+console.log(
+  `${REQUESTS} requests per operation, ${CONCURRENCY} in flight, ${os.cpus().length} cores, Node ${process.version}\n`,
+);
 for (const engine of engines) {
   const r = await benchEngine(engine);
   const init = percentiles(r.initDurations);
   console.log(`## ${engine}`);
-  console.log(`start-up: ${r.startup.total} ms (build ${r.startup.build}, DynamoDB ${r.startup.dynamodb}, tables ${r.startup.tables})`);
-  console.log(`first POST (cold): ${r.coldPostMs} ms; Init Duration p50 ${init.p50} ms over ${r.initDurations.length} instances`);
+  console.log(
+    `start-up: ${r.startup.total} ms (build ${r.startup.build}, DynamoDB ${r.startup.dynamodb}, tables ${r.startup.tables})`,
+  );
+  console.log(
+    `first POST (cold): ${r.coldPostMs} ms; Init Duration p50 ${init.p50} ms over ${r.initDurations.length} instances`,
+  );
   console.log('| operation | req/s | p50 ms | p95 ms | p99 ms |\n| --- | --- | --- | --- | --- |');
-  for (const [name, s] of [['POST /products', r.create], ['GET /products/{id}', r.get], ['GET /products?limit=20', r.list]] as const) {
+  for (const [name, s] of [
+    ['POST /products', r.create],
+    ['GET /products/{id}', r.get],
+    ['GET /products?limit=20', r.list],
+  ] as const) {
     console.log(`| ${name} | ${s.perSecond} | ${s.p50} | ${s.p95} | ${s.p99} |`);
   }
   console.log('');

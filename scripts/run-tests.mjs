@@ -1,6 +1,6 @@
 // Runs every *.test.ts under src/, local/, infra/, services/ and test/ with Node's test runner.
 // Node 20's runner takes no glob patterns, so the files are listed here. The DynamoDB Local
-// suite needs Java 17+: without it the suite is left out with a notice, except in CI, where
+// suites need a JDK 17+: without one the suite is left out with a notice, except in CI, where
 // leaving it out is an error.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -25,15 +25,19 @@ for (const root of roots) {
   }
 }
 
-const javaVersion = spawnSync('java', ['-version'], { encoding: 'utf8' });
-const hasJava = /version "(1[7-9]|[2-9]\d)/.test(`${javaVersion.stderr ?? ''}${javaVersion.stdout ?? ''}`);
+// DynamoDB Local's loopback launcher is compiled, so it needs a JDK: Java 17+ with jdk.compiler.
+const modules = spawnSync('java', ['--list-modules'], { encoding: 'utf8' });
+const version = spawnSync('java', ['-version'], { encoding: 'utf8' });
+const hasJava =
+  /version "(1[7-9]|[2-9]\d)/.test(`${version.stderr ?? ''}${version.stdout ?? ''}`) &&
+  /^jdk\.compiler@/m.test(modules.stdout ?? '');
 const needsJava = (file) => file.includes('dynamodb-local');
 if (!hasJava) {
   if (process.env.CI === 'true') {
-    console.error('CI needs Java 17+ to run the DynamoDB Local suites.');
+    console.error('CI needs a JDK 17+ to run the DynamoDB Local suites.');
     process.exit(1);
   }
-  console.log('Java 17+ not found: the DynamoDB Local suites are left out (dynalite suites still run).');
+  console.log('No JDK 17+ found: the DynamoDB Local suites are left out (the dynalite suites still run).');
 }
 
 const filter = process.argv.slice(2);

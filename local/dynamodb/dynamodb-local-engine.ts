@@ -3,13 +3,13 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { locateDynamoDbLocalJar } from './dynamodb-local-jar.ts';
-import type { JavaRuntime } from './find-java.ts';
+import { LAUNCHER_CLASS, type Launcher, prepareLauncher } from './dynamodb-local-launcher.ts';
+import { type JavaRuntime, MINIMUM_JAVA_MAJOR } from './find-java.ts';
 import type { RunningDynamoDb } from './start-dynamodb.ts';
 
-const LAUNCHER = path.join(import.meta.dirname, 'LoopbackDynamoDbLocal.java');
 /** The launcher's one machine-readable line, e.g. `DYNAMODB_LOCAL_READY {"port":43121,"version":"3.3.0"}`. */
 const READY = /^DYNAMODB_LOCAL_READY (\{.*\})$/;
-/** A cold JVM compiling the launcher on a busy 2-core machine can take a while; this only bounds a hang. */
+/** A cold JVM on a busy 2-core machine (compiling the launcher at first) is slow; this only bounds a hang. */
 const START_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 5_000;
 const KEPT_OUTPUT_LINES = 200;
@@ -18,18 +18,37 @@ export interface DynamoDbLocalEngineOptions {
   readonly java: JavaRuntime;
   /** Existing folder for the SQLite file; null keeps everything in memory. */
   readonly dataDir: string | null;
+  /** Where the compiled launcher is cached; see `prepareLauncher` for the default. */
+  readonly launcherCacheRoot?: string;
 }
 
 export interface RunningDynamoDbLocal extends RunningDynamoDb {
   /** Process id of the JVM. */
   readonly pid: number;
+  /** How the JVM was started: the cached class, or the source launcher when it could not be compiled. */
+  readonly launcher: Launcher;
+}
+
+/**
+ * Why `java` cannot run DynamoDB Local, or null when it can: the launcher has to be compiled, by
+ * `javac` or by the `jdk.compiler` module, and a bare JRE has neither.
+ */
+export function missingJdkMessage(java: JavaRuntime): string | null {
+  if (java.canCompile) return null;
+  const jdk = `JDK ${MINIMUM_JAVA_MAJOR}+`;
+  return (
+    `DynamoDB Local needs a ${jdk}, but Java ${java.version} (${java.command}) is a runtime without a ` +
+    'compiler (no javac, no jdk.compiler module). ' +
+    `Install a ${jdk} (e.g. Debian's openjdk-${MINIMUM_JAVA_MAJOR}-jdk-headless) or use --engine dynalite.`
+  );
 }
 
 /**
  * Runs AWS's DynamoDB Local in a child JVM, listening on a free port of 127.0.0.1 only, with
  * telemetry off and one shared database for every region and credential. Its log output is kept
  * off the terminal and shown only when it fails to start. The JVM stops with `stop()`, with this
- * process, or when this process dies (it exits when its stdin closes).
+ * process, or when this process dies (it exits when its stdin closes). The launcher class is
+ * compiled once and cached (see `prepareLauncher`); `java` must be a JDK (see `missingJdkMessage`).
  *
  * @example
  * const java = await findJava();
@@ -41,18 +60,23 @@ export interface RunningDynamoDbLocal extends RunningDynamoDb {
 export async function startDynamoDbLocal({
   java,
   dataDir,
+  launcherCacheRoot,
 }: DynamoDbLocalEngineOptions): Promise<RunningDynamoDbLocal> {
+  const noJdk = missingJdkMessage(java);
+  if (noJdk) throw new Error(noJdk);
   const { jar, libDir } = locateDynamoDbLocalJar();
+  const launcher = await prepareLauncher({ java, jar: { jar, libDir }, cacheRoot: launcherCacheRoot });
+  const classPath = [jar, path.join(libDir, '*')];
   const storage = dataDir ? ['-dbPath', dataDir] : ['-inMemory'];
   const child = spawn(
     java.command,
     [
       '-cp',
-      [jar, path.join(libDir, '*')].join(path.delimiter),
+      (launcher.kind === 'compiled' ? [launcher.classDir, ...classPath] : classPath).join(path.delimiter),
       `-Djava.library.path=${libDir}`,
       // A plain IPv4 socket, so the listener reads 127.0.0.1 rather than ::ffff:127.0.0.1.
       '-Djava.net.preferIPv4Stack=true',
-      LAUNCHER,
+      launcher.kind === 'compiled' ? LAUNCHER_CLASS : launcher.file,
       '-port',
       '0',
       ...storage,
@@ -69,7 +93,8 @@ export async function startDynamoDbLocal({
   // Spawn failures (e.g. ENOENT) are reported by the start-up wait below; this keeps them from being unhandled.
   exited.catch(() => {});
 
-  const output: string[] = [];
+  // Shown if the JVM then fails: the source launcher may be why (e.g. javac's own errors).
+  const output: string[] = launcher.kind === 'source' ? [`(source launcher: ${launcher.reason})`] : [];
   const keep = (line: string) => {
     output.push(line);
     if (output.length > KEPT_OUTPUT_LINES) output.shift();
@@ -109,6 +134,7 @@ export async function startDynamoDbLocal({
     dataDir,
     detail: `DynamoDB Local ${started.version} (Java ${java.version})`,
     pid: child.pid as number,
+    launcher,
     stop() {
       stopped ??= stopChild(child, exited);
       return stopped;

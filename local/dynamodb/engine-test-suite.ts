@@ -1,7 +1,7 @@
 // Tests every embedded engine must pass, shared by dynalite-engine.test.ts and
 // dynamodb-local-engine.test.ts, with the helpers those tests have in common.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -31,6 +31,44 @@ export async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+export interface FakeJavaOptions {
+  /** What `java --list-modules` prints, one `name@version` a line; a bare JRE has no `jdk.compiler`. */
+  readonly modules?: readonly string[];
+  /** Puts an executable `javac` beside it, as a JDK has. */
+  readonly javac?: boolean;
+  /** Appends the arguments of every run to this file, one run a line. */
+  readonly log?: string;
+}
+
+/**
+ * A stand-in `java` that reports `version` the way the real one does (on stderr), and lists
+ * `modules` for `--list-modules` (on stdout).
+ */
+export async function fakeJava(
+  binDir: string,
+  version: string,
+  { modules = ['java.base@17'], javac = false, log }: FakeJavaOptions = {},
+): Promise<string> {
+  await mkdir(binDir, { recursive: true });
+  const file = path.join(binDir, 'java');
+  await writeFile(
+    file,
+    [
+      '#!/bin/sh',
+      log ? `echo "$*" >> '${log}'` : '',
+      `if [ "$1" = "--list-modules" ]; then printf '%s\\n' ${modules.map((name) => `'${name}'`).join(' ')}; exit 0; fi`,
+      `echo 'openjdk version "${version}" 2024-01-16' >&2`,
+      '',
+    ].join('\n'),
+  );
+  await chmod(file, 0o755);
+  if (javac) {
+    await writeFile(path.join(binDir, 'javac'), '#!/bin/sh\nexit 1\n');
+    await chmod(path.join(binDir, 'javac'), 0o755);
+  }
+  return file;
 }
 
 export async function shippedServices(): Promise<ServiceDeclaration[]> {

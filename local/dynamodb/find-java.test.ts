@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { withTempDir } from './engine-test-suite.ts';
+import { fakeJava, withTempDir } from './engine-test-suite.ts';
 import { findJava, parseJavaVersion } from './find-java.ts';
 
-/** A stand-in `java` that reports `version` the way the real one does: on stderr. */
-async function fakeJava(binDir: string, version: string): Promise<string> {
-  await mkdir(binDir, { recursive: true });
-  const file = path.join(binDir, 'java');
-  await writeFile(file, `#!/bin/sh\necho 'openjdk version "${version}" 2024-01-16' >&2\n`);
-  await chmod(file, 0o755);
-  return file;
+async function runs(log: string): Promise<string[]> {
+  return (await readFile(log, 'utf8')).trim().split('\n');
 }
 
 test('parseJavaVersion reads modern, legacy and decorated version output', () => {
@@ -40,7 +35,13 @@ test('findJava prefers the java of JAVA_HOME over the one on PATH', async () => 
     const fromHome = await fakeJava(path.join(home, 'bin'), '21.0.4');
     await fakeJava(path.join(dir, 'path-bin'), '17.0.2');
     const java = await findJava({ env: { JAVA_HOME: home, PATH: path.join(dir, 'path-bin') } });
-    assert.deepEqual(java, { command: fromHome, version: '21.0.4', major: 21 });
+    assert.deepEqual(java, {
+      command: fromHome,
+      version: '21.0.4',
+      major: 21,
+      javac: null,
+      canCompile: false,
+    });
   });
 });
 
@@ -50,7 +51,7 @@ test('findJava falls back to PATH when the java of JAVA_HOME is too old', async 
     await fakeJava(path.join(home, 'bin'), '1.8.0_392');
     await fakeJava(path.join(dir, 'path-bin'), '17.0.2');
     const java = await findJava({ env: { JAVA_HOME: home, PATH: path.join(dir, 'path-bin') } });
-    assert.deepEqual(java, { command: 'java', version: '17.0.2', major: 17 });
+    assert.deepEqual(java, { command: 'java', version: '17.0.2', major: 17, javac: null, canCompile: false });
   });
 });
 
@@ -58,5 +59,62 @@ test('findJava returns null when the only java is older than 17', async () => {
   await withTempDir(async (dir) => {
     await fakeJava(dir, '11.0.22');
     assert.equal(await findJava({ env: { PATH: dir } }), null);
+  });
+});
+
+test('findJava reports the javac beside java without running java again', async () => {
+  await withTempDir(async (dir) => {
+    const log = path.join(dir, 'runs.log');
+    await fakeJava(path.join(dir, 'jdk', 'bin'), '17.0.2', { javac: true, log });
+    const java = await findJava({ env: { PATH: path.join(dir, 'jdk', 'bin') } });
+    assert.deepEqual(java, {
+      command: 'java',
+      version: '17.0.2',
+      major: 17,
+      javac: path.join(dir, 'jdk', 'bin', 'javac'),
+      canCompile: true,
+    });
+    assert.deepEqual(await runs(log), ['-version']);
+  });
+});
+
+test('findJava looks for javac beside the file a java symlink leads to', async () => {
+  await withTempDir(async (dir) => {
+    const real = await fakeJava(path.join(dir, 'jvm', 'jdk-17', 'bin'), '17.0.2', { javac: true });
+    await mkdir(path.join(dir, 'usr-bin'));
+    await symlink(real, path.join(dir, 'usr-bin', 'java'));
+    const java = await findJava({ env: { PATH: path.join(dir, 'usr-bin') } });
+    assert.equal(java?.javac, path.join(dir, 'jvm', 'jdk-17', 'bin', 'javac'));
+    assert.equal(java?.canCompile, true);
+  });
+});
+
+test('findJava counts the jdk.compiler module as a compiler when javac is missing', async () => {
+  await withTempDir(async (dir) => {
+    const log = path.join(dir, 'runs.log');
+    await fakeJava(dir, '21.0.4', { modules: ['java.base@21.0.4', 'jdk.compiler@21.0.4'], log });
+    const java = await findJava({ env: { PATH: dir } });
+    assert.deepEqual(java, { command: 'java', version: '21.0.4', major: 21, javac: null, canCompile: true });
+    assert.deepEqual(await runs(log), ['-version', '--list-modules']);
+  });
+});
+
+test('findJava reports a JRE without javac or jdk.compiler as unable to compile', async () => {
+  await withTempDir(async (dir) => {
+    // java.compiler is the annotation-processing API every runtime has, not the compiler.
+    await fakeJava(dir, '17.0.2', { modules: ['java.base@17.0.2', 'java.compiler@17.0.2'] });
+    const java = await findJava({ env: { PATH: dir } });
+    assert.deepEqual(java, { command: 'java', version: '17.0.2', major: 17, javac: null, canCompile: false });
+  });
+});
+
+test('findJava prefers a JDK on PATH to a JRE in JAVA_HOME', async () => {
+  await withTempDir(async (dir) => {
+    const home = path.join(dir, 'jre');
+    await fakeJava(path.join(home, 'bin'), '21.0.4');
+    await fakeJava(path.join(dir, 'path-bin'), '17.0.2', { javac: true });
+    const java = await findJava({ env: { JAVA_HOME: home, PATH: path.join(dir, 'path-bin') } });
+    assert.equal(java?.command, 'java');
+    assert.equal(java?.javac, path.join(dir, 'path-bin', 'javac'));
   });
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** DynamoDB Local 3.x is built for Java 17. */
@@ -11,6 +11,17 @@ export interface JavaRuntime {
   /** As `java -version` reports it, e.g. `17.0.15` or `1.8.0_392`. */
   readonly version: string;
   readonly major: number;
+  /**
+   * `javac` of the same installation: beside `java`, or beside the file `java` links to (e.g.
+   * `/usr/bin/java` → `/usr/lib/jvm/java-17-openjdk-amd64/bin/java`); null when there is none.
+   */
+  readonly javac: string | null;
+  /**
+   * Whether this Java is a JDK able to compile: it has `javac`, or its runtime holds the
+   * `jdk.compiler` module that Java's single-file source launcher uses. DynamoDB Local's loopback
+   * launcher needs one or the other; a bare JRE has neither.
+   */
+  readonly canCompile: boolean;
 }
 
 export interface FindJavaOptions {
@@ -21,22 +32,32 @@ export interface FindJavaOptions {
 
 /**
  * Finds a Java runtime recent enough for DynamoDB Local: `$JAVA_HOME/bin/java` first, then `java`
- * on PATH. Usually costs one spawn of `java -version`; resolves null when there is none.
+ * on PATH, preferring one that can compile (see `canCompile`); when none can, the first recent
+ * enough is returned anyway, so that callers can say a JDK is missing. Usually costs one spawn of
+ * `java -version`; a Java without `javac` beside it costs one more (`java --list-modules`).
+ * Resolves null when there is no Java recent enough.
  *
  * @example
  * const java = await findJava();
- * if (java) console.log(`Java ${java.version} at ${java.command}`);
+ * if (java?.canCompile) console.log(`Java ${java.version} at ${java.command}`);
  */
 export async function findJava({
   env = process.env,
   minimumMajor = MINIMUM_JAVA_MAJOR,
 }: FindJavaOptions = {}): Promise<JavaRuntime | null> {
+  let withoutCompiler: JavaRuntime | null = null;
   for (const command of candidates(env)) {
     const output = await javaVersionOutput(command, env);
     const parsed = output === null ? null : parseJavaVersion(output);
-    if (parsed && parsed.major >= minimumMajor) return { command, ...parsed };
+    if (!parsed || parsed.major < minimumMajor) continue;
+    const javac = javacBeside(command, env);
+    // A javac file settles it without a spawn; otherwise ask the runtime for its compiler module.
+    const canCompile = javac !== null || (await hasCompilerModule(command, env));
+    const java = { command, ...parsed, javac, canCompile };
+    if (canCompile) return java;
+    withoutCompiler ??= java;
   }
-  return null;
+  return withoutCompiler;
 }
 
 /**
@@ -60,11 +81,67 @@ function candidates(env: NodeJS.ProcessEnv): string[] {
   return fromHome && existsSync(fromHome) ? [fromHome, 'java'] : ['java'];
 }
 
+/**
+ * The `javac` of the installation `command` runs: beside the real file first (a symlink such as
+ * Debian's `/usr/bin/java` leads into the JDK), then beside the link itself. This covers
+ * `$JAVA_HOME/bin/javac` when the java of JAVA_HOME is the one picked; a JAVA_HOME whose java was
+ * refused (too old, broken) is not consulted, as its javac would be just as old.
+ */
+function javacBeside(command: string, env: NodeJS.ProcessEnv): string | null {
+  const java = path.isAbsolute(command) ? command : onPath(command, env);
+  if (!java) return null;
+  const javac = process.platform === 'win32' ? 'javac.exe' : 'javac';
+  const dirs = new Set([path.dirname(realpathOrSelf(java)), path.dirname(java)]);
+  for (const dir of dirs) {
+    const file = path.join(dir, javac);
+    if (isExecutableFile(file)) return file;
+  }
+  return null;
+}
+
+/** The file a bare command name runs, searched on PATH as the shell would. */
+function onPath(name: string, env: NodeJS.ProcessEnv): string | null {
+  const executable = process.platform === 'win32' ? `${name}.exe` : name;
+  for (const dir of (env.PATH ?? env.Path ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const file = path.join(dir, executable);
+    if (isExecutableFile(file)) return file;
+  }
+  return null;
+}
+
+function realpathOrSelf(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    if (process.platform !== 'win32') accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Resolves the combined output of `java -version`, or null when it cannot run. */
 function javaVersionOutput(command: string, env: NodeJS.ProcessEnv): Promise<string | null> {
   return new Promise((resolve) => {
     execFile(command, ['-version'], { env, timeout: 15_000, windowsHide: true }, (error, stdout, stderr) => {
       resolve(error ? null : `${stderr}\n${stdout}`);
+    });
+  });
+}
+
+/** Whether `java --list-modules` lists `jdk.compiler` (e.g. `jdk.compiler@17.0.15`): false for a bare JRE. */
+function hasCompilerModule(command: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile(command, ['--list-modules'], { env, timeout: 15_000, windowsHide: true }, (error, stdout) => {
+      resolve(!error && /^jdk\.compiler(@|\s*$)/m.test(stdout));
     });
   });
 }

@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ensureTables } from './create-tables.ts';
 import { locateDynamoDbLocalJar } from './dynamodb-local-jar.ts';
-import { ENGINE_TEST_TIMEOUT_MS, localClient, shippedServices, withTempDir } from './engine-test-suite.ts';
+import {
+  ENGINE_TEST_TIMEOUT_MS,
+  fakeJava,
+  localClient,
+  shippedServices,
+  withTempDir,
+} from './engine-test-suite.ts';
 import { findJava } from './find-java.ts';
 import { startDynamoDb } from './start-dynamodb.ts';
 
@@ -34,11 +40,13 @@ test('auto runs dynalite when no Java is found', async () => {
   });
 });
 
-test('auto runs DynamoDB Local when Java 17+ is found, dynalite otherwise', { timeout: ENGINE_TEST_TIMEOUT_MS }, async () => {
+test('auto runs DynamoDB Local when a JDK 17+ is found, dynalite otherwise', {
+  timeout: ENGINE_TEST_TIMEOUT_MS,
+}, async () => {
   await withTempDir(async (dir) => {
     const dynamodb = await startDynamoDb({ engine: 'auto', dataDir: dir, inMemory: true });
     try {
-      if (java) {
+      if (java?.canCompile) {
         assert.equal(dynamodb.engine, 'dynamodb-local');
         assert.equal(dynamodb.detail, `DynamoDB Local ${dynamoDbLocalVersion()} (Java ${java.version})`);
       } else {
@@ -54,8 +62,63 @@ test('dynamodb-local without Java fails and says how to fix it', async () => {
   await withTempDir(async (dir) => {
     await assert.rejects(
       startDynamoDb({ engine: 'dynamodb-local', dataDir: dir, inMemory: true, env: { PATH: dir } }),
-      /needs Java 17 or newer.*Install Java 17\+ or use --engine dynalite/,
+      /needs Java 17 or newer.*Install a JDK 17\+ \(e\.g\. Debian's openjdk-17-jdk-headless\) or use --engine dynalite/,
     );
+  });
+});
+
+/** A Java 17 runtime on PATH without javac or the jdk.compiler module, as a bare JRE is. */
+async function fakeJre(dir: string): Promise<string> {
+  const log = path.join(dir, 'java-runs.log');
+  await fakeJava(path.join(dir, 'jre', 'bin'), '17.0.2', { modules: ['java.base@17.0.2'], log });
+  return log;
+}
+
+test('auto runs dynalite when the only Java is a JRE without a compiler', async () => {
+  await withTempDir(async (dir) => {
+    const log = await fakeJre(dir);
+    const dynamodb = await startDynamoDb({
+      engine: 'auto',
+      dataDir: dir,
+      inMemory: true,
+      env: { PATH: path.join(dir, 'jre', 'bin') },
+    });
+    try {
+      assert.equal(dynamodb.engine, 'dynalite');
+      assert.deepEqual((await readFile(log, 'utf8')).trim().split('\n'), ['-version', '--list-modules']);
+    } finally {
+      await dynamodb.stop();
+    }
+  });
+});
+
+test('dynamodb-local with a JRE fails before starting anything and says a JDK is needed', async () => {
+  await withTempDir(async (dir) => {
+    const log = await fakeJre(dir);
+    const dataDir = path.join(dir, 'data');
+    await assert.rejects(
+      startDynamoDb({
+        engine: 'dynamodb-local',
+        dataDir,
+        inMemory: false,
+        env: { PATH: path.join(dir, 'jre', 'bin') },
+      }),
+      (error: Error) => {
+        assert.match(
+          error.message,
+          /DynamoDB Local needs a JDK 17\+, but Java 17\.0\.2 \(java\) is a runtime/,
+        );
+        assert.match(error.message, /no javac, no jdk\.compiler module/);
+        assert.match(
+          error.message,
+          /Install a JDK 17\+ \(e\.g\. Debian's openjdk-17-jdk-headless\) or use --engine dynalite\./,
+        );
+        return true;
+      },
+    );
+    // Only asked for its version and modules: no JVM was started, and no data folder was made.
+    assert.deepEqual((await readFile(log, 'utf8')).trim().split('\n'), ['-version', '--list-modules']);
+    await assert.rejects(stat(dataDir), { code: 'ENOENT' });
   });
 });
 

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { startDynalite } from './dynalite-engine.ts';
-import { startDynamoDbLocal } from './dynamodb-local-engine.ts';
+import { missingJdkMessage, startDynamoDbLocal } from './dynamodb-local-engine.ts';
 import { useExternalDynamoDb } from './external-engine.ts';
 import { findJava, MINIMUM_JAVA_MAJOR } from './find-java.ts';
 
@@ -10,7 +10,7 @@ export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 export type EngineName = Exclude<EngineChoice, 'auto'>;
 
 export interface DynamoDbOptions {
-  /** `auto` runs DynamoDB Local when Java 17+ is installed, dynalite otherwise. */
+  /** `auto` runs DynamoDB Local when a JDK 17+ is installed, dynalite otherwise (no Java, or only a JRE). */
   readonly engine: EngineChoice;
   /** Parent of the per-engine data folders (`<dataDir>/dynamodb-local`, `<dataDir>/dynalite`). */
   readonly dataDir: string;
@@ -54,13 +54,20 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<RunningDy
   if (options.endpoint) {
     throw new Error(`An endpoint is only used by the external engine, not by "${options.engine}"`);
   }
-  const java = options.engine === 'dynalite' ? null : await findJava({ env: options.env });
-  if (options.engine === 'dynamodb-local' && !java) {
-    throw new Error(
-      `DynamoDB Local needs Java ${MINIMUM_JAVA_MAJOR} or newer, and none was found (JAVA_HOME, then PATH). ` +
-        'Install Java 17+ or use --engine dynalite.',
-    );
+  const found = options.engine === 'dynalite' ? null : await findJava({ env: options.env });
+  if (options.engine === 'dynamodb-local') {
+    if (!found) {
+      throw new Error(
+        `DynamoDB Local needs Java ${MINIMUM_JAVA_MAJOR} or newer, and none was found (JAVA_HOME, then PATH). ` +
+          `Install a JDK ${MINIMUM_JAVA_MAJOR}+ (e.g. Debian's openjdk-${MINIMUM_JAVA_MAJOR}-jdk-headless) ` +
+          'or use --engine dynalite.',
+      );
+    }
+    const noJdk = missingJdkMessage(found);
+    if (noJdk) throw new Error(noJdk);
   }
+  // A JRE cannot run DynamoDB Local's launcher: `auto` takes dynalite then.
+  const java = found?.canCompile ? found : null;
   const engine: EngineName = java ? 'dynamodb-local' : 'dynalite';
   const dataDir = options.inMemory ? null : path.resolve(options.dataDir, engine);
   if (dataDir) await mkdir(dataDir, { recursive: true });
