@@ -95,7 +95,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         memoryMb: fn.memoryMb,
         timeoutSeconds: fn.timeoutSeconds,
         environment: {
-          ...functionEnvironment(service, fn, { tableName: service.table.name, logLevel: options.logLevel }),
+          ...functionEnvironment(service, fn, {
+            tableName: service.table.name,
+            logLevel: options.logLevel,
+            corsOrigins: ['*'],
+          }),
           AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
           // The SDK warns once per instance that Node 20 support ends; deployed functions run a
           // newer Node, so the warning says nothing about them and would repeat in every worker.
