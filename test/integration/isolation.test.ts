@@ -6,7 +6,8 @@ import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import { type ApiClient, apiClient } from '../support/http.ts';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
 
-const INTEGRATION_TIMEOUT_MS = 2_000;
+// Short enough to test the 504 quickly, long enough that a cold start on a busy machine never hits it.
+const INTEGRATION_TIMEOUT_MS = 5_000;
 
 describe('function isolation in the local runtime', { timeout: 120_000 }, () => {
   let current: TestSystem;
