@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
-import { clientFields, ID_PATTERN, newId, validateFields } from './item.ts';
+import { clientFields, ID_PATTERN, newId, orderItem, validateFields } from './item.ts';
 
 const schema = z.strictObject({ name: z.string().min(1), price: z.number().min(0) });
 
@@ -29,4 +29,17 @@ test('strips system fields from a stored item', () => {
   assert.deepEqual(clientFields({ id: 'a', version: 1, createdAt: 'x', updatedAt: 'y', name: 'n' }), {
     name: 'n',
   });
+});
+
+test('orders an item: id, schema fields, other fields, then version and timestamps', () => {
+  const item = { version: 2, price: 1, updatedAt: 'u', extra: true, id: 'a', createdAt: 'c', name: 'n' };
+  assert.deepEqual(Object.keys(orderItem(item, ['name', 'price', 'tags'])), [
+    'id',
+    'name',
+    'price',
+    'extra',
+    'version',
+    'createdAt',
+    'updatedAt',
+  ]);
 });

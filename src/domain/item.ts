@@ -52,3 +52,17 @@ export function clientFields(item: Record<string, unknown>): Record<string, unkn
   for (const name of SYSTEM_FIELDS) delete fields[name];
   return fields;
 }
+
+/**
+ * The item with its keys in a stable, readable order: `id`, the client's fields in schema
+ * order, then `version`, `createdAt`, `updatedAt` (DynamoDB returns attributes in any order).
+ */
+export function orderItem(item: StoredItem, fieldNames: readonly string[]): StoredItem {
+  const ordered: Record<string, unknown> = { id: item.id };
+  for (const name of fieldNames) if (item[name] !== undefined) ordered[name] = item[name];
+  for (const [name, value] of Object.entries(item)) {
+    if (!(name in ordered) && !(SYSTEM_FIELDS as readonly string[]).includes(name)) ordered[name] = value;
+  }
+  const { version, createdAt, updatedAt } = item;
+  return { ...ordered, version, createdAt, updatedAt } as StoredItem;
+}

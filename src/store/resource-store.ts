@@ -8,7 +8,7 @@ import {
   ServiceUnavailableError,
 } from '../domain/errors.ts';
 import { matchesIfMatch, type Precondition } from '../domain/etag.ts';
-import { newId, type StoredItem } from '../domain/item.ts';
+import { newId, orderItem, type StoredItem } from '../domain/item.ts';
 import { documentClient } from './document-client.ts';
 import { conditionFor, fullWrite, type WriteCondition } from './item-write.ts';
 import { callDynamoDb } from './translate-error.ts';
@@ -45,7 +45,7 @@ export function resourceStore(options: ResourceStoreOptions) {
     const out = await callDynamoDb(() =>
       client().send(new GetCommand({ TableName, Key: { id }, ConsistentRead: true })),
     );
-    return out.Item as StoredItem | undefined;
+    return out.Item ? orderItem(out.Item as StoredItem, fields) : undefined;
   };
 
   const write = async (id: string, item: Record<string, unknown>, condition: WriteCondition) => {
@@ -59,7 +59,7 @@ export function resourceStore(options: ResourceStoreOptions) {
         }),
       ),
     );
-    return out.Attributes as StoredItem;
+    return orderItem(out.Attributes as StoredItem, fields);
   };
 
   return {
@@ -85,7 +85,7 @@ export function resourceStore(options: ResourceStoreOptions) {
           }),
         ),
       );
-      return stored;
+      return orderItem(stored, fields);
     },
 
     /** Replaces (or creates) the item `id`; one UpdateItem. `created` tells which happened. */
@@ -166,7 +166,7 @@ export function resourceStore(options: ResourceStoreOptions) {
       );
       const last = out.LastEvaluatedKey as PageKey | undefined;
       return {
-        items: (out.Items ?? []) as StoredItem[],
+        items: ((out.Items ?? []) as StoredItem[]).map((item) => orderItem(item, fields)),
         nextCursor: last ? encodeCursor(last, options.cursorSecret) : null,
       };
     },
