@@ -1,5 +1,3 @@
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -19,5 +17,3 @@ export function applyMergePatch(target: unknown, patch: unknown): unknown {
   }
   return result;
 }
-
-export type { Json };

@@ -19,8 +19,3 @@ export function documentClient(): DynamoDBDocumentClient {
   );
   return shared;
 }
-
-/** Replaces the instance's client, for tests that point a store at a particular engine. */
-export function setDocumentClient(client: DynamoDBDocumentClient | undefined): void {
-  shared = client;
-}

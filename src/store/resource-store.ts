@@ -173,8 +173,6 @@ export function resourceStore(options: ResourceStoreOptions) {
   };
 }
 
-export type ResourceStore = ReturnType<typeof resourceStore>;
-
 function preconditionDetail(condition: WriteCondition): string {
   return condition.kind === 'absent'
     ? 'An item with this id exists already (If-None-Match: *).'
