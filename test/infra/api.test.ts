@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { z } from 'zod';
 import { bodyContentTypes } from '#infra/api-routes.ts';
 import { tableOutputName } from '#infra/logical-names.ts';
@@ -7,39 +7,28 @@ import { BAD_REQUEST_BODY_TEMPLATE } from '#infra/rest-api.ts';
 import { MANAGED_RULE_GROUPS } from '#infra/web-acl.ts';
 import {
   arnOf,
-  type Bundled,
-  bundleServices,
   type CfnJson,
   logicalIdOf,
   methodsByRoute,
   refOf,
-  removeAll,
   resourceOf,
   resourcesOfType,
-  type Synthesized,
-  synthesize,
+  synthesizeForFile,
 } from './synthesize-stack.ts';
 
-let bundled: Bundled;
-let synth: Synthesized;
-
-before(async () => {
-  bundled = await bundleServices();
-  synth = await synthesize(bundled);
-});
-after(() => removeAll(bundled?.dir, synth?.outdir));
+const stack = synthesizeForFile();
 
 const declared = () =>
-  bundled.services.flatMap(({ service }) => service.functions.map((fn) => ({ service, fn })));
-const stage = (): CfnJson => resourceOf(synth.template, synth.stack.restApi.api.deploymentStage);
+  stack.bundled.services.flatMap(({ service }) => service.functions.map((fn) => ({ service, fn })));
+const stage = (): CfnJson => resourceOf(stack.synth.template, stack.synth.stack.restApi.api.deploymentStage);
 
 describe('REST API routes', () => {
   test('serves every declared route with a Lambda proxy integration to its own function', () => {
-    const methods = methodsByRoute(synth.template);
+    const methods = methodsByRoute(stack.synth.template);
     for (const { fn } of declared()) {
       const method = methods.get(`${fn.method} ${fn.path}`);
       assert.ok(method, `${fn.method} ${fn.path} exists`);
-      const deployed = synth.stack.functions.get(fn.name);
+      const deployed = stack.synth.stack.functions.get(fn.name);
       assert.ok(deployed);
       assert.equal(method.Properties.Integration.Type, 'AWS_PROXY');
       assert.equal(method.Properties.Integration.IntegrationHttpMethod, 'POST');
@@ -52,9 +41,9 @@ describe('REST API routes', () => {
   });
 
   test('validates declared bodies with draft-4 models derived from the same zod schemas', () => {
-    const methods = methodsByRoute(synth.template);
-    const validatorId = logicalIdOf(synth.stack.restApi.bodyValidator);
-    const validator: CfnJson = synth.template.toJSON().Resources[validatorId];
+    const methods = methodsByRoute(stack.synth.template);
+    const validatorId = logicalIdOf(stack.synth.stack.restApi.bodyValidator);
+    const validator: CfnJson = stack.synth.template.toJSON().Resources[validatorId];
     assert.equal(validator.Properties.ValidateRequestBody, true);
     for (const { fn } of declared()) {
       const method = methods.get(`${fn.method} ${fn.path}`);
@@ -66,7 +55,7 @@ describe('REST API routes', () => {
       const refs: CfnJson[] = Object.values(method.Properties.RequestModels);
       assert.deepEqual(Object.keys(method.Properties.RequestModels), [...bodyContentTypes(fn.method)]);
       assert.equal(new Set(refs.map((ref) => ref.Ref)).size, 1);
-      const model: CfnJson = synth.template.toJSON().Resources[refs[0].Ref];
+      const model: CfnJson = stack.synth.template.toJSON().Resources[refs[0].Ref];
       const { $schema: _, ...fromZod } = z.toJSONSchema(fn.body, { target: 'draft-04', io: 'input' });
       assert.deepEqual(model.Properties.Schema, {
         $schema: 'http://json-schema.org/draft-04/schema#',
@@ -76,13 +65,13 @@ describe('REST API routes', () => {
   });
 
   test('rejects unknown fields in bodies, since the item schemas are strict', () => {
-    const models = resourcesOfType(synth.template, 'AWS::ApiGateway::Model');
+    const models = resourcesOfType(stack.synth.template, 'AWS::ApiGateway::Model');
     assert.ok(models.length > 0);
     for (const [, model] of models) assert.equal(model.Properties.Schema.additionalProperties, false);
   });
 
   test('answers a body that fails its model with a problem+json 400', () => {
-    synth.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+    stack.synth.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'BAD_REQUEST_BODY',
       StatusCode: '400',
       ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/problem+json'" },
@@ -101,7 +90,7 @@ describe('REST API routes', () => {
   });
 
   test('answers CORS preflights on every resource with the contract headers, for all origins by default', () => {
-    const methods = methodsByRoute(synth.template);
+    const methods = methodsByRoute(stack.synth.template);
     for (const path of new Set(declared().map(({ fn }) => fn.path))) {
       const preflight = methods.get(`OPTIONS ${path}`);
       assert.ok(preflight, `OPTIONS ${path}`);
@@ -135,9 +124,14 @@ describe('REST API stage', () => {
     assert.ok(!AccessLogSetting.Format.includes('$input'), 'no request body in access logs');
     assert.ok(!AccessLogSetting.Format.includes('validationErrorString'), 'no body values in access logs');
     assert.ok(
-      JSON.stringify(AccessLogSetting.DestinationArn).includes(logicalIdOf(synth.stack.restApi.accessLogs)),
+      JSON.stringify(AccessLogSetting.DestinationArn).includes(
+        logicalIdOf(stack.synth.stack.restApi.accessLogs),
+      ),
     );
-    assert.equal(resourceOf(synth.template, synth.stack.restApi.accessLogs).Properties.RetentionInDays, 30);
+    assert.equal(
+      resourceOf(stack.synth.template, stack.synth.stack.restApi.accessLogs).Properties.RetentionInDays,
+      30,
+    );
   });
 
   test('logs execution at INFO without bodies, with metrics, X-Ray tracing and throttling', () => {
@@ -158,41 +152,41 @@ describe('REST API stage', () => {
   });
 
   test('deploys the stage after the region has its API Gateway CloudWatch role', () => {
-    const account = synth.stack.restApi.account;
+    const account = stack.synth.stack.restApi.account;
     assert.ok(account);
     assert.ok(stage().DependsOn.includes(logicalIdOf(account.account)));
-    synth.template.hasResourceProperties('AWS::ApiGateway::Account', {
+    stack.synth.template.hasResourceProperties('AWS::ApiGateway::Account', {
       CloudWatchRoleArn: arnOf(account.role),
     });
   });
 
   test('protects the stage with an AWS WAF web ACL of AWS managed rule groups', () => {
-    const webAcl = synth.stack.restApi.webAcl;
+    const webAcl = stack.synth.stack.restApi.webAcl;
     assert.ok(webAcl);
-    const acl: CfnJson = resourceOf(synth.template, webAcl.webAcl);
+    const acl: CfnJson = resourceOf(stack.synth.template, webAcl.webAcl);
     assert.equal(acl.Properties.Scope, 'REGIONAL');
     assert.deepEqual(
       acl.Properties.Rules.map((rule: CfnJson) => rule.Statement.ManagedRuleGroupStatement.Name),
       [...MANAGED_RULE_GROUPS],
     );
-    const associations = resourcesOfType(synth.template, 'AWS::WAFv2::WebACLAssociation');
+    const associations = resourcesOfType(stack.synth.template, 'AWS::WAFv2::WebACLAssociation');
     assert.equal(associations.length, 1);
     const association = associations[0]?.[1];
     assert.deepEqual(association.Properties.WebACLArn, arnOf(webAcl.webAcl));
-    const stageRef = JSON.stringify(refOf(synth.stack.restApi.api.deploymentStage));
+    const stageRef = JSON.stringify(refOf(stack.synth.stack.restApi.api.deploymentStage));
     assert.ok(JSON.stringify(association.Properties.ResourceArn).includes(stageRef));
   });
 });
 
 describe('stack outputs', () => {
   test('outputs the API URL and the name of every table', () => {
-    const outputs = synth.template.toJSON().Outputs;
-    assert.ok(JSON.stringify(outputs.ApiUrl.Value).includes(logicalIdOf(synth.stack.restApi.api)));
-    for (const { service } of bundled.services) {
-      const table = synth.stack.tables.get(service.name);
+    const outputs = stack.synth.template.toJSON().Outputs;
+    assert.ok(JSON.stringify(outputs.ApiUrl.Value).includes(logicalIdOf(stack.synth.stack.restApi.api)));
+    for (const { service } of stack.bundled.services) {
+      const table = stack.synth.stack.tables.get(service.name);
       assert.ok(table);
       assert.deepEqual(outputs[tableOutputName(service.name)]?.Value, refOf(table));
     }
-    assert.equal(Object.keys(outputs).length, bundled.services.length + 1);
+    assert.equal(Object.keys(outputs).length, stack.bundled.services.length + 1);
   });
 });

@@ -1,39 +1,22 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
 import { LAMBDA_RUNTIME } from '#infra/service-function.ts';
 import { INTEGRATION_TIMEOUT_SECONDS } from '#src/declaration/define-service.ts';
 import { functionEnvironment } from '#src/declaration/function-environment.ts';
-import {
-  type Bundled,
-  bundleServices,
-  type CfnJson,
-  refOf,
-  removeAll,
-  resourceOf,
-  resourcesOfType,
-  type Synthesized,
-  synthesize,
-} from './synthesize-stack.ts';
+import { type CfnJson, refOf, resourceOf, resourcesOfType, synthesizeForFile } from './synthesize-stack.ts';
 
-let bundled: Bundled;
-let synth: Synthesized;
-
-before(async () => {
-  bundled = await bundleServices();
-  synth = await synthesize(bundled);
-});
-after(() => removeAll(bundled?.dir, synth?.outdir));
+const stack = synthesizeForFile();
 
 /** Every declared function with its service and its synthesized Lambda function. */
 function declared() {
-  return bundled.services.flatMap(({ service }) =>
+  return stack.bundled.services.flatMap(({ service }) =>
     service.functions.map((fn) => {
-      const deployed = synth.stack.functions.get(fn.name);
+      const deployed = stack.synth.stack.functions.get(fn.name);
       assert.ok(deployed, `${fn.name} is deployed`);
-      const lambda: CfnJson = resourceOf(synth.template, deployed.function);
+      const lambda: CfnJson = resourceOf(stack.synth.template, deployed.function);
       return { service, fn, deployed, props: lambda.Properties };
     }),
   );
@@ -42,9 +25,9 @@ function declared() {
 describe('Lambda functions', () => {
   test('deploys one function per declared function, named after the stack and the declaration', () => {
     const all = declared();
-    assert.equal(resourcesOfType(synth.template, 'AWS::Lambda::Function').length, all.length);
+    assert.equal(resourcesOfType(stack.synth.template, 'AWS::Lambda::Function').length, all.length);
     for (const { fn, props } of all)
-      assert.equal(props.FunctionName, `${synth.settings.stackName}-${fn.name}`);
+      assert.equal(props.FunctionName, `${stack.synth.settings.stackName}-${fn.name}`);
   });
 
   test('runs every function on arm64 with the newest Node.js runtime aws-cdk-lib knows', () => {
@@ -63,10 +46,10 @@ describe('Lambda functions', () => {
   test('deploys exactly the esbuild bundle of each function, with handler index.handler', async () => {
     for (const { fn, props } of declared()) {
       assert.equal(props.Handler, 'index.handler');
-      const bundle = bundled.bundles.find((b) => b.functionName === fn.name);
+      const bundle = stack.bundled.bundles.find((b) => b.functionName === fn.name);
       assert.ok(bundle);
       const assetHash = String(props.Code.S3Key).replace(/\.zip$/, '');
-      const staged = await readFile(path.join(synth.outdir, `asset.${assetHash}`, 'index.mjs'));
+      const staged = await readFile(path.join(stack.synth.outdir, `asset.${assetHash}`, 'index.mjs'));
       assert.ok(staged.equals(await readFile(bundle.file)), `${fn.name} deploys its own bundle`);
     }
   });
@@ -81,7 +64,7 @@ describe('Lambda functions', () => {
 
   test('gives each function the environment derived from its declaration and its own table', () => {
     for (const { service, fn, props } of declared()) {
-      const table = synth.stack.tables.get(service.name);
+      const table = stack.synth.stack.tables.get(service.name);
       assert.ok(table);
       const expected = functionEnvironment(service, fn, {
         tableName: 'TABLE',
@@ -106,7 +89,7 @@ describe('Lambda functions', () => {
         LogGroup: refOf(deployed.logGroup),
       });
       logGroups.add(props.LoggingConfig.LogGroup.Ref);
-      const logGroup: CfnJson = resourceOf(synth.template, deployed.logGroup);
+      const logGroup: CfnJson = resourceOf(stack.synth.template, deployed.logGroup);
       assert.equal(logGroup.Properties.RetentionInDays, 30);
     }
     assert.equal(logGroups.size, declared().length);

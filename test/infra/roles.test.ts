@@ -1,39 +1,28 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { API_GATEWAY_LOG_ACTIONS } from '#infra/api-gateway-account.ts';
 import {
   arnOf,
-  type Bundled,
-  bundleServices,
   type CfnJson,
   inlineStatements,
-  removeAll,
   resourceOf,
   resourcesOfType,
-  type Synthesized,
-  synthesize,
+  synthesizeForFile,
 } from './synthesize-stack.ts';
 
-let bundled: Bundled;
-let synth: Synthesized;
-
-before(async () => {
-  bundled = await bundleServices();
-  synth = await synthesize(bundled);
-});
-after(() => removeAll(bundled?.dir, synth?.outdir));
+const stack = synthesizeForFile();
 
 const XRAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
 
 /** Every declared function with its role, its table and its log group as synthesized. */
 function functionRoles() {
-  return bundled.services.flatMap(({ service }) =>
+  return stack.bundled.services.flatMap(({ service }) =>
     service.functions.map((fn) => {
-      const deployed = synth.stack.functions.get(fn.name);
-      const table = synth.stack.tables.get(service.name);
+      const deployed = stack.synth.stack.functions.get(fn.name);
+      const table = stack.synth.stack.tables.get(service.name);
       assert.ok(deployed && table);
-      const lambda: CfnJson = resourceOf(synth.template, deployed.function);
-      const role: CfnJson = resourceOf(synth.template, deployed.role);
+      const lambda: CfnJson = resourceOf(stack.synth.template, deployed.function);
+      const role: CfnJson = resourceOf(stack.synth.template, deployed.role);
       return { fn, lambda, role, statements: inlineStatements(role), table, logGroup: deployed.logGroup };
     }),
   );
@@ -52,8 +41,8 @@ describe('function roles', () => {
 
   test('uses inline policies only: no managed policy, no separate policy resource', () => {
     for (const { role } of functionRoles()) assert.equal(role.Properties.ManagedPolicyArns, undefined);
-    assert.equal(resourcesOfType(synth.template, 'AWS::IAM::Policy').length, 0);
-    assert.equal(resourcesOfType(synth.template, 'AWS::IAM::ManagedPolicy').length, 0);
+    assert.equal(resourcesOfType(stack.synth.template, 'AWS::IAM::Policy').length, 0);
+    assert.equal(resourcesOfType(stack.synth.template, 'AWS::IAM::ManagedPolicy').length, 0);
   });
 
   test('grants exactly the declared DynamoDB actions, on the own table ARN only', () => {
@@ -108,9 +97,9 @@ describe('function roles', () => {
 
 describe('API Gateway logging role', () => {
   test('writes API logs through an inline, write-only policy instead of the AWS managed one', () => {
-    const account = synth.stack.restApi.account;
+    const account = stack.synth.stack.restApi.account;
     assert.ok(account);
-    const role: CfnJson = resourceOf(synth.template, account.role);
+    const role: CfnJson = resourceOf(stack.synth.template, account.role);
     assert.equal(role.Properties.ManagedPolicyArns, undefined);
     assert.deepEqual(role.Properties.AssumeRolePolicyDocument.Statement, [
       { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' } },
@@ -123,9 +112,9 @@ describe('API Gateway logging role', () => {
   });
 
   test('is retained with the stack, because it serves every REST API of the region', () => {
-    const account = synth.stack.restApi.account;
+    const account = stack.synth.stack.restApi.account;
     assert.ok(account);
-    assert.equal(resourceOf(synth.template, account.role).DeletionPolicy, 'Retain');
-    assert.equal(resourceOf(synth.template, account.account).DeletionPolicy, 'Retain');
+    assert.equal(resourceOf(stack.synth.template, account.role).DeletionPolicy, 'Retain');
+    assert.equal(resourceOf(stack.synth.template, account.account).DeletionPolicy, 'Retain');
   });
 });

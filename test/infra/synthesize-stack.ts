@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { type App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
@@ -144,4 +145,33 @@ export function methodsByRoute(template: Template): Map<string, CfnJson> {
       return [`${method.Properties.HttpMethod} ${path}`, method];
     }),
   );
+}
+
+/**
+ * Bundles the shipped services and synthesizes their stack once for the calling test file:
+ * before its first test, removed after its last. Read the results through the getters.
+ */
+export function synthesizeForFile(options: SynthesizeOptions = {}): {
+  readonly bundled: Bundled;
+  readonly synth: Synthesized;
+} {
+  let bundled: Bundled | undefined;
+  let synth: Synthesized | undefined;
+  before(async () => {
+    bundled = await bundleServices();
+    synth = await synthesize(bundled, options);
+  });
+  after(() => removeAll(bundled?.dir, synth?.outdir));
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the stack is synthesized in before(): read it inside a test');
+    return value;
+  };
+  return {
+    get bundled() {
+      return ready(bundled);
+    },
+    get synth() {
+      return ready(synth);
+    },
+  };
 }
