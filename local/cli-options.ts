@@ -2,15 +2,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import { ENGINE_CHOICES, type EngineChoice } from './dynamodb/start-dynamodb.ts';
+import type { LocalSystemOptions } from './start-local-system.ts';
 
-export interface CliOptions {
-  readonly port: number;
-  readonly engine: EngineChoice;
-  readonly dataDir: string;
-  readonly inMemory: boolean;
-  readonly endpoint?: string;
-  readonly logLevel: string;
-}
+/** What `npm start` lets a user choose: the local system's options a flag or variable can set. */
+export type CliOptions = Pick<
+  LocalSystemOptions,
+  'port' | 'engine' | 'dataDir' | 'inMemory' | 'endpoint' | 'logLevel'
+>;
 
 export const USAGE = `Usage: npm start -- [options]
 

@@ -134,9 +134,9 @@ export function resourceStore(options: ResourceStoreOptions) {
     async delete(id: string, ifMatch: Precondition | undefined): Promise<void> {
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = {};
-      const condition = ifMatch
-        ? conditionFor({ kind: 'if-match', precondition: ifMatch }, names, values)
-        : conditionFor({ kind: 'if-match', precondition: { any: true } }, names, values);
+      // Without If-Match the item must still exist: the same as If-Match: *.
+      const precondition = ifMatch ?? { any: true };
+      const condition = conditionFor({ kind: 'if-match', precondition }, names, values);
       try {
         await callDynamoDb(() =>
           client().send(

@@ -15,6 +15,14 @@ export interface RequestOptions {
   readonly headers?: Record<string, string>;
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A small client for the API under test: JSON in, status + headers + parsed body out. */
 export function apiClient(baseUrl: string) {
   return async function call(method: string, path: string, options: RequestOptions = {}): Promise<Reply> {
@@ -25,13 +33,7 @@ export function apiClient(baseUrl: string) {
       ...(hasBody ? { body: options.raw ?? JSON.stringify(options.body) } : {}),
     });
     const text = await response.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, headers: response.headers, text, json };
+    return { status: response.status, headers: response.headers, text, json: parseJson(text) };
   };
 }
 
@@ -57,13 +59,7 @@ export function rawRequest(
         for (const [name, value] of Object.entries(res.headers)) {
           if (typeof value === 'string') headers.set(name, value);
         }
-        let json: unknown;
-        try {
-          json = text ? JSON.parse(text) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers, text, json });
+        resolve({ status: res.statusCode ?? 0, headers, text, json: parseJson(text) });
       });
     });
     req.on('error', reject);
