@@ -14,10 +14,10 @@ import {
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Bundle } from '#src/build/bundle-function.ts';
+import type { LogLevel } from '#src/declaration/function-environment.ts';
 import { functionEnvironment } from '#src/declaration/function-environment.ts';
 import type { FunctionDeclaration, ServiceDeclaration } from '#src/declaration/types.ts';
 import { functionPolicy } from './function-policy.ts';
-import type { LogLevel } from './settings.ts';
 
 /** The newest Node.js runtime this aws-cdk-lib knows (checked by cdk-nag's AwsSolutions-L1). */
 export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;

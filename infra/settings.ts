@@ -1,8 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
-/** Log levels both Lambda's log filter and Powertools Logger understand. */
-export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import { LOG_LEVELS, type LogLevel } from '#src/declaration/function-environment.ts';
 
 /** Everything about a deployment that is not in the service declarations. */
 export interface StackSettings {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { LOG_LEVELS, type LogLevel } from '#src/declaration/function-environment.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import { ENGINE_CHOICES, type EngineChoice } from './dynamodb/start-dynamodb.ts';
 import type { LocalSystemOptions } from './start-local-system.ts';
@@ -19,8 +20,6 @@ export const USAGE = `Usage: npm start -- [options]
   --endpoint <url>     DynamoDB endpoint of the external engine (env DYNAMODB_ENDPOINT)
   --log-level <level>  TRACE | DEBUG | INFO | WARN | ERROR (env LOG_LEVEL, default INFO)
   --help               this text`;
-
-const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
 
 /**
  * Reads the options of `npm start`. Precedence: command-line flag, then environment variable,
@@ -51,7 +50,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     throw new Error(`--engine must be one of ${ENGINE_CHOICES.join(', ')}, not "${engine}"`);
   }
   const logLevel = (values['log-level'] ?? env.LOG_LEVEL ?? 'INFO').toUpperCase();
-  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  if (!isLogLevel(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   return {
     port,
     engine: engine as EngineChoice,
@@ -61,3 +60,5 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     logLevel,
   };
 }
+
+const isLogLevel = (level: string): level is LogLevel => (LOG_LEVELS as readonly string[]).includes(level);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { bundleAll } from '#src/build/bundle-function.ts';
-import { functionEnvironment } from '#src/declaration/function-environment.ts';
+import { functionEnvironment, type LogLevel } from '#src/declaration/function-environment.ts';
 import { DEFAULT_SERVICES_DIR, type LoadedService, loadServices } from '#src/declaration/load-services.ts';
 import type { LogSink, RouteBinding } from './contracts.ts';
 import { ensureTables } from './dynamodb/create-tables.ts';
@@ -18,7 +18,7 @@ export interface LocalSystemOptions {
   readonly dataDir: string;
   readonly inMemory: boolean;
   readonly endpoint?: string;
-  readonly logLevel: string;
+  readonly logLevel: LogLevel;
   readonly logSink: LogSink;
   /** Folders of declarations; the project's `services/` by default. */
   readonly servicesDirs?: readonly string[];

@@ -1,9 +1,13 @@
 import type { FunctionDeclaration, ServiceDeclaration } from './types.ts';
 
+/** Log levels both Lambda's log filter and Powertools Logger understand: the values of `LOG_LEVEL`. */
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 export interface EnvironmentInput {
   /** Physical name of the service's table (CloudFormation's name when deployed). */
   readonly tableName: string;
-  readonly logLevel: string;
+  readonly logLevel: LogLevel;
   /** Origins browsers may call the API from (`*` for any); the functions answer with CORS headers. */
   readonly corsOrigins: readonly string[];
   /**
