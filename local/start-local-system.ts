@@ -61,9 +61,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   };
+  let building: Promise<unknown> | undefined;
   try {
     const buildStarted = performance.now();
-    const building = bundleAll(services, buildDir).then((bundles) => ({ bundles, ms: since(buildStarted) }));
+    const bundling = bundleAll(services, buildDir).then((bundles) => ({ bundles, ms: since(buildStarted) }));
+    building = bundling;
     const dynamoStarted = performance.now();
     const dynamodb = await startDynamoDb({
       engine: options.engine,
@@ -85,7 +87,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       services.map((s) => s.service),
     ).finally(() => admin.destroy());
     const tablesMs = since(tablesStarted);
-    const { bundles, ms: buildMs } = await building;
+    const { bundles, ms: buildMs } = await bundling;
     const bundleOf = new Map(bundles.map((b) => [b.functionName, b]));
 
     const functions: FunctionSpec[] = services.flatMap(({ service }) =>
@@ -135,6 +137,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       stop,
     };
   } catch (error) {
+    // A failed start (e.g. the data folder is in use) still lets the build end before its folder goes.
+    await building?.catch(() => {});
     await stop();
     throw error;
   }

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { type DataFolderLock, dataInUseError, lockDataFolder } from './data-folder-lock.ts';
 import type { RunningDynamoDb } from './start-dynamodb.ts';
 
 /** The options of dynalite's factory that this project uses (the package ships no types). */
@@ -37,6 +38,16 @@ export interface DynaliteEngineOptions {
  * await dynamodb.stop();
  */
 export async function startDynalite({ dataDir }: DynaliteEngineOptions): Promise<RunningDynamoDb> {
+  const lock = dataDir ? await lockDataFolder(dataDir, 'dynalite') : null;
+  try {
+    return await serveDynalite(dataDir, lock);
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+}
+
+async function serveDynalite(dataDir: string | null, lock: DataFolderLock | null): Promise<RunningDynamoDb> {
   if (dataDir) await assertStoreAvailable(dataDir);
   const server = dynalite({
     ...(dataDir ? { path: dataDir } : {}),
@@ -59,19 +70,20 @@ export async function startDynalite({ dataDir }: DynaliteEngineOptions): Promise
     dataDir,
     detail: `dynalite ${dynaliteVersion} (Node ${process.versions.node})`,
     stop() {
-      // Closing also flushes and closes the LevelDB store, which releases the folder's lock.
+      // Closing also flushes and closes the LevelDB store; the folder's lock goes last.
       stopped ??= new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),
-      );
+      ).finally(() => lock?.release());
       return stopped;
     },
   };
 }
 
 /**
- * dynalite opens its LevelDB store lazily and, when the folder is locked (another `npm start` on the
- * same data), throws from a request handler and takes the whole process down. Opening it once
- * first turns that into a clear error at start-up.
+ * The runtime's lock (see `lockDataFolder`) keeps other runtimes of this project away. This also
+ * catches any other program holding dynalite's own LevelDB store: dynalite opens it lazily and,
+ * when it is locked, throws from a request handler and takes the whole process down, so opening
+ * it once first turns that into a clear error at start-up.
  */
 async function assertStoreAvailable(dataDir: string): Promise<void> {
   // The `level` package dynalite itself depends on, so both open the store the same way.
@@ -80,14 +92,7 @@ async function assertStoreAvailable(dataDir: string): Promise<void> {
   try {
     await store.open();
   } catch (error) {
-    const reason =
-      error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-    throw new Error(
-      `Cannot open the dynalite data in ${dataDir} (is another local runtime using it?): ${reason}`,
-      {
-        cause: error,
-      },
-    );
+    throw dataInUseError('dynalite', dataDir, error);
   }
   await store.close();
 }

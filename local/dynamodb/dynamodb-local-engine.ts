@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { type DataFolderLock, lockDataFolder } from './data-folder-lock.ts';
 import { locateDynamoDbLocalJar } from './dynamodb-local-jar.ts';
 import { LAUNCHER_CLASS, type Launcher, prepareLauncher } from './dynamodb-local-launcher.ts';
 import { type JavaRuntime, MINIMUM_JAVA_MAJOR } from './find-java.ts';
@@ -64,6 +65,19 @@ export async function startDynamoDbLocal({
 }: DynamoDbLocalEngineOptions): Promise<RunningDynamoDbLocal> {
   const noJdk = missingJdkMessage(java);
   if (noJdk) throw new Error(noJdk);
+  const lock = dataDir ? await lockDataFolder(dataDir, 'DynamoDB Local') : null;
+  try {
+    return await runDynamoDbLocal({ java, dataDir, launcherCacheRoot }, lock);
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+}
+
+async function runDynamoDbLocal(
+  { java, dataDir, launcherCacheRoot }: DynamoDbLocalEngineOptions,
+  lock: DataFolderLock | null,
+): Promise<RunningDynamoDbLocal> {
   const { jar, libDir } = locateDynamoDbLocalJar();
   const launcher = await prepareLauncher({ java, jar: { jar, libDir }, cacheRoot: launcherCacheRoot });
   const classPath = [jar, path.join(libDir, '*')];
@@ -136,7 +150,8 @@ export async function startDynamoDbLocal({
     pid: child.pid as number,
     launcher,
     stop() {
-      stopped ??= stopChild(child, exited);
+      // The folder's lock goes once the JVM, and so its SQLite file, is closed.
+      stopped ??= stopChild(child, exited).finally(() => lock?.release());
       return stopped;
     },
   };

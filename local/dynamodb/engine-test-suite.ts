@@ -181,6 +181,26 @@ export function engineContractTests(engine: 'dynalite' | 'dynamodb-local'): void
     },
   );
 
+  test(`${engine} refuses a data folder another start holds, at once or right after`, options, async () => {
+    await withTempDir(async (dataDir) => {
+      for (const together of [true, false]) {
+        const start = () => startDynamoDb({ engine, dataDir, inMemory: false });
+        const starts = together
+          ? await Promise.allSettled([start(), start()])
+          : [...(await Promise.allSettled([start()])), ...(await Promise.allSettled([start()]))];
+        const running = starts.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+        try {
+          const refused = starts.flatMap((s) => (s.status === 'rejected' ? [String(s.reason)] : []));
+          assert.equal(running.length, 1, 'one start runs');
+          assert.match(refused[0] ?? '', /is another local runtime using it\?/);
+        } finally {
+          // Whatever an assertion did not expect to start is stopped too.
+          await Promise.all(running.map((dynamodb) => dynamodb.stop()));
+        }
+      }
+    });
+  });
+
   test(`${engine} listens on 127.0.0.1 only`, options, async () => {
     const dynamodb = await startDynamoDb({ engine, dataDir: os.tmpdir(), inMemory: true });
     try {

@@ -102,6 +102,19 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
       assert.equal(typeof last.cold_start, 'boolean');
     });
 
+    test('refuses a second local system on the same data folder, and the first keeps serving', async () => {
+      const second = startTestSystem({ engine, dataDir, servicesDirs: [DEFAULT_SERVICES_DIR] });
+      const outcome = await second.then(
+        async (unexpected) => {
+          await unexpected.stop(); // started although it should not have: stopped all the same
+          return 'started';
+        },
+        (error: unknown) => String(error),
+      );
+      assert.match(outcome, /is another local runtime using it\?/);
+      assert.equal((await client('GET', '/products?limit=1')).status, 200);
+    });
+
     test('keeps data across a stop and a start on the same data folder', async () => {
       const created = await client('POST', '/products', { body: { name: 'durable', price: 3 } });
       const location = created.headers.get('location') ?? '';
