@@ -1,12 +1,19 @@
-// Runs every *.test.ts under src/, local/, infra/, services/ and test/ with Node's test runner.
-// Node 20's runner takes no glob patterns, so the files are listed here. The DynamoDB Local
-// suites need a JDK 17+: without one the suite is left out with a notice, except in CI, where
-// leaving it out is an error.
-import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+// Runs every *.test.ts under src/, local/, infra/, services/ and test/ with Node's test runner,
+// one file at a time, each in a process of its own that cannot hold the run up:
+// - every test has a default timeout (SM_TEST_TIMEOUT_S, 120 s; a test may set its own), see
+//   scripts/test-timeouts.mjs;
+// - every file has a bound (SM_TEST_FILE_TIMEOUT_S, 600 s): a file still running then is ended
+//   with its process group and reported as failed, by name;
+// - a file's process exits once its tests are done (--test-force-exit), and anything a test left
+//   open (a server, a child process, a worker) fails that file by name (scripts/test-leaks.mjs).
+// The DynamoDB Local suites need a JDK 17+: without one they are left out with a notice, except in
+// CI, where leaving them out is an error. Arguments select files by a part of their path.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
-const roots = ['src', 'local', 'infra', 'services', 'test'];
+const FILE_TIMEOUT_S = Number(process.env.SM_TEST_FILE_TIMEOUT_S ?? 600);
+const roots = ['src', 'local', 'infra', 'services', 'test', 'scripts'];
 const skipDirs = new Set(['node_modules', 'tmp', 'fixtures', 'test-handlers']);
 const files = [];
 const walk = (dir) => {
@@ -40,16 +47,114 @@ if (!hasJava) {
   console.log('No JDK 17+ found: the DynamoDB Local suites are left out (the dynalite suites still run).');
 }
 
+// A part of a path selects among the files found; a path to a test file runs that file, even
+// one among the fixtures (scripts/run-tests.test.ts runs the runner on its own fixtures).
 const filter = process.argv.slice(2);
-const selected = files
-  .filter((f) => hasJava || !needsJava(f))
-  .filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)))
-  .sort();
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', ...selected],
-  {
-    stdio: 'inherit',
-  },
-);
-process.exit(result.status ?? 1);
+const named = filter.filter((arg) => arg.endsWith('.test.ts') && existsSync(arg));
+const selected = [
+  ...named,
+  ...files
+    .filter((f) => hasJava || !needsJava(f))
+    .filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)))
+    .filter((f) => !named.includes(f)),
+].sort();
+
+if (selected.length === 0) {
+  console.error(`No test file matches ${filter.join(', ')}`);
+  process.exit(1);
+}
+
+const COUNTS = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo'];
+const totals = Object.fromEntries(COUNTS.map((name) => [name, 0]));
+const failedFiles = [];
+const timedOutTests = [];
+let unexplained = 0;
+const started = Date.now();
+
+/** Runs one file; resolves with its counts and how it ended, after echoing its output. */
+function runFile(file) {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--import',
+        './scripts/test-timeouts.mjs',
+        '--import',
+        './scripts/test-leaks.mjs',
+        '--test',
+        '--test-force-exit',
+        '--test-reporter=spec',
+        file,
+      ],
+      // Its own process group, so that a file past its bound is ended with everything it started.
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
+    const counts = {};
+    const timeouts = new Set();
+    let leaked = false;
+    let lastLine = '';
+    const read = (stream, sink) => {
+      let pending = '';
+      stream.on('data', (chunk) => {
+        sink.write(chunk);
+        pending += chunk;
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) {
+          const count = /^ℹ (\w+) (\d+)$/.exec(line);
+          if (count && COUNTS.includes(count[1])) counts[count[1]] = Number(count[2]);
+          else if (/handle\(s\) left open after this file's tests/.test(line)) leaked = true;
+          else if (/^\s*[✔✖]/.test(line)) lastLine = line.trim();
+          else if (/test timed out after \d+ms/.test(line))
+            timeouts.add(lastLine.replace(/ \([\d.]+ms\)$/, ''));
+        }
+      });
+    };
+    read(child.stdout, process.stdout);
+    read(child.stderr, process.stderr);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
+    }, FILE_TIMEOUT_S * 1000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ counts, code, signal, timedOut, lastLine, timeouts, leaked });
+    });
+  });
+}
+
+for (const file of selected) {
+  const { counts, code, signal, timedOut, lastLine, timeouts, leaked } = await runFile(file);
+  for (const name of COUNTS) totals[name] += counts[name] ?? 0;
+  for (const name of timeouts) timedOutTests.push(`${file} › ${name.replace(/^✖ /, '')}`);
+  if (timedOut) {
+    const after = lastLine ? `; the last test to finish was: ${lastLine}` : '';
+    console.log(`\n✖ ${file} was still running after ${FILE_TIMEOUT_S} s and was ended${after}`);
+    failedFiles.push(`${file} (timed out after ${FILE_TIMEOUT_S} s)`);
+    unexplained += 1;
+  } else if (code !== 0) {
+    failedFiles.push(`${file} (${leaked ? 'left something open' : (signal ?? `exit code ${code}`)})`);
+    // A file can fail with no failing test: something left open, a crash outside any test.
+    if (!counts.fail && !counts.cancelled) unexplained += 1;
+  }
+}
+
+// Node 20 counts a test that timed out as cancelled; both are failures here.
+const failed = totals.fail + totals.cancelled + unexplained;
+console.log(`\n══ ${selected.length} test files in ${Math.round((Date.now() - started) / 1000)} s`);
+for (const name of COUNTS) console.log(`ℹ ${name} ${totals[name]}`);
+if (failedFiles.length > 0) {
+  console.log('\n✖ failing files:');
+  for (const file of failedFiles) console.log(`  ${file}`);
+}
+if (timedOutTests.length > 0) {
+  console.log('\n✖ tests that timed out:');
+  for (const name of timedOutTests) console.log(`  ${name}`);
+}
+console.log(`${totals.pass} passed, ${failed} failed, ${totals.skipped} skipped`);
+process.exit(failedFiles.length > 0 || failed > 0 ? 1 : 0);

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { startDynalite } from './dynalite-engine.ts';
 import {
+  assertStartRefused,
   ENGINE_TEST_TIMEOUT_MS,
   engineContractTests,
   localClient,
@@ -19,7 +20,7 @@ test('dynalite refuses a data folder that another runtime holds open', {
   await withTempDir(async (dataDir) => {
     const first = await startDynalite({ dataDir });
     try {
-      await assert.rejects(startDynalite({ dataDir }), /another local runtime/);
+      await assertStartRefused(startDynalite({ dataDir }), /another local runtime/);
       const client = localClient(first.endpoint);
       try {
         assert.deepEqual((await client.send(new ListTablesCommand({}))).TableNames, []);

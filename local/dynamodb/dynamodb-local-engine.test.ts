@@ -5,7 +5,12 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDynamoDbLocal } from './dynamodb-local-engine.ts';
-import { ENGINE_TEST_TIMEOUT_MS, engineContractTests, withTempDir } from './engine-test-suite.ts';
+import {
+  assertStartRefused,
+  ENGINE_TEST_TIMEOUT_MS,
+  engineContractTests,
+  withTempDir,
+} from './engine-test-suite.ts';
 import { findJava } from './find-java.ts';
 
 const java = await findJava();
@@ -72,7 +77,7 @@ test('DynamoDB Local that cannot start rejects with its own output', options, as
   await withTempDir(async (dir) => {
     const notAFolder = path.join(dir, 'file');
     await writeFile(notAFolder, '');
-    await assert.rejects(
+    await assertStartRefused(
       startDynamoDbLocal({ java: requireJava(), dataDir: notAFolder }),
       /did not start: the JVM exited[\s\S]*DynamoDB Local output[\s\S]*Invalid directory/,
     );

@@ -24,6 +24,25 @@ export function localClient(endpoint: string): DynamoDBClient {
   });
 }
 
+/**
+ * Asserts that a start is refused with the expected error. A start that runs after all is stopped
+ * before the test fails, so an unexpected engine never outlives its test.
+ */
+export async function assertStartRefused(
+  start: Promise<{ stop(): Promise<void> }>,
+  expected: RegExp | ((error: Error) => boolean),
+): Promise<void> {
+  const refusal = await start.then(
+    async (running) => {
+      await running.stop();
+      return null;
+    },
+    (error: unknown) => ({ error }),
+  );
+  if (!refusal) assert.fail('the start was expected to be refused, but it ran (it has been stopped)');
+  await assert.rejects(Promise.reject(refusal.error), expected);
+}
+
 export async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'local-dynamodb-'));
   try {

@@ -7,6 +7,7 @@ import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ensureTables } from './create-tables.ts';
 import { locateDynamoDbLocalJar } from './dynamodb-local-jar.ts';
 import {
+  assertStartRefused,
   ENGINE_TEST_TIMEOUT_MS,
   fakeJava,
   localClient,
@@ -60,7 +61,7 @@ test('auto runs DynamoDB Local when a JDK 17+ is found, dynalite otherwise', {
 
 test('dynamodb-local without Java fails and says how to fix it', async () => {
   await withTempDir(async (dir) => {
-    await assert.rejects(
+    await assertStartRefused(
       startDynamoDb({ engine: 'dynamodb-local', dataDir: dir, inMemory: true, env: { PATH: dir } }),
       /needs Java 17 or newer.*Install a JDK 17\+ \(e\.g\. Debian's openjdk-17-jdk-headless\) or use --engine dynalite/,
     );
@@ -96,7 +97,7 @@ test('dynamodb-local with a JRE fails before starting anything and says a JDK is
   await withTempDir(async (dir) => {
     const log = await fakeJre(dir);
     const dataDir = path.join(dir, 'data');
-    await assert.rejects(
+    await assertStartRefused(
       startDynamoDb({
         engine: 'dynamodb-local',
         dataDir,
@@ -144,12 +145,12 @@ test('external uses the given endpoint, starts nothing and leaves it running on 
       inMemory: false,
       endpoint: `${shared.endpoint}/`,
     });
-    assert.deepEqual(
-      { engine: external.engine, endpoint: external.endpoint, dataDir: external.dataDir },
-      { engine: 'external', endpoint: shared.endpoint, dataDir: null },
-    );
     const client = localClient(external.endpoint);
     try {
+      assert.deepEqual(
+        { engine: external.engine, endpoint: external.endpoint, dataDir: external.dataDir },
+        { engine: 'external', endpoint: shared.endpoint, dataDir: null },
+      );
       await ensureTables(client, await shippedServices());
       await external.stop();
       const { TableNames = [] } = await client.send(new ListTablesCommand({}));
@@ -169,23 +170,30 @@ test('an endpoint with auto means external', async () => {
     inMemory: false,
     endpoint: 'http://127.0.0.1:8000',
   });
-  assert.equal(dynamodb.engine, 'external');
-  assert.equal(dynamodb.endpoint, 'http://127.0.0.1:8000');
+  try {
+    assert.equal(dynamodb.engine, 'external');
+    assert.equal(dynamodb.endpoint, 'http://127.0.0.1:8000');
+  } finally {
+    await dynamodb.stop();
+  }
 });
 
 test('endpoints that are missing, not http(s) or given to an embedded engine are refused', async () => {
   const base = { dataDir: 'unused', inMemory: false } as const;
-  await assert.rejects(startDynamoDb({ ...base, engine: 'external' }), /needs an endpoint URL/);
-  await assert.rejects(
+  await assertStartRefused(startDynamoDb({ ...base, engine: 'external' }), /needs an endpoint URL/);
+  await assertStartRefused(
     startDynamoDb({ ...base, engine: 'external', endpoint: 'localhost:8000' }),
     /must use http or https/,
   );
-  await assert.rejects(startDynamoDb({ ...base, engine: 'external', endpoint: 'not a url' }), /is not a URL/);
-  await assert.rejects(
+  await assertStartRefused(
+    startDynamoDb({ ...base, engine: 'external', endpoint: 'not a url' }),
+    /is not a URL/,
+  );
+  await assertStartRefused(
     startDynamoDb({ ...base, engine: 'external', endpoint: 'http://127.0.0.1:8000/some/path' }),
     /base URL only/,
   );
-  await assert.rejects(
+  await assertStartRefused(
     startDynamoDb({ ...base, engine: 'dynalite', endpoint: 'http://127.0.0.1:8000' }),
     /only used by the external engine/,
   );

@@ -41,17 +41,24 @@ describe('a function instance', () => {
     assert.equal(hung.kind, 'error');
     assert.ok(hung.kind === 'error');
     assert.equal(hung.errorType, 'Sandbox.Timedout');
-    assert.match(
+    // Lambda reports the time the invocation really took, which a busy machine stretches past
+    // the 1 s timeout; it is never less.
+    const message = /^\d{4}-\d\d-\d\dT[\d:.]+Z [0-9a-f-]{36} Task timed out after (\d+\.\d\d) seconds$/.exec(
       hung.errorMessage,
-      /^\d{4}-\d\d-\d\dT[\d:.]+Z [0-9a-f-]{36} Task timed out after 1\.\d\d seconds$/,
     );
+    assert.ok(message, hung.errorMessage);
+    assert.ok(Number(message[1]) >= 1, hung.errorMessage);
     const lines = sink.lines('misbehave');
     const timedOutAt = lines.indexOf(hung.errorMessage);
     const requestId = hung.errorMessage.split(' ')[1];
     assert.match(lines[timedOutAt - 2] ?? '', new RegExp(`^END RequestId: ${requestId}$`));
-    assert.match(
+    const report = new RegExp(`^REPORT RequestId: ${requestId}\\tDuration: (\\d+\\.\\d\\d) ms`).exec(
       lines[timedOutAt - 1] ?? '',
-      new RegExp(`^REPORT RequestId: ${requestId}\\tDuration: 1\\d{3}\\.\\d\\d ms`),
+    );
+    assert.ok(report, lines[timedOutAt - 1]);
+    assert.ok(
+      Math.abs(Number(report[1]) / 1000 - Number(message[1])) <= 0.01,
+      'REPORT and the message agree',
     );
     assert.notEqual(instanceOf(await act(service, 'ok')), first);
     assert.deepEqual(service.stats().misbehave, { instances: 1, busy: 0, queued: 0, coldStarts: 2 });
