@@ -1,4 +1,4 @@
-import type { RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, type RemovalPolicy } from 'aws-cdk-lib';
 import type { Dashboard, IAlarm, IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -42,6 +42,13 @@ export class Observability extends Construct {
     super(scope, id);
     const { services, functions, tables, restApi, settings } = props;
     const { stackName } = settings;
+    if (settings.logLevel === 'WARN' || settings.logLevel === 'ERROR') {
+      // Lambda drops INFO lines at these levels, and the metrics travel on an INFO line.
+      Annotations.of(this).addWarningV2(
+        'sm:metricsNeedInfoLogs',
+        `logLevel ${settings.logLevel} drops the request lines that carry the functions' metrics: the 5xx-rate and DynamoDB-throttle alarms and most of the dashboard go blind (docs/operations.md)`,
+      );
+    }
     this.alarmTopic = new AlarmTopic(this, 'Alarms', {
       stackName,
       email: settings.alarmEmail,

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { buildApp } from '#infra/build-app.ts';
 import { deployedFunctionName } from '#infra/logical-names.ts';
 import { LOG_QUERIES } from '#infra/observability/log-queries.ts';
 import { FUNCTION_THRESHOLDS } from '#infra/observability/thresholds.ts';
 import { METRICS, METRICS_NAMESPACE } from '#src/http/metrics.ts';
 import {
   arnOf,
+  CDK_JSON_CONTEXT,
   type CfnJson,
   logicalIdOf,
   refOf,
@@ -159,5 +162,21 @@ describe('observability', () => {
     }
     const slowest = definitions.find((d) => d.Properties.Name.endsWith('slowest requests'));
     assert.match(slowest?.Properties.QueryString, /sort durationMs desc/);
+  });
+
+  test('warns at synthesis when the log level would drop the lines that carry the metrics', () => {
+    const { services, bundles } = file.bundled;
+    const warn = buildApp({
+      services,
+      bundles,
+      context: { ...CDK_JSON_CONTEXT, logLevel: 'WARN' },
+      outdir: `${file.synth.outdir}/warn`,
+      builtinCloudFormationValidation: false,
+    });
+    Annotations.fromStack(warn.stack).hasWarning('*', Match.stringLikeRegexp('drops the request lines'));
+    Annotations.fromStack(file.synth.stack).hasNoWarning(
+      '*',
+      Match.stringLikeRegexp('drops the request lines'),
+    );
   });
 });
