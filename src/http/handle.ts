@@ -7,8 +7,9 @@ import { metricFields } from './metrics.ts';
 import { type HttpRequest, toHttpRequest } from './request.ts';
 import { type HttpResponse, problemResult, toProxyResult } from './response.ts';
 
-// The first invocation of this function instance is its cold start.
-let coldStart = true;
+// The first invocation of an instance Lambda started on demand waited for its init: a cold start.
+// (Provisioned concurrency initialises ahead of requests; Powertools' `cold_start` agrees.)
+let coldStart = process.env.AWS_LAMBDA_INITIALIZATION_TYPE === 'on-demand';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 

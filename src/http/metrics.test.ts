@@ -17,7 +17,12 @@ function invokeTwice(operation: string, logLevel = 'INFO'): string[] {
     await handler(event, context);`;
   const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, LOG_LEVEL: logLevel, POWERTOOLS_SERVICE_NAME: 'things' },
+    env: {
+      PATH: process.env.PATH,
+      LOG_LEVEL: logLevel,
+      POWERTOOLS_SERVICE_NAME: 'things',
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    },
   });
   assert.equal(run.status, 0, run.stderr);
   return `${run.stdout}\n${run.stderr}`.split('\n').filter((line) => line.startsWith('{'));
@@ -48,6 +53,11 @@ test('the request line is an EMF document with every metric, by service and func
   assert.equal(first.ColdStart, 1);
   assert.ok((first.Latency ?? -1) >= 0);
   assert.equal(metricValues(readEmf(lines[1] ?? '') ?? []).ColdStart, 0, 'only the first is cold');
+  assert.deepEqual(
+    lines.map((line) => JSON.parse(line).cold_start),
+    [true, false],
+    "agrees with Powertools' cold_start",
+  );
 });
 
 test('counts 412s as client errors and conflicts, thrown errors as 5xx', () => {
