@@ -45,6 +45,10 @@ function serviceRows({ name, table, functions, alarms }: ObservedService): IWidg
       }),
     ],
     [
+      graph('Time in DynamoDB per request, p50 (left) and p99 (right), ms', {
+        left: each('dynamoDbTime', 'p50'),
+        right: each('dynamoDbTime', 'p99'),
+      }),
       graph('Cold starts', { left: each('coldStarts') }),
       graph('DynamoDB consumed capacity units', {
         left: [
@@ -52,12 +56,20 @@ function serviceRows({ name, table, functions, alarms }: ObservedService): IWidg
           table.metricConsumedWriteCapacityUnits({ label: 'write', statistic: 'Sum' }),
         ],
       }),
-      graph('DynamoDB throttled attempts (left) and SDK retries (right)', {
-        left: each('dynamoDbThrottles'),
-        right: each('dynamoDbRetries'),
-      }),
     ],
-    [new AlarmStatusWidget({ title: `${name} alarms`, alarms: [...alarms], width: WIDTH, height: 3 })],
+    [
+      graph('DynamoDB throttles: attempts by function (left), table requests (right)', {
+        left: each('dynamoDbThrottles'),
+        right: [
+          table.metricThrottledRequestsForOperations({
+            operations: [...new Set(functions.flatMap(({ fn }) => fn.operations))],
+            label: 'table',
+          }),
+        ],
+      }),
+      graph('DynamoDB retries by the SDK', { left: each('dynamoDbRetries') }),
+      new AlarmStatusWidget({ title: `${name} alarms`, alarms: [...alarms], width: 8, height: 6 }),
+    ],
   ];
 }
 

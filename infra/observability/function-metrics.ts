@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Operation } from 'aws-cdk-lib/aws-dynamodb';
 import { METRIC_DIMENSIONS, METRICS, METRICS_NAMESPACE, type MetricKey } from '#src/http/metrics.ts';
 
 /** A deployed function as its metrics know it. */
@@ -11,6 +12,8 @@ export interface ObservedFunction {
   /** Physical function name, e.g. `ServerlessMicroservices-products-create`: the `function_name` dimension. */
   readonly deployedName: string;
   readonly timeoutSeconds: number;
+  /** The DynamoDB operations it may call, e.g. `GetItem`: the table metrics to show. */
+  readonly operations: readonly Operation[];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Annotations, type RemovalPolicy } from 'aws-cdk-lib';
 import type { Dashboard, IAlarm, IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { Operation, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { QueryDefinition } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ServiceDeclaration } from '#src/declaration/types.ts';
@@ -78,6 +78,8 @@ export class Observability extends Construct {
           name: declared.name,
           deployedName: deployedFunctionName(stackName, declared.name),
           timeoutSeconds: declared.timeoutSeconds,
+          // `dynamodb:GetItem` → `GetItem`, the Operation dimension of DynamoDB's own metrics.
+          operations: declared.actions.map((action) => action.replace('dynamodb:', '') as Operation),
         };
         const alarms = functionAlarms(this, stackName, fn, lambda);
         for (const alarm of Object.values(alarms)) wire(alarm);

@@ -78,6 +78,7 @@ test('counts 412s as client errors and conflicts, thrown errors as 5xx', () => {
       ColdStart: 1,
       DynamoDbThrottles: 0,
       DynamoDbRetries: 0,
+      DynamoDbTime: 0,
     },
   );
   const failed = invokeTwice("async () => { throw new Error('boom'); }").map((l) => readEmf(l));

@@ -25,6 +25,8 @@ export const METRICS = {
   dynamoDbThrottles: { name: 'DynamoDbThrottles', unit: 'Count' },
   /** DynamoDB attempts beyond the first of each call: the SDK's retries. */
   dynamoDbRetries: { name: 'DynamoDbRetries', unit: 'Count' },
+  /** Time the request spent waiting on DynamoDB: what a DynamoDB trace segment would show. */
+  dynamoDbTime: { name: 'DynamoDbTime', unit: 'Milliseconds' },
 } as const;
 
 export type MetricKey = keyof typeof METRICS;
@@ -54,6 +56,7 @@ export function metricFields(facts: InvocationFacts, now = Date.now()): Record<s
     coldStarts: facts.coldStart ? 1 : 0,
     dynamoDbThrottles: calls.throttles,
     dynamoDbRetries: calls.attempts - calls.calls,
+    dynamoDbTime: Math.round(calls.elapsedMs * 100) / 100,
   };
   const fields: Record<string, unknown> = {
     _aws: {

@@ -14,16 +14,19 @@ interface Counters {
   attempts: number;
   /** Attempts refused with a throttling error. */
   throttles: number;
+  /** Milliseconds spent in DynamoDB calls, retries and their back-off included. */
+  elapsedMs: number;
 }
 
 // One invocation at a time per function instance, so module state is the invocation's.
-const counters: Counters = { calls: 0, attempts: 0, throttles: 0 };
+const counters: Counters = { calls: 0, attempts: 0, throttles: 0, elapsedMs: 0 };
 
 /** Starts counting afresh: called at the start of each invocation. */
 export function resetDynamoDbCalls(): void {
   counters.calls = 0;
   counters.attempts = 0;
   counters.throttles = 0;
+  counters.elapsedMs = 0;
 }
 
 /** What DynamoDB calls the current invocation made so far. */
@@ -32,15 +35,20 @@ export function dynamoDbCalls(): Readonly<Counters> {
 }
 
 /**
- * Adds two middlewares to a DynamoDB client: one counts each command, the other runs inside the
- * SDK's retry loop and counts each attempt and each throttled one — what the SDK retries away is
- * otherwise invisible to the handler.
+ * Adds two middlewares to a DynamoDB client: one counts and times each command, the other runs
+ * inside the SDK's retry loop and counts each attempt and each throttled one — what the SDK
+ * retries away is otherwise invisible to the handler.
  */
 export function countDynamoDbCalls(client: DynamoDBClient): void {
   client.middlewareStack.add(
-    (next) => (args) => {
+    (next) => async (args) => {
       counters.calls++;
-      return next(args);
+      const started = performance.now();
+      try {
+        return await next(args);
+      } finally {
+        counters.elapsedMs += performance.now() - started;
+      }
     },
     { step: 'initialize', name: 'countCalls' },
   );

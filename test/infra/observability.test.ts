@@ -142,7 +142,9 @@ describe('observability', () => {
       'Latency',
       'ColdStart',
       'DynamoDbThrottles',
+      'DynamoDbTime',
       'ConsumedReadCapacityUnits',
+      'ThrottledRequests',
     ]) {
       assert.ok(body.includes(metric), metric);
     }
