@@ -44,6 +44,9 @@ export function metricsLines(client: () => ApiClient, system: () => TestSystem):
     assert.equal(create.Requests, 1);
     assert.equal(create.Status4xx, 0);
     assert.ok((create.Latency ?? 0) > 0);
+    assert.ok((create.DynamoDbTime ?? 0) > 0, 'the PutItem took time');
+    assert.ok((create.DynamoDbTime ?? 0) <= (create.Latency ?? 0), 'within the request');
+    assert.equal(create.DynamoDbThrottles, 0);
     const replace = byFunction('products-replace');
     assert.equal(replace.Status4xx, 1);
     assert.equal(replace.Status412, 1);
