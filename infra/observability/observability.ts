@@ -1,5 +1,5 @@
 import { Annotations, type RemovalPolicy } from 'aws-cdk-lib';
-import type { Dashboard, IAlarm, IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import type { AlarmBase, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Operation, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { QueryDefinition } from 'aws-cdk-lib/aws-logs';
@@ -54,10 +54,9 @@ export class Observability extends Construct {
       email: settings.alarmEmail,
       removalPolicy: props.removalPolicy,
     });
-    const notify: IAlarmAction = new SnsAction(this.alarmTopic.topic);
-    const wire = (
-      alarm: IAlarm & { addAlarmAction(...a: IAlarmAction[]): void; addOkAction(...a: IAlarmAction[]): void },
-    ) => {
+    const notify = new SnsAction(this.alarmTopic.topic);
+    // Both state changes notify: responders learn when it is over, too.
+    const wire = (alarm: AlarmBase) => {
       alarm.addAlarmAction(notify);
       alarm.addOkAction(notify);
     };

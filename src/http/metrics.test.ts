@@ -5,7 +5,7 @@ import { metricValues, readEmf } from '../../test/support/emf.ts';
 import { METRIC_DIMENSIONS, METRICS, METRICS_NAMESPACE, metricFields } from './metrics.ts';
 
 /** Invokes a wrapped operation twice in a fresh process (a fresh instance) and returns its JSON lines. */
-function invokeTwice(operation: string, logLevel = 'INFO'): string[] {
+function invokeTwice(operation: string): string[] {
   const script = `
     import { httpHandler } from './src/http/handle.ts';
     const handler = httpHandler(${operation});
@@ -19,7 +19,7 @@ function invokeTwice(operation: string, logLevel = 'INFO'): string[] {
     encoding: 'utf8',
     env: {
       PATH: process.env.PATH,
-      LOG_LEVEL: logLevel,
+      LOG_LEVEL: 'INFO',
       POWERTOOLS_SERVICE_NAME: 'things',
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     },
