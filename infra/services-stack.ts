@@ -6,6 +6,7 @@ import type { LoadedService } from '#src/declaration/load-services.ts';
 import { addRoute } from './api-routes.ts';
 import { deployedFunctionName, tableOutputName } from './logical-names.ts';
 import { acknowledgeFindings } from './nag-acknowledgements.ts';
+import { Observability } from './observability/observability.ts';
 import { ServicesRestApi } from './rest-api.ts';
 import { ServiceFunction } from './service-function.ts';
 import { createServiceTable } from './service-table.ts';
@@ -35,6 +36,8 @@ export class ServicesStack extends Stack {
   readonly tables = new Map<string, Table>();
   /** Deployed functions by declared function name. */
   readonly functions = new Map<string, ServiceFunction>();
+  /** Alarms, their topic, the dashboard and the saved log queries. */
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: ServicesStackProps) {
     const { services, bundles, settings, ...stackProps } = props;
@@ -78,6 +81,14 @@ export class ServicesStack extends Stack {
         value: table.tableName,
       });
     }
+    this.observability = new Observability(this, 'Observability', {
+      services: services.map(({ service }) => service),
+      functions: this.functions,
+      tables: this.tables,
+      restApi: this.restApi,
+      settings,
+      removalPolicy,
+    });
     new CfnOutput(this, 'ApiUrl', {
       description: 'Base URL of the API, stage included, e.g. <ApiUrl>products',
       value: this.restApi.api.url,

@@ -100,6 +100,18 @@ describe('readSettings', () => {
     );
   });
 
+  test('reads the alarm email, from ALARM_EMAIL too, and refuses what is not an address', () => {
+    assert.equal(
+      readSettings(fromContext({}), { ALARM_EMAIL: 'ops@example.com' }).alarmEmail,
+      'ops@example.com',
+    );
+    assert.equal(readSettings(fromContext({})).alarmEmail, undefined);
+    assert.throws(
+      () => readSettings(fromContext({ alarmEmail: 'ops at example' })),
+      /alarmEmail \(ALARM_EMAIL\)/,
+    );
+  });
+
   test('refuses "*" mixed with named origins', () => {
     assert.throws(() => readSettings(fromContext({ corsOrigins: '*,https://a.example' })), /corsOrigins/);
   });

@@ -24,6 +24,8 @@ export interface StackSettings {
   readonly waf: boolean;
   /** Whether this stack sets the region's API Gateway CloudWatch role (an account-wide setting). */
   readonly apiGatewayCloudWatchRole: boolean;
+  /** Email address subscribed to the alarm topic (it must confirm); none when undefined. */
+  readonly alarmEmail: string | undefined;
 }
 
 export const DEFAULT_SETTINGS: StackSettings = {
@@ -37,6 +39,7 @@ export const DEFAULT_SETTINGS: StackSettings = {
   corsOrigins: ['*'],
   waf: true,
   apiGatewayCloudWatchRole: true,
+  alarmEmail: undefined,
 };
 
 /** Reads one raw setting: CDK context (`-c key=value`, cdk.json) or an environment variable. */
@@ -89,6 +92,7 @@ export function readSettings(context: SettingSource, env: NodeJS.ProcessEnv = {}
     corsOrigins: pick('corsOrigins', toOrigins),
     waf: pick('waf', toBoolean),
     apiGatewayCloudWatchRole: pick('apiGatewayCloudWatchRole', toBoolean),
+    alarmEmail: pick('alarmEmail', matching(/^[^@\s]+@[^@\s]+\.[^@\s]+$/)),
   };
   if (!settings.waf && !settings.ephemeral) {
     problems.push('waf=false is only allowed with ephemeral=true (a throwaway dev stack)');

@@ -1,16 +1,23 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { HttpError } from '../domain/errors.ts';
+import { resetDynamoDbCalls } from '../store/call-counters.ts';
 import { allowedOrigins, corsHeaders } from './cors.ts';
 import { instanceLogger } from './logger.ts';
+import { metricFields } from './metrics.ts';
 import { type HttpRequest, toHttpRequest } from './request.ts';
 import { type HttpResponse, problemResult, toProxyResult } from './response.ts';
+
+// The first invocation of an instance Lambda started on demand waited for its init: a cold start.
+// (Provisioned concurrency initialises ahead of requests; Powertools' `cold_start` agrees.)
+let coldStart = process.env.AWS_LAMBDA_INITIALIZATION_TYPE === 'on-demand';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /**
  * Wraps one operation into a Lambda proxy handler: builds the request, runs the operation,
  * serialises the response, maps every error to problem+json and writes one structured log line
- * per invocation (no bodies: they may hold personal data).
+ * per invocation (no bodies: they may hold personal data) that also carries the invocation's
+ * metrics in Embedded Metric Format.
  *
  * @example
  * export const makeHandler = (service: ServiceDeclaration) =>
@@ -20,6 +27,7 @@ export function httpHandler(operation: (request: HttpRequest) => Promise<HttpRes
   const origins = allowedOrigins();
   return async (event, context) => {
     const started = performance.now();
+    resetDynamoDbCalls();
     const logger = instanceLogger();
     logger.addContext(context);
     logger.setCorrelationId(event.requestContext?.requestId);
@@ -36,12 +44,16 @@ export function httpHandler(operation: (request: HttpRequest) => Promise<HttpRes
       }
     }
     result.headers = { ...result.headers, ...corsHeaders(origins, request.header('origin')) };
+    const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    // The line that logs the request also carries its metrics (EMF): no second line, no API call.
     logger.info('request completed', {
       method: event.httpMethod,
       route: event.resource,
       status: result.statusCode,
-      durationMs: Math.round((performance.now() - started) * 100) / 100,
+      durationMs,
+      ...metricFields({ status: result.statusCode, durationMs, coldStart }),
     });
+    coldStart = false;
     return result;
   };
 }

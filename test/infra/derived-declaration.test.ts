@@ -87,6 +87,26 @@ describe('a new declaration file', () => {
     }
   });
 
+  test('gets its alarms, its dashboard section and its log queries', () => {
+    const { observability, functions } = synth.stack;
+    const dashboard = JSON.stringify(
+      resourcesOfType(synth.template, 'AWS::CloudWatch::Dashboard')[0]?.[1].Properties.DashboardBody,
+    );
+    assert.ok(dashboard.includes('## orders'));
+    for (const fn of orders.functions) {
+      const alarms = observability.functionAlarms.get(fn.name);
+      assert.ok(alarms, fn.name);
+      assert.equal(Object.keys(alarms).length, 5);
+      const duration: CfnJson = resourceOf(synth.template, alarms.durationNearTimeout);
+      assert.equal(duration.Properties.Threshold, 4_000, '80% of the declared 5 s');
+      assert.ok(dashboard.includes(`${synth.settings.stackName}-${fn.name}`), `${fn.name} on the dashboard`);
+      const logs = refOf(functions.get(fn.name)?.logGroup ?? assert.fail());
+      for (const [, query] of resourcesOfType(synth.template, 'AWS::Logs::QueryDefinition')) {
+        assert.ok(JSON.stringify(query.Properties.LogGroupNames).includes(JSON.stringify(logs)));
+      }
+    }
+  });
+
   test('routes its paths to its functions and models its bodies from its schema', () => {
     const methods = methodsByRoute(synth.template);
     for (const fn of orders.functions) {

@@ -11,6 +11,7 @@ import { writeThrowawayService } from '../support/throwaway-service.ts';
 import { badRequests } from './bad-requests.ts';
 import { concurrency } from './concurrency.ts';
 import { managerContract } from './manager-contract.ts';
+import { metricsLines } from './metrics-lines.ts';
 import { productsContract } from './products-contract.ts';
 
 /**
@@ -48,6 +49,10 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
     managerContract(() => client);
     concurrency(() => client);
     badRequests(
+      () => client,
+      () => current,
+    );
+    metricsLines(
       () => client,
       () => current,
     );
