@@ -11,6 +11,7 @@ import { writeThrowawayService } from '../support/throwaway-service.ts';
 import { badRequests } from './bad-requests.ts';
 import { concurrency } from './concurrency.ts';
 import { managerContract } from './manager-contract.ts';
+import { preconditionsContract } from './preconditions-contract.ts';
 import { productsContract } from './products-contract.ts';
 
 /**
@@ -45,6 +46,7 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
     });
 
     productsContract(() => client);
+    preconditionsContract(() => client);
     managerContract(() => client);
     concurrency(() => client);
     badRequests(
