@@ -1,4 +1,4 @@
-import { mergePatchSchema } from '../declaration/crud-resource.ts';
+import { mergePatchSchema } from '../declaration/merge-patch-schema.ts';
 import type { ServiceDeclaration } from '../declaration/types.ts';
 import { clientFields, validateFields } from '../domain/item.ts';
 import { applyMergePatch } from '../domain/merge-patch.ts';

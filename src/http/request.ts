@@ -1,8 +1,19 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../domain/errors.ts';
+import { parse } from 'lossless-json';
+import { unstorableNumberReason } from '../domain/dynamodb-number.ts';
+import {
+  BadRequestError,
+  type FieldError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../domain/errors.ts';
+import { MAX_ITEM_BYTES } from '../domain/item-size.ts';
 
-/** DynamoDB's item size limit: a larger body can never be stored. */
-export const MAX_BODY_BYTES = 400 * 1024;
+/**
+ * A body over DynamoDB's item size limit is refused before it is parsed. It is a cheap first
+ * bound: the item as DynamoDB counts it is measured again before the write.
+ */
+export const MAX_BODY_BYTES = MAX_ITEM_BYTES;
 
 /** The parts of a proxy event a handler reads, with case-insensitive headers. */
 export interface HttpRequest {
@@ -45,13 +56,43 @@ export function toHttpRequest(event: APIGatewayProxyEvent): HttpRequest {
 export interface JsonBodyOptions {
   /** Media types accepted in Content-Type; `undefined` accepts any (the tutorial's clients send curl's default). */
   readonly mediaTypes?: readonly string[];
+  /** Refuse (400, naming the field) any number DynamoDB cannot store, judged on its JSON text. */
+  readonly storableNumbers?: boolean;
+}
+
+/** A number of the body DynamoDB cannot store, kept as written until its path is known. */
+class UnstorableNumber {
+  constructor(readonly reason: string) {}
+}
+
+const parseNumber = (text: string): number | UnstorableNumber => {
+  const reason = unstorableNumberReason(text);
+  return reason ? new UnstorableNumber(reason) : Number(text);
+};
+
+/** Finds `__proto__` members (refused at once) and unstorable numbers (reported by path). */
+function inspect(value: unknown, path: string, problems: FieldError[]): void {
+  if (value instanceof UnstorableNumber) {
+    problems.push({ path, message: `${value.reason}.` });
+  } else if (Array.isArray(value)) {
+    for (const [i, element] of value.entries()) inspect(element, path ? `${path}.${i}` : String(i), problems);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, member] of Object.entries(value)) {
+      if (key === '__proto__') throw new BadRequestError('The body must not contain a "__proto__" key.');
+      inspect(member, path ? `${path}.${key}` : key, problems);
+    }
+  }
 }
 
 /**
  * Reads the body as JSON: 415 for a media type not accepted, 413 over DynamoDB's item limit,
- * 400 when missing or malformed or when it carries a `__proto__` key.
+ * 400 when missing or malformed (duplicate member names included), when it carries a
+ * `__proto__` key, or (with `storableNumbers`) when a number is one DynamoDB cannot store.
  */
-export function readJsonBody(request: HttpRequest, { mediaTypes }: JsonBodyOptions = {}): unknown {
+export function readJsonBody(
+  request: HttpRequest,
+  { mediaTypes, storableNumbers = false }: JsonBodyOptions = {},
+): unknown {
   const contentType = request.header('content-type');
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
   if (mediaTypes && (!mediaType || !mediaTypes.includes(mediaType))) {
@@ -62,13 +103,18 @@ export function readJsonBody(request: HttpRequest, { mediaTypes }: JsonBodyOptio
   if (Buffer.byteLength(body) > MAX_BODY_BYTES) {
     throw new PayloadTooLargeError(`The body is over ${MAX_BODY_BYTES} bytes, DynamoDB's item size limit.`);
   }
+  let value: unknown;
   try {
-    return JSON.parse(body, (key, value) => {
-      if (key === '__proto__') throw new BadRequestError('The body must not contain a "__proto__" key.');
-      return value;
-    });
+    // lossless-json hands over each number's text, so limits are judged on what was written.
+    value = parse(body, undefined, storableNumbers ? parseNumber : (text) => Number(text));
   } catch (error) {
-    if (error instanceof BadRequestError) throw error;
-    throw new BadRequestError('The body is not valid JSON.');
+    const reason = error instanceof SyntaxError ? ` ${error.message}.` : '';
+    throw new BadRequestError(`The body is not valid JSON.${reason}`);
   }
+  const problems: FieldError[] = [];
+  inspect(value, '', problems);
+  if (problems.length > 0) {
+    throw new BadRequestError('The body holds numbers DynamoDB cannot store.', problems);
+  }
+  return value;
 }

@@ -15,7 +15,13 @@ export function documentClient(): DynamoDBDocumentClient {
       // Fail over to a 503 well within the function timeout instead of hanging on a dead endpoint.
       requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
     }),
-    { marshallOptions: { removeUndefinedValues: true } },
+    {
+      // Numbers DynamoDB stores but a double holds only approximately (1e20) are sent as the
+      // double's shortest text, and read back as plain numbers, never as BigInt (which JSON
+      // cannot serialise). Request bodies are checked against DynamoDB's limits before this.
+      marshallOptions: { removeUndefinedValues: true, allowImpreciseNumbers: true },
+      unmarshallOptions: { wrapNumbers: (text: string) => Number(text) },
+    },
   );
   return shared;
 }

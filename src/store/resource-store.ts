@@ -9,6 +9,7 @@ import {
 } from '../domain/errors.ts';
 import { etagOf, evaluatePreconditions, newRevision, type Preconditions } from '../domain/etag.ts';
 import { newId, orderItem, REVISION_FIELD, type StoredItem } from '../domain/item.ts';
+import { assertItemFits } from '../domain/item-size.ts';
 import { documentClient } from './document-client.ts';
 import { conditionFor, fullWrite, type WriteCondition } from './item-write.ts';
 import { callDynamoDb } from './translate-error.ts';
@@ -64,6 +65,9 @@ export function resourceStore(options: ResourceStoreOptions) {
 
   const write = async (id: string, item: Record<string, unknown>, condition: WriteCondition) => {
     const stamp = { now: now(), revision: newRevision() };
+    // The item as stored: the fields plus every system field, the version at its widest.
+    const system = { id, version: Number.MAX_SAFE_INTEGER, createdAt: stamp.now, updatedAt: stamp.now };
+    assertItemFits({ ...item, ...system, [REVISION_FIELD]: stamp.revision });
     const out = await callDynamoDb(() =>
       client().send(
         new UpdateCommand({
@@ -91,6 +95,7 @@ export function resourceStore(options: ResourceStoreOptions) {
         createdAt: timestamp,
         updatedAt: timestamp,
       };
+      assertItemFits(stored);
       await callDynamoDb(() =>
         client().send(
           new PutCommand({

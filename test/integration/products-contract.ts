@@ -12,6 +12,11 @@ export function assertProblem(reply: Reply, status: number): void {
   const body = reply.json as Record<string, unknown>;
   assert.equal(body.status, status);
   for (const key of ['type', 'title', 'detail']) assert.equal(typeof body[key], 'string', key);
+  // RFC 9457: `instance` is a URI reference; here the request id as a UUID URN.
+  assert.match(
+    String(body.instance),
+    /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  );
   assert.doesNotMatch(reply.text, /\bat .+\.(ts|js|mjs):\d+/, 'no stack trace');
 }
 
