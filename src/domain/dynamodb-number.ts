@@ -20,13 +20,24 @@ const JSON_NUMBER = /^-?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 /**
  * Why DynamoDB cannot store the number written as `text` in JSON, or `undefined` when it can.
  * Judged on the text, digit by digit, so that precision a JavaScript number would round away
- * (a 40-digit value) or a magnitude it would turn into 0 or Infinity is not missed.
+ * (a 40-digit value) or a magnitude it would turn into 0 or Infinity is not missed; then on the
+ * double the handler really sends, which may round past the largest magnitude (9.99…9E+125 with
+ * 38 nines is 1e+126 as a double).
  *
  * @example
  * unstorableNumberReason('12.5')   // undefined
  * unstorableNumberReason('1e300')  // 'is larger in magnitude than 9.99…E+125, …'
  */
 export function unstorableNumberReason(text: string): string | undefined {
+  const reason = textReason(text);
+  if (reason) return reason;
+  const sent = String(Number(text));
+  return textReason(sent)
+    ? `rounds to ${sent} as a JavaScript number, which DynamoDB cannot store`
+    : undefined;
+}
+
+function textReason(text: string): string | undefined {
   const match = JSON_NUMBER.exec(text);
   if (!match) return 'is not a JSON number';
   const [, whole = '', fraction = '', exponent = '0'] = match;
