@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { encodeCursor, type PageKey } from '#src/domain/cursor.ts';
 import type { ApiClient, Reply } from '../support/http.ts';
 import { assertProblem } from './products-contract.ts';
 
@@ -67,6 +68,23 @@ export function storageContract(api: () => ApiClient): void {
         body: { label: 'full', notes: 'x'.repeat(409_000) },
       });
       assert.equal(nearLimit.status, 201, 'an item just under the limit is stored');
+    });
+
+    test("a cursor is bound to its table and to the table's key shape", async () => {
+      for (const label of ['c1', 'c2']) await api()('POST', '/gizmos', { body: { label } });
+      const page = (await api()('GET', '/gizmos?limit=1')).json as { nextCursor: string };
+      assert.equal(typeof page.nextCursor, 'string');
+      const cursor = encodeURIComponent(page.nextCursor);
+      assert.equal((await api()('GET', `/gizmos?limit=1&cursor=${cursor}`)).status, 200);
+      assertProblem(await api()('GET', `/products?limit=1&cursor=${cursor}`), 400);
+      // Cursors a client computed itself (the checksum is not secret): only the key's shape decides.
+      const scope = { table: 'products', key: { id: 'string' } } as const;
+      for (const key of [{ id: 5 }, { id: 'a', extra: 'b' }, { id: '' }, { other: 'a' }] as PageKey[]) {
+        const forged = encodeURIComponent(encodeCursor(key, scope));
+        assertProblem(await api()('GET', `/products?cursor=${forged}`), 400);
+      }
+      const wellFormed = encodeURIComponent(encodeCursor({ id: 'any-id-at-all' }, scope));
+      assert.equal((await api()('GET', `/products?cursor=${wellFormed}`)).status, 200);
     });
 
     test('PATCH merges nested objects: partial members, null removes one, the result validated', async () => {
