@@ -37,6 +37,11 @@ export function toHttpRequest(event: APIGatewayProxyEvent): HttpRequest {
   for (const [name, value] of Object.entries(event.headers ?? {})) {
     if (value !== undefined) headers.set(name.toLowerCase(), value);
   }
+  // A header sent on several lines is one comma-separated list (RFC 9110 §5.3): `headers` keeps
+  // only the last line, `multiValueHeaders` all of them. Matters for If-Match / If-None-Match.
+  for (const [name, values] of Object.entries(event.multiValueHeaders ?? {})) {
+    if (values && values.length > 1) headers.set(name.toLowerCase(), values.join(', '));
+  }
   const raw = event.body ?? undefined;
   const requested = event.requestContext?.path ?? event.path;
   const basePath = requested.endsWith(event.path)
