@@ -6,10 +6,12 @@ import {
   evaluatePreconditions,
   ifMatchHolds,
   ifNoneMatchHolds,
+  legacyVersion,
   MAX_LISTED_TAGS,
   newRevision,
   type Preconditions,
   parseTagList,
+  revisionOf,
   type TagList,
 } from './etag.ts';
 
@@ -17,6 +19,15 @@ test('makes a new strong tag for every revision', () => {
   const revisions = new Set(Array.from({ length: 1000 }, newRevision));
   assert.equal(revisions.size, 1000);
   for (const revision of revisions) assert.match(etagOf(revision), /^"[A-Za-z0-9_-]{16}"$/);
+});
+
+test('gives an item stored without a revision its version as revision, v3', () => {
+  assert.equal(revisionOf({ revision: 'abc', version: 3 }, 'revision'), 'abc');
+  assert.equal(revisionOf({ version: 3 }, 'revision'), 'v3');
+  assert.equal(legacyVersion('v3'), 3);
+  for (const revision of ['abc', 'v0', 'v', 'v3x', newRevision()]) {
+    assert.equal(legacyVersion(revision), undefined, revision);
+  }
 });
 
 test('parses *, single and listed tags, weak ones marked, empty list elements ignored', () => {

@@ -8,6 +8,24 @@ import { BadRequestError } from './errors.ts';
  */
 export const newRevision = (): string => randomBytes(12).toString('base64url');
 
+const LEGACY_REVISION = /^v([1-9][0-9]{0,15})$/;
+
+/**
+ * The revision of a stored item. An item written before revisions were stored has none: its
+ * revision is then `v` and its version (`v3`), which no random revision can equal, and which
+ * stops being its tag at its next write.
+ */
+export function revisionOf(stored: Readonly<Record<string, unknown>>, field: string): string {
+  const revision = stored[field];
+  return typeof revision === 'string' ? revision : `v${Number(stored.version)}`;
+}
+
+/** The version a legacy revision (`v3`) stands for, or undefined for a stored revision. */
+export function legacyVersion(revision: string): number | undefined {
+  const match = LEGACY_REVISION.exec(revision);
+  return match ? Number(match[1]) : undefined;
+}
+
 /** The strong entity tag of a revision: `"Hx3…"`. */
 export const etagOf = (revision: string): string => `"${revision}"`;
 

@@ -41,6 +41,18 @@ test('expresses each precondition against the stored revision, naming only what 
       { ':m0': 'a', ':n0': 'b' },
     ],
     [{ revision: 'r1' }, '#revision = :expected', { ':expected': 'r1' }],
+    // Items written before revisions were stored: their tag is their version, `v3`.
+    [{ revision: 'v3' }, 'attribute_not_exists(#revision) AND #version = :expected', { ':expected': 3 }],
+    [
+      { preconditions: { ifMatch: tags('"v3", "a"') } },
+      '(#revision IN (:m0) OR (attribute_not_exists(#revision) AND #version IN (:mv0)))',
+      { ':m0': 'a', ':mv0': 3 },
+    ],
+    [
+      { preconditions: { ifNoneMatch: tags('W/"v2"') } },
+      'NOT ((attribute_not_exists(#revision) AND #version IN (:nv0)))',
+      { ':nv0': 2 },
+    ],
   ];
   for (const [condition, expression, expectedValues] of cases) {
     const names: Record<string, string> = {};

@@ -1,5 +1,5 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { comparedTags, type Preconditions } from '../domain/etag.ts';
+import { comparedTags, legacyVersion, type Preconditions } from '../domain/etag.ts';
 import { REVISION_FIELD } from '../domain/item.ts';
 
 export type WriteInput = Pick<
@@ -83,13 +83,25 @@ export function conditionFor(
     names['#id'] = 'id';
     return '#id';
   };
+  const list = (items: readonly unknown[], prefix: string) =>
+    items
+      .map((item, i) => {
+        values[`:${prefix}${i}`] = item;
+        return `:${prefix}${i}`;
+      })
+      .join(', ');
+  // A stored revision, or (for an item written before revisions were stored) its version.
   const revisionIn = (tags: readonly string[], prefix: string) => {
+    const legacy = tags.map(legacyVersion).filter((v) => v !== undefined);
+    const stored = tags.filter((tag) => legacyVersion(tag) === undefined);
+    const alternatives: string[] = [];
     names['#revision'] = REVISION_FIELD;
-    const placeholders = tags.map((tag, i) => {
-      values[`:${prefix}${i}`] = tag;
-      return `:${prefix}${i}`;
-    });
-    return `#revision IN (${placeholders.join(', ')})`;
+    if (stored.length) alternatives.push(`#revision IN (${list(stored, prefix)})`);
+    if (legacy.length) {
+      names['#version'] = 'version';
+      alternatives.push(`(attribute_not_exists(#revision) AND #version IN (${list(legacy, `${prefix}v`)}))`);
+    }
+    return alternatives.length === 1 ? (alternatives[0] ?? '') : `(${alternatives.join(' OR ')})`;
   };
   const { ifMatch, ifNoneMatch } = condition.preconditions ?? {};
   if (condition.exists || ifMatch?.any) parts.push(`attribute_exists(${id()})`);
@@ -105,8 +117,15 @@ export function conditionFor(
     parts.push(`NOT (${revisionIn(comparedTags(ifNoneMatch, 'weak'), 'n')})`);
   if (condition.revision !== undefined) {
     names['#revision'] = REVISION_FIELD;
-    values[':expected'] = condition.revision;
-    parts.push('#revision = :expected');
+    const version = legacyVersion(condition.revision);
+    if (version === undefined) {
+      values[':expected'] = condition.revision;
+      parts.push('#revision = :expected');
+    } else {
+      names['#version'] = 'version';
+      values[':expected'] = version;
+      parts.push('attribute_not_exists(#revision) AND #version = :expected');
+    }
   }
   return parts.length ? parts.join(' AND ') : undefined;
 }

@@ -7,7 +7,13 @@ import {
   PreconditionFailedError,
   ServiceUnavailableError,
 } from '../domain/errors.ts';
-import { etagOf, evaluatePreconditions, newRevision, type Preconditions } from '../domain/etag.ts';
+import {
+  etagOf,
+  evaluatePreconditions,
+  newRevision,
+  type Preconditions,
+  revisionOf,
+} from '../domain/etag.ts';
 import { newId, orderItem, REVISION_FIELD, type StoredItem } from '../domain/item.ts';
 import { assertItemFits } from '../domain/item-size.ts';
 import { documentClient } from './document-client.ts';
@@ -52,7 +58,7 @@ export function resourceStore(options: ResourceStoreOptions) {
   const notFound = (id: string) => new NotFoundError(`No item has the id "${id}".`);
   const cursorScope: CursorScope = { table: TableName, key: { id: 'string' } };
   const represent = (stored: Record<string, unknown>): Representation => {
-    const revision = String(stored[REVISION_FIELD]);
+    const revision = revisionOf(stored, REVISION_FIELD);
     return { item: orderItem(stored as StoredItem, fields), revision, etag: etagOf(revision) };
   };
 
@@ -138,7 +144,7 @@ export function resourceStore(options: ResourceStoreOptions) {
           client().send(new GetCommand({ TableName, Key: { id }, ConsistentRead: true })),
         );
         if (!out.Item) throw notFound(id);
-        const revision = String(out.Item[REVISION_FIELD]);
+        const revision = revisionOf(out.Item, REVISION_FIELD);
         if (evaluatePreconditions(preconditions, revision, 'write') !== 'proceed') {
           throw new PreconditionFailedError(PRECONDITION_FAILED);
         }

@@ -47,7 +47,10 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
     });
 
     productsContract(() => client);
-    preconditionsContract(() => client);
+    preconditionsContract(
+      () => client,
+      () => current,
+    );
     storageContract(() => client);
     managerContract(() => client);
     concurrency(() => client);

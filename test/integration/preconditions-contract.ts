@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ApiClient } from '../support/http.ts';
+import type { TestSystem } from '../support/test-system.ts';
 import { assertProblem } from './products-contract.ts';
 
 const widget = { name: 'Conditional', price: 4 };
 const weak = (tag: string) => `W/${tag}`;
 
 /** Entity tags and RFC 9110 §13 preconditions on a typed resource, through real HTTP. */
-export function preconditionsContract(api: () => ApiClient): void {
+export function preconditionsContract(api: () => ApiClient, system: () => TestSystem): void {
   describe('entity tags and preconditions', () => {
     const put = async (id: string, headers: Record<string, string> = {}, body: unknown = widget) =>
       api()('PUT', `/products/${id}`, { body, headers });
@@ -33,6 +34,41 @@ export function preconditionsContract(api: () => ApiClient): void {
       const after = await read(id);
       assert.deepEqual(after.json, before.json);
       assert.equal(after.headers.get('etag'), again.headers.get('etag'));
+    });
+
+    test('an item stored before revisions existed has its version as tag until its next write', async () => {
+      const id = `legacy-${Date.now()}`;
+      const at = '2025-01-01T00:00:00.000Z';
+      await system().putItem('products', {
+        id,
+        name: 'Old',
+        price: 1,
+        version: 3,
+        createdAt: at,
+        updatedAt: at,
+      });
+      assert.equal((await read(id)).headers.get('etag'), '"v3"');
+      const notModified = await api()('GET', `/products/${id}`, { headers: { 'If-None-Match': '"v3"' } });
+      assert.equal(notModified.status, 304);
+      assertProblem(await put(id, { 'If-Match': '"v2"' }), 412);
+      const patched = await api()('PATCH', `/products/${id}`, {
+        body: { price: 2 },
+        headers: { 'If-Match': '"v3"' },
+      });
+      assert.equal(patched.status, 200, patched.text);
+      assert.equal((patched.json as { version: number }).version, 4);
+      assert.match(patched.headers.get('etag') ?? '', /^"[A-Za-z0-9_-]{16}"$/);
+      assertProblem(await api()('DELETE', `/products/${id}`, { headers: { 'If-Match': '"v3"' } }), 412);
+      const legacyPut = `legacy-put-${Date.now()}`;
+      await system().putItem('products', {
+        id: legacyPut,
+        name: 'Old',
+        price: 1,
+        version: 1,
+        createdAt: at,
+        updatedAt: at,
+      });
+      assert.equal((await put(legacyPut, { 'If-Match': '"v1"' })).status, 200);
     });
 
     test('GET: If-None-Match matching weakly is 304 with the ETag and no body; If-Match decides first', async () => {
