@@ -29,6 +29,11 @@ const JSON_NUMBER = /^-?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
  * unstorableNumberReason('1e300')  // 'is larger in magnitude than 9.99…E+125, …'
  */
 export function unstorableNumberReason(text: string): string | undefined {
+  // Fast path, the common case: without an exponent, 15 characters hold at most 15 digits
+  // and a magnitude between 1E-14 and 1E+15, which DynamoDB and a double both hold exactly.
+  if (text.length <= 15 && !text.includes('e') && !text.includes('E')) {
+    return JSON_NUMBER.test(text) ? undefined : 'is not a JSON number';
+  }
   const reason = textReason(text);
   if (reason) return reason;
   const sent = String(Number(text));

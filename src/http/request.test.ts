@@ -48,8 +48,21 @@ test('names every number DynamoDB cannot store by its path, judged on its JSON t
   });
 });
 
-test('refuses __proto__ at any depth and members named twice', () => {
-  for (const body of ['{"a":{"__proto__":{}}}', '[{"__proto__":1}]', '{"a":1,"a":2}', '{"a":', '']) {
+test('does not read digits inside strings as numbers, escaped quotes included', () => {
+  const body = '{"a":"1e300","b":"say \\"1e300\\" 1e-999","c":[1e2,"x"],"d":{"e":2,"e":1e300}}';
+  const value = readJsonBody(toHttpRequest(event({ body: body.replace(',"e":1e300', '') })), {
+    storableNumbers: true,
+  });
+  assert.deepEqual(value, { a: '1e300', b: 'say "1e300" 1e-999', c: [100, 'x'], d: { e: 2 } });
+  // A member named twice keeps its last value, as JSON.parse does, and that value is judged.
+  assert.throws(
+    () => readJsonBody(toHttpRequest(event({ body })), { storableNumbers: true }),
+    BadRequestError,
+  );
+});
+
+test('refuses __proto__ at any depth, and malformed JSON', () => {
+  for (const body of ['{"a":{"__proto__":{}}}', '[{"__proto__":1}]', '{"a":', '{"a":1,}', '']) {
     const request = toHttpRequest(event({ body }));
     assert.throws(() => readJsonBody(request), BadRequestError, body);
   }

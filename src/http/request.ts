@@ -75,6 +75,18 @@ const parseNumber = (text: string): number | UnstorableNumber => {
   return reason ? new UnstorableNumber(reason) : Number(text);
 };
 
+// The tokens of valid JSON text that hold digits: strings (skipped, so their digits are not
+// read as numbers) and numbers. Unrolled so that a long string is one cheap match.
+const STRINGS_AND_NUMBERS = /"[^"\\]*(?:\\.[^"\\]*)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+
+/** Whether valid JSON text holds a number DynamoDB cannot store, judged on each number as written. */
+function hasUnstorableNumber(text: string): boolean {
+  for (const [token] of text.matchAll(STRINGS_AND_NUMBERS)) {
+    if (!token.startsWith('"') && unstorableNumberReason(token)) return true;
+  }
+  return false;
+}
+
 /** Finds `__proto__` members (refused at once) and unstorable numbers (reported by path). */
 function inspect(value: unknown, path: string, problems: FieldError[]): void {
   if (value instanceof UnstorableNumber) {
@@ -91,8 +103,8 @@ function inspect(value: unknown, path: string, problems: FieldError[]): void {
 
 /**
  * Reads the body as JSON: 415 for a media type not accepted, 413 over DynamoDB's item limit,
- * 400 when missing or malformed (duplicate member names included), when it carries a
- * `__proto__` key, or (with `storableNumbers`) when a number is one DynamoDB cannot store.
+ * 400 when missing or malformed, when it carries a `__proto__` key, or (with `storableNumbers`)
+ * when a number is one DynamoDB cannot store, each such field named.
  */
 export function readJsonBody(
   request: HttpRequest,
@@ -110,11 +122,14 @@ export function readJsonBody(
   }
   let value: unknown;
   try {
-    // lossless-json hands over each number's text, so limits are judged on what was written.
-    value = parse(body, undefined, storableNumbers ? parseNumber : (text) => Number(text));
-  } catch (error) {
-    const reason = error instanceof SyntaxError ? ` ${error.message}.` : '';
-    throw new BadRequestError(`The body is not valid JSON.${reason}`);
+    value = JSON.parse(body);
+  } catch {
+    throw new BadRequestError('The body is not valid JSON.');
+  }
+  if (storableNumbers && hasUnstorableNumber(body)) {
+    // Parsed again, slowly, only to name the fields: lossless-json hands over each number's
+    // text. A member named twice keeps its last value, as with JSON.parse.
+    value = parse(body, undefined, { parseNumber, onDuplicateKey: ({ newValue }) => newValue });
   }
   const problems: FieldError[] = [];
   inspect(value, '', problems);

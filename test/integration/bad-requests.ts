@@ -79,11 +79,12 @@ const corpus: BadRequest[] = [
     },
   ]),
   {
-    name: 'duplicate member',
+    name: 'member named twice, the last one invalid',
     method: 'POST',
     path: '/products',
-    raw: '{"name":"x","price":1,"price":-5}',
+    raw: '{"name":"x","price":1,"price":1e300}',
     status: 400,
+    field: 'price',
   },
   { name: 'missing required', method: 'POST', path: '/products', raw: json({ name: 'x' }), status: 400 },
   {
