@@ -5,6 +5,20 @@ import { z } from 'zod';
 import { bodyJsonSchema } from './body-model.ts';
 import { bodyModelName, pascalCase, tableOutputName } from './logical-names.ts';
 
+/** What every number's schema gains: DynamoDB's range, as draft 4 says it. */
+const DYNAMODB_BOUNDS = {
+  maximum: 1e126,
+  exclusiveMaximum: true,
+  not: {
+    type: 'number',
+    minimum: -1e-130,
+    exclusiveMinimum: true,
+    maximum: 1e-130,
+    exclusiveMaximum: true,
+    not: { enum: [0] },
+  },
+};
+
 describe('bodyJsonSchema', () => {
   test('turns a strict zod object into a draft-4 schema that rejects unknown fields', () => {
     const schema = bodyJsonSchema(
@@ -15,7 +29,7 @@ describe('bodyJsonSchema', () => {
       type: 'object',
       properties: {
         name: { type: 'string', minLength: 1, maxLength: 5 },
-        price: { type: 'number', minimum: 0 },
+        price: { type: 'number', minimum: 0, ...DYNAMODB_BOUNDS },
       },
       required: ['name', 'price'],
       additionalProperties: false,
@@ -31,7 +45,27 @@ describe('bodyJsonSchema', () => {
 
   test('uses draft 4 keywords: an exclusive bound is a boolean flag', () => {
     const schema = bodyJsonSchema(z.strictObject({ price: z.number().gt(0) }));
-    assert.deepEqual(schema.properties?.price, { type: 'number', minimum: 0, exclusiveMinimum: true });
+    assert.deepEqual(schema.properties?.price, {
+      type: 'number',
+      minimum: 0,
+      exclusiveMinimum: true,
+      ...DYNAMODB_BOUNDS,
+    });
+  });
+
+  test('bounds every number to what DynamoDB stores, keeping tighter declared bounds', () => {
+    const schema = bodyJsonSchema(
+      z.strictObject({ any: z.number(), small: z.number().max(10), list: z.array(z.number().nullable()) }),
+    );
+    assert.deepEqual(schema.properties?.any, {
+      type: 'number',
+      minimum: -1e126,
+      exclusiveMinimum: true,
+      ...DYNAMODB_BOUNDS,
+    });
+    assert.equal(schema.properties?.small?.maximum, 10);
+    assert.equal(schema.properties?.small?.exclusiveMaximum, undefined);
+    assert.match(JSON.stringify(schema.properties?.list), /"maximum":1e\+126/);
   });
 
   test('lets null through where a merge patch may remove a field', () => {

@@ -1,4 +1,4 @@
-import { Aws, Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
@@ -87,8 +87,6 @@ export class ServiceFunction extends Construct {
         tableName: table.tableName,
         logLevel: props.logLevel,
         corsOrigins: props.corsOrigins,
-        // The stack id holds a UUID that clients never see: a per-stack key for list cursors.
-        cursorSecret: Aws.STACK_ID,
       }),
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel[props.logLevel],

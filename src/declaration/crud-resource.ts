@@ -1,5 +1,7 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { RESERVED_FIELDS } from '../domain/item.ts';
 import { defineService } from './define-service.ts';
+import { mergePatchSchema } from './merge-patch-schema.ts';
 import type { ServiceDeclaration } from './types.ts';
 
 export interface CrudResourceInput {
@@ -9,14 +11,6 @@ export interface CrudResourceInput {
   item: z.ZodObject;
   memoryMb?: number;
   timeoutSeconds?: number;
-}
-
-/** A JSON Merge Patch body for `item`: every field optional, `null` removes an optional field. */
-export function mergePatchSchema(item: z.ZodObject): z.ZodObject {
-  const shape = Object.fromEntries(
-    Object.entries(item.shape).map(([key, field]) => [key, (field as z.ZodType).nullable().optional()]),
-  );
-  return z.strictObject(shape);
 }
 
 /**
@@ -31,6 +25,10 @@ export function mergePatchSchema(item: z.ZodObject): z.ZodObject {
  */
 export function defineCrudResource(input: CrudResourceInput): ServiceDeclaration {
   const { name, item } = input;
+  const reserved = Object.keys(item.shape).filter((field) => RESERVED_FIELDS.includes(field));
+  if (reserved.length > 0) {
+    throw new Error(`Invalid declaration of service "${name}": ${reserved.join(', ')} are system fields`);
+  }
   const common = {
     ...(input.memoryMb ? { memoryMb: input.memoryMb } : {}),
     ...(input.timeoutSeconds ? { timeoutSeconds: input.timeoutSeconds } : {}),

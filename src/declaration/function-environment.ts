@@ -10,11 +10,6 @@ export interface EnvironmentInput {
   readonly logLevel: LogLevel;
   /** Origins browsers may call the API from (`*` for any); the functions answer with CORS headers. */
   readonly corsOrigins: readonly string[];
-  /**
-   * Key that signs list cursors. Deployed: the stack id, which clients never see; locally the
-   * table name is enough (cursors only need to be tamper-evident there).
-   */
-  readonly cursorSecret?: string;
 }
 
 /**
@@ -24,7 +19,7 @@ export interface EnvironmentInput {
 export function functionEnvironment(
   service: ServiceDeclaration,
   fn: FunctionDeclaration,
-  { tableName, logLevel, corsOrigins, cursorSecret }: EnvironmentInput,
+  { tableName, logLevel, corsOrigins }: EnvironmentInput,
 ): Record<string, string> {
   return {
     ...fn.environment,
@@ -32,6 +27,5 @@ export function functionEnvironment(
     POWERTOOLS_SERVICE_NAME: service.name,
     LOG_LEVEL: logLevel,
     CORS_ALLOW_ORIGINS: corsOrigins.join(','),
-    ...(cursorSecret ? { CURSOR_SECRET: cursorSecret } : {}),
   };
 }

@@ -79,6 +79,16 @@ export class UnsupportedMediaTypeError extends HttpError {
   }
 }
 
+/**
+ * Our own fault (denied access, a missing table, bad credentials, an unknown failure): a generic
+ * 500 for the client, the cause for the log.
+ */
+export class InternalError extends HttpError {
+  constructor(detail: string, cause?: unknown) {
+    super(500, 'internal-error', 'Internal Server Error', { detail, cause });
+  }
+}
+
 /** A dependency (DynamoDB) failed or is overloaded: the client may retry after `retryAfterSeconds`. */
 export class ServiceUnavailableError extends HttpError {
   constructor(

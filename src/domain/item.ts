@@ -5,6 +5,15 @@ import { type FieldError, ValidationError } from './errors.ts';
 /** Fields the server owns on every item; a body that sets one is refused. */
 export const SYSTEM_FIELDS = ['id', 'version', 'createdAt', 'updatedAt'] as const;
 
+/**
+ * The stored attribute holding the item's current revision, from which its `ETag` is made.
+ * It never appears in a body: the `ETag` header carries it.
+ */
+export const REVISION_FIELD = 'revision';
+
+/** Names an item schema may not declare: the system fields and the hidden revision. */
+export const RESERVED_FIELDS: readonly string[] = [...SYSTEM_FIELDS, REVISION_FIELD];
+
 export interface SystemFields {
   readonly id: string;
   readonly version: number;
@@ -30,7 +39,7 @@ export function toFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[]
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
         path: base ? `${base}.${key}` : key,
-        message: SYSTEM_FIELDS.includes(key as (typeof SYSTEM_FIELDS)[number])
+        message: RESERVED_FIELDS.includes(key)
           ? 'is set by the server and cannot be sent'
           : 'is not a known field',
       }));
@@ -46,22 +55,23 @@ export function validateFields(schema: z.ZodObject, fields: unknown): Record<str
   return result.data;
 }
 
-/** The client's fields of a stored item (everything but the system fields). */
+/** The client's fields of a stored item (everything but the system fields and the revision). */
 export function clientFields(item: Record<string, unknown>): Record<string, unknown> {
   const fields = { ...item };
-  for (const name of SYSTEM_FIELDS) delete fields[name];
+  for (const name of RESERVED_FIELDS) delete fields[name];
   return fields;
 }
 
 /**
  * The item with its keys in a stable, readable order: `id`, the client's fields in schema
  * order, then `version`, `createdAt`, `updatedAt` (DynamoDB returns attributes in any order).
+ * The revision is left out: clients see it as the `ETag`.
  */
 export function orderItem(item: StoredItem, fieldNames: readonly string[]): StoredItem {
   const ordered: Record<string, unknown> = { id: item.id };
   for (const name of fieldNames) if (item[name] !== undefined) ordered[name] = item[name];
   for (const [name, value] of Object.entries(item)) {
-    if (!(name in ordered) && !(SYSTEM_FIELDS as readonly string[]).includes(name)) ordered[name] = value;
+    if (!(name in ordered) && !RESERVED_FIELDS.includes(name)) ordered[name] = value;
   }
   const { version, createdAt, updatedAt } = item;
   return { ...ordered, version, createdAt, updatedAt } as StoredItem;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { BadRequestError } from './errors.ts';
 import { applyMergePatch } from './merge-patch.ts';
 
 // The examples of RFC 7396, appendix A.
@@ -35,4 +36,26 @@ test('leaves the target unchanged', () => {
   const target = { a: { b: 1 } };
   applyMergePatch(target, { a: { b: 2 } });
   assert.deepEqual(target, { a: { b: 1 } });
+});
+
+test('refuses __proto__, constructor and prototype members at any depth, polluting nothing', () => {
+  const patches = [
+    JSON.parse('{"__proto__": {"polluted": true}}'),
+    JSON.parse('{"a": {"__proto__": {"polluted": true}}}'),
+    { constructor: { prototype: { polluted: true } } },
+    { a: { b: { prototype: { polluted: true } } } },
+  ];
+  for (const patch of patches) {
+    assert.throws(() => applyMergePatch({ a: { b: {} } }, patch), BadRequestError, JSON.stringify(patch));
+  }
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.equal(Object.getPrototypeOf(applyMergePatch({}, { a: { b: 1 } })), Object.prototype);
+});
+
+test('keeps an own __proto__ member of the target as data, never as a prototype', () => {
+  const target = JSON.parse('{"__proto__": {"x": 1}, "a": 1}');
+  const result = applyMergePatch(target, { a: 2 }) as Record<string, unknown>;
+  assert.equal(Object.getPrototypeOf(result), Object.prototype);
+  assert.deepEqual(Object.keys(result), ['__proto__', 'a']);
+  assert.equal((result as { x?: number }).x, undefined);
 });

@@ -1,5 +1,4 @@
 import type { ServiceDeclaration } from '../declaration/types.ts';
-import { etagOf } from '../domain/etag.ts';
 import { validateFields } from '../domain/item.ts';
 import { httpHandler } from '../http/handle.ts';
 import { readJsonBody } from '../http/request.ts';
@@ -10,10 +9,10 @@ export function makeHandler(service: ServiceDeclaration) {
   const { schema, store, location } = typedResource(service);
   return httpHandler(async (request) => {
     const fields = validateFields(schema, readJsonBody(request, JSON_BODY));
-    const item = await store.create(fields);
+    const { item, etag } = await store.create(fields);
     return {
       status: 201,
-      headers: { Location: location(request, item.id), ETag: etagOf(item.version) },
+      headers: { Location: location(request, item.id), ETag: etag },
       body: item,
     };
   });

@@ -2,11 +2,11 @@ import type { ServiceDeclaration } from '../declaration/types.ts';
 import { httpHandler } from '../http/handle.ts';
 import { typedResource } from './typed-resource.ts';
 
-/** `DELETE /{resource}/{id}`: 204, or 404 when absent, or 412 when `If-Match` does not match. */
+/** `DELETE /{resource}/{id}`: 204, or 404 when absent, or 412 when a precondition fails. */
 export function makeHandler(service: ServiceDeclaration) {
-  const { store, idOf, ifMatch } = typedResource(service);
+  const { store, idOf, preconditions } = typedResource(service);
   return httpHandler(async (request) => {
-    await store.delete(idOf(request), ifMatch(request));
+    await store.delete(idOf(request), preconditions(request));
     return { status: 204 };
   });
 }

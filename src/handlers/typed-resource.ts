@@ -1,14 +1,17 @@
 import type { ServiceDeclaration } from '../declaration/types.ts';
 import { BadRequestError } from '../domain/errors.ts';
-import { parsePrecondition } from '../domain/etag.ts';
+import { type Preconditions, parseTagList } from '../domain/etag.ts';
 import { ID_PATTERN } from '../domain/item.ts';
 import { loadConfig } from '../http/config.ts';
 import type { HttpRequest } from '../http/request.ts';
 import { resourceStore } from '../store/resource-store.ts';
 
 /** Media types a typed resource accepts for full bodies, and for merge patches. */
-export const JSON_BODY = { mediaTypes: ['application/json'] } as const;
-export const MERGE_PATCH_BODY = { mediaTypes: ['application/merge-patch+json', 'application/json'] } as const;
+export const JSON_BODY = { mediaTypes: ['application/json'], storableNumbers: true } as const;
+export const MERGE_PATCH_BODY = {
+  mediaTypes: ['application/merge-patch+json', 'application/json'],
+  storableNumbers: true,
+} as const;
 
 /**
  * What every operation of a typed resource shares, built once per function instance:
@@ -20,7 +23,6 @@ export function typedResource(service: ServiceDeclaration) {
   const config = loadConfig();
   const store = resourceStore({
     tableName: config.tableName,
-    cursorSecret: config.cursorSecret,
     fields: Object.keys(schema.shape),
   });
   return {
@@ -34,9 +36,12 @@ export function typedResource(service: ServiceDeclaration) {
       }
       return id;
     },
-    ifMatch: (request: HttpRequest) => parsePrecondition(request.header('if-match'), 'If-Match'),
-    ifNoneMatch: (request: HttpRequest) =>
-      parsePrecondition(request.header('if-none-match'), 'If-None-Match'),
+    /** `If-Match` and `If-None-Match`, parsed (a malformed one is a 400). */
+    preconditions(request: HttpRequest): Preconditions {
+      const ifMatch = parseTagList(request.header('if-match'), 'If-Match');
+      const ifNoneMatch = parseTagList(request.header('if-none-match'), 'If-None-Match');
+      return { ...(ifMatch ? { ifMatch } : {}), ...(ifNoneMatch ? { ifNoneMatch } : {}) };
+    },
     location: (request: HttpRequest, id: string) => `${request.basePath}/${service.name}/${id}`,
   };
 }

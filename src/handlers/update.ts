@@ -1,6 +1,5 @@
-import { mergePatchSchema } from '../declaration/crud-resource.ts';
+import { mergePatchSchema } from '../declaration/merge-patch-schema.ts';
 import type { ServiceDeclaration } from '../declaration/types.ts';
-import { etagOf } from '../domain/etag.ts';
 import { clientFields, validateFields } from '../domain/item.ts';
 import { applyMergePatch } from '../domain/merge-patch.ts';
 import { httpHandler } from '../http/handle.ts';
@@ -13,15 +12,15 @@ import { MERGE_PATCH_BODY, typedResource } from './typed-resource.ts';
  * field set to null).
  */
 export function makeHandler(service: ServiceDeclaration) {
-  const { schema, store, idOf, ifMatch } = typedResource(service);
+  const { schema, store, idOf, preconditions } = typedResource(service);
   const patchSchema = mergePatchSchema(schema);
   return httpHandler(async (request) => {
     const id = idOf(request);
-    const precondition = ifMatch(request);
+    const conditions = preconditions(request);
     const patch = validateFields(patchSchema, readJsonBody(request, MERGE_PATCH_BODY));
-    const item = await store.update(id, precondition, (current) =>
+    const { item, etag } = await store.update(id, conditions, (current) =>
       validateFields(schema, applyMergePatch(clientFields(current), patch)),
     );
-    return { status: 200, headers: { ETag: etagOf(item.version) }, body: item };
+    return { status: 200, headers: { ETag: etag }, body: item };
   });
 }

@@ -1,8 +1,6 @@
 /** What every handler needs from its environment. */
 export interface FunctionConfig {
   readonly tableName: string;
-  /** Key that signs list cursors; falls back to the table name (tamper-evident, not secret). */
-  readonly cursorSecret: string;
 }
 
 /**
@@ -12,5 +10,5 @@ export interface FunctionConfig {
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): FunctionConfig {
   const tableName = env.TABLE_NAME;
   if (!tableName) throw new Error('TABLE_NAME is not set: the function cannot know its table');
-  return { tableName, cursorSecret: env.CURSOR_SECRET || tableName };
+  return { tableName };
 }

@@ -1,8 +1,19 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../domain/errors.ts';
+import { parse } from 'lossless-json';
+import { unstorableNumberReason } from '../domain/dynamodb-number.ts';
+import {
+  BadRequestError,
+  type FieldError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../domain/errors.ts';
+import { MAX_ITEM_BYTES } from '../domain/item-size.ts';
 
-/** DynamoDB's item size limit: a larger body can never be stored. */
-export const MAX_BODY_BYTES = 400 * 1024;
+/**
+ * A body over DynamoDB's item size limit is refused before it is parsed. It is a cheap first
+ * bound: the item as DynamoDB counts it is measured again before the write.
+ */
+export const MAX_BODY_BYTES = MAX_ITEM_BYTES;
 
 /** The parts of a proxy event a handler reads, with case-insensitive headers. */
 export interface HttpRequest {
@@ -26,6 +37,11 @@ export function toHttpRequest(event: APIGatewayProxyEvent): HttpRequest {
   for (const [name, value] of Object.entries(event.headers ?? {})) {
     if (value !== undefined) headers.set(name.toLowerCase(), value);
   }
+  // A header sent on several lines is one comma-separated list (RFC 9110 §5.3): `headers` keeps
+  // only the last line, `multiValueHeaders` all of them. Matters for If-Match / If-None-Match.
+  for (const [name, values] of Object.entries(event.multiValueHeaders ?? {})) {
+    if (values && values.length > 1) headers.set(name.toLowerCase(), values.join(', '));
+  }
   const raw = event.body ?? undefined;
   const requested = event.requestContext?.path ?? event.path;
   const basePath = requested.endsWith(event.path)
@@ -45,13 +61,55 @@ export function toHttpRequest(event: APIGatewayProxyEvent): HttpRequest {
 export interface JsonBodyOptions {
   /** Media types accepted in Content-Type; `undefined` accepts any (the tutorial's clients send curl's default). */
   readonly mediaTypes?: readonly string[];
+  /** Refuse (400, naming the field) any number DynamoDB cannot store, judged on its JSON text. */
+  readonly storableNumbers?: boolean;
+}
+
+/** A number of the body DynamoDB cannot store, kept as written until its path is known. */
+class UnstorableNumber {
+  constructor(readonly reason: string) {}
+}
+
+const parseNumber = (text: string): number | UnstorableNumber => {
+  const reason = unstorableNumberReason(text);
+  return reason ? new UnstorableNumber(reason) : Number(text);
+};
+
+// The tokens of valid JSON text that hold digits: strings (skipped, so their digits are not
+// read as numbers) and numbers. Unrolled so that a long string is one cheap match.
+const STRINGS_AND_NUMBERS = /"[^"\\]*(?:\\.[^"\\]*)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+
+/** Whether valid JSON text holds a number DynamoDB cannot store, judged on each number as written. */
+function hasUnstorableNumber(text: string): boolean {
+  for (const [token] of text.matchAll(STRINGS_AND_NUMBERS)) {
+    if (!token.startsWith('"') && unstorableNumberReason(token)) return true;
+  }
+  return false;
+}
+
+/** Finds `__proto__` members (refused at once) and unstorable numbers (reported by path). */
+function inspect(value: unknown, path: string, problems: FieldError[]): void {
+  if (value instanceof UnstorableNumber) {
+    problems.push({ path, message: `${value.reason}.` });
+  } else if (Array.isArray(value)) {
+    for (const [i, element] of value.entries()) inspect(element, path ? `${path}.${i}` : String(i), problems);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, member] of Object.entries(value)) {
+      if (key === '__proto__') throw new BadRequestError('The body must not contain a "__proto__" key.');
+      inspect(member, path ? `${path}.${key}` : key, problems);
+    }
+  }
 }
 
 /**
  * Reads the body as JSON: 415 for a media type not accepted, 413 over DynamoDB's item limit,
- * 400 when missing or malformed or when it carries a `__proto__` key.
+ * 400 when missing or malformed, when it carries a `__proto__` key, or (with `storableNumbers`)
+ * when a number is one DynamoDB cannot store, each such field named.
  */
-export function readJsonBody(request: HttpRequest, { mediaTypes }: JsonBodyOptions = {}): unknown {
+export function readJsonBody(
+  request: HttpRequest,
+  { mediaTypes, storableNumbers = false }: JsonBodyOptions = {},
+): unknown {
   const contentType = request.header('content-type');
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
   if (mediaTypes && (!mediaType || !mediaTypes.includes(mediaType))) {
@@ -62,13 +120,21 @@ export function readJsonBody(request: HttpRequest, { mediaTypes }: JsonBodyOptio
   if (Buffer.byteLength(body) > MAX_BODY_BYTES) {
     throw new PayloadTooLargeError(`The body is over ${MAX_BODY_BYTES} bytes, DynamoDB's item size limit.`);
   }
+  let value: unknown;
   try {
-    return JSON.parse(body, (key, value) => {
-      if (key === '__proto__') throw new BadRequestError('The body must not contain a "__proto__" key.');
-      return value;
-    });
-  } catch (error) {
-    if (error instanceof BadRequestError) throw error;
+    value = JSON.parse(body);
+  } catch {
     throw new BadRequestError('The body is not valid JSON.');
   }
+  if (storableNumbers && hasUnstorableNumber(body)) {
+    // Parsed again, slowly, only to name the fields: lossless-json hands over each number's
+    // text. A member named twice keeps its last value, as with JSON.parse.
+    value = parse(body, undefined, { parseNumber, onDuplicateKey: ({ newValue }) => newValue });
+  }
+  const problems: FieldError[] = [];
+  inspect(value, '', problems);
+  if (problems.length > 0) {
+    throw new BadRequestError('The body holds numbers DynamoDB cannot store.', problems);
+  }
+  return value;
 }

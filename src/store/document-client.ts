@@ -18,6 +18,12 @@ export function documentClient(): DynamoDBDocumentClient {
   });
   // Throttles and retries become metrics of the invocation (src/http/metrics.ts).
   countDynamoDbCalls(client);
-  shared = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  shared = DynamoDBDocumentClient.from(client, {
+    // Numbers DynamoDB stores but a double holds only approximately (1e20) are sent as the
+    // double's shortest text, and read back as plain numbers, never as BigInt (which JSON
+    // cannot serialise). Request bodies are checked against DynamoDB's limits before this.
+    marshallOptions: { removeUndefinedValues: true, allowImpreciseNumbers: true },
+    unmarshallOptions: { wrapNumbers: (text: string) => Number(text) },
+  });
   return shared;
 }

@@ -1,24 +1,65 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fullWrite } from './item-write.ts';
+import { parseTagList, type TagList } from '../domain/etag.ts';
+import { conditionFor, fullWrite, type WriteCondition } from './item-write.ts';
 
-test('sets given fields, removes the other declared ones and bumps the version', () => {
-  const write = fullWrite({ name: 'n', price: 1 }, ['name', 'price', 'tags'], 'T', { kind: 'none' });
-  assert.match(write.UpdateExpression ?? '', /^SET #version = if_not_exists\(#version, :zero\) \+ :one, /);
+const stamp = { now: 'T', revision: 'r9' };
+const tags = (header: string) => parseTagList(header, 'test') as TagList;
+
+test('sets given fields, removes the other declared ones, bumps the version and stores a revision', () => {
+  const write = fullWrite({ name: 'n', price: 1 }, ['name', 'price', 'tags'], stamp, {});
+  assert.match(
+    write.UpdateExpression ?? '',
+    /^SET #version = if_not_exists\(#version, :zero\) \+ :one, #revision = :revision, /,
+  );
   assert.match(write.UpdateExpression ?? '', /#f0 = :f0, #f1 = :f1 REMOVE #f2$/);
   assert.equal(write.ConditionExpression, undefined);
+  assert.equal(write.ExpressionAttributeValues?.[':revision'], 'r9');
   assert.deepEqual(write.ExpressionAttributeNames?.['#f2'], 'tags');
 });
 
-test('expresses each condition on id and version, naming only what it uses', () => {
-  const absent = fullWrite({}, [], 'T', { kind: 'absent' });
-  assert.equal(absent.ConditionExpression, 'attribute_not_exists(#id)');
-  const version = fullWrite({}, [], 'T', { kind: 'version', version: 4 });
-  assert.equal(version.ConditionExpression, '#version = :expected');
-  assert.equal(version.ExpressionAttributeValues?.[':expected'], 4);
-  assert.equal(version.ExpressionAttributeNames?.['#id'], undefined);
-  const listed = fullWrite({}, [], 'T', { kind: 'if-match', precondition: { any: false, versions: [1, 2] } });
-  assert.equal(listed.ConditionExpression, '#version IN (:m0, :m1)');
-  const any = fullWrite({}, [], 'T', { kind: 'if-match', precondition: { any: true } });
-  assert.equal(any.ConditionExpression, 'attribute_exists(#id)');
+test('expresses each precondition against the stored revision, naming only what it uses', () => {
+  const cases: [WriteCondition, string | undefined, Record<string, unknown>][] = [
+    [{}, undefined, {}],
+    [{ exists: true }, 'attribute_exists(#id)', {}],
+    [{ preconditions: { ifMatch: tags('*') } }, 'attribute_exists(#id)', {}],
+    [{ preconditions: { ifMatch: tags('"a", W/"b", "a"') } }, '#revision IN (:m0)', { ':m0': 'a' }],
+    [
+      { preconditions: { ifMatch: tags('W/"a"') } },
+      'attribute_not_exists(#id) AND attribute_exists(#id)',
+      {},
+    ],
+    [{ preconditions: { ifNoneMatch: tags('*') } }, 'attribute_not_exists(#id)', {}],
+    [
+      { preconditions: { ifNoneMatch: tags('"a", W/"b"') } },
+      'NOT (#revision IN (:n0, :n1))',
+      { ':n0': 'a', ':n1': 'b' },
+    ],
+    [
+      { exists: true, preconditions: { ifMatch: tags('"a"'), ifNoneMatch: tags('W/"b"') } },
+      'attribute_exists(#id) AND #revision IN (:m0) AND NOT (#revision IN (:n0))',
+      { ':m0': 'a', ':n0': 'b' },
+    ],
+    [{ revision: 'r1' }, '#revision = :expected', { ':expected': 'r1' }],
+    // Items written before revisions were stored: their tag is their version, `v3`.
+    [{ revision: 'v3' }, 'attribute_not_exists(#revision) AND #version = :expected', { ':expected': 3 }],
+    [
+      { preconditions: { ifMatch: tags('"v3", "a"') } },
+      '(#revision IN (:m0) OR (attribute_not_exists(#revision) AND #version IN (:mv0)))',
+      { ':m0': 'a', ':mv0': 3 },
+    ],
+    [
+      { preconditions: { ifNoneMatch: tags('W/"v2"') } },
+      'NOT ((attribute_not_exists(#revision) AND #version IN (:nv0)))',
+      { ':nv0': 2 },
+    ],
+  ];
+  for (const [condition, expression, expectedValues] of cases) {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    assert.equal(conditionFor(condition, names, values), expression, JSON.stringify(condition));
+    assert.deepEqual(values, expectedValues);
+    const used = new Set(expression?.match(/#\w+/g) ?? []);
+    assert.deepEqual(new Set(Object.keys(names)), used, 'every name is used, and only those');
+  }
 });

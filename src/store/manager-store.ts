@@ -6,7 +6,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { BadRequestError, ConditionFailedError, ConflictError, HttpError } from '../domain/errors.ts';
+import { ConditionFailedError, ConflictError } from '../domain/errors.ts';
 import { documentClient } from './document-client.ts';
 import { translateSdkError } from './translate-error.ts';
 
@@ -53,15 +53,10 @@ export function managerStore({ tableName, client }: ManagerStoreOptions) {
 }
 
 function managerError(error: unknown): Error {
-  const translated = translateSdkError(error);
+  // The client wrote this request: DynamoDB's rejection of it is the client's 400.
+  const translated = translateSdkError(error, { clientWroteRequest: true });
   if (translated instanceof ConditionFailedError) {
     return new ConflictError('The conditional request failed: ConditionExpression did not hold.', error);
-  }
-  if (translated instanceof HttpError) return translated;
-  // Thrown before any request was sent: the payload could not be turned into DynamoDB values.
-  if (typeof error === 'object' && error !== null && !('$metadata' in error)) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return new BadRequestError(`The payload cannot be sent to DynamoDB: ${reason}`, undefined, error);
   }
   return translated;
 }

@@ -1,14 +1,21 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor, type PageKey } from '../domain/cursor.ts';
+import { type CursorScope, decodeCursor, encodeCursor, type PageKey } from '../domain/cursor.ts';
 import {
   ConditionFailedError,
   NotFoundError,
   PreconditionFailedError,
   ServiceUnavailableError,
 } from '../domain/errors.ts';
-import { matchesIfMatch, type Precondition } from '../domain/etag.ts';
-import { newId, orderItem, type StoredItem } from '../domain/item.ts';
+import {
+  etagOf,
+  evaluatePreconditions,
+  newRevision,
+  type Preconditions,
+  revisionOf,
+} from '../domain/etag.ts';
+import { newId, orderItem, REVISION_FIELD, type StoredItem } from '../domain/item.ts';
+import { assertItemFits } from '../domain/item-size.ts';
 import { documentClient } from './document-client.ts';
 import { conditionFor, fullWrite, type WriteCondition } from './item-write.ts';
 import { callDynamoDb } from './translate-error.ts';
@@ -17,10 +24,16 @@ export interface ResourceStoreOptions {
   readonly tableName: string;
   /** Every client field the schema declares: a full write removes those it is not given. */
   readonly fields: readonly string[];
-  /** Key for cursor signatures. */
-  readonly cursorSecret: string;
   readonly client?: DynamoDBDocumentClient;
   readonly clock?: () => Date;
+}
+
+/** An item as clients see it, with the entity tag of its current revision. */
+export interface Representation {
+  readonly item: StoredItem;
+  /** The stored revision the tag is made from. */
+  readonly revision: string;
+  readonly etag: string;
 }
 
 export interface Page {
@@ -31,50 +44,64 @@ export interface Page {
 /** How many times PATCH re-reads and retries when another writer got in between. */
 const PATCH_ATTEMPTS = 25;
 
+const PRECONDITION_FAILED = 'The item does not satisfy If-Match / If-None-Match (it changed, or exists).';
+
 /**
  * DynamoDB access for a typed resource. Every write is conditional or bumps `version`
- * atomically, so concurrent writers never lose an update.
+ * atomically, so concurrent writers never lose an update; every write stores a new revision,
+ * so an entity tag is never handed out twice.
  */
 export function resourceStore(options: ResourceStoreOptions) {
   const { tableName: TableName, fields } = options;
   const client = () => options.client ?? documentClient();
   const now = () => (options.clock?.() ?? new Date()).toISOString();
   const notFound = (id: string) => new NotFoundError(`No item has the id "${id}".`);
+  const cursorScope: CursorScope = { table: TableName, key: { id: 'string' } };
+  const represent = (stored: Record<string, unknown>): Representation => {
+    const revision = revisionOf(stored, REVISION_FIELD);
+    return { item: orderItem(stored as StoredItem, fields), revision, etag: etagOf(revision) };
+  };
 
-  const get = async (id: string): Promise<StoredItem | undefined> => {
+  const get = async (id: string): Promise<Representation | undefined> => {
     const out = await callDynamoDb(() =>
       client().send(new GetCommand({ TableName, Key: { id }, ConsistentRead: true })),
     );
-    return out.Item ? orderItem(out.Item as StoredItem, fields) : undefined;
+    return out.Item ? represent(out.Item) : undefined;
   };
 
   const write = async (id: string, item: Record<string, unknown>, condition: WriteCondition) => {
+    const stamp = { now: now(), revision: newRevision() };
+    // The item as stored: the fields plus every system field, the version at its widest.
+    const system = { id, version: Number.MAX_SAFE_INTEGER, createdAt: stamp.now, updatedAt: stamp.now };
+    assertItemFits({ ...item, ...system, [REVISION_FIELD]: stamp.revision });
     const out = await callDynamoDb(() =>
       client().send(
         new UpdateCommand({
           TableName,
           Key: { id },
           ReturnValues: 'ALL_NEW',
-          ...fullWrite(item, fields, now(), condition),
+          ...fullWrite(item, fields, stamp, condition),
         }),
       ),
     );
-    return orderItem(out.Attributes as StoredItem, fields);
+    return represent(out.Attributes ?? {});
   };
 
   return {
     get,
 
     /** Creates a new item with a fresh id; one PutItem. */
-    async create(item: Record<string, unknown>): Promise<StoredItem> {
+    async create(item: Record<string, unknown>): Promise<Representation> {
       const timestamp = now();
-      const stored: StoredItem = {
+      const stored = {
         ...item,
         id: newId(),
         version: 1,
+        [REVISION_FIELD]: newRevision(),
         createdAt: timestamp,
         updatedAt: timestamp,
       };
+      assertItemFits(stored);
       await callDynamoDb(() =>
         client().send(
           new PutCommand({
@@ -85,42 +112,46 @@ export function resourceStore(options: ResourceStoreOptions) {
           }),
         ),
       );
-      return orderItem(stored, fields);
+      return represent(stored);
     },
 
-    /** Replaces (or creates) the item `id`; one UpdateItem. `created` tells which happened. */
-    async replace(id: string, item: Record<string, unknown>, condition: WriteCondition) {
+    /**
+     * Replaces (or creates) the item `id` if the preconditions hold, checked by DynamoDB with the
+     * write; one UpdateItem. `created` tells which happened.
+     */
+    async replace(id: string, item: Record<string, unknown>, preconditions: Preconditions) {
       try {
-        const stored = await write(id, item, condition);
-        return { item: stored, created: stored.version === 1 };
+        const stored = await write(id, item, { preconditions });
+        return { ...stored, created: stored.item.version === 1 };
       } catch (error) {
-        if (error instanceof ConditionFailedError)
-          throw new PreconditionFailedError(preconditionDetail(condition));
+        if (error instanceof ConditionFailedError) throw new PreconditionFailedError(PRECONDITION_FAILED);
         throw error;
       }
     },
 
     /**
-     * Reads the item, lets `change` compute its new fields, and writes them on condition that
-     * nobody wrote in between; retries from the read when someone did (no `If-Match`).
+     * Reads the item, checks the preconditions against it, lets `change` compute its new fields
+     * and writes them on condition that nobody wrote in between; when someone did, starts over
+     * from the read (so the preconditions are judged against what is really replaced).
      */
     async update(
       id: string,
-      ifMatch: Precondition | undefined,
+      preconditions: Preconditions,
       change: (current: StoredItem) => Record<string, unknown>,
-    ): Promise<StoredItem> {
+    ): Promise<Representation> {
       for (let attempt = 1; attempt <= PATCH_ATTEMPTS; attempt++) {
-        const current = await get(id);
-        if (!current) throw notFound(id);
-        if (ifMatch && !matchesIfMatch(ifMatch, current.version)) {
-          throw new PreconditionFailedError('If-Match does not match the current version of the item.');
+        const out = await callDynamoDb(() =>
+          client().send(new GetCommand({ TableName, Key: { id }, ConsistentRead: true })),
+        );
+        if (!out.Item) throw notFound(id);
+        const revision = revisionOf(out.Item, REVISION_FIELD);
+        if (evaluatePreconditions(preconditions, revision, 'write') !== 'proceed') {
+          throw new PreconditionFailedError(PRECONDITION_FAILED);
         }
         try {
-          return await write(id, change(current), { kind: 'version', version: current.version });
+          return await write(id, change(orderItem(out.Item as StoredItem, fields)), { revision });
         } catch (error) {
           if (!(error instanceof ConditionFailedError)) throw error;
-          if (ifMatch)
-            throw new PreconditionFailedError('The item changed since the version If-Match names.');
           await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
         }
       }
@@ -131,12 +162,10 @@ export function resourceStore(options: ResourceStoreOptions) {
     },
 
     /** Deletes the item; one DeleteItem (a second read only to tell 404 from 412 on failure). */
-    async delete(id: string, ifMatch: Precondition | undefined): Promise<void> {
+    async delete(id: string, preconditions: Preconditions): Promise<void> {
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = {};
-      // Without If-Match the item must still exist: the same as If-Match: *.
-      const precondition = ifMatch ?? { any: true };
-      const condition = conditionFor({ kind: 'if-match', precondition }, names, values);
+      const condition = conditionFor({ preconditions, exists: true }, names, values);
       try {
         await callDynamoDb(() =>
           client().send(
@@ -151,14 +180,15 @@ export function resourceStore(options: ResourceStoreOptions) {
         );
       } catch (error) {
         if (!(error instanceof ConditionFailedError)) throw error;
-        if (!ifMatch || (await get(id)) === undefined) throw notFound(id);
-        throw new PreconditionFailedError('If-Match does not match the current version of the item.');
+        const preconditionsSent = preconditions.ifMatch ?? preconditions.ifNoneMatch;
+        if (!preconditionsSent || (await get(id)) === undefined) throw notFound(id);
+        throw new PreconditionFailedError(PRECONDITION_FAILED);
       }
     },
 
-    /** One page of items; one Scan. The cursor is signed so a tampered one is refused. */
+    /** One page of items; one Scan. The cursor binds this table and is checked for its key shape. */
     async list(limit: number, cursor: string | undefined): Promise<Page> {
-      const start = cursor === undefined ? undefined : decodeCursor(cursor, options.cursorSecret);
+      const start = cursor === undefined ? undefined : decodeCursor(cursor, cursorScope);
       const out = await callDynamoDb(() =>
         client().send(
           new ScanCommand({ TableName, Limit: limit, ...(start ? { ExclusiveStartKey: start } : {}) }),
@@ -166,15 +196,9 @@ export function resourceStore(options: ResourceStoreOptions) {
       );
       const last = out.LastEvaluatedKey as PageKey | undefined;
       return {
-        items: ((out.Items ?? []) as StoredItem[]).map((item) => orderItem(item, fields)),
-        nextCursor: last ? encodeCursor(last, options.cursorSecret) : null,
+        items: (out.Items ?? []).map((item) => orderItem(item as StoredItem, fields)),
+        nextCursor: last ? encodeCursor(last, cursorScope) : null,
       };
     },
   };
-}
-
-function preconditionDetail(condition: WriteCondition): string {
-  return condition.kind === 'absent'
-    ? 'An item with this id exists already (If-None-Match: *).'
-    : 'If-Match does not match the current version of the item.';
 }

@@ -74,7 +74,6 @@ describe('Lambda functions', () => {
       assert.deepEqual(props.Environment.Variables, {
         ...expected,
         TABLE_NAME: refOf(table),
-        CURSOR_SECRET: { Ref: 'AWS::StackId' },
       });
     }
   });

@@ -12,6 +12,8 @@ interface BadRequest {
   readonly contentType?: string | null;
   readonly headers?: Record<string, string>;
   readonly status: number;
+  /** The field a 400 must name in its `errors`. */
+  readonly field?: string;
 }
 
 const valid = { name: 'ok', price: 1 };
@@ -39,6 +41,50 @@ const corpus: BadRequest[] = [
     path: '/products',
     raw: '{"name":"x","price":1e400}',
     status: 400,
+  },
+  ...(
+    [
+      ['1e300', 'price'],
+      ['1.7976931348623157e308', 'price'],
+      ['-1e200', 'price'],
+      ['1e-200', 'price'],
+      ['1e-400', 'price'],
+      ['12345678901234567890123456789012345678901', 'price'],
+      [`9.${'9'.repeat(37)}e125`, 'price'],
+    ] as const
+  ).flatMap(([number, field]): BadRequest[] => [
+    {
+      name: `POST ${number}`,
+      method: 'POST',
+      path: '/products',
+      raw: `{"name":"x","price":${number}}`,
+      status: 400,
+      field,
+    },
+    {
+      name: `PUT ${number}`,
+      method: 'PUT',
+      path: `/products/${EXISTING}`,
+      raw: `{"name":"x","price":${number}}`,
+      status: 400,
+      field,
+    },
+    {
+      name: `PATCH ${number}`,
+      method: 'PATCH',
+      path: `/products/${EXISTING}`,
+      raw: `{"price":${number}}`,
+      status: 400,
+      field,
+    },
+  ]),
+  {
+    name: 'member named twice, the last one invalid',
+    method: 'POST',
+    path: '/products',
+    raw: '{"name":"x","price":1,"price":1e300}',
+    status: 400,
+    field: 'price',
   },
   { name: 'missing required', method: 'POST', path: '/products', raw: json({ name: 'x' }), status: 400 },
   {
@@ -209,6 +255,43 @@ const corpus: BadRequest[] = [
     headers: { 'If-Match': 'abc' },
     status: 400,
   },
+  {
+    name: 'malformed If-None-Match',
+    method: 'PUT',
+    path: `/products/${EXISTING}`,
+    raw: json(valid),
+    headers: { 'If-None-Match': 'W/x' },
+    status: 400,
+  },
+  {
+    name: 'weak If-Match on PUT',
+    method: 'PUT',
+    path: `/products/${EXISTING}`,
+    raw: json(valid),
+    headers: { 'If-Match': 'W/"anything"' },
+    status: 412,
+  },
+  {
+    name: 'PATCH constructor member',
+    method: 'PATCH',
+    path: `/products/${EXISTING}`,
+    raw: '{"constructor":{"prototype":{"price":0}}}',
+    status: 400,
+  },
+  {
+    name: 'PATCH system field revision',
+    method: 'PATCH',
+    path: `/products/${EXISTING}`,
+    raw: json({ revision: 'mine' }),
+    status: 400,
+    field: 'revision',
+  },
+  {
+    name: 'edited cursor with a valid shape',
+    method: 'GET',
+    path: `/products?cursor=${Buffer.from(json({ id: 'x', admin: true })).toString('base64url')}.AAAAAAAAAAAAAAAAAAAAAA`,
+    status: 400,
+  },
   { name: 'id with encoded slash', method: 'PUT', path: '/products/a%2Fb', raw: json(valid), status: 400 },
   { name: 'id with NUL', method: 'PUT', path: '/products/a%00b', raw: json(valid), status: 400 },
   { name: 'id ..', method: 'PUT', path: '/products/..', raw: json(valid), status: 400 },
@@ -299,6 +382,20 @@ const corpus: BadRequest[] = [
     status: 413,
   },
   {
+    name: 'manager number DynamoDB refuses',
+    method: 'POST',
+    path: '/DynamoDBManager',
+    raw: '{"operation":"create","payload":{"Item":{"id":"n","n":1e300}}}',
+    status: 400,
+  },
+  {
+    name: 'manager item over 400 KB as DynamoDB counts it',
+    method: 'POST',
+    path: '/DynamoDBManager',
+    raw: json({ operation: 'create', payload: { Item: { id: 'many', l: Array(150_000).fill(1) } } }),
+    status: 413,
+  },
+  {
     name: 'manager bad expression',
     method: 'POST',
     path: '/DynamoDBManager',
@@ -327,6 +424,13 @@ export function badRequests(api: () => ApiClient, system: () => TestSystem): voi
         } else {
           assert.equal(reply.status, bad.status, `${bad.name}: ${reply.text.slice(0, 300)}`);
           assertProblem(reply, bad.status);
+          if (bad.field) {
+            const errors = (reply.json as { errors?: { path: string }[] }).errors ?? [];
+            assert.ok(
+              errors.some((e) => e.path === bad.field),
+              `${bad.name} names ${bad.field}: ${reply.text}`,
+            );
+          }
         }
       }
       const after = await Promise.all(tables.map((t) => system().scan(t)));

@@ -12,7 +12,9 @@ import { badRequests } from './bad-requests.ts';
 import { concurrency } from './concurrency.ts';
 import { managerContract } from './manager-contract.ts';
 import { metricsLines } from './metrics-lines.ts';
-import { productsContract } from './products-contract.ts';
+import { preconditionsContract } from './preconditions-contract.ts';
+import { assertProblem, productsContract } from './products-contract.ts';
+import { storageContract } from './storage-contract.ts';
 
 /**
  * The whole HTTP contract against one DynamoDB engine: the local system is started on a free
@@ -46,6 +48,11 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
     });
 
     productsContract(() => client);
+    preconditionsContract(
+      () => client,
+      () => current,
+    );
+    storageContract(() => client);
     managerContract(() => client);
     concurrency(() => client);
     badRequests(
@@ -136,6 +143,19 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
         body: { operation: 'read', payload: { Key: { id: 'durable' } } },
       });
       assert.deepEqual(item.json, { Item: { id: 'durable', n: 1 } });
+    });
+
+    // Last: it deletes a table (a restart would re-create it).
+    test('a missing table is our fault: a generic 500, the cause only in the log', async () => {
+      await current.deleteTable('gizmos');
+      const reply = await client('GET', '/gizmos/anything');
+      assertProblem(reply, 500);
+      assert.doesNotMatch(reply.text, /ResourceNotFound|gizmos|table|Exception/i);
+      const logged = current.logs
+        .filter((l) => l.functionName === 'gizmos-get' && l.line.startsWith('{'))
+        .map((l) => JSON.parse(l.line) as Record<string, unknown>)
+        .filter((entry) => entry.level === 'ERROR');
+      assert.match(JSON.stringify(logged), /ResourceNotFoundException/);
     });
   });
 }

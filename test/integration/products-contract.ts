@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import type { ApiClient, Reply } from '../support/http.ts';
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const ETAG = /^"[A-Za-z0-9_-]{16}"$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export function assertProblem(reply: Reply, status: number): void {
@@ -11,6 +12,11 @@ export function assertProblem(reply: Reply, status: number): void {
   const body = reply.json as Record<string, unknown>;
   assert.equal(body.status, status);
   for (const key of ['type', 'title', 'detail']) assert.equal(typeof body[key], 'string', key);
+  // RFC 9457: `instance` is a URI reference; here the request id as a UUID URN.
+  assert.match(
+    String(body.instance),
+    /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  );
   assert.doesNotMatch(reply.text, /\bat .+\.(ts|js|mjs):\d+/, 'no stack trace');
 }
 
@@ -32,13 +38,13 @@ export function productsContract(api: () => ApiClient): void {
         { ...widget, id: 0, version: 0, createdAt: 0, updatedAt: 0 },
       );
       assert.equal(reply.headers.get('location'), `/products/${item.id}`);
-      assert.equal(reply.headers.get('etag'), '"1"');
+      assert.match(reply.headers.get('etag') ?? '', ETAG);
       assert.equal(reply.headers.get('access-control-allow-origin'), '*');
       assert.match(reply.headers.get('access-control-expose-headers') ?? '', /ETag, Location/);
       const read = await api()('GET', reply.headers.get('location') ?? '');
       assert.equal(read.status, 200);
       assert.deepEqual(read.json, item);
-      assert.equal(read.headers.get('etag'), '"1"');
+      assert.equal(read.headers.get('etag'), reply.headers.get('etag'));
     });
 
     test('GET answers 404 problem+json for an unknown id', async () => {
@@ -49,11 +55,12 @@ export function productsContract(api: () => ApiClient): void {
       const id = `put-${Date.now()}`;
       const created = await api()('PUT', `/products/${id}`, { body: widget });
       assert.equal(created.status, 201, created.text);
-      assert.equal(created.headers.get('etag'), '"1"');
+      assert.match(created.headers.get('etag') ?? '', ETAG);
       assert.equal(created.headers.get('location'), `/products/${id}`);
       const replaced = await api()('PUT', `/products/${id}`, { body: { name: 'Plain', price: 1 } });
       assert.equal(replaced.status, 200, replaced.text);
-      assert.equal(replaced.headers.get('etag'), '"2"');
+      assert.match(replaced.headers.get('etag') ?? '', ETAG);
+      assert.notEqual(replaced.headers.get('etag'), created.headers.get('etag'));
       const item = replaced.json as Record<string, unknown>;
       assert.equal(item.description, undefined);
       assert.equal(item.tags, undefined);
@@ -68,6 +75,7 @@ export function productsContract(api: () => ApiClient): void {
         headers: { 'If-None-Match': '*' },
       });
       assert.equal(first.status, 201);
+      const tag = first.headers.get('etag') ?? '';
       assertProblem(
         await api()('PUT', `/products/${id}`, { body: widget, headers: { 'If-None-Match': '*' } }),
         412,
@@ -77,12 +85,12 @@ export function productsContract(api: () => ApiClient): void {
         412,
       );
       assertProblem(
-        await api()('PUT', `/products/absent-${id}`, { body: widget, headers: { 'If-Match': '"1"' } }),
+        await api()('PUT', `/products/absent-${id}`, { body: widget, headers: { 'If-Match': tag } }),
         412,
       );
-      const ok = await api()('PUT', `/products/${id}`, { body: widget, headers: { 'If-Match': '"1"' } });
+      const ok = await api()('PUT', `/products/${id}`, { body: widget, headers: { 'If-Match': tag } });
       assert.equal(ok.status, 200);
-      assert.equal(ok.headers.get('etag'), '"2"');
+      assert.equal((ok.json as { version: number }).version, 2);
     });
 
     test('PATCH merges (RFC 7396), validates the result and honours If-Match', async () => {
@@ -93,15 +101,17 @@ export function productsContract(api: () => ApiClient): void {
         headers: { 'Content-Type': 'application/merge-patch+json' },
       });
       assert.equal(patched.status, 200, patched.text);
-      assert.equal(patched.headers.get('etag'), '"2"');
+      const tag = patched.headers.get('etag') ?? '';
+      assert.match(tag, ETAG);
       const item = patched.json as Record<string, unknown>;
       assert.equal(item.price, 12);
       assert.equal(item.description, undefined);
       assert.deepEqual(item.tags, widget.tags);
       assertProblem(await api()('PATCH', path, { body: { name: null } }), 400);
-      assertProblem(await api()('PATCH', path, { body: { price: 1 }, headers: { 'If-Match': '"1"' } }), 412);
+      const stale = created.headers.get('etag') ?? '';
+      assertProblem(await api()('PATCH', path, { body: { price: 1 }, headers: { 'If-Match': stale } }), 412);
       assert.equal(
-        (await api()('PATCH', path, { body: { price: 2 }, headers: { 'If-Match': '"2"' } })).status,
+        (await api()('PATCH', path, { body: { price: 2 }, headers: { 'If-Match': tag } })).status,
         200,
       );
       assertProblem(
@@ -115,7 +125,9 @@ export function productsContract(api: () => ApiClient): void {
       const path = created.headers.get('location') ?? '';
       assertProblem(await api()('DELETE', path, { headers: { 'If-Match': '"9"' } }), 412);
       assert.equal((await api()('GET', path)).status, 200);
-      const deleted = await api()('DELETE', path, { headers: { 'If-Match': '"1"' } });
+      const deleted = await api()('DELETE', path, {
+        headers: { 'If-Match': created.headers.get('etag') ?? '' },
+      });
       assert.equal(deleted.status, 204);
       assert.equal(deleted.text, '');
       assertProblem(await api()('DELETE', path), 404);

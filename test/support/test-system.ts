@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { EngineChoice } from '#local/dynamodb/start-dynamodb.ts';
 import { type LocalSystem, startLocalSystem } from '#local/start-local-system.ts';
 
@@ -18,6 +18,10 @@ export interface TestSystem {
   readonly logs: LogLine[];
   /** Every item of a table, read straight from DynamoDB (not through the API), sorted by key. */
   scan(tableName: string): Promise<Record<string, unknown>[]>;
+  /** Writes an item straight into a table, not through the API (e.g. as an older release wrote it). */
+  putItem(tableName: string, item: Record<string, unknown>): Promise<void>;
+  /** Deletes a table behind the system's back, as an operator's mistake would (a restart re-creates it). */
+  deleteTable(tableName: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -63,6 +67,12 @@ export async function startTestSystem(options: TestSystemOptions): Promise<TestS
         start = page.LastEvaluatedKey;
       } while (start);
       return items.sort((a, b) => String(a.id).localeCompare(String(b.id)));
+    },
+    async putItem(tableName, item) {
+      await admin.send(new PutCommand({ TableName: tableName, Item: item }));
+    },
+    async deleteTable(tableName) {
+      await admin.send(new DeleteTableCommand({ TableName: tableName }));
     },
     async stop() {
       admin.destroy();

@@ -6,8 +6,31 @@ import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 export const GADGET_FIELDS = 20;
 
 /**
- * Writes a new microservice declaration — one file, nothing else — into a fresh folder under
- * `test/tmp/`, exactly as a user would add one to `services/`.
+ * A second throwaway service, `gizmos`, with nested objects (for merge patches at depth) and
+ * fields without size limits (for items as large as DynamoDB allows).
+ */
+const GIZMOS = `import { z } from 'zod';
+import { defineCrudResource } from '../../../src/declaration/crud-resource.ts';
+
+export default defineCrudResource({
+  name: 'gizmos',
+  item: z.strictObject({
+    label: z.string().min(1),
+    size: z.strictObject({ w: z.number(), h: z.number(), unit: z.enum(['cm', 'in']).optional() }).optional(),
+    place: z.strictObject({
+      city: z.string(),
+      geo: z.strictObject({ lat: z.number(), lon: z.number() }).optional(),
+    }).optional(),
+    notes: z.string().optional(),
+    readings: z.array(z.number()).optional(),
+  }),
+});
+`;
+
+/**
+ * Writes new microservice declarations — one file each, nothing else — into a fresh folder
+ * under `test/tmp/`, exactly as a user would add one to `services/`: `gadgets` (twenty flat
+ * optional fields) and `gizmos` (nested objects, unbounded sizes).
  */
 export async function writeThrowawayService(): Promise<{ dir: string; remove(): Promise<void> }> {
   const parent = path.join(PROJECT_ROOT, 'test', 'tmp');
@@ -31,5 +54,6 @@ export async function writeThrowawayService(): Promise<{ dir: string; remove(): 
     '',
   ].join('\n');
   await writeFile(path.join(dir, 'gadgets.ts'), source);
+  await writeFile(path.join(dir, 'gizmos.ts'), GIZMOS);
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
