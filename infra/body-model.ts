@@ -1,10 +1,10 @@
 import { type JsonSchema, JsonSchemaVersion } from 'aws-cdk-lib/aws-apigateway';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { bodyDraft4Schema } from '#src/declaration/body-schema.ts';
 
 /**
- * The API Gateway model of a request body: the body's zod schema as JSON Schema draft 4, the
- * only draft API Gateway validates against. It is derived from the same schema the handler
- * validates with, so the gateway never accepts what the handler rejects for shape, or the reverse.
+ * The API Gateway model of a request body: {@link bodyDraft4Schema} (the same document the local
+ * gateway validates with) in CDK's `JsonSchema` shape.
  *
  * @example
  * bodyJsonSchema(z.strictObject({ name: z.string().min(1) }));
@@ -12,8 +12,7 @@ import { z } from 'zod';
  * //   required: ['name'], additionalProperties: false }
  */
 export function bodyJsonSchema(body: z.ZodType): JsonSchema {
-  // `io: 'input'` describes what a client may send (e.g. a field with a default is optional).
-  const { $schema: _draft, ...schema } = z.toJSONSchema(body, { target: 'draft-04', io: 'input' });
+  const { $schema: _draft, ...schema } = bodyDraft4Schema(body);
   // CDK's JsonSchema names `$schema` `schema`; the remaining keywords are draft-4 keywords with
   // the same names in both types, which TypeScript cannot see through zod's open-ended type.
   return { schema: JsonSchemaVersion.DRAFT4, ...(schema as JsonSchema) };

@@ -2,6 +2,9 @@
 // events, invokes the route's function through the local Lambda service and answers as AWS would.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { InvokeOutcome, Invoker, RouteBinding } from '#local/contracts.ts';
+import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
+import { gatewayResponses } from '#src/declaration/gateway-responses.ts';
+import { type ExposureOptions, isAllowedHost, isAllowedOrigin } from './exposure.ts';
 import { closeAfterDrain, headerValue, readBody, toIncomingRequest } from './incoming-request.ts';
 import { createRouter, type RouteMatch } from './match-route.ts';
 import { type ApiIds, newApiIds, newRequestIds, type RequestIds } from './request-ids.ts';
@@ -11,9 +14,13 @@ import {
   gatewayResponse,
   type HttpResponse,
   preflightResponse,
+  refusedResponse,
+  type StageResponses,
   toHttpResponse,
 } from './to-http-response.ts';
 import { toProxyEvent } from './to-proxy-event.ts';
+import { type ThrottleLimits, tokenBucket } from './token-bucket.ts';
+import { type BodyValidator, bodyValidator } from './validate-body.ts';
 import { validateProxyResult } from './validate-proxy-result.ts';
 
 export interface GatewayOptions {
@@ -24,10 +31,16 @@ export interface GatewayOptions {
   /** Defaults to 3000; 0 picks a free port. */
   readonly port?: number;
   /**
-   * Stage name, `local` by default. URLs may name it first, like execute-api URLs
-   * (`/local/products`), or leave it out, like a custom domain mapped to the stage (`/products`).
+   * Stage name, the deployed one (`prod`) by default. URLs may name it first, like execute-api URLs
+   * (`/prod/products`), or leave it out, like a custom domain mapped to the stage (`/products`).
    */
   readonly stage?: string;
+  /** The stage's CORS origins: its preflights and gateway responses answer with them. Defaults to `*`. */
+  readonly corsOrigins?: readonly string[];
+  /** The stage's throttle (a token bucket), or false for none. Defaults to the deployed limits. */
+  readonly throttle?: ThrottleLimits | false;
+  /** Which Host names and browser Origins besides loopback ones may use the gateway. */
+  readonly exposure?: ExposureOptions;
   /** API Gateway's integration timeout. Defaults to 29 000 ms. */
   readonly integrationTimeoutMs?: number;
   /** API Gateway's request payload limit. Defaults to 10 MiB. */
@@ -39,7 +52,7 @@ export interface GatewayOptions {
 }
 
 export interface RunningGateway {
-  /** Base URL, e.g. `http://127.0.0.1:3000`; resources hang directly off it (`${url}/local/…` works too). */
+  /** Base URL, e.g. `http://127.0.0.1:3000`; resources hang directly off it (`${url}/prod/…` works too). */
   readonly url: string;
   readonly port: number;
   /** Stops listening and ends open connections, keep-alive ones included. */
@@ -51,6 +64,12 @@ interface Settings {
   readonly route: (method: string, path: string) => RouteMatch;
   readonly api: ApiIds;
   readonly stage: string;
+  readonly corsOrigins: readonly string[];
+  readonly responses: StageResponses['definitions'];
+  /** Takes a token from the stage's bucket; false means throttled. */
+  readonly admit: () => boolean;
+  readonly exposure: ExposureOptions;
+  readonly validators: ReadonlyMap<RouteBinding, BodyValidator>;
   readonly integrationTimeoutMs: number;
   readonly maxBodyBytes: number;
   readonly binaryMediaTypes: readonly string[];
@@ -70,11 +89,29 @@ const DRAIN_GRACE_MS = 2000;
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const host = options.host ?? '127.0.0.1';
+  const corsOrigins = options.corsOrigins ?? DEFAULT_API_SETTINGS.corsOrigins;
+  const throttle =
+    options.throttle === undefined
+      ? {
+          rateLimit: DEFAULT_API_SETTINGS.throttlingRateLimit,
+          burstLimit: DEFAULT_API_SETTINGS.throttlingBurstLimit,
+        }
+      : options.throttle;
+  const bucket = throttle ? tokenBucket(throttle) : undefined;
   const settings: Settings = {
     invoker: options.invoker,
     route: createRouter(options.routes),
     api: newApiIds(),
-    stage: options.stage ?? 'local',
+    stage: options.stage ?? DEFAULT_API_SETTINGS.stageName,
+    corsOrigins,
+    responses: gatewayResponses(corsOrigins),
+    admit: bucket ? () => bucket.take() : () => true,
+    exposure: options.exposure ?? {},
+    validators: new Map(
+      options.routes.flatMap((route) =>
+        route.requestModels ? [[route, bodyValidator(route.requestModels)] as const] : [],
+      ),
+    ),
     integrationTimeoutMs: options.integrationTimeoutMs ?? 29_000,
     maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
     binaryMediaTypes: options.binaryMediaTypes ?? [],
@@ -85,7 +122,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       settings.log(`[gateway] 500 ${req.method} ${req.url}: gateway failure: ${stackOf(error)}`);
       const now = new Date();
       if (res.headersSent) res.destroy();
-      else send(res, gatewayResponse('internalServerError', newRequestIds(now), now));
+      else
+        send(
+          res,
+          gatewayResponse('internalServerError', newRequestIds(now), now, {
+            definitions: settings.responses,
+          }),
+        );
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -112,6 +155,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
 async function handle(req: IncomingMessage, res: ServerResponse, settings: Settings): Promise<void> {
   const receivedAt = new Date();
+  // Only this machine: refused before the body is read or anything runs.
+  const refusal = exposureRefusal(req, settings);
+  if (refusal) {
+    send(res, refusedResponse(refusal, newRequestIds(receivedAt), receivedAt));
+    return closeAfterDrain(req, res, DRAIN_GRACE_MS);
+  }
   const read = await readBody(req, settings.maxBodyBytes);
   if (read.kind === 'aborted') return; // nobody left to answer
   if (read.kind === 'too-large') {
@@ -119,14 +168,28 @@ async function handle(req: IncomingMessage, res: ServerResponse, settings: Setti
     return closeAfterDrain(req, res, DRAIN_GRACE_MS);
   }
   const ids = newRequestIds(receivedAt, headerValue(req, 'x-amzn-trace-id'));
+  const accept = headerValue(req, 'accept');
+  const stageAnswer = (type: GatewayResponseType, validationErrorString?: string) =>
+    gatewayResponse(type, ids, receivedAt, {
+      definitions: settings.responses,
+      accept,
+      ...(validationErrorString === undefined ? {} : { validationErrorString }),
+    });
   const incoming = toIncomingRequest(req, read.body);
   const { basePath, path } = splitStage(incoming.path, settings.stage);
   const request = { ...incoming, path };
   const { method } = request;
   const match = settings.route(method, path);
-  if (match.kind === 'preflight') return send(res, preflightResponse(ids, receivedAt));
-  if (match.kind === 'missing') {
-    return send(res, gatewayResponse('missingAuthenticationToken', ids, receivedAt));
+  if (match.kind === 'missing') return send(res, stageAnswer('missingAuthenticationToken'));
+  // Stage throttling counts every request that reaches a method, preflights included.
+  if (!settings.admit()) return send(res, stageAnswer('throttled'));
+  if (match.kind === 'preflight') {
+    return send(res, preflightResponse(ids, receivedAt, settings.corsOrigins, headerValue(req, 'origin')));
+  }
+  const validate = settings.validators.get(match.binding);
+  if (validate) {
+    const check = validate(headerValue(req, 'content-type'), read.body.toString('utf8'));
+    if (!check.ok) return send(res, stageAnswer('badRequestBody', check.message));
   }
   const event = toProxyEvent(request, {
     resource: match.binding.resource,
@@ -138,8 +201,20 @@ async function handle(req: IncomingMessage, res: ServerResponse, settings: Setti
     receivedAt,
     binaryMediaTypes: settings.binaryMediaTypes,
   });
-  const accept = headerValue(req, 'accept');
   send(res, await integrate(settings, match.binding.functionName, event, { ids, accept, method, path }));
+}
+
+// Why a request from outside this machine is refused, or undefined when it may go on.
+function exposureRefusal(req: IncomingMessage, settings: Settings): string | undefined {
+  const host = headerValue(req, 'host');
+  if (!isAllowedHost(host, req.socket.localPort ?? 0, settings.exposure)) {
+    return `the local gateway answers loopback host names only, not "${host ?? ''}"`;
+  }
+  const origin = headerValue(req, 'origin');
+  if (!isAllowedOrigin(origin, settings.exposure)) {
+    return `the local gateway serves loopback origins only, not "${origin ?? ''}"`;
+  }
+  return undefined;
 }
 
 // Invokes the function and turns what happened into API Gateway's answer.
@@ -158,7 +233,7 @@ async function integrate(
   const outcome = await invokeWithTimeout(settings, functionName, event);
   const fail = (type: GatewayResponseType, cause: string) => {
     settings.log(`[gateway] ${method} ${path} → ${functionName}: ${cause} (request ${ids.requestId})`);
-    return gatewayResponse(type, ids, new Date());
+    return gatewayResponse(type, ids, new Date(), { definitions: settings.responses, accept });
   };
   switch (outcome.kind) {
     case 'timeout':
@@ -214,7 +289,7 @@ function send(res: ServerResponse, response: HttpResponse): void {
   res.end(response.body);
 }
 
-// `/local/products` is the execute-api form of a URL (stage first); `/products` is what a custom
+// `/prod/products` is the execute-api form of a URL (stage first); `/products` is what a custom
 // domain mapped to the stage serves. Both reach the same resources; `requestContext.path` keeps
 // whichever the client used, as AWS does, so `Location` headers built from it fit the caller.
 function splitStage(path: string, stage: string): { basePath: string; path: string } {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { gatewayResponses } from '#src/declaration/gateway-responses.ts';
 import { newRequestIds } from './request-ids.ts';
 import {
   contentLengthExceededResponse,
@@ -58,17 +59,22 @@ describe('toHttpResponse', () => {
     assert.deepEqual(values(response, 'Content-Type'), ['application/problem+json']);
   });
 
-  it('merges headers and multiValueHeaders, a multi-value name replacing the single one in any case', () => {
+  it('sends a name found in headers and multiValueHeaders with both values, multi-value first, spelt as multiValueHeaders spells it', () => {
     const response = toHttpResponse(
       result({
         headers: { 'X-Solo': 'one', 'test-multi': 'value-solo' },
-        multiValueHeaders: { 'Set-Cookie': ['a=1', 'b=2'], 'tesT-Multi': ['value-multi'] },
+        multiValueHeaders: { 'Set-Cookie': ['a=1', 'b=2'], 'tesT-Multi': ['value-multi', 'second'] },
       }),
       context(),
     );
     assert.deepEqual(values(response, 'X-Solo'), ['one']);
     assert.deepEqual(values(response, 'Set-Cookie'), ['a=1', 'b=2']);
-    assert.deepEqual(values(response, 'test-multi'), ['value-multi']);
+    const multi = response.headers.filter(([name]) => name.toLowerCase() === 'test-multi');
+    assert.deepEqual(multi, [
+      ['tesT-Multi', 'value-multi'],
+      ['tesT-Multi', 'second'],
+      ['tesT-Multi', 'value-solo'],
+    ]);
   });
 
   it('moves headers the gateway owns aside and drops Transfer-Encoding', () => {
@@ -165,18 +171,73 @@ describe('gatewayResponse', () => {
   });
 });
 
+describe('gatewayResponse with the stage definitions', () => {
+  const stage = { definitions: gatewayResponses(['*']) };
+
+  it("renders DEFAULT_4XX's template with the error's message and the CORS origin", () => {
+    const response = gatewayResponse('throttled', ids, now, stage);
+    assert.equal(response.statusCode, 429);
+    assert.equal(response.body.toString(), '{"message":"Too Many Requests"}');
+    assert.deepEqual(values(response, 'Access-Control-Allow-Origin'), ['*']);
+    assert.deepEqual(values(response, 'Content-Type'), ['application/json']);
+    assert.deepEqual(values(response, 'x-amzn-ErrorType'), ['TooManyRequestsException']);
+  });
+
+  it("renders DEFAULT_5XX's for a 5xx", () => {
+    const response = gatewayResponse('integrationTimeout', ids, now, stage);
+    assert.equal(response.statusCode, 504);
+    assert.equal(response.body.toString(), '{"message":"Endpoint request timed out"}');
+    assert.deepEqual(values(response, 'Access-Control-Allow-Origin'), ['*']);
+  });
+
+  it('renders BAD_REQUEST_BODY as problem+json with the validation error escaped into detail', () => {
+    const response = gatewayResponse('badRequestBody', ids, now, {
+      ...stage,
+      accept: 'application/problem+json',
+      validationErrorString: '[must have required property "name"]',
+    });
+    assert.equal(response.statusCode, 400);
+    assert.deepEqual(values(response, 'Content-Type'), ['application/problem+json']);
+    assert.deepEqual(JSON.parse(response.body.toString()), {
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: '[must have required property "name"]',
+    });
+  });
+
+  it("keeps AWS's own body when the stage customises nothing for the error (several CORS origins)", () => {
+    const several = { definitions: gatewayResponses(['https://a.example', 'https://b.example']) };
+    const response = gatewayResponse('integrationFailure', ids, now, several);
+    assert.equal(response.body.toString(), '{"message": "Internal server error"}');
+    assert.deepEqual(values(response, 'Access-Control-Allow-Origin'), []);
+  });
+});
+
 describe('preflightResponse', () => {
-  it("answers like CDK's default CORS preflight", () => {
+  it("answers like CDK's CORS preflight for every origin, with Max-Age and Expose-Headers", () => {
     const response = preflightResponse(ids, now);
     assert.equal(response.statusCode, 204);
     assert.deepEqual(values(response, 'Access-Control-Allow-Origin'), ['*']);
+    assert.deepEqual(values(response, 'Vary'), []);
     assert.deepEqual(values(response, 'Access-Control-Allow-Methods'), [
       'OPTIONS,GET,PUT,POST,DELETE,PATCH,HEAD',
     ]);
     assert.match(
       values(response, 'Access-Control-Allow-Headers')[0] ?? '',
-      /^Content-Type,X-Amz-Date,Authorization/,
+      /^Content-Type,X-Amz-Date,Authorization,.*If-Match,If-None-Match$/,
     );
+    assert.deepEqual(values(response, 'Access-Control-Max-Age'), ['3600']);
+    assert.deepEqual(values(response, 'Access-Control-Expose-Headers'), ['ETag,Location,Retry-After']);
+  });
+
+  it('answers the first of several origins unless the request comes from one of the others', () => {
+    const origins = ['https://a.example', 'https://b.example'];
+    const fromB = preflightResponse(ids, now, origins, 'https://b.example');
+    assert.deepEqual(values(fromB, 'Access-Control-Allow-Origin'), ['https://b.example']);
+    assert.deepEqual(values(fromB, 'Vary'), ['Origin']);
+    const fromElsewhere = preflightResponse(ids, now, origins, 'https://c.example');
+    assert.deepEqual(values(fromElsewhere, 'Access-Control-Allow-Origin'), ['https://a.example']);
   });
 });
 

@@ -1,3 +1,4 @@
+import { bodyMediaTypes } from '../declaration/api-settings.ts';
 import type { ServiceDeclaration } from '../declaration/types.ts';
 import { BadRequestError } from '../domain/errors.ts';
 import { parsePrecondition } from '../domain/etag.ts';
@@ -7,8 +8,8 @@ import type { HttpRequest } from '../http/request.ts';
 import { resourceStore } from '../store/resource-store.ts';
 
 /** Media types a typed resource accepts for full bodies, and for merge patches. */
-export const JSON_BODY = { mediaTypes: ['application/json'] } as const;
-export const MERGE_PATCH_BODY = { mediaTypes: ['application/merge-patch+json', 'application/json'] } as const;
+export const JSON_BODY = { mediaTypes: bodyMediaTypes('PUT') } as const;
+export const MERGE_PATCH_BODY = { mediaTypes: bodyMediaTypes('PATCH') } as const;
 
 /**
  * What every operation of a typed resource shares, built once per function instance:
