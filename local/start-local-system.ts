@@ -10,7 +10,7 @@ import { DEFAULT_SERVICES_DIR, type LoadedService, loadServices } from '#src/dec
 import type { LogSink, RouteBinding } from './contracts.ts';
 import { ensureTables } from './dynamodb/create-tables.ts';
 import { type EngineChoice, type RunningDynamoDb, startDynamoDb } from './dynamodb/start-dynamodb.ts';
-import type { ExposureOptions } from './gateway/exposure.ts';
+import type { ExposureOptions } from './exposure.ts';
 import { startGateway } from './gateway/start-gateway.ts';
 import { type FunctionSpec, startLambdaService } from './lambda/start-lambda-service.ts';
 

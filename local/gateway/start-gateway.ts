@@ -2,9 +2,9 @@
 // events, invokes the route's function through the local Lambda service and answers as AWS would.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { InvokeOutcome, Invoker, RouteBinding } from '#local/contracts.ts';
+import { type ExposureOptions, isAllowedHost, isAllowedOrigin } from '#local/exposure.ts';
 import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
 import { gatewayResponses } from '#src/declaration/gateway-responses.ts';
-import { type ExposureOptions, isAllowedHost, isAllowedOrigin } from './exposure.ts';
 import { closeAfterDrain, headerValue, readBody, toIncomingRequest } from './incoming-request.ts';
 import { createRouter, type RouteMatch } from './match-route.ts';
 import { type ApiIds, newApiIds, newRequestIds, type RequestIds } from './request-ids.ts';
