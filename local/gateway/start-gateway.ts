@@ -2,45 +2,29 @@
 // events, invokes the route's function through the local Lambda service and answers as AWS would.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { InvokeOutcome, Invoker, RouteBinding } from '#local/contracts.ts';
-import { type ExposureOptions, isAllowedHost, isAllowedOrigin } from '#local/exposure.ts';
-import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
-import { gatewayResponses } from '#src/declaration/gateway-responses.ts';
-import { closeAfterDrain, headerValue, readBody, toIncomingRequest } from './incoming-request.ts';
-import { createRouter, type RouteMatch } from './match-route.ts';
-import { type ApiIds, newApiIds, newRequestIds, type RequestIds } from './request-ids.ts';
 import {
   contentLengthExceededResponse,
   type GatewayResponseType,
   gatewayResponse,
-  type HttpResponse,
   preflightResponse,
   refusedResponse,
-  type StageResponses,
-  toHttpResponse,
-} from './to-http-response.ts';
+} from './gateway-responses.ts';
+import type { HttpResponse } from './http-response.ts';
+import { closeAfterDrain, headerValue, readBody, toIncomingRequest } from './incoming-request.ts';
+import { createRouter, type RouteMatch } from './match-route.ts';
+import { type ApiIds, newApiIds, newRequestIds, type RequestIds } from './request-ids.ts';
+import { createStage, type Stage, type StageOptions } from './stage.ts';
+import { toHttpResponse } from './to-http-response.ts';
 import { toProxyEvent } from './to-proxy-event.ts';
-import { type ThrottleLimits, tokenBucket } from './token-bucket.ts';
-import { type BodyValidator, bodyValidator } from './validate-body.ts';
 import { validateProxyResult } from './validate-proxy-result.ts';
 
-export interface GatewayOptions {
+export interface GatewayOptions extends StageOptions {
   readonly routes: readonly RouteBinding[];
   readonly invoker: Invoker;
   /** Defaults to `127.0.0.1`: the gateway is for this machine only. */
   readonly host?: string;
   /** Defaults to 3000; 0 picks a free port. */
   readonly port?: number;
-  /**
-   * Stage name, the deployed one (`prod`) by default. URLs may name it first, like execute-api URLs
-   * (`/prod/products`), or leave it out, like a custom domain mapped to the stage (`/products`).
-   */
-  readonly stage?: string;
-  /** The stage's CORS origins: its preflights and gateway responses answer with them. Defaults to `*`. */
-  readonly corsOrigins?: readonly string[];
-  /** The stage's throttle (a token bucket), or false for none. Defaults to the deployed limits. */
-  readonly throttle?: ThrottleLimits | false;
-  /** Which Host names and browser Origins besides loopback ones may use the gateway. */
-  readonly exposure?: ExposureOptions;
   /** API Gateway's integration timeout. Defaults to 29 000 ms. */
   readonly integrationTimeoutMs?: number;
   /** API Gateway's request payload limit. Defaults to 10 MiB. */
@@ -63,13 +47,7 @@ interface Settings {
   readonly invoker: Invoker;
   readonly route: (method: string, path: string) => RouteMatch;
   readonly api: ApiIds;
-  readonly stage: string;
-  readonly corsOrigins: readonly string[];
-  readonly responses: StageResponses['definitions'];
-  /** Takes a token from the stage's bucket; false means throttled. */
-  readonly admit: () => boolean;
-  readonly exposure: ExposureOptions;
-  readonly validators: ReadonlyMap<RouteBinding, BodyValidator>;
+  readonly stage: Stage;
   readonly integrationTimeoutMs: number;
   readonly maxBodyBytes: number;
   readonly binaryMediaTypes: readonly string[];
@@ -89,29 +67,11 @@ const DRAIN_GRACE_MS = 2000;
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const host = options.host ?? '127.0.0.1';
-  const corsOrigins = options.corsOrigins ?? DEFAULT_API_SETTINGS.corsOrigins;
-  const throttle =
-    options.throttle === undefined
-      ? {
-          rateLimit: DEFAULT_API_SETTINGS.throttlingRateLimit,
-          burstLimit: DEFAULT_API_SETTINGS.throttlingBurstLimit,
-        }
-      : options.throttle;
-  const bucket = throttle ? tokenBucket(throttle) : undefined;
   const settings: Settings = {
     invoker: options.invoker,
     route: createRouter(options.routes),
     api: newApiIds(),
-    stage: options.stage ?? DEFAULT_API_SETTINGS.stageName,
-    corsOrigins,
-    responses: gatewayResponses(corsOrigins),
-    admit: bucket ? () => bucket.take() : () => true,
-    exposure: options.exposure ?? {},
-    validators: new Map(
-      options.routes.flatMap((route) =>
-        route.requestModels ? [[route, bodyValidator(route.requestModels)] as const] : [],
-      ),
-    ),
+    stage: createStage(options.routes, options),
     integrationTimeoutMs: options.integrationTimeoutMs ?? 29_000,
     maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
     binaryMediaTypes: options.binaryMediaTypes ?? [],
@@ -126,7 +86,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         send(
           res,
           gatewayResponse('internalServerError', newRequestIds(now), now, {
-            definitions: settings.responses,
+            definitions: settings.stage.responses,
           }),
         );
     });
@@ -156,7 +116,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 async function handle(req: IncomingMessage, res: ServerResponse, settings: Settings): Promise<void> {
   const receivedAt = new Date();
   // Only this machine: refused before the body is read or anything runs.
-  const refusal = exposureRefusal(req, settings);
+  const refusal = settings.stage.refusalOf(req);
   if (refusal) {
     send(res, refusedResponse(refusal, newRequestIds(receivedAt), receivedAt));
     return closeAfterDrain(req, res, DRAIN_GRACE_MS);
@@ -171,22 +131,25 @@ async function handle(req: IncomingMessage, res: ServerResponse, settings: Setti
   const accept = headerValue(req, 'accept');
   const stageAnswer = (type: GatewayResponseType, validationErrorString?: string) =>
     gatewayResponse(type, ids, receivedAt, {
-      definitions: settings.responses,
+      definitions: settings.stage.responses,
       accept,
       ...(validationErrorString === undefined ? {} : { validationErrorString }),
     });
   const incoming = toIncomingRequest(req, read.body);
-  const { basePath, path } = splitStage(incoming.path, settings.stage);
+  const { basePath, path } = splitStage(incoming.path, settings.stage.name);
   const request = { ...incoming, path };
   const { method } = request;
   const match = settings.route(method, path);
   if (match.kind === 'missing') return send(res, stageAnswer('missingAuthenticationToken'));
   // Stage throttling counts every request that reaches a method, preflights included.
-  if (!settings.admit()) return send(res, stageAnswer('throttled'));
+  if (!settings.stage.admit()) return send(res, stageAnswer('throttled'));
   if (match.kind === 'preflight') {
-    return send(res, preflightResponse(ids, receivedAt, settings.corsOrigins, headerValue(req, 'origin')));
+    return send(
+      res,
+      preflightResponse(ids, receivedAt, settings.stage.corsOrigins, headerValue(req, 'origin')),
+    );
   }
-  const validate = settings.validators.get(match.binding);
+  const validate = settings.stage.validatorOf(match.binding);
   if (validate) {
     const check = validate(headerValue(req, 'content-type'), read.body.toString('utf8'));
     if (!check.ok) return send(res, stageAnswer('badRequestBody', check.message));
@@ -194,7 +157,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, settings: Setti
   const event = toProxyEvent(request, {
     resource: match.binding.resource,
     pathParameters: match.pathParameters,
-    stage: settings.stage,
+    stage: settings.stage.name,
     basePath,
     api: settings.api,
     ids,
@@ -202,19 +165,6 @@ async function handle(req: IncomingMessage, res: ServerResponse, settings: Setti
     binaryMediaTypes: settings.binaryMediaTypes,
   });
   send(res, await integrate(settings, match.binding.functionName, event, { ids, accept, method, path }));
-}
-
-// Why a request from outside this machine is refused, or undefined when it may go on.
-function exposureRefusal(req: IncomingMessage, settings: Settings): string | undefined {
-  const host = headerValue(req, 'host');
-  if (!isAllowedHost(host, req.socket.localPort ?? 0, settings.exposure)) {
-    return `the local gateway answers loopback host names only, not "${host ?? ''}"`;
-  }
-  const origin = headerValue(req, 'origin');
-  if (!isAllowedOrigin(origin, settings.exposure)) {
-    return `the local gateway serves loopback origins only, not "${origin ?? ''}"`;
-  }
-  return undefined;
 }
 
 // Invokes the function and turns what happened into API Gateway's answer.
@@ -233,7 +183,7 @@ async function integrate(
   const outcome = await invokeWithTimeout(settings, functionName, event);
   const fail = (type: GatewayResponseType, cause: string) => {
     settings.log(`[gateway] ${method} ${path} → ${functionName}: ${cause} (request ${ids.requestId})`);
-    return gatewayResponse(type, ids, new Date(), { definitions: settings.responses, accept });
+    return gatewayResponse(type, ids, new Date(), { definitions: settings.stage.responses, accept });
   };
   switch (outcome.kind) {
     case 'timeout':
@@ -252,6 +202,7 @@ async function integrate(
         accept,
         binaryMediaTypes: settings.binaryMediaTypes,
         now: new Date(),
+        stage: { definitions: settings.stage.responses, accept },
       });
     }
   }
