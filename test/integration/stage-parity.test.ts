@@ -203,3 +203,51 @@ describe('the gateway failures against the synthesized stage', () => {
     });
   }
 });
+
+describe('the local gateway against a stage that allows one origin', () => {
+  const origin = 'https://console.example.com';
+  const single = synthesizeForFile({ context: { corsOrigins: origin } });
+  const stand: Invoker = { invoke: async () => ({ kind: 'result', value: { statusCode: 200, body: '{}' } }) };
+  let gateway: RunningGateway;
+  before(async () => {
+    const routes = single.bundled.services.flatMap(({ service }) =>
+      service.functions.map((fn) => ({ method: fn.method, resource: fn.path, functionName: fn.name })),
+    );
+    gateway = await startGateway({
+      routes,
+      invoker: stand,
+      port: 0,
+      throttle: false,
+      corsOrigins: single.synth.settings.corsOrigins,
+      exposure: { allowedOrigins: [origin] },
+    });
+  });
+  after(() => gateway?.close());
+
+  test('answers preflights and its own errors with that origin, as the template defines', async () => {
+    const methods = methodsByRoute(single.synth.template);
+    const deployed = methods.get('OPTIONS /products').Properties.Integration.IntegrationResponses[0];
+    const preflight = await fetch(`${gateway.url}/products`, {
+      method: 'OPTIONS',
+      headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' },
+    });
+    assert.equal(preflight.status, Number(deployed.StatusCode));
+    for (const [key, value] of Object.entries(deployed.ResponseParameters as Record<string, string>)) {
+      const name = key.replace('method.response.header.', '');
+      assert.equal(preflight.headers.get(name), value.replace(/^'|'$/g, ''), name);
+    }
+    const [, fallback] =
+      resourcesOfType(single.synth.template, 'AWS::ApiGateway::GatewayResponse').find(
+        ([, r]) => r.Properties.ResponseType === 'DEFAULT_4XX',
+      ) ?? [];
+    const missing = await fetch(`${gateway.url}/nowhere`, { headers: { Origin: origin } });
+    assert.equal(missing.status, 403);
+    assert.equal(
+      missing.headers.get('access-control-allow-origin'),
+      fallback.Properties.ResponseParameters['gatewayresponse.header.Access-Control-Allow-Origin'].replace(
+        /^'|'$/g,
+        '',
+      ),
+    );
+  });
+});
