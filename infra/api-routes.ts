@@ -5,14 +5,10 @@ import {
   type RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { FunctionDeclaration, HttpMethod } from '#src/declaration/types.ts';
+import { bodyMediaTypes } from '#src/declaration/api-settings.ts';
+import type { FunctionDeclaration } from '#src/declaration/types.ts';
 import { bodyJsonSchema } from './body-model.ts';
 import { bodyModelName } from './logical-names.ts';
-
-/** Content types a body may have (HTTP contract): JSON, and for PATCH also JSON Merge Patch. */
-export function bodyContentTypes(method: HttpMethod): readonly string[] {
-  return method === 'PATCH' ? ['application/json', 'application/merge-patch+json'] : ['application/json'];
-}
 
 /**
  * Adds a declared route to the API: the resource path (nested resources, `{id}` parameters)
@@ -39,7 +35,7 @@ export function addRoute(
       description: `Body of ${fn.method} ${fn.path} (${fn.name})`,
       schema: bodyJsonSchema(fn.body),
     });
-    const requestModels = Object.fromEntries(bodyContentTypes(fn.method).map((type) => [type, model]));
+    const requestModels = Object.fromEntries(bodyMediaTypes(fn.method).map((type) => [type, model]));
     body = { requestValidator: validator, requestModels };
   }
   resource.addMethod(fn.method, new LambdaIntegration(handler), { operationName: fn.name, ...body });

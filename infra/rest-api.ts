@@ -2,7 +2,6 @@ import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
-  Cors,
   EndpointType,
   LogGroupLogDestination,
   MethodLoggingLevel,
@@ -12,6 +11,8 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { CORS } from '#src/declaration/api-settings.ts';
+import { gatewayResponses } from '#src/declaration/gateway-responses.ts';
 import { ApiGatewayAccount } from './api-gateway-account.ts';
 import type { StackSettings } from './settings.ts';
 import { StageWebAcl } from './web-acl.ts';
@@ -44,21 +45,6 @@ export const ACCESS_LOG_FIELDS = {
   wafStatus: AccessLogField.contextWafResponseCode(),
   xrayTraceId: AccessLogField.contextXrayTraceId(),
 } as const;
-
-/** Request headers a browser may send: CDK's defaults plus the conditional-request headers of the contract. */
-export const CORS_ALLOW_HEADERS = [...Cors.DEFAULT_HEADERS, 'If-Match', 'If-None-Match'] as const;
-/** Response headers a browser script may read. */
-export const CORS_EXPOSE_HEADERS = ['ETag', 'Location', 'Retry-After'] as const;
-
-/**
- * The body API Gateway answers with when a request body fails its model, in the project's
- * `application/problem+json` shape (RFC 9457). Gateway response templates are plain variable
- * substitution, not VTL.
- */
-export const BAD_REQUEST_BODY_TEMPLATE =
-  '{"type":"about:blank","title":"Bad Request","status":400,"detail":"$context.error.validationErrorString"}';
-/** API Gateway's own default error body, kept for the other errors it answers itself. */
-const DEFAULT_ERROR_TEMPLATE = '{"message":$context.error.messageString}';
 
 export interface ServicesRestApiProps {
   readonly settings: StackSettings;
@@ -104,10 +90,11 @@ export class ServicesRestApi extends Construct {
       },
       defaultCorsPreflightOptions: {
         allowOrigins: [...settings.corsOrigins],
-        allowMethods: Cors.ALL_METHODS,
-        allowHeaders: [...CORS_ALLOW_HEADERS],
-        exposeHeaders: [...CORS_EXPOSE_HEADERS],
-        maxAge: Duration.hours(1),
+        allowMethods: [...CORS.allowMethods],
+        allowHeaders: [...CORS.allowHeaders],
+        exposeHeaders: [...CORS.exposeHeaders],
+        maxAge: Duration.seconds(CORS.maxAgeSeconds),
+        statusCode: CORS.preflightStatus,
       },
     });
     // RestApi adds an `Endpoint` output with a hashed name; the stack outputs a stable `ApiUrl` instead.
@@ -133,30 +120,24 @@ export class ServicesRestApi extends Construct {
   }
 
   private addErrorResponses(corsOrigins: readonly string[]): void {
-    // Errors API Gateway answers itself carry CORS too, so a browser can read them; with several
-    // allowed origins no single static value fits, and the browser sees an opaque error instead.
-    const origin: Record<string, string> =
-      corsOrigins.length === 1 ? { 'Access-Control-Allow-Origin': `'${corsOrigins[0]}'` } : {};
-    this.api.addGatewayResponse('BadRequestBody', {
-      type: ResponseType.BAD_REQUEST_BODY,
-      statusCode: '400',
-      responseHeaders: { 'Content-Type': "'application/problem+json'", ...origin },
-      // API Gateway picks the template by the request's Accept header, application/json by default.
-      templates: {
-        'application/json': BAD_REQUEST_BODY_TEMPLATE,
-        'application/problem+json': BAD_REQUEST_BODY_TEMPLATE,
-      },
-    });
-    if (corsOrigins.length !== 1) return;
-    for (const [id, type] of [
-      ['Default4xx', ResponseType.DEFAULT_4XX],
-      ['Default5xx', ResponseType.DEFAULT_5XX],
-    ] as const) {
-      this.api.addGatewayResponse(id, {
-        type,
-        responseHeaders: origin,
-        templates: { 'application/json': DEFAULT_ERROR_TEMPLATE },
+    for (const definition of gatewayResponses(corsOrigins)) {
+      this.api.addGatewayResponse(pascalCase(definition.type), {
+        type: ResponseType.of(definition.type),
+        ...(definition.statusCode ? { statusCode: String(definition.statusCode) } : {}),
+        // CloudFormation wants header values as quoted literals.
+        responseHeaders: Object.fromEntries(
+          Object.entries(definition.headers).map(([name, value]) => [name, `'${value}'`]),
+        ),
+        templates: { ...definition.templates },
       });
     }
   }
 }
+
+// `DEFAULT_4XX` → `Default4xx`: the construct ids the stack has always used.
+const pascalCase = (type: string) =>
+  type
+    .toLowerCase()
+    .split('_')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');

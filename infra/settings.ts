@@ -1,25 +1,26 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
+import {
+  API_SETTING_PARSERS,
+  type ApiSettings,
+  DEFAULT_API_SETTINGS,
+  environmentName,
+} from '#src/declaration/api-settings.ts';
 import { LOG_LEVELS, type LogLevel } from '#src/declaration/function-environment.ts';
 
-/** Everything about a deployment that is not in the service declarations. */
-export interface StackSettings {
+/**
+ * Everything about a deployment that is not in the service declarations. The API's own settings
+ * (stage, throttling, CORS origins) are {@link ApiSettings}, shared with the local gateway.
+ */
+export interface StackSettings extends ApiSettings {
   /** CloudFormation stack name; also the prefix of every function name. */
   readonly stackName: string;
-  /** API Gateway stage, the first path segment of the URL. */
-  readonly stageName: string;
   /** A throwaway dev stack: tables and log groups are deleted with the stack. */
   readonly ephemeral: boolean;
   /** `LOG_LEVEL` of the handlers and the level Lambda filters application logs at. */
   readonly logLevel: LogLevel;
   /** Retention of every log group of the stack. */
   readonly logRetentionDays: RetentionDays;
-  /** Steady-state requests per second the stage accepts before answering 429. */
-  readonly throttlingRateLimit: number;
-  /** Requests the stage accepts in a burst above the rate. */
-  readonly throttlingBurstLimit: number;
-  /** Origins allowed by CORS; `['*']` allows every origin. */
-  readonly corsOrigins: readonly string[];
   /** Whether an AWS WAF web ACL protects the stage. Only an ephemeral stack may go without. */
   readonly waf: boolean;
   /** Whether this stack sets the region's API Gateway CloudWatch role (an account-wide setting). */
@@ -29,14 +30,11 @@ export interface StackSettings {
 }
 
 export const DEFAULT_SETTINGS: StackSettings = {
+  ...DEFAULT_API_SETTINGS,
   stackName: 'ServerlessMicroservices',
-  stageName: 'prod',
   ephemeral: false,
   logLevel: 'INFO',
   logRetentionDays: RetentionDays.ONE_MONTH,
-  throttlingRateLimit: 100,
-  throttlingBurstLimit: 200,
-  corsOrigins: ['*'],
   waf: true,
   apiGatewayCloudWatchRole: true,
   alarmEmail: undefined,
@@ -46,9 +44,7 @@ export const DEFAULT_SETTINGS: StackSettings = {
 export type SettingSource = (key: keyof StackSettings) => unknown;
 
 /** `stageName` → `STAGE_NAME`: the environment variable that can also carry a setting. */
-export function environmentName(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
-}
+export { environmentName };
 
 /**
  * Resolves the deployment settings. Precedence: CDK context, then the environment variable
@@ -80,16 +76,13 @@ export function readSettings(context: SettingSource, env: NodeJS.ProcessEnv = {}
   };
   const settings: StackSettings = {
     stackName: pick('stackName', matching(/^[A-Za-z][A-Za-z0-9-]{0,63}$/)),
-    stageName: pick('stageName', matching(/^[A-Za-z0-9_-]{1,128}$/)),
+    stageName: pick('stageName', API_SETTING_PARSERS.stageName),
     ephemeral: pick('ephemeral', toBoolean),
     logLevel: pick('logLevel', (v) => LOG_LEVELS.find((level) => level === String(v).toUpperCase())),
     logRetentionDays: pick('logRetentionDays', toRetention),
-    throttlingRateLimit: pick('throttlingRateLimit', toPositiveNumber),
-    throttlingBurstLimit: pick('throttlingBurstLimit', (v) => {
-      const n = toPositiveNumber(v);
-      return n !== undefined && Number.isInteger(n) ? n : undefined;
-    }),
-    corsOrigins: pick('corsOrigins', toOrigins),
+    throttlingRateLimit: pick('throttlingRateLimit', API_SETTING_PARSERS.throttlingRateLimit),
+    throttlingBurstLimit: pick('throttlingBurstLimit', API_SETTING_PARSERS.throttlingBurstLimit),
+    corsOrigins: pick('corsOrigins', API_SETTING_PARSERS.corsOrigins),
     waf: pick('waf', toBoolean),
     apiGatewayCloudWatchRole: pick('apiGatewayCloudWatchRole', toBoolean),
     alarmEmail: pick('alarmEmail', matching(/^[^@\s]+@[^@\s]+\.[^@\s]+$/)),
@@ -114,11 +107,6 @@ function toBoolean(value: unknown): boolean | undefined {
   return undefined;
 }
 
-function toPositiveNumber(value: unknown): number | undefined {
-  const n = typeof value === 'number' ? value : Number(value);
-  return Number.isFinite(n) && n > 0 ? n : undefined;
-}
-
 // CloudWatch Logs accepts only these retention periods; "never expire" is deliberately not one of them.
 const RETENTIONS = Object.values(RetentionDays).filter(
   (days): days is RetentionDays => typeof days === 'number' && days !== RetentionDays.INFINITE,
@@ -127,12 +115,4 @@ const RETENTIONS = Object.values(RetentionDays).filter(
 function toRetention(value: unknown): RetentionDays | undefined {
   const n = typeof value === 'number' ? value : Number(value);
   return RETENTIONS.find((days) => days === n);
-}
-
-function toOrigins(value: unknown): readonly string[] | undefined {
-  const list = Array.isArray(value) ? value.map(String) : String(value).split(',');
-  const origins = list.map((origin) => origin.trim()).filter((origin) => origin !== '');
-  if (origins.length === 0) return undefined;
-  if (origins.includes('*')) return origins.length === 1 ? ['*'] : undefined;
-  return origins.every((origin) => /^https?:\/\/[^/\s,]+$/.test(origin)) ? origins : undefined;
 }

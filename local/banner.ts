@@ -2,13 +2,20 @@ import type { LocalSystem } from './start-local-system.ts';
 
 /** The start-up banner: where the API is, which DynamoDB, where data lives, and every route. */
 export function banner(system: LocalSystem): string {
-  const { dynamodb, routes, timings } = system;
+  const { dynamodb, routes, timings, stage } = system;
+  const throttle = stage.throttle
+    ? `${stage.throttle.rateLimit} requests/s, burst ${stage.throttle.burstLimit} (the deployed stage's; --no-throttle turns it off)`
+    : 'off (--no-throttle)';
+  const extraOrigins = stage.exposure.allowedOrigins ?? [];
+  const origins = extraOrigins.includes('*') ? 'any origin' : ['loopback', ...extraOrigins].join(', ');
   const width = Math.max(...routes.map((r) => `${r.method} ${r.resource}`.length));
   const lines = [
     '',
     `  Serverless Microservices — local system ready in ${(timings.total / 1000).toFixed(1)} s`,
     '',
-    `  API        ${system.url}`,
+    `  API        ${system.url}  (also ${system.url}/${stage.name}, as stage ${stage.name})`,
+    `  Throttle   ${throttle}`,
+    `  Browsers   ${origins} origins only; CORS as deployed (${stage.corsOrigins.join(', ')})`,
     `  DynamoDB   ${dynamodb.engine}: ${dynamodb.detail} at ${dynamodb.endpoint}`,
     `  Data       ${dynamodb.dataDir ?? (dynamodb.engine === 'external' ? 'held by the external endpoint' : 'in memory (lost on stop)')}`,
     '',

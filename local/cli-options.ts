@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { type ApiSettings, environmentName, readApiSettings } from '#src/declaration/api-settings.ts';
 import { LOG_LEVELS, type LogLevel } from '#src/declaration/function-environment.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import { ENGINE_CHOICES, type EngineChoice } from './dynamodb/start-dynamodb.ts';
@@ -8,7 +10,7 @@ import type { LocalSystemOptions } from './start-local-system.ts';
 /** What `npm start` lets a user choose: the local system's options a flag or variable can set. */
 export type CliOptions = Pick<
   LocalSystemOptions,
-  'port' | 'engine' | 'dataDir' | 'inMemory' | 'endpoint' | 'logLevel'
+  'port' | 'engine' | 'dataDir' | 'inMemory' | 'endpoint' | 'logLevel' | 'api' | 'throttle' | 'exposure'
 >;
 
 export const USAGE = `Usage: npm start -- [options]
@@ -19,7 +21,13 @@ export const USAGE = `Usage: npm start -- [options]
   --in-memory          keep no data on disk (env IN_MEMORY=true)
   --endpoint <url>     DynamoDB endpoint of the external engine (env DYNAMODB_ENDPOINT)
   --log-level <level>  TRACE | DEBUG | INFO | WARN | ERROR (env LOG_LEVEL, default INFO)
-  --help               this text`;
+  --no-throttle        turn the stage's throttling off, e.g. for load tests (env SM_THROTTLE=false)
+  --allow-host <name>  also answer this Host name, repeatable; * for any (env SM_ALLOWED_HOSTS, comma-separated)
+  --allow-origin <url> also serve browsers on this origin, repeatable; * for any (env SM_ALLOWED_ORIGINS)
+  --help               this text
+
+  The stage name, throttling and CORS origins are the CDK app's settings (cdk.json context, then
+  STAGE_NAME, THROTTLING_RATE_LIMIT, THROTTLING_BURST_LIMIT, CORS_ORIGINS): the deployed stage's.`;
 
 /**
  * Reads the options of `npm start`. Precedence: command-line flag, then environment variable,
@@ -35,6 +43,9 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       'in-memory': { type: 'boolean' },
       endpoint: { type: 'string' },
       'log-level': { type: 'string' },
+      'no-throttle': { type: 'boolean' },
+      'allow-host': { type: 'string', multiple: true },
+      'allow-origin': { type: 'string', multiple: true },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -58,7 +69,31 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     inMemory: values['in-memory'] ?? env.IN_MEMORY === 'true',
     ...(endpoint ? { endpoint } : {}),
     logLevel,
+    api: stageSettings(env),
+    throttle: !(values['no-throttle'] ?? env.SM_THROTTLE === 'false'),
+    exposure: {
+      allowedHosts: values['allow-host'] ?? list(env.SM_ALLOWED_HOSTS),
+      allowedOrigins: values['allow-origin'] ?? list(env.SM_ALLOWED_ORIGINS),
+    },
   };
+}
+
+const list = (text: string | undefined) =>
+  (text ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/**
+ * The stage's settings exactly as the CDK app reads them (cdk.json context, then the environment
+ * variable named after the key), so `npm start` behaves as the stack `npm run deploy` would create.
+ */
+export function stageSettings(
+  env: NodeJS.ProcessEnv,
+  cdkJson = path.join(PROJECT_ROOT, 'cdk.json'),
+): ApiSettings {
+  const context: Record<string, unknown> = JSON.parse(readFileSync(cdkJson, 'utf8')).context ?? {};
+  return readApiSettings((key) => context[key] ?? env[environmentName(key)]);
 }
 
 const isLogLevel = (level: string): level is LogLevel => (LOG_LEVELS as readonly string[]).includes(level);

@@ -29,6 +29,11 @@ export interface RouteBinding {
   /** Resource template, e.g. `/products/{id}`. */
   readonly resource: string;
   readonly functionName: string;
+  /**
+   * The method's body models, media type → draft-4 JSON Schema, validated before the function
+   * runs as the stage's body validator does; absent when the route declares no body.
+   */
+  readonly requestModels?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 /** Where each function's log lines go (the terminal, and per-function logs like CloudWatch's log groups). */

@@ -3,11 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { bundleAll } from '#src/build/bundle-function.ts';
+import { type ApiSettings, bodyMediaTypes, DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
+import { bodyDraft4Schema } from '#src/declaration/body-schema.ts';
 import { functionEnvironment, type LogLevel } from '#src/declaration/function-environment.ts';
 import { DEFAULT_SERVICES_DIR, type LoadedService, loadServices } from '#src/declaration/load-services.ts';
 import type { LogSink, RouteBinding } from './contracts.ts';
 import { ensureTables } from './dynamodb/create-tables.ts';
 import { type EngineChoice, type RunningDynamoDb, startDynamoDb } from './dynamodb/start-dynamodb.ts';
+import type { ExposureOptions } from './exposure.ts';
 import { startGateway } from './gateway/start-gateway.ts';
 import { type FunctionSpec, startLambdaService } from './lambda/start-lambda-service.ts';
 
@@ -25,6 +28,12 @@ export interface LocalSystemOptions {
   /** API Gateway's integration timeout (29 s); lowered only by tests. */
   readonly integrationTimeoutMs?: number;
   readonly region?: string;
+  /** The stage's settings, as the CDK app reads them; the deployed defaults when absent. */
+  readonly api?: ApiSettings;
+  /** Whether the stage's throttle applies (default true); off for load tests. */
+  readonly throttle?: boolean;
+  /** Host names and browser origins served besides loopback ones. */
+  readonly exposure?: ExposureOptions;
 }
 
 export interface LocalSystem {
@@ -33,6 +42,13 @@ export interface LocalSystem {
   readonly dynamodb: Pick<RunningDynamoDb, 'engine' | 'endpoint' | 'dataDir' | 'detail'>;
   readonly services: readonly LoadedService[];
   readonly routes: readonly RouteBinding[];
+  /** The stage the gateway behaves as; `throttle` is false when throttling is off. */
+  readonly stage: {
+    readonly name: string;
+    readonly throttle: { readonly rateLimit: number; readonly burstLimit: number } | false;
+    readonly corsOrigins: readonly string[];
+    readonly exposure: ExposureOptions;
+  };
   /** How long each start-up step took, in ms, for the banner and the benchmark. */
   readonly timings: Readonly<Record<'build' | 'dynamodb' | 'tables' | 'total', number>>;
   stop(): Promise<void>;
@@ -52,6 +68,12 @@ const LOCAL_REGION = 'us-east-1';
  */
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const started = performance.now();
+  const api = options.api ?? DEFAULT_API_SETTINGS;
+  const throttle =
+    options.throttle === false
+      ? (false as const)
+      : { rateLimit: api.throttlingRateLimit, burstLimit: api.throttlingBurstLimit };
+  const exposure = options.exposure ?? {};
   const region =
     options.region ?? (options.engine === 'external' ? process.env.AWS_REGION : undefined) ?? LOCAL_REGION;
   const since = (from: number) => Math.round(performance.now() - from);
@@ -100,7 +122,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           ...functionEnvironment(service, fn, {
             tableName: service.table.name,
             logLevel: options.logLevel,
-            corsOrigins: ['*'],
+            corsOrigins: api.corsOrigins,
           }),
           AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
           // The SDK warns once per instance that Node 20 support ends; deployed functions run a
@@ -113,12 +135,25 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const lambda = startLambdaService({ functions, region, logSink: options.logSink });
     cleanups.push(() => lambda.close());
     const routes: RouteBinding[] = services.flatMap(({ service }) =>
-      service.functions.map((fn) => ({ method: fn.method, resource: fn.path, functionName: fn.name })),
+      service.functions.map((fn) => {
+        const route = { method: fn.method, resource: fn.path, functionName: fn.name };
+        if (!fn.body) return route;
+        // The same models the stack deploys, for the same media types.
+        const model = bodyDraft4Schema(fn.body);
+        return {
+          ...route,
+          requestModels: Object.fromEntries(bodyMediaTypes(fn.method).map((t) => [t, model])),
+        };
+      }),
     );
     const gateway = await startGateway({
       routes,
       invoker: lambda,
       port: options.port,
+      stage: api.stageName,
+      corsOrigins: api.corsOrigins,
+      throttle,
+      exposure,
       ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
     });
     cleanups.push(() => gateway.close());
@@ -133,6 +168,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       },
       services,
       routes,
+      stage: { name: api.stageName, throttle, corsOrigins: api.corsOrigins, exposure },
       timings: { build: buildMs, dynamodb: dynamoMs, tables: tablesMs, total: since(started) },
       stop,
     };

@@ -1,6 +1,7 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { isAllowedHost } from '#local/exposure.ts';
 import { type DataFolderLock, dataInUseError, lockDataFolder } from './data-folder-lock.ts';
 import type { RunningDynamoDb } from './start-dynamodb.ts';
 
@@ -55,6 +56,7 @@ async function serveDynalite(dataDir: string | null, lock: DataFolderLock | null
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  onlyThisMachine(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
@@ -77,6 +79,26 @@ async function serveDynalite(dataDir: string | null, lock: DataFolderLock | null
       return stopped;
     },
   };
+}
+
+/**
+ * dynalite grants CORS to every origin, so any web page could read and write the tables. The
+ * database has no authentication, so only this machine's programs may use it: a request with an
+ * `Origin` (a browser) or a foreign `Host` (DNS rebinding) is refused before dynalite sees it.
+ */
+function onlyThisMachine(server: Server): void {
+  const handlers = server.listeners('request') as ((...args: unknown[]) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const port = req.socket.localPort ?? 0;
+    if (req.headers.origin !== undefined || !isAllowedHost(req.headers.host, port)) {
+      req.resume();
+      res.writeHead(403, { 'Content-Type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify({ __type: 'AccessDeniedException', message: "This machine's programs only" }));
+      return;
+    }
+    for (const handler of handlers) handler.call(server, req, res);
+  });
 }
 
 /**

@@ -125,6 +125,14 @@ function rawRequest(
   });
 }
 
+// The default stage (CORS for `*`) answers its own errors with its DEFAULT_4XX/5XX responses:
+// `{"message":$context.error.messageString}` and the CORS origin.
+async function assertStageError(response: Response, status: number, message: string): Promise<void> {
+  assert.equal(response.status, status);
+  assert.equal(await response.text(), JSON.stringify({ message }));
+  assert.equal(response.headers.get('access-control-allow-origin'), '*');
+}
+
 describe('startGateway', () => {
   it('listens on loopback at a free port when asked for port 0', () => {
     assert.match(gateway.url, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -168,12 +176,12 @@ describe('startGateway', () => {
   });
 
   it('serves a URL that names the stage, with the stage in requestContext.path only', async () => {
-    const response = await fetch(`${gateway.url}/local/products/caf%C3%A9%2Fx?tag=a&tag=b&q=x+y`);
+    const response = await fetch(`${gateway.url}/prod/products/caf%C3%A9%2Fx?tag=a&tag=b&q=x+y`);
     const { event } = lambda.lastCall('echo');
     assert.equal(event.resource, '/products/{id}');
     assert.equal(event.path, '/products/caf%C3%A9%2Fx');
-    assert.equal(event.requestContext.path, '/local/products/caf%C3%A9%2Fx');
-    assert.equal(event.requestContext.stage, 'local');
+    assert.equal(event.requestContext.path, '/prod/products/caf%C3%A9%2Fx');
+    assert.equal(event.requestContext.stage, 'prod');
     assert.deepEqual(event.pathParameters, { id: 'caf%C3%A9%2Fx' });
     assert.deepEqual(event.queryStringParameters, { tag: 'b', q: 'x y' });
     assert.deepEqual(event.multiValueQueryStringParameters, { tag: ['a', 'b'], q: ['x y'] });
@@ -188,7 +196,7 @@ describe('startGateway', () => {
     const { event } = lambda.lastCall('echo');
     assert.equal(event.path, '/products/p1');
     assert.equal(event.requestContext.path, '/products/p1');
-    assert.equal(event.requestContext.stage, 'local');
+    assert.equal(event.requestContext.stage, 'prod');
   });
 
   it('keeps header names as sent and passes repeated headers as multi-value headers', async () => {
@@ -239,8 +247,7 @@ describe('startGateway', () => {
   ] as const) {
     it(`answers 502 with a generic body and logs the cause for ${path}`, async () => {
       const response = await fetch(`${gateway.url}${path}`);
-      assert.equal(response.status, 502);
-      assert.equal(await response.text(), '{"message": "Internal server error"}');
+      await assertStageError(response, 502, 'Internal server error');
       assert.equal(response.headers.get('x-amzn-errortype'), 'InternalServerErrorException');
       assert.match(logs.at(-1) ?? '', cause);
     });
@@ -248,15 +255,13 @@ describe('startGateway', () => {
 
   it('answers 413 Request Too Long when the event is over the Lambda invoke limit', async () => {
     const response = await fetch(`${gateway.url}/big-event`, { method: 'POST', body: '{}' });
-    assert.equal(response.status, 413);
-    assert.equal(await response.text(), '{"message": "Request Too Long"}');
+    await assertStageError(response, 413, 'Request Too Long');
     assert.equal(response.headers.get('x-amzn-errortype'), 'BadRequestException');
   });
 
   it('answers 504 at the integration timeout and aborts the signal while the invocation runs on', async () => {
     const response = await fetch(`${gateway.url}/slow`);
-    assert.equal(response.status, 504);
-    assert.equal(await response.text(), '{"message": "Endpoint request timed out"}');
+    await assertStageError(response, 504, 'Endpoint request timed out');
     assert.equal(lambda.lastCall('slow').signal?.aborted, true);
     assert.deepEqual(lateResults, ['aborted']);
   });
@@ -275,9 +280,7 @@ describe('startGateway', () => {
 
   it('answers 500 without details when the gateway itself fails, and keeps serving', async () => {
     const response = await fetch(`${gateway.url}/missing-function`);
-    assert.equal(response.status, 500);
-    const body = await response.text();
-    assert.equal(body, '{"message": "Internal server error"}');
+    await assertStageError(response, 500, 'Internal server error');
     assert.match(logs.at(-1) ?? '', /gateway failure: Error: stand-in has no function not-deployed/);
     assert.equal((await fetch(`${gateway.url}/products/search`)).status, 200);
   });

@@ -2,32 +2,29 @@
 // events, invokes the route's function through the local Lambda service and answers as AWS would.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { InvokeOutcome, Invoker, RouteBinding } from '#local/contracts.ts';
-import { closeAfterDrain, headerValue, readBody, toIncomingRequest } from './incoming-request.ts';
-import { createRouter, type RouteMatch } from './match-route.ts';
-import { type ApiIds, newApiIds, newRequestIds, type RequestIds } from './request-ids.ts';
 import {
   contentLengthExceededResponse,
   type GatewayResponseType,
   gatewayResponse,
-  type HttpResponse,
   preflightResponse,
-  toHttpResponse,
-} from './to-http-response.ts';
+  refusedResponse,
+} from './gateway-responses.ts';
+import type { HttpResponse } from './http-response.ts';
+import { closeAfterDrain, headerValue, readBody, toIncomingRequest } from './incoming-request.ts';
+import { createRouter, type RouteMatch } from './match-route.ts';
+import { type ApiIds, newApiIds, newRequestIds, type RequestIds } from './request-ids.ts';
+import { createStage, type Stage, type StageOptions } from './stage.ts';
+import { toHttpResponse } from './to-http-response.ts';
 import { toProxyEvent } from './to-proxy-event.ts';
 import { validateProxyResult } from './validate-proxy-result.ts';
 
-export interface GatewayOptions {
+export interface GatewayOptions extends StageOptions {
   readonly routes: readonly RouteBinding[];
   readonly invoker: Invoker;
   /** Defaults to `127.0.0.1`: the gateway is for this machine only. */
   readonly host?: string;
   /** Defaults to 3000; 0 picks a free port. */
   readonly port?: number;
-  /**
-   * Stage name, `local` by default. URLs may name it first, like execute-api URLs
-   * (`/local/products`), or leave it out, like a custom domain mapped to the stage (`/products`).
-   */
-  readonly stage?: string;
   /** API Gateway's integration timeout. Defaults to 29 000 ms. */
   readonly integrationTimeoutMs?: number;
   /** API Gateway's request payload limit. Defaults to 10 MiB. */
@@ -39,7 +36,7 @@ export interface GatewayOptions {
 }
 
 export interface RunningGateway {
-  /** Base URL, e.g. `http://127.0.0.1:3000`; resources hang directly off it (`${url}/local/…` works too). */
+  /** Base URL, e.g. `http://127.0.0.1:3000`; resources hang directly off it (`${url}/prod/…` works too). */
   readonly url: string;
   readonly port: number;
   /** Stops listening and ends open connections, keep-alive ones included. */
@@ -50,7 +47,7 @@ interface Settings {
   readonly invoker: Invoker;
   readonly route: (method: string, path: string) => RouteMatch;
   readonly api: ApiIds;
-  readonly stage: string;
+  readonly stage: Stage;
   readonly integrationTimeoutMs: number;
   readonly maxBodyBytes: number;
   readonly binaryMediaTypes: readonly string[];
@@ -74,7 +71,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     invoker: options.invoker,
     route: createRouter(options.routes),
     api: newApiIds(),
-    stage: options.stage ?? 'local',
+    stage: createStage(options.routes, options),
     integrationTimeoutMs: options.integrationTimeoutMs ?? 29_000,
     maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
     binaryMediaTypes: options.binaryMediaTypes ?? [],
@@ -85,7 +82,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       settings.log(`[gateway] 500 ${req.method} ${req.url}: gateway failure: ${stackOf(error)}`);
       const now = new Date();
       if (res.headersSent) res.destroy();
-      else send(res, gatewayResponse('internalServerError', newRequestIds(now), now));
+      else
+        send(
+          res,
+          gatewayResponse('internalServerError', newRequestIds(now), now, {
+            definitions: settings.stage.responses,
+          }),
+        );
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -112,6 +115,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
 async function handle(req: IncomingMessage, res: ServerResponse, settings: Settings): Promise<void> {
   const receivedAt = new Date();
+  // Only this machine: refused before the body is read or anything runs.
+  const refusal = settings.stage.refusalOf(req);
+  if (refusal) {
+    send(res, refusedResponse(refusal, newRequestIds(receivedAt), receivedAt));
+    return closeAfterDrain(req, res, DRAIN_GRACE_MS);
+  }
   const read = await readBody(req, settings.maxBodyBytes);
   if (read.kind === 'aborted') return; // nobody left to answer
   if (read.kind === 'too-large') {
@@ -119,26 +128,42 @@ async function handle(req: IncomingMessage, res: ServerResponse, settings: Setti
     return closeAfterDrain(req, res, DRAIN_GRACE_MS);
   }
   const ids = newRequestIds(receivedAt, headerValue(req, 'x-amzn-trace-id'));
+  const accept = headerValue(req, 'accept');
+  const stageAnswer = (type: GatewayResponseType, validationErrorString?: string) =>
+    gatewayResponse(type, ids, receivedAt, {
+      definitions: settings.stage.responses,
+      accept,
+      ...(validationErrorString === undefined ? {} : { validationErrorString }),
+    });
   const incoming = toIncomingRequest(req, read.body);
-  const { basePath, path } = splitStage(incoming.path, settings.stage);
+  const { basePath, path } = splitStage(incoming.path, settings.stage.name);
   const request = { ...incoming, path };
   const { method } = request;
   const match = settings.route(method, path);
-  if (match.kind === 'preflight') return send(res, preflightResponse(ids, receivedAt));
-  if (match.kind === 'missing') {
-    return send(res, gatewayResponse('missingAuthenticationToken', ids, receivedAt));
+  if (match.kind === 'missing') return send(res, stageAnswer('missingAuthenticationToken'));
+  // Stage throttling counts every request that reaches a method, preflights included.
+  if (!settings.stage.admit()) return send(res, stageAnswer('throttled'));
+  if (match.kind === 'preflight') {
+    return send(
+      res,
+      preflightResponse(ids, receivedAt, settings.stage.corsOrigins, headerValue(req, 'origin')),
+    );
+  }
+  const validate = settings.stage.validatorOf(match.binding);
+  if (validate) {
+    const check = validate(headerValue(req, 'content-type'), read.body.toString('utf8'));
+    if (!check.ok) return send(res, stageAnswer('badRequestBody', check.message));
   }
   const event = toProxyEvent(request, {
     resource: match.binding.resource,
     pathParameters: match.pathParameters,
-    stage: settings.stage,
+    stage: settings.stage.name,
     basePath,
     api: settings.api,
     ids,
     receivedAt,
     binaryMediaTypes: settings.binaryMediaTypes,
   });
-  const accept = headerValue(req, 'accept');
   send(res, await integrate(settings, match.binding.functionName, event, { ids, accept, method, path }));
 }
 
@@ -158,7 +183,7 @@ async function integrate(
   const outcome = await invokeWithTimeout(settings, functionName, event);
   const fail = (type: GatewayResponseType, cause: string) => {
     settings.log(`[gateway] ${method} ${path} → ${functionName}: ${cause} (request ${ids.requestId})`);
-    return gatewayResponse(type, ids, new Date());
+    return gatewayResponse(type, ids, new Date(), { definitions: settings.stage.responses, accept });
   };
   switch (outcome.kind) {
     case 'timeout':
@@ -177,6 +202,7 @@ async function integrate(
         accept,
         binaryMediaTypes: settings.binaryMediaTypes,
         now: new Date(),
+        stage: { definitions: settings.stage.responses, accept },
       });
     }
   }
@@ -214,7 +240,7 @@ function send(res: ServerResponse, response: HttpResponse): void {
   res.end(response.body);
 }
 
-// `/local/products` is the execute-api form of a URL (stage first); `/products` is what a custom
+// `/prod/products` is the execute-api form of a URL (stage first); `/products` is what a custom
 // domain mapped to the stage serves. Both reach the same resources; `requestContext.path` keeps
 // whichever the client used, as AWS does, so `Location` headers built from it fit the caller.
 function splitStage(path: string, stage: string): { basePath: string; path: string } {

@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { HttpResponse } from './http-response.ts';
 import { newRequestIds } from './request-ids.ts';
-import {
-  contentLengthExceededResponse,
-  gatewayResponse,
-  type HttpResponse,
-  preflightResponse,
-  type ResponseContext,
-  toHttpResponse,
-} from './to-http-response.ts';
+import { type ResponseContext, toHttpResponse } from './to-http-response.ts';
 import type { ProxyResult } from './validate-proxy-result.ts';
 
 const now = new Date('2024-06-17T14:48:13.000Z');
@@ -58,17 +52,22 @@ describe('toHttpResponse', () => {
     assert.deepEqual(values(response, 'Content-Type'), ['application/problem+json']);
   });
 
-  it('merges headers and multiValueHeaders, a multi-value name replacing the single one in any case', () => {
+  it('sends a name found in headers and multiValueHeaders with both values, multi-value first, spelt as multiValueHeaders spells it', () => {
     const response = toHttpResponse(
       result({
         headers: { 'X-Solo': 'one', 'test-multi': 'value-solo' },
-        multiValueHeaders: { 'Set-Cookie': ['a=1', 'b=2'], 'tesT-Multi': ['value-multi'] },
+        multiValueHeaders: { 'Set-Cookie': ['a=1', 'b=2'], 'tesT-Multi': ['value-multi', 'second'] },
       }),
       context(),
     );
     assert.deepEqual(values(response, 'X-Solo'), ['one']);
     assert.deepEqual(values(response, 'Set-Cookie'), ['a=1', 'b=2']);
-    assert.deepEqual(values(response, 'test-multi'), ['value-multi']);
+    const multi = response.headers.filter(([name]) => name.toLowerCase() === 'test-multi');
+    assert.deepEqual(multi, [
+      ['tesT-Multi', 'value-multi'],
+      ['tesT-Multi', 'second'],
+      ['tesT-Multi', 'value-solo'],
+    ]);
   });
 
   it('moves headers the gateway owns aside and drops Transfer-Encoding', () => {
@@ -124,68 +123,5 @@ describe('toHttpResponse', () => {
     const response = toHttpResponse(result({ statusCode: 204, body: 'ignored' }), context());
     assert.equal(response.body.length, 0);
     assert.deepEqual(values(response, 'Content-Length'), []);
-  });
-});
-
-describe('gatewayResponse', () => {
-  it('answers with the exact bodies and error types of AWS', () => {
-    const expected = [
-      [
-        'missingAuthenticationToken',
-        403,
-        '{"message":"Missing Authentication Token"}',
-        'MissingAuthenticationTokenException',
-      ],
-      ['lambdaRequestTooLong', 413, '{"message": "Request Too Long"}', 'BadRequestException'],
-      ['integrationFailure', 502, '{"message": "Internal server error"}', 'InternalServerErrorException'],
-      [
-        'integrationTimeout',
-        504,
-        '{"message": "Endpoint request timed out"}',
-        'InternalServerErrorException',
-      ],
-      ['internalServerError', 500, '{"message": "Internal server error"}', 'InternalServerErrorException'],
-    ] as const;
-    for (const [type, status, body, errorType] of expected) {
-      const response = gatewayResponse(type, ids, now);
-      assert.equal(response.statusCode, status, type);
-      assert.equal(response.body.toString(), body, type);
-      assert.deepEqual(values(response, 'x-amzn-ErrorType'), [errorType], type);
-      assert.deepEqual(values(response, 'Content-Type'), ['application/json'], type);
-      assert.deepEqual(values(response, 'Content-Length'), [String(Buffer.byteLength(body))], type);
-      assert.deepEqual(values(response, 'x-amzn-RequestId'), [ids.requestId], type);
-    }
-  });
-
-  it('adds a trace id to the timeout response only', () => {
-    assert.deepEqual(values(gatewayResponse('integrationTimeout', ids, now), 'X-Amzn-Trace-Id'), [
-      ids.traceId,
-    ]);
-    assert.deepEqual(values(gatewayResponse('integrationFailure', ids, now), 'X-Amzn-Trace-Id'), []);
-  });
-});
-
-describe('preflightResponse', () => {
-  it("answers like CDK's default CORS preflight", () => {
-    const response = preflightResponse(ids, now);
-    assert.equal(response.statusCode, 204);
-    assert.deepEqual(values(response, 'Access-Control-Allow-Origin'), ['*']);
-    assert.deepEqual(values(response, 'Access-Control-Allow-Methods'), [
-      'OPTIONS,GET,PUT,POST,DELETE,PATCH,HEAD',
-    ]);
-    assert.match(
-      values(response, 'Access-Control-Allow-Headers')[0] ?? '',
-      /^Content-Type,X-Amz-Date,Authorization/,
-    );
-  });
-});
-
-describe('contentLengthExceededResponse', () => {
-  it('answers in plain text naming the limit, as the AWS front door does', () => {
-    const response = contentLengthExceededResponse(10485760, now);
-    assert.equal(response.statusCode, 413);
-    assert.equal(response.body.toString(), 'HTTP content length exceeded 10485760 bytes.');
-    assert.deepEqual(values(response, 'Content-Type'), ['text; charset=utf-8']);
-    assert.deepEqual(values(response, 'x-amzn-RequestId'), []);
   });
 });

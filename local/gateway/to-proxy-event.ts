@@ -178,7 +178,8 @@ function headerLines(request: IncomingRequest, traceId: string): Array<[string, 
     const lower = name.toLowerCase();
     if (lower === 'x-forwarded-for') forwardedFor.push(value);
     else if (!DROPPED_HEADERS.has(lower) && lower !== 'x-forwarded-port' && lower !== 'x-forwarded-proto') {
-      lines.push([name, value]);
+      // API Gateway hands the function `Authorization` so spelt whatever case the client sent.
+      lines.push([lower === 'authorization' ? 'Authorization' : name, value]);
     }
   }
   if (lastValue(lines, 'x-amzn-trace-id') === undefined) lines.push(['X-Amzn-Trace-Id', traceId]);

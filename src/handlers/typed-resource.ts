@@ -1,3 +1,4 @@
+import { bodyMediaTypes } from '../declaration/api-settings.ts';
 import type { ServiceDeclaration } from '../declaration/types.ts';
 import { BadRequestError } from '../domain/errors.ts';
 import { type Preconditions, parseTagList } from '../domain/etag.ts';
@@ -7,11 +8,8 @@ import type { HttpRequest } from '../http/request.ts';
 import { resourceStore } from '../store/resource-store.ts';
 
 /** Media types a typed resource accepts for full bodies, and for merge patches. */
-export const JSON_BODY = { mediaTypes: ['application/json'], storableNumbers: true } as const;
-export const MERGE_PATCH_BODY = {
-  mediaTypes: ['application/merge-patch+json', 'application/json'],
-  storableNumbers: true,
-} as const;
+export const JSON_BODY = { mediaTypes: bodyMediaTypes('PUT'), storableNumbers: true } as const;
+export const MERGE_PATCH_BODY = { mediaTypes: bodyMediaTypes('PATCH'), storableNumbers: true } as const;
 
 /**
  * What every operation of a typed resource shares, built once per function instance:

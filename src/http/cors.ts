@@ -1,5 +1,7 @@
+import { CORS } from '../declaration/api-settings.ts';
+
 /** Response headers browsers need to read this API from another origin. */
-const EXPOSED = 'ETag, Location, Retry-After';
+const EXPOSED = CORS.exposeHeaders.join(',');
 
 /**
  * CORS headers for a response, from the origins in `CORS_ALLOW_ORIGINS` (comma-separated, `*`

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { bodyContentTypes } from '#infra/api-routes.ts';
 import { bodyJsonSchema } from '#infra/body-model.ts';
 import { tableOutputName } from '#infra/logical-names.ts';
-import { BAD_REQUEST_BODY_TEMPLATE } from '#infra/rest-api.ts';
 import { MANAGED_RULE_GROUPS } from '#infra/web-acl.ts';
+import { bodyMediaTypes } from '#src/declaration/api-settings.ts';
+import { BAD_REQUEST_BODY_TEMPLATE } from '#src/declaration/gateway-responses.ts';
 import {
   arnOf,
   type CfnJson,
@@ -53,7 +53,7 @@ describe('REST API routes', () => {
       }
       assert.deepEqual(method.Properties.RequestValidatorId, { Ref: validatorId });
       const refs: CfnJson[] = Object.values(method.Properties.RequestModels);
-      assert.deepEqual(Object.keys(method.Properties.RequestModels), [...bodyContentTypes(fn.method)]);
+      assert.deepEqual(Object.keys(method.Properties.RequestModels), [...bodyMediaTypes(fn.method)]);
       assert.equal(new Set(refs.map((ref) => ref.Ref)).size, 1);
       const model: CfnJson = stack.synth.template.toJSON().Resources[refs[0].Ref];
       // The one derivation (zod → draft 4, with DynamoDB's number bounds), as CDK renders it.

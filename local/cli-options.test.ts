@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
+import { parseCliOptions, stageSettings } from './cli-options.ts';
+
+const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+  const options = parseCliOptions(argv, env);
+  assert.notEqual(options, 'help');
+  if (options === 'help') throw new Error('unreachable');
+  return options;
+};
+
+describe('parseCliOptions: the stage', () => {
+  test('throttles at the deployed stage limits unless --no-throttle or SM_THROTTLE=false', () => {
+    assert.equal(parse([]).throttle, true);
+    assert.equal(parse(['--no-throttle']).throttle, false);
+    assert.equal(parse([], { SM_THROTTLE: 'false' }).throttle, false);
+  });
+
+  test('uses the deployed stage settings: prod, 100/s, burst 200, CORS for *', () => {
+    assert.deepEqual(parse([]).api, DEFAULT_API_SETTINGS);
+  });
+
+  test('reads the same environment variables as the CDK app', () => {
+    const api = parse([], {
+      STAGE_NAME: 'dev',
+      THROTTLING_RATE_LIMIT: '5',
+      CORS_ORIGINS: 'https://a.example',
+    }).api;
+    assert.equal(api?.stageName, 'dev');
+    assert.equal(api?.throttlingRateLimit, 5);
+    assert.deepEqual(api?.corsOrigins, ['https://a.example']);
+  });
+
+  test('lets cdk.json context win over the environment, as `cdk deploy` does', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cli-options-'));
+    try {
+      const file = path.join(dir, 'cdk.json');
+      await writeFile(file, JSON.stringify({ context: { stageName: 'beta' } }));
+      assert.equal(stageSettings({ STAGE_NAME: 'dev' }, file).stageName, 'beta');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('opens the gateway to more Host names and origins only when asked', () => {
+    assert.deepEqual(parse([]).exposure, { allowedHosts: [], allowedOrigins: [] });
+    const flags = parse(['--allow-host', 'devbox.lan', '--allow-origin', 'https://app.example']).exposure;
+    assert.deepEqual(flags, { allowedHosts: ['devbox.lan'], allowedOrigins: ['https://app.example'] });
+    const env = parse([], { SM_ALLOWED_HOSTS: 'a.lan, b.lan', SM_ALLOWED_ORIGINS: '*' }).exposure;
+    assert.deepEqual(env, { allowedHosts: ['a.lan', 'b.lan'], allowedOrigins: ['*'] });
+  });
+
+  test('fails fast on a stage setting that could not be deployed', () => {
+    assert.throws(() => parse([], { THROTTLING_BURST_LIMIT: '2.5' }), /throttlingBurstLimit/);
+  });
+});

@@ -1,0 +1,55 @@
+// "Only this machine": the local system has no authentication, so the gateway refuses requests
+// that another site could have made a browser send (DNS rebinding, cross-origin requests).
+
+/** Host names that always mean this machine. */
+export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'] as const;
+
+// Loopback origins on any port, http or https (as Vite allows since CVE-2025-24010).
+const LOOPBACK_ORIGIN = /^https?:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/i;
+
+export interface ExposureOptions {
+  /** Host names answered besides the loopback ones (e.g. a name in /etc/hosts); `*` answers any. */
+  readonly allowedHosts?: readonly string[];
+  /** Browser origins served besides loopback ones, e.g. `https://app.example.com`; `*` serves any. */
+  readonly allowedOrigins?: readonly string[];
+}
+
+/**
+ * Whether a `Host` header names this gateway: a loopback name (or an allowed extra one) with the
+ * port the gateway listens on (the port may be left out only when it is 80). Without this check a
+ * page on `evil.example` whose name is re-pointed at 127.0.0.1 could call the API same-origin.
+ *
+ * @example
+ * isAllowedHost('localhost:3000', 3000); // true
+ * isAllowedHost('evil.example:3000', 3000); // false
+ */
+export function isAllowedHost(
+  host: string | undefined,
+  port: number,
+  options: ExposureOptions = {},
+): boolean {
+  if (options.allowedHosts?.includes('*')) return true;
+  if (!host) return false;
+  const match = /^(\[[^\]]*\]|[^:]+)(?::(\d{1,5}))?$/.exec(host.trim().toLowerCase());
+  if (!match) return false;
+  const [, name = '', portText] = match;
+  if (Number(portText ?? 80) !== port) return false;
+  const extra = (options.allowedHosts ?? []).map((h) => h.toLowerCase());
+  return (LOOPBACK_HOSTS as readonly string[]).includes(name) || extra.includes(name);
+}
+
+/**
+ * Whether a request may go on, judged by its `Origin`: none (curl, Postman, server-side code), a
+ * loopback origin on any port, or an allowed extra one. A browser on any other site is refused
+ * before any function runs, so even a "simple" cross-origin POST cannot change data.
+ *
+ * @example
+ * isAllowedOrigin(undefined); // true
+ * isAllowedOrigin('http://localhost:5173'); // true
+ * isAllowedOrigin('https://evil.example'); // false
+ */
+export function isAllowedOrigin(origin: string | undefined, options: ExposureOptions = {}): boolean {
+  if (origin === undefined) return true;
+  const extra = options.allowedOrigins ?? [];
+  return extra.includes('*') || LOOPBACK_ORIGIN.test(origin) || extra.includes(origin);
+}

@@ -1,0 +1,123 @@
+// The REST API's own settings, written once: the CDK stack deploys them (infra/), the functions
+// answer with them (src/http/) and the local gateway behaves by them (local/gateway/). Nothing
+// here imports CDK or Node built-ins, so function bundles can carry it.
+import type { HttpMethod } from './types.ts';
+
+/** The media types of the HTTP contract. */
+export const MEDIA_TYPES = {
+  json: 'application/json',
+  mergePatch: 'application/merge-patch+json',
+  problem: 'application/problem+json',
+} as const;
+
+/**
+ * Media types a declared body may be sent as, in the order the stack maps them to the body's
+ * model: JSON, and for PATCH also JSON Merge Patch (RFC 7396).
+ *
+ * @example
+ * bodyMediaTypes('PATCH'); // ['application/json', 'application/merge-patch+json']
+ */
+export function bodyMediaTypes(method: HttpMethod | string): readonly string[] {
+  return method === 'PATCH' ? [MEDIA_TYPES.json, MEDIA_TYPES.mergePatch] : [MEDIA_TYPES.json];
+}
+
+/** CORS as the stage answers it: preflights, the functions' responses and the gateway's own errors. */
+export const CORS = {
+  /** Request headers a browser may send: CDK's `Cors.DEFAULT_HEADERS` plus the contract's preconditions. */
+  allowHeaders: [
+    'Content-Type',
+    'X-Amz-Date',
+    'Authorization',
+    'X-Api-Key',
+    'X-Amz-Security-Token',
+    'X-Amz-User-Agent',
+    'If-Match',
+    'If-None-Match',
+  ],
+  /** CDK's `Cors.ALL_METHODS`, in its order. */
+  allowMethods: ['OPTIONS', 'GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD'],
+  /** Response headers a browser script may read. */
+  exposeHeaders: ['ETag', 'Location', 'Retry-After'],
+  /** How long a browser may cache a preflight answer. */
+  maxAgeSeconds: 3600,
+  /** A preflight's status (CDK's default). */
+  preflightStatus: 204,
+} as const;
+
+/** The settings of the stage that a deployment may change, with their defaults. */
+export interface ApiSettings {
+  /** API Gateway stage, the first path segment of an execute-api URL. */
+  readonly stageName: string;
+  /** Steady-state requests per second the stage accepts before answering 429. */
+  readonly throttlingRateLimit: number;
+  /** Requests the stage accepts in a burst above the rate (the token bucket's size). */
+  readonly throttlingBurstLimit: number;
+  /** Origins allowed by CORS; `['*']` allows every origin. */
+  readonly corsOrigins: readonly string[];
+}
+
+export const DEFAULT_API_SETTINGS: ApiSettings = {
+  stageName: 'prod',
+  throttlingRateLimit: 100,
+  throttlingBurstLimit: 200,
+  corsOrigins: ['*'],
+};
+
+/** `stageName` → `STAGE_NAME`: the environment variable that can also carry a setting. */
+export function environmentName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+}
+
+/** Parsers of the raw values (CDK context strings, JSON from cdk.json, environment variables). */
+export const API_SETTING_PARSERS: {
+  readonly [K in keyof ApiSettings]: (value: unknown) => ApiSettings[K] | undefined;
+} = {
+  stageName: (value) =>
+    typeof value === 'string' && /^[A-Za-z0-9_-]{1,128}$/.test(value) ? value : undefined,
+  throttlingRateLimit: toPositiveNumber,
+  throttlingBurstLimit: (value) => {
+    const n = toPositiveNumber(value);
+    return n !== undefined && Number.isInteger(n) ? n : undefined;
+  },
+  corsOrigins: toOrigins,
+};
+
+/**
+ * Resolves the API settings from one raw source (the caller decides its precedence), falling back
+ * to {@link DEFAULT_API_SETTINGS}; fails fast naming every value that could not be deployed.
+ *
+ * @example
+ * readApiSettings((key) => ({ stageName: 'dev' })[key]); // { stageName: 'dev', throttlingRateLimit: 100, … }
+ */
+export function readApiSettings(raw: (key: keyof ApiSettings) => unknown): ApiSettings {
+  const problems: string[] = [];
+  const pick = <K extends keyof ApiSettings>(key: K): ApiSettings[K] => {
+    const value = raw(key);
+    if (value === undefined || value === '') return DEFAULT_API_SETTINGS[key];
+    const parsed = API_SETTING_PARSERS[key](value);
+    if (parsed !== undefined) return parsed;
+    problems.push(`${key} = ${JSON.stringify(value)}`);
+    return DEFAULT_API_SETTINGS[key];
+  };
+  const settings: ApiSettings = {
+    stageName: pick('stageName'),
+    throttlingRateLimit: pick('throttlingRateLimit'),
+    throttlingBurstLimit: pick('throttlingBurstLimit'),
+    corsOrigins: pick('corsOrigins'),
+  };
+  if (problems.length > 0) throw new Error(`Invalid API settings: ${problems.join('; ')}`);
+  return settings;
+}
+
+function toPositiveNumber(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+function toOrigins(value: unknown): readonly string[] | undefined {
+  const list = Array.isArray(value) ? value.map(String) : String(value).split(',');
+  const origins = list.map((origin) => origin.trim()).filter((origin) => origin !== '');
+  if (origins.length === 0) return undefined;
+  if (origins.includes('*')) return origins.length === 1 ? ['*'] : undefined;
+  return origins.every((origin) => /^https?:\/\/[^/\s,]+$/.test(origin)) ? origins : undefined;
+}

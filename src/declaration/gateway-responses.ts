@@ -1,0 +1,58 @@
+// The stage's gateway responses: how API Gateway answers the errors it produces itself (a body
+// that fails its model, an unknown route, throttling, a failed integration). The stack deploys
+// these definitions and the local gateway renders them; the templates are API Gateway's plain
+// `$context` substitution, not VTL.
+import { MEDIA_TYPES } from './api-settings.ts';
+
+/** A gateway response as the stack deploys it: static header values, templates by media type. */
+export interface GatewayResponseDefinition {
+  /** API Gateway's response type, e.g. `BAD_REQUEST_BODY`, `DEFAULT_4XX`. */
+  readonly type: 'BAD_REQUEST_BODY' | 'DEFAULT_4XX' | 'DEFAULT_5XX';
+  /** Overrides the status of the errors of this type; absent keeps each error's own. */
+  readonly statusCode?: number;
+  /** Header name → literal value (the stack quotes it for CloudFormation). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Body template by the media type the client accepts; `application/json` when nothing matches. */
+  readonly templates: Readonly<Record<string, string>>;
+}
+
+/**
+ * The body API Gateway answers with when a request body fails its model, in the project's
+ * problem+json shape (RFC 9457); the handlers' own 400s carry the same fields plus `errors`.
+ */
+export const BAD_REQUEST_BODY_TEMPLATE =
+  '{"type":"about:blank","title":"Bad Request","status":400,"detail":"$context.error.validationErrorString"}';
+/** API Gateway's own default error body, written out so that CORS headers can go with it. */
+export const DEFAULT_ERROR_TEMPLATE = '{"message":$context.error.messageString}';
+
+/**
+ * The gateway responses of a stage allowing `corsOrigins`. Errors API Gateway answers itself carry
+ * CORS too, so a browser can read them; with several allowed origins no single static value fits,
+ * so only the problem+json 400 is customised and the browser sees the other errors as opaque.
+ *
+ * @example
+ * gatewayResponses(['*'])[1];
+ * // { type: 'DEFAULT_4XX', headers: { 'Access-Control-Allow-Origin': '*' }, templates: { 'application/json': … } }
+ */
+export function gatewayResponses(corsOrigins: readonly string[]): readonly GatewayResponseDefinition[] {
+  const origin: Record<string, string> =
+    corsOrigins.length === 1 && corsOrigins[0] ? { 'Access-Control-Allow-Origin': corsOrigins[0] } : {};
+  const badRequestBody: GatewayResponseDefinition = {
+    type: 'BAD_REQUEST_BODY',
+    statusCode: 400,
+    headers: { 'Content-Type': MEDIA_TYPES.problem, ...origin },
+    templates: {
+      [MEDIA_TYPES.json]: BAD_REQUEST_BODY_TEMPLATE,
+      [MEDIA_TYPES.problem]: BAD_REQUEST_BODY_TEMPLATE,
+    },
+  };
+  if (corsOrigins.length !== 1) return [badRequestBody];
+  const defaults = (['DEFAULT_4XX', 'DEFAULT_5XX'] as const).map(
+    (type): GatewayResponseDefinition => ({
+      type,
+      headers: origin,
+      templates: { [MEDIA_TYPES.json]: DEFAULT_ERROR_TEMPLATE },
+    }),
+  );
+  return [badRequestBody, ...defaults];
+}
