@@ -116,7 +116,8 @@ export function gatewayResponse(
       '$context.error.validationErrorString',
       JSON.stringify(stage.validationErrorString ?? '').slice(1, -1),
     )
-    .replaceAll('$context.error.message', known.message);
+    .replaceAll('$context.error.message', known.message)
+    .replaceAll('$context.requestId', ids.requestId);
   const headers = Object.entries(definition.headers);
   const lines: HeaderLine[] = [
     ...(definition.headers['Content-Type'] === undefined ? [['Content-Type', mediaType] as const] : []),

@@ -42,8 +42,10 @@ export function bodyValidator(models: RequestModels): BodyValidator {
     }
     if (validate(value)) return { ok: true };
     const problems = (validate.errors ?? []).map((error) => {
-      const at = error.instancePath ? `${error.instancePath.slice(1).replaceAll('/', '.')}: ` : '';
-      return `${at}${error.message ?? error.keyword}`;
+      // An unknown member is named itself, not the object that holds it.
+      const extra = (error.params as { additionalProperty?: string }).additionalProperty;
+      const path = [...error.instancePath.split('/').slice(1), ...(extra ? [extra] : [])].join('.');
+      return `${path ? `${path}: ` : ''}${error.message ?? error.keyword}`;
     });
     return { ok: false, message: `[${problems.join(', ')}]` };
   };

@@ -19,9 +19,10 @@ export interface GatewayResponseDefinition {
 /**
  * The body API Gateway answers with when a request body fails its model, in the project's
  * problem+json shape (RFC 9457); the handlers' own 400s carry the same fields plus `errors`.
+ * `instance` is the request id (a UUID on REST APIs) as a URN, as the handlers write it.
  */
 export const BAD_REQUEST_BODY_TEMPLATE =
-  '{"type":"about:blank","title":"Bad Request","status":400,"detail":"$context.error.validationErrorString"}';
+  '{"type":"about:blank","title":"Bad Request","status":400,"detail":"$context.error.validationErrorString","instance":"urn:uuid:$context.requestId"}';
 /** API Gateway's own default error body, written out so that CORS headers can go with it. */
 export const DEFAULT_ERROR_TEMPLATE = '{"message":$context.error.messageString}';
 

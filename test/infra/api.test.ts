@@ -81,12 +81,13 @@ describe('REST API routes', () => {
     const sample = BAD_REQUEST_BODY_TEMPLATE.replace(
       '$context.error.validationErrorString',
       'price: wrong type',
-    );
+    ).replace('$context.requestId', 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef');
     assert.deepEqual(JSON.parse(sample), {
       type: 'about:blank',
       title: 'Bad Request',
       status: 400,
       detail: 'price: wrong type',
+      instance: 'urn:uuid:c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
     });
   });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type ApiClient, rawRequest } from '../support/http.ts';
 import type { TestSystem } from '../support/test-system.ts';
-import { assertProblem } from './products-contract.ts';
+import { assertNamesField, assertProblem } from './products-contract.ts';
 
 interface BadRequest {
   readonly name: string;
@@ -425,13 +425,7 @@ export function badRequests(api: () => ApiClient, system: () => TestSystem): voi
         } else {
           assert.equal(reply.status, bad.status, `${bad.name}: ${reply.text.slice(0, 300)}`);
           assertProblem(reply, bad.status);
-          if (bad.field) {
-            const errors = (reply.json as { errors?: { path: string }[] }).errors ?? [];
-            assert.ok(
-              errors.some((e) => e.path === bad.field),
-              `${bad.name} names ${bad.field}: ${reply.text}`,
-            );
-          }
+          if (bad.field) assertNamesField(reply, bad.field, bad.name);
         }
       }
       const after = await Promise.all(tables.map((t) => system().scan(t)));

@@ -20,6 +20,19 @@ export function assertProblem(reply: Reply, status: number): void {
   assert.doesNotMatch(reply.text, /\bat .+\.(ts|js|mjs):\d+/, 'no stack trace');
 }
 
+/**
+ * The problem names the field: in `errors` when the function refused the body, in `detail` when
+ * the stage's model did (it carries what draft 4 can express, e.g. DynamoDB's number magnitudes;
+ * the count of significant digits only the function checks).
+ */
+export function assertNamesField(reply: Reply, path: string, what = ''): void {
+  const { errors = [], detail = '' } = reply.json as { errors?: { path: string }[]; detail?: string };
+  assert.ok(
+    errors.some((e) => e.path === path) || detail.includes(`${path}:`),
+    `${what} names ${path}: ${reply.text}`,
+  );
+}
+
 const widget = { name: 'Widget', price: 9.5, description: 'A widget', tags: ['a', 'b'] };
 
 /** Every row of the typed-resource contract (design §4), through real HTTP. */

@@ -2,18 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { encodeCursor, type PageKey } from '#src/domain/cursor.ts';
 import type { ApiClient, Reply } from '../support/http.ts';
-import { assertProblem } from './products-contract.ts';
+import { assertNamesField, assertProblem } from './products-contract.ts';
 
 /** Numbers DynamoDB cannot store, as JSON text (JSON.stringify could not even write some). */
 const UNSTORABLE = ['1e300', '1.7976931348623157e308', '1e-200', '1234567890123456789012345678901234567890'];
 
+/** A 400 problem that names the field. */
 function assertFieldError(reply: Reply, path: string): void {
   assertProblem(reply, 400);
-  const errors = (reply.json as { errors?: { path: string; message: string }[] }).errors ?? [];
-  assert.ok(
-    errors.some((e) => e.path === path),
-    `an error names ${path}: ${reply.text}`,
-  );
+  assertNamesField(reply, path);
 }
 
 /** What DynamoDB can store — numbers, sizes, nested patches — through real HTTP (gizmos, products). */
