@@ -38,5 +38,6 @@ export interface RouteBinding {
 
 /** Where each function's log lines go (the terminal, and per-function logs like CloudWatch's log groups). */
 export interface LogSink {
-  write(functionName: string, line: string): void;
+  /** `logStream` names the instance's stream, e.g. `2026/11/25/[$LATEST]3f2a…`. */
+  write(functionName: string, line: string, logStream?: string): void;
 }

@@ -13,6 +13,7 @@ import { type EngineChoice, type RunningDynamoDb, startDynamoDb } from './dynamo
 import type { ExposureOptions } from './exposure.ts';
 import { startGateway } from './gateway/start-gateway.ts';
 import { type FunctionSpec, startLambdaService } from './lambda/start-lambda-service.ts';
+import { openLogStore } from './logs/log-store.ts';
 
 export interface LocalSystemOptions {
   /** 0 picks a free port. */
@@ -43,6 +44,8 @@ export interface LocalSystem {
   readonly services: readonly LoadedService[];
   readonly routes: readonly RouteBinding[];
   /** The stage the gateway behaves as; `throttle` is false when throttling is off. */
+  /** Where each function's logs are kept (`npm run logs` reads them); null when in memory. */
+  readonly logsDir: string | null;
   readonly stage: {
     readonly name: string;
     readonly throttle: { readonly rateLimit: number; readonly burstLimit: number } | false;
@@ -55,6 +58,16 @@ export interface LocalSystem {
 }
 
 const LOCAL_REGION = 'us-east-1';
+/** The folder under the data folder that keeps the functions' logs. */
+export const LOGS_FOLDER = 'logs';
+
+function teeLogSink(...sinks: readonly LogSink[]): LogSink {
+  return {
+    write(functionName, line, logStream) {
+      for (const sink of sinks) sink.write(functionName, line, logStream);
+    },
+  };
+}
 
 /**
  * Starts the whole local system: builds every function's deployment bundle, starts DynamoDB and
@@ -132,7 +145,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         },
       })),
     );
-    const lambda = startLambdaService({ functions, region, logSink: options.logSink });
+    // Kept like CloudWatch's log groups, beside the data; --in-memory keeps nothing on disk.
+    const logsDir = options.inMemory ? null : path.resolve(options.dataDir, LOGS_FOLDER);
+    const logStore = logsDir ? openLogStore({ dir: logsDir }) : null;
+    if (logStore) cleanups.push(() => logStore.close());
+    const logSink: LogSink = logStore ? teeLogSink(options.logSink, logStore) : options.logSink;
+    const lambda = startLambdaService({ functions, region, logSink });
     cleanups.push(() => lambda.close());
     const routes: RouteBinding[] = services.flatMap(({ service }) =>
       service.functions.map((fn) => {
@@ -168,6 +186,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       },
       services,
       routes,
+      logsDir,
       stage: { name: api.stageName, throttle, corsOrigins: api.corsOrigins, exposure },
       timings: { build: buildMs, dynamodb: dynamoMs, tables: tablesMs, total: since(started) },
       stop,

@@ -82,6 +82,7 @@ describe('gatewayResponse with the stage definitions', () => {
       title: 'Bad Request',
       status: 400,
       detail: '[must have required property "name"]',
+      instance: `urn:uuid:${ids.requestId}`,
     });
   });
 

@@ -72,13 +72,15 @@ describe('the local gateway as the deployed stage', () => {
     assert.equal(reply.headers['content-type'], 'application/problem+json');
     assert.equal(reply.headers['access-control-allow-origin'], '*');
     const problem = JSON.parse(reply.body);
+    assert.match(problem.instance, /^urn:uuid:[0-9a-f-]{36}$/);
     assert.deepEqual(
-      { ...problem, detail: typeof problem.detail },
+      { ...problem, detail: typeof problem.detail, instance: 'urn:uuid' },
       {
         type: 'about:blank',
         title: 'Bad Request',
         status: 400,
         detail: 'string',
+        instance: 'urn:uuid',
       },
     );
     assert.match(problem.detail, /name/);

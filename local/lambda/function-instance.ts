@@ -10,6 +10,7 @@ import {
   SHUTDOWN_OUTCOME,
   timedOutEnding,
 } from './invocation-outcomes.ts';
+import { newLogStreamName } from './lambda-environment.ts';
 import { endLine, type ReportFields, reportLine, startLine } from './lambda-log-lines.ts';
 import { spawnInstanceWorker } from './spawn-instance-worker.ts';
 import { splitLines } from './split-lines.ts';
@@ -60,6 +61,8 @@ export class FunctionInstance {
   #crash: ErrorShape | undefined;
   #outOfMemory = false;
   #shuttingDown = false;
+  /** This instance's log stream, as Lambda gives each execution environment one. */
+  readonly #logStream = newLogStreamName();
   /** Settles once the worker has exited and all of its output has reached the log sink. */
   readonly gone: Promise<void>;
 
@@ -70,7 +73,7 @@ export class FunctionInstance {
       this.#resolveReady = resolve;
     });
     const started = performance.now();
-    const worker = spawnInstanceWorker(spec, region, bootstrap);
+    const worker = spawnInstanceWorker(spec, region, bootstrap, this.#logStream);
     this.#worker = worker;
     const initTimer = setTimeout(() => {
       this.#initFailure = { errorType: 'Runtime.InitTimeout', errorMessage: 'Init phase timed out' };
@@ -164,7 +167,7 @@ export class FunctionInstance {
   }
 
   #onLine(line: string): void {
-    this.#sink.write(this.#spec.name, line);
+    this.#sink.write(this.#spec.name, line, this.#logStream);
     const current = this.#current;
     if (current && !current.reportSeen && line.startsWith(`REPORT RequestId: ${current.requestId}\t`)) {
       current.reportSeen = true;
@@ -241,6 +244,6 @@ export class FunctionInstance {
   }
 
   #log(lines: readonly string[]): void {
-    for (const line of lines) this.#sink.write(this.#spec.name, line);
+    for (const line of lines) this.#sink.write(this.#spec.name, line, this.#logStream);
   }
 }

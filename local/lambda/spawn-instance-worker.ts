@@ -15,8 +15,12 @@ import type { InstanceData } from './worker-messages.ts';
  * (`execArgv: []`: no tsx, no flags of the host), the declared memory as its V8 old-space limit,
  * and piped stdout/stderr so that the host can collect its log lines.
  */
-export function spawnInstanceWorker(spec: FunctionSpec, region: string, bootstrap: string): Worker {
-  const logStreamName = newLogStreamName();
+export function spawnInstanceWorker(
+  spec: FunctionSpec,
+  region: string,
+  bootstrap: string,
+  logStreamName: string = newLogStreamName(),
+): Worker {
   const data: InstanceData = {
     bundleFile: spec.bundleFile,
     functionName: spec.name,

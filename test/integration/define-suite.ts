@@ -11,6 +11,7 @@ import { writeThrowawayService } from '../support/throwaway-service.ts';
 import { badRequests } from './bad-requests.ts';
 import { concurrency } from './concurrency.ts';
 import { exposure } from './exposure.ts';
+import { keptLogs } from './kept-logs.ts';
 import { managerContract } from './manager-contract.ts';
 import { metricsLines } from './metrics-lines.ts';
 import { preconditionsContract } from './preconditions-contract.ts';
@@ -61,6 +62,10 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
       () => current,
     );
     metricsLines(
+      () => client,
+      () => current,
+    );
+    keptLogs(
       () => client,
       () => current,
     );

@@ -97,10 +97,9 @@ describe('the local system against the synthesized stage', { timeout: 300_000 },
       assert.equal(response.headers.get(name), value, name);
     }
     const body = (await response.json()) as { detail: string };
-    const rendered = String(definition.templates['application/json']).replace(
-      '$context.error.validationErrorString',
-      JSON.stringify(body.detail).slice(1, -1),
-    );
+    const rendered = String(definition.templates['application/json'])
+      .replace('$context.error.validationErrorString', JSON.stringify(body.detail).slice(1, -1))
+      .replace('$context.requestId', response.headers.get('x-amzn-requestid') ?? '');
     assert.deepEqual(body, JSON.parse(rendered));
     assert.match(body.detail, /price/);
     assert.equal(system.logs.length, logged, 'no function ran');

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { reportLine, startLine } from '#local/lambda/lambda-log-lines.ts';
+import { functionLogDir, openLogStore } from './log-store.ts';
+import { runLogsCommand } from './logs-command.ts';
+import { readLogEvents } from './read-logs.ts';
+
+async function withDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sm-logs-'));
+  try {
+    return await body(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const STREAM = '2026/11/25/[$LATEST]0123456789abcdef0123456789abcdef';
+
+test('keeps a log group per function and a stream per instance, in the JSON log format', async () => {
+  await withDir(async (dir) => {
+    const store = openLogStore({ dir });
+    store.write('products-get', startLine('r1'), STREAM);
+    store.write('products-get', '{"level":"ERROR","message":"request failed"}', STREAM);
+    store.write('products-get', 'END RequestId: r1', STREAM);
+    store.write(
+      'products-create',
+      reportLine({ requestId: 'r2', durationMs: 1, memoryMb: 256, maxMemoryUsedMb: 9 }),
+      'other',
+    );
+    await store.close();
+    assert.deepEqual((await readdir(dir)).sort(), ['products-create', 'products-get']);
+    const files = await readdir(functionLogDir(dir, 'products-get'));
+    assert.deepEqual(files, [`${encodeURIComponent(STREAM)}.jsonl`]);
+    const events = readLogEvents(dir, { functions: ['products-get'] });
+    assert.ok(events.every((e) => e.logStream === STREAM));
+    assert.deepEqual(
+      events.map((e) => [e.logGroup, e.fields.type ?? e.fields.level]),
+      [
+        ['/aws/lambda/products-get', 'platform.start'],
+        ['/aws/lambda/products-get', 'ERROR'],
+      ],
+    );
+    assert.equal(readLogEvents(dir, { level: 'error' }).length, 1);
+    assert.equal(readLogEvents(dir, { contains: 'platform.report' }).length, 1);
+    assert.equal(readLogEvents(dir, { since: Date.now() + 60_000 }).length, 0);
+  });
+});
+
+test('reading again from the same positions gives only what was written since (follow)', async () => {
+  await withDir(async (dir) => {
+    const store = openLogStore({ dir });
+    const positions = new Map<string, number>();
+    store.write('products-get', startLine('r1'), STREAM);
+    await store.close();
+    assert.equal(readLogEvents(dir, {}, positions).length, 1);
+    const again = openLogStore({ dir });
+    again.write('products-get', startLine('r2'), STREAM);
+    await again.close();
+    assert.deepEqual(
+      readLogEvents(dir, {}, positions).map((e) => (e.fields.record as { requestId: string }).requestId),
+      ['r2'],
+    );
+  });
+});
+
+test('retention: streams past the age or beyond the size bound are deleted, the newest kept', async () => {
+  await withDir(async (dir) => {
+    const group = functionLogDir(dir, 'products-get');
+    const first = openLogStore({ dir });
+    first.write('products-get', startLine('old'), 'old-stream');
+    first.write('products-get', startLine('new'), 'new-stream');
+    await first.close();
+    const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000);
+    await utimes(path.join(group, 'old-stream.jsonl'), tenDaysAgo, tenDaysAgo);
+    await writeFile(path.join(group, 'big-stream.jsonl'), 'x'.repeat(2_000));
+    const old = new Date(Date.now() - 60_000);
+    await utimes(path.join(group, 'big-stream.jsonl'), old, old);
+    const second = openLogStore({ dir, retentionDays: 7, maxBytesPerFunction: 1_000 });
+    await second.close();
+    assert.deepEqual(await readdir(group), ['new-stream.jsonl']);
+    assert.match(await readFile(path.join(group, 'new-stream.jsonl'), 'utf8'), /platform\.start/);
+  });
+});
+
+test('npm run logs prints events by function and level, and runs a saved query', async () => {
+  await withDir(async (dataDir) => {
+    const store = openLogStore({ dir: path.join(dataDir, 'logs') });
+    store.write(
+      'products-get',
+      reportLine({ requestId: 'r1', durationMs: 5, memoryMb: 256, maxMemoryUsedMb: 9, initDurationMs: 120 }),
+      STREAM,
+    );
+    store.write(
+      'products-create',
+      '{"level":"ERROR","message":"request failed","error":{"message":"boom"}}',
+      STREAM,
+    );
+    await store.close();
+    const run = async (...args: string[]) => {
+      const lines: string[] = [];
+      assert.equal(await runLogsCommand(['--data-dir', dataDir, ...args], {}, (line) => lines.push(line)), 0);
+      return lines;
+    };
+    const errors = await run('--level', 'error');
+    assert.equal(errors.length, 1);
+    assert.match(errors[0] ?? '', /products-create {2}\{"level":"ERROR","message":"request failed"/);
+    assert.equal((await run('products-get')).length, 1);
+    const coldStarts = await run('--query', 'coldStartsByFunction');
+    assert.deepEqual(JSON.parse(coldStarts[1] ?? ''), {
+      '@log': '/aws/lambda/products-get',
+      coldStarts: 1,
+      avgInitMs: 120,
+      maxInitMs: 120,
+    });
+    await assert.rejects(run('--query', 'oneRequest'), /needs --request-id/);
+    await assert.rejects(run('--since', 'yesterday'), /--since takes an age/);
+  });
+});

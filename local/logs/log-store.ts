@@ -1,0 +1,115 @@
+// Per-function logs kept on disk as CloudWatch keeps them: a log group per function
+// (`/aws/lambda/<function>`), a log stream per instance, events of a timestamp and a message.
+import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import path from 'node:path';
+import type { LogSink } from '#local/contracts.ts';
+import { toJsonLogLine } from './json-log-format.ts';
+
+/** One stored log event: `t` the time in ms, `m` the message as Lambda would write it. */
+export interface StoredEvent {
+  readonly t: number;
+  readonly m: string;
+}
+
+export interface LogStoreOptions {
+  /** The folder holding one sub-folder per function, e.g. `.data/logs`. */
+  readonly dir: string;
+  /** Streams last written longer ago than this are deleted at start (default 7 days). */
+  readonly retentionDays?: number;
+  /** A function's streams beyond this many bytes are deleted oldest first (default 20 MB). */
+  readonly maxBytesPerFunction?: number;
+}
+
+export interface LogStore extends LogSink {
+  /** Flushes and closes every open stream file. */
+  close(): Promise<void>;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The folder of a function's log group inside the logs folder. */
+export function functionLogDir(dir: string, functionName: string): string {
+  return path.join(dir, functionName.replace(/[^A-Za-z0-9._-]/g, '_'));
+}
+
+/**
+ * A log sink that keeps each function's lines in its own log group on disk, in the JSON log format
+ * the stack deploys, one file a stream (`<dir>/<function>/<stream>.jsonl`), with bounded retention.
+ * `npm run logs` reads them back.
+ *
+ * @example
+ * const logs = openLogStore({ dir: '.data/logs' });
+ * logs.write('products-get', 'START RequestId: 8f5… Version: $LATEST', '2026/11/25/[$LATEST]ab12');
+ * await logs.close();
+ */
+export function openLogStore({
+  dir,
+  retentionDays = 7,
+  maxBytesPerFunction = 20_000_000,
+}: LogStoreOptions): LogStore {
+  const files = new Map<string, WriteStream>();
+  const written = new Map<string, number>();
+  const prune = (functionDir: string) =>
+    pruneGroup(functionDir, Date.now() - retentionDays * DAY_MS, maxBytesPerFunction);
+  mkdirSync(dir, { recursive: true });
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) prune(path.join(dir, entry.name));
+  }
+  return {
+    write(functionName, line, stream = defaultStream()) {
+      const message = toJsonLogLine(line, new Date());
+      if (message === null) return;
+      const functionDir = functionLogDir(dir, functionName);
+      // The file keeps the stream's own name, `/` and all, percent-encoded.
+      const file = path.join(functionDir, `${encodeURIComponent(stream)}.jsonl`);
+      let out = files.get(file);
+      if (!out) {
+        mkdirSync(functionDir, { recursive: true });
+        out = createWriteStream(file, { flags: 'a' });
+        files.set(file, out);
+      }
+      const record = `${JSON.stringify({ t: Date.now(), m: message } satisfies StoredEvent)}\n`;
+      out.write(record);
+      const total = (written.get(functionDir) ?? 0) + record.length;
+      written.set(functionDir, total);
+      if (total > maxBytesPerFunction / 10) {
+        written.set(functionDir, 0);
+        prune(functionDir);
+      }
+    },
+    async close() {
+      await Promise.all([...files.values()].map((out) => new Promise((resolve) => out.end(resolve))));
+      files.clear();
+    },
+  };
+}
+
+/** The stream of lines written without one: one per day and process, as an instance's would be. */
+function defaultStream(): string {
+  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
+  return `${day}/[$LATEST]local-${process.pid}`;
+}
+
+/** Deletes a group's streams older than `notBefore`, then the oldest ones past `maxBytes`. */
+function pruneGroup(functionDir: string, notBefore: number, maxBytes: number): void {
+  let streams: { file: string; mtimeMs: number; size: number }[];
+  try {
+    streams = readdirSync(functionDir)
+      .filter((name) => name.endsWith('.jsonl'))
+      .map((name) => {
+        const file = path.join(functionDir, name);
+        const { mtimeMs, size } = statSync(file);
+        return { file, mtimeMs, size };
+      })
+      .sort((a, b) => b.mtimeMs - a.mtimeMs);
+  } catch {
+    return;
+  }
+  let kept = 0;
+  for (const stream of streams) {
+    kept += stream.size;
+    // The newest stream is always kept: it is the one being written.
+    if (stream !== streams[0] && (stream.mtimeMs < notBefore || kept > maxBytes))
+      rmSync(stream.file, { force: true });
+  }
+}

@@ -1,0 +1,93 @@
+// Reads the per-function logs kept by the log store back: by function, time, level and text.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { StoredEvent } from './log-store.ts';
+
+/** A stored event with where it came from, its message parsed when it is JSON. */
+export interface LogEvent {
+  readonly timestamp: number;
+  /** `/aws/lambda/<function>`, as CloudWatch names the group. */
+  readonly logGroup: string;
+  readonly logStream: string;
+  readonly message: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+export interface LogFilter {
+  /** Functions to read; every function when empty. */
+  readonly functions?: readonly string[];
+  /** Only events at or after this time (ms). */
+  readonly since?: number;
+  /** Only application lines at this level or more severe (`platform.*` lines have no level). */
+  readonly level?: string;
+  /** Only events whose message contains this text. */
+  readonly contains?: string;
+}
+
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'FATAL'];
+
+/** Where each stream file has been read up to, so that `--follow` reads only what is new. */
+export type ReadPositions = Map<string, number>;
+
+/**
+ * The events of the kept logs that pass the filter, oldest first. With `positions`, each file is
+ * read from where the last call stopped, for following logs as they are written.
+ */
+export function readLogEvents(dir: string, filter: LogFilter = {}, positions?: ReadPositions): LogEvent[] {
+  if (!existsSync(dir)) return [];
+  const wanted = filter.functions?.length ? new Set(filter.functions) : null;
+  const minimum = filter.level ? LEVELS.indexOf(filter.level.toUpperCase()) : -1;
+  const events: LogEvent[] = [];
+  for (const functionName of readdirSync(dir)) {
+    if (wanted && !wanted.has(functionName)) continue;
+    const functionDir = path.join(dir, functionName);
+    let streams: string[];
+    try {
+      streams = readdirSync(functionDir).filter((name) => name.endsWith('.jsonl'));
+    } catch {
+      continue;
+    }
+    for (const streamFile of streams) {
+      const file = path.join(functionDir, streamFile);
+      const text = readFileSync(file, 'utf8');
+      const from = positions?.get(file) ?? 0;
+      const end = text.lastIndexOf('\n') + 1;
+      positions?.set(file, end);
+      for (const line of text.slice(from, end).split('\n')) {
+        if (!line) continue;
+        const event = toEvent(
+          line,
+          `/aws/lambda/${functionName}`,
+          decodeURIComponent(streamFile.replace(/\.jsonl$/, '')),
+        );
+        if (event && passes(event, filter, minimum)) events.push(event);
+      }
+    }
+  }
+  return events.sort((a, b) => a.timestamp - b.timestamp);
+}
+
+function toEvent(line: string, logGroup: string, logStream: string): LogEvent | null {
+  try {
+    const { t, m } = JSON.parse(line) as StoredEvent;
+    let fields: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = JSON.parse(m);
+      if (parsed && typeof parsed === 'object') fields = parsed as Record<string, unknown>;
+    } catch {}
+    return { timestamp: t, logGroup, logStream, message: m, fields };
+  } catch {
+    return null; // a line cut short by a crash
+  }
+}
+
+function passes(event: LogEvent, filter: LogFilter, minimumLevel: number): boolean {
+  if (filter.since !== undefined && event.timestamp < filter.since) return false;
+  if (filter.contains && !event.message.includes(filter.contains)) return false;
+  if (minimumLevel > 0) {
+    const level =
+      typeof event.fields.level === 'string' ? LEVELS.indexOf(event.fields.level.toUpperCase()) : -1;
+    if (level < minimumLevel) return false;
+  }
+  return true;
+}

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runLogsCommand } from '#local/logs/logs-command.ts';
+import { type LogEvent, readLogEvents } from '#local/logs/read-logs.ts';
+import { metricValues, readEmf } from '../support/emf.ts';
+import type { ApiClient } from '../support/http.ts';
+import type { TestSystem } from '../support/test-system.ts';
+
+/** The events of a function's kept log group once `found` holds (lines reach the disk a moment after the response). */
+async function keptEvents(dir: string, functionName: string, found: (events: LogEvent[]) => boolean) {
+  for (const deadline = Date.now() + 15_000; ; await sleep(100)) {
+    const events = readLogEvents(dir, { functions: [functionName] });
+    if (found(events) || Date.now() > deadline) return events;
+  }
+}
+
+/** The functions' logs kept on disk as CloudWatch keeps them, read back by `npm run logs`. */
+export function keptLogs(client: () => ApiClient, system: () => TestSystem): void {
+  test('keeps each function its log group in the JSON log format, with metrics, read back by npm run logs', async () => {
+    const dir = system().system.logsDir;
+    assert.ok(dir, 'a system with a data folder keeps its logs');
+    const created = await client()('POST', '/products', { body: { name: 'logged', price: 4 } });
+    assert.equal(created.status, 201, created.text);
+    const requestId = created.headers.get('x-amzn-requestid') ?? '';
+    assert.ok(requestId, 'the gateway names the request');
+    // The REPORT line follows the response: wait for the request's line and its report.
+    const reported = (all: LogEvent[]) => {
+      const line = all.find((e) => e.fields.correlation_id === requestId);
+      const id = line?.fields.function_request_id;
+      return all.some(
+        (e) =>
+          e.fields.type === 'platform.report' &&
+          (e.fields.record as { requestId?: unknown }).requestId === id,
+      );
+    };
+    const events = await keptEvents(dir, 'products-create', reported);
+    const completed = events.find((e) => e.fields.correlation_id === requestId);
+    assert.ok(completed, `the request's line is kept in ${dir}`);
+    assert.equal(completed.logGroup, '/aws/lambda/products-create');
+    assert.match(completed.logStream, /^\d{4}\/\d\d\/\d\d\/\[\$LATEST\][0-9a-f]{32}$/);
+    assert.equal(
+      metricValues(readEmf(completed.message) ?? []).Requests,
+      1,
+      'the EMF metrics are on the kept line',
+    );
+    const functionRequestId = completed.fields.function_request_id;
+    const platform = events.filter(
+      (e) => (e.fields.record as { requestId?: unknown } | undefined)?.requestId === functionRequestId,
+    );
+    assert.deepEqual(
+      platform.map((e) => e.fields.type),
+      ['platform.start', 'platform.report'],
+    );
+    assert.equal(platform[1]?.logStream, completed.logStream, 'one stream per instance');
+
+    const printed: string[] = [];
+    const run = async (...args: string[]) => {
+      printed.length = 0;
+      const dataDir = path.dirname(dir); // the logs live in <data folder>/logs
+      assert.equal(await runLogsCommand(['--data-dir', dataDir, ...args], {}, (l) => printed.push(l)), 0);
+      return printed.slice(1).map((line) => JSON.parse(line) as Record<string, unknown>);
+    };
+    const followed = await run('--query', 'oneRequest', '--request-id', requestId);
+    assert.ok(
+      followed.some((row) => row.durationMs !== undefined && row['@log'] === '/aws/lambda/products-create'),
+    );
+    // Filters narrow what a query reads: this request alone, among everything the suite sent.
+    const slowest = await run('products-create', '--filter', requestId, '--query', 'slowestRequests');
+    assert.deepEqual(
+      slowest.map((row) => row.correlation_id),
+      [requestId],
+    );
+    const coldStarts = await run('--query', 'coldStartsByFunction');
+    assert.ok(
+      coldStarts.some((row) => row['@log'] === '/aws/lambda/products-create' && Number(row.coldStarts) >= 1),
+    );
+  });
+}
