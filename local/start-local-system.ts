@@ -7,7 +7,9 @@ import { functionEnvironment, type LogLevel } from '#src/declaration/function-en
 import { DEFAULT_SERVICES_DIR, type LoadedService, loadServices } from '#src/declaration/load-services.ts';
 import type { LogSink, RouteBinding } from './contracts.ts';
 import { ensureTables } from './dynamodb/create-tables.ts';
-import { type EngineChoice, type RunningDynamoDb, startDynamoDb } from './dynamodb/start-dynamodb.ts';
+import type { FaultRule } from './dynamodb/faults.ts';
+import { type GuardedDynamoDb, localAccessKey, startGuardedDynamoDb } from './dynamodb/guarded-dynamodb.ts';
+import type { EngineChoice, RunningDynamoDb } from './dynamodb/start-dynamodb.ts';
 import { startGateway } from './gateway/start-gateway.ts';
 import { type FunctionSpec, startLambdaService } from './lambda/start-lambda-service.ts';
 
@@ -25,6 +27,10 @@ export interface LocalSystemOptions {
   /** API Gateway's integration timeout (29 s); lowered only by tests. */
   readonly integrationTimeoutMs?: number;
   readonly region?: string;
+  /** Faults injected between the functions and DynamoDB (`--faults`); none by default. */
+  readonly faults?: readonly FaultRule[];
+  /** The local system's own messages (engine restarts, denied calls); stderr by default. */
+  readonly notice?: (line: string) => void;
 }
 
 export interface LocalSystem {
@@ -33,6 +39,8 @@ export interface LocalSystem {
   readonly dynamodb: Pick<RunningDynamoDb, 'engine' | 'endpoint' | 'dataDir' | 'detail'>;
   readonly services: readonly LoadedService[];
   readonly routes: readonly RouteBinding[];
+  /** Local IAM and faults: each function's policy, what it left unused, the fault rules. */
+  readonly guard: Pick<GuardedDynamoDb, 'policies' | 'unusedPermissions' | 'setFaults' | 'functionEndpoint'>;
   /** How long each start-up step took, in ms, for the banner and the benchmark. */
   readonly timings: Readonly<Record<'build' | 'dynamodb' | 'tables' | 'total', number>>;
   stop(): Promise<void>;
@@ -67,13 +75,18 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const bundling = bundleAll(services, buildDir).then((bundles) => ({ bundles, ms: since(buildStarted) }));
     building = bundling;
     const dynamoStarted = performance.now();
-    const dynamodb = await startDynamoDb({
+    const guarded = await startGuardedDynamoDb({
       engine: options.engine,
       dataDir: options.dataDir,
       inMemory: options.inMemory,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      services,
+      region,
+      ...(options.faults ? { faults: options.faults } : {}),
+      notice: options.notice ?? ((line) => process.stderr.write(`${line}\n`)),
     });
-    cleanups.push(() => dynamodb.stop());
+    cleanups.push(() => guarded.stop());
+    const dynamodb = guarded.engine;
     const dynamoMs = since(dynamoStarted);
     const tablesStarted = performance.now();
     const hostCredentials = dynamodb.engine === 'external' ? awsCredentialsFrom(process.env) : undefined;
@@ -102,7 +115,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             logLevel: options.logLevel,
             corsOrigins: ['*'],
           }),
-          AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+          AWS_ENDPOINT_URL_DYNAMODB: guarded.functionEndpoint,
           // The SDK warns once per instance that Node 20 support ends; deployed functions run a
           // newer Node, so the warning says nothing about them and would repeat in every worker.
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -127,12 +140,16 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       port: gateway.port,
       dynamodb: {
         engine: dynamodb.engine,
-        endpoint: dynamodb.endpoint,
+        // A restarted engine may serve elsewhere: always the current one.
+        get endpoint() {
+          return guarded.engine.endpoint;
+        },
         dataDir: dynamodb.dataDir,
         detail: dynamodb.detail,
       },
       services,
       routes,
+      guard: guarded,
       timings: { build: buildMs, dynamodb: dynamoMs, tables: tablesMs, total: since(started) },
       stop,
     };
@@ -157,7 +174,7 @@ function awsCredentialsFrom(env: NodeJS.ProcessEnv): Record<string, string> | un
  */
 function localCredentials(principal: string) {
   return {
-    AWS_ACCESS_KEY_ID: `LOCAL${principal.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`.slice(0, 128),
+    AWS_ACCESS_KEY_ID: localAccessKey(principal),
     AWS_SECRET_ACCESS_KEY: 'local',
   };
 }

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { HttpError } from '../domain/errors.ts';
+import { setInvocationDeadline } from '../store/invocation-deadline.ts';
 import { allowedOrigins, corsHeaders } from './cors.ts';
 import { instanceLogger } from './logger.ts';
 import { type HttpRequest, toHttpRequest } from './request.ts';
@@ -23,6 +24,7 @@ export function httpHandler(operation: (request: HttpRequest) => Promise<HttpRes
     const logger = instanceLogger();
     logger.addContext(context);
     logger.setCorrelationId(event.requestContext?.requestId);
+    setInvocationDeadline(context.getRemainingTimeInMillis());
     let result: APIGatewayProxyResult;
     const request = toHttpRequest(event);
     try {

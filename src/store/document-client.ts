@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { boundByInvocationDeadline } from './invocation-deadline.ts';
 
 let shared: DynamoDBDocumentClient | undefined;
 
@@ -9,13 +10,13 @@ let shared: DynamoDBDocumentClient | undefined;
  * AWS environment (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB` locally).
  */
 export function documentClient(): DynamoDBDocumentClient {
-  shared ??= DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      maxAttempts: 3,
-      // Fail over to a 503 well within the function timeout instead of hanging on a dead endpoint.
-      requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+  if (shared) return shared;
+  const client = new DynamoDBClient({
+    maxAttempts: 3,
+    // Fail over to a 503 well within the function timeout instead of hanging on a dead endpoint.
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+  });
+  boundByInvocationDeadline(client);
+  shared = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return shared;
 }

@@ -1,7 +1,6 @@
 import {
   BadRequestError,
   ConditionFailedError,
-  ForbiddenError,
   type HttpError,
   ServiceUnavailableError,
 } from '../domain/errors.ts';
@@ -52,9 +51,8 @@ export function translateSdkError(error: unknown): Error {
   if (TRANSIENT.has(name) || NETWORK_CODES.has(e.code ?? '') || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
     return unavailable(error);
   }
-  if (name === 'AccessDeniedException') {
-    return new ForbiddenError('This function is not allowed to perform that operation on its table.');
-  }
+  // Our fault, not the client's: a generic 500, with DynamoDB's message (action, resource) in the log.
+  if (name === 'AccessDeniedException') return error instanceof Error ? error : new Error(String(error));
   if (CLIENT_INPUT.has(name) || e.$fault === 'client') {
     return new BadRequestError(e.message ?? 'DynamoDB rejected the request.', undefined, error);
   }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { EngineChoice } from '#local/dynamodb/start-dynamodb.ts';
-import { type LocalSystem, startLocalSystem } from '#local/start-local-system.ts';
+import { type LocalSystem, type LocalSystemOptions, startLocalSystem } from '#local/start-local-system.ts';
 
 export interface LogLine {
   readonly functionName: string;
@@ -16,6 +16,8 @@ export interface TestSystem {
   readonly url: string;
   /** Every line every function logged, in order. */
   readonly logs: LogLine[];
+  /** Every message of the local system itself (denied calls, engine restarts), in order. */
+  readonly notices: string[];
   /** Every item of a table, read straight from DynamoDB (not through the API), sorted by key. */
   scan(tableName: string): Promise<Record<string, unknown>[]>;
   stop(): Promise<void>;
@@ -27,11 +29,13 @@ export interface TestSystemOptions {
   readonly dataDir?: string;
   readonly servicesDirs?: readonly string[];
   readonly integrationTimeoutMs?: number;
+  readonly faults?: LocalSystemOptions['faults'];
 }
 
 /** Starts the real local system on a free port of 127.0.0.1, with its logs captured. */
 export async function startTestSystem(options: TestSystemOptions): Promise<TestSystem> {
   const logs: LogLine[] = [];
+  const notices: string[] = [];
   const scratch = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'sm-data-')));
   const system = await startLocalSystem({
     port: 0,
@@ -42,6 +46,8 @@ export async function startTestSystem(options: TestSystemOptions): Promise<TestS
     logSink: { write: (functionName, line) => logs.push({ functionName, line }) },
     ...(options.servicesDirs ? { servicesDirs: options.servicesDirs } : {}),
     ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
+    ...(options.faults ? { faults: options.faults } : {}),
+    notice: (line) => notices.push(line),
   });
   const admin = DynamoDBDocumentClient.from(
     new DynamoDBClient({
@@ -54,6 +60,7 @@ export async function startTestSystem(options: TestSystemOptions): Promise<TestS
     system,
     url: system.url,
     logs,
+    notices,
     async scan(tableName) {
       const items: Record<string, unknown>[] = [];
       let start: Record<string, unknown> | undefined;
