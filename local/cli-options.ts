@@ -2,14 +2,18 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOG_LEVELS, type LogLevel } from '#src/declaration/function-environment.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
+import { FAULTS_ENV, parseFaults } from './dynamodb/faults.ts';
 import { ENGINE_CHOICES, type EngineChoice } from './dynamodb/start-dynamodb.ts';
 import type { LocalSystemOptions } from './start-local-system.ts';
 
 /** What `npm start` lets a user choose: the local system's options a flag or variable can set. */
 export type CliOptions = Pick<
   LocalSystemOptions,
-  'port' | 'engine' | 'dataDir' | 'inMemory' | 'endpoint' | 'logLevel'
->;
+  'port' | 'engine' | 'dataDir' | 'inMemory' | 'endpoint' | 'logLevel' | 'faults'
+> & {
+  /** Print each function's unused permissions and exit once the system is up (`--iam-report`). */
+  readonly iamReport: boolean;
+};
 
 export const USAGE = `Usage: npm start -- [options]
 
@@ -19,6 +23,10 @@ export const USAGE = `Usage: npm start -- [options]
   --in-memory          keep no data on disk (env IN_MEMORY=true)
   --endpoint <url>     DynamoDB endpoint of the external engine (env DYNAMODB_ENDPOINT)
   --log-level <level>  TRACE | DEBUG | INFO | WARN | ERROR (env LOG_LEVEL, default INFO)
+  --faults <rules>     inject DynamoDB faults, e.g. throttle=30%,latency=2000ms@products-get,error=5%@table:products
+                       (env SM_FAULTS, default none)
+  --iam-report         print the permissions each function was granted and never used, then stop
+                       (the report is also printed when npm start stops)
   --help               this text`;
 
 /**
@@ -35,6 +43,8 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       'in-memory': { type: 'boolean' },
       endpoint: { type: 'string' },
       'log-level': { type: 'string' },
+      faults: { type: 'string' },
+      'iam-report': { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -51,6 +61,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   }
   const logLevel = (values['log-level'] ?? env.LOG_LEVEL ?? 'INFO').toUpperCase();
   if (!isLogLevel(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  const faults = parseFaults(values.faults ?? env[FAULTS_ENV] ?? '');
   return {
     port,
     engine: engine as EngineChoice,
@@ -58,6 +69,8 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     inMemory: values['in-memory'] ?? env.IN_MEMORY === 'true',
     ...(endpoint ? { endpoint } : {}),
     logLevel,
+    ...(faults.length > 0 ? { faults } : {}),
+    iamReport: values['iam-report'] ?? false,
   };
 }
 

@@ -36,7 +36,10 @@ export interface LocalSystemOptions {
 export interface LocalSystem {
   readonly url: string;
   readonly port: number;
-  readonly dynamodb: Pick<RunningDynamoDb, 'engine' | 'endpoint' | 'dataDir' | 'detail'>;
+  readonly dynamodb: Pick<RunningDynamoDb, 'engine' | 'endpoint' | 'dataDir' | 'detail'> & {
+    /** The engine's process id when it runs in a process of its own (DynamoDB Local), else null. */
+    readonly pid: number | null;
+  };
   readonly services: readonly LoadedService[];
   readonly routes: readonly RouteBinding[];
   /** Local IAM and faults: each function's policy, what it left unused, the fault rules. */
@@ -146,6 +149,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         },
         dataDir: dynamodb.dataDir,
         detail: dynamodb.detail,
+        get pid() {
+          const { engine } = guarded;
+          return 'pid' in engine && typeof engine.pid === 'number' ? engine.pid : null;
+        },
       },
       services,
       routes,
