@@ -72,6 +72,10 @@ export async function startDynamoDbGuard(options: DynamoDbGuardOptions): Promise
         'The security token included in the request is invalid.',
       );
     }
+    if (call.operation === null) {
+      // Nothing to check against a policy, so nothing goes through.
+      return sendError(res, 400, 'com.amazon.coral.service#UnknownOperationException', 'Unknown operation');
+    }
     for (const { action, resource } of call.required) {
       const decision = evaluatePolicy(policy.statements, action, resource);
       if (decision === DECISIONS.allow) continue;
