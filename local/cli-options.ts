@@ -4,14 +4,27 @@ import { parseArgs } from 'node:util';
 import { type ApiSettings, environmentName, readApiSettings } from '#src/declaration/api-settings.ts';
 import { LOG_LEVELS, type LogLevel } from '#src/declaration/function-environment.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
+import { FAULTS_ENV, parseFaults } from './dynamodb/faults.ts';
 import { ENGINE_CHOICES, type EngineChoice } from './dynamodb/start-dynamodb.ts';
 import type { LocalSystemOptions } from './start-local-system.ts';
 
 /** What `npm start` lets a user choose: the local system's options a flag or variable can set. */
 export type CliOptions = Pick<
   LocalSystemOptions,
-  'port' | 'engine' | 'dataDir' | 'inMemory' | 'endpoint' | 'logLevel' | 'api' | 'throttle' | 'exposure'
->;
+  | 'port'
+  | 'engine'
+  | 'dataDir'
+  | 'inMemory'
+  | 'endpoint'
+  | 'logLevel'
+  | 'api'
+  | 'throttle'
+  | 'exposure'
+  | 'faults'
+> & {
+  /** Print each function's unused permissions and exit once the system is up (`--iam-report`). */
+  readonly iamReport: boolean;
+};
 
 export const USAGE = `Usage: npm start -- [options]
 
@@ -24,6 +37,10 @@ export const USAGE = `Usage: npm start -- [options]
   --no-throttle        turn the stage's throttling off, e.g. for load tests (env SM_THROTTLE=false)
   --allow-host <name>  also answer this Host name, repeatable; * for any (env SM_ALLOWED_HOSTS, comma-separated)
   --allow-origin <url> also serve browsers on this origin, repeatable; * for any (env SM_ALLOWED_ORIGINS)
+  --faults <rules>     inject DynamoDB faults, e.g. throttle=30%,latency=2000ms@products-get,error=5%@table:products
+                       (env SM_FAULTS, default none)
+  --iam-report         print the permissions each function was granted and never used, then stop
+                       (the report is also printed when npm start stops)
   --help               this text
 
   The stage name, throttling and CORS origins are the CDK app's settings (cdk.json context, then
@@ -46,6 +63,8 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       'no-throttle': { type: 'boolean' },
       'allow-host': { type: 'string', multiple: true },
       'allow-origin': { type: 'string', multiple: true },
+      faults: { type: 'string' },
+      'iam-report': { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -62,6 +81,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   }
   const logLevel = (values['log-level'] ?? env.LOG_LEVEL ?? 'INFO').toUpperCase();
   if (!isLogLevel(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  const faults = parseFaults(values.faults ?? env[FAULTS_ENV] ?? '');
   return {
     port,
     engine: engine as EngineChoice,
@@ -75,6 +95,8 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       allowedHosts: values['allow-host'] ?? list(env.SM_ALLOWED_HOSTS),
       allowedOrigins: values['allow-origin'] ?? list(env.SM_ALLOWED_ORIGINS),
     },
+    ...(faults.length > 0 ? { faults } : {}),
+    iamReport: values['iam-report'] ?? false,
   };
 }
 

@@ -1,6 +1,9 @@
 // `npm start`: the whole system on one machine, no AWS account, no Docker.
+import { createInterface } from 'node:readline';
 import { banner } from './banner.ts';
 import { parseCliOptions, USAGE } from './cli-options.ts';
+import { guardBanner } from './dynamodb/guard-banner.ts';
+import { formatUnusedPermissions } from './dynamodb/iam/unused-permissions.ts';
 import { startLocalSystem } from './start-local-system.ts';
 import { terminalLogSink } from './terminal-log-sink.ts';
 
@@ -21,13 +24,19 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const system = await startLocalSystem({ ...options, logSink: terminalLogSink(process.stdout) });
+  const { iamReport, ...systemOptions } = options;
+  const system = await startLocalSystem({ ...systemOptions, logSink: terminalLogSink(process.stdout) });
   console.log(banner(system));
+  console.log(guardBanner(system, options.faults ?? [], iamReport));
+  const printIamReport = () => console.log(formatUnusedPermissions(system.guard.unusedPermissions()));
+  // On demand: with --iam-report, every Enter in the terminal prints the report so far.
+  if (iamReport) createInterface({ input: process.stdin }).on('line', printIamReport);
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
     console.log('\n  Stopping…');
+    if (system.guard.policies.size > 0) printIamReport();
     await system.stop();
     process.exit(0);
   };

@@ -9,7 +9,9 @@ import { functionEnvironment, type LogLevel } from '#src/declaration/function-en
 import { DEFAULT_SERVICES_DIR, type LoadedService, loadServices } from '#src/declaration/load-services.ts';
 import type { LogSink, RouteBinding } from './contracts.ts';
 import { ensureTables } from './dynamodb/create-tables.ts';
-import { type EngineChoice, type RunningDynamoDb, startDynamoDb } from './dynamodb/start-dynamodb.ts';
+import type { FaultRule } from './dynamodb/faults.ts';
+import { type GuardedDynamoDb, localAccessKey, startGuardedDynamoDb } from './dynamodb/guarded-dynamodb.ts';
+import type { EngineChoice, RunningDynamoDb } from './dynamodb/start-dynamodb.ts';
 import type { ExposureOptions } from './exposure.ts';
 import { startGateway } from './gateway/start-gateway.ts';
 import { type FunctionSpec, startLambdaService } from './lambda/start-lambda-service.ts';
@@ -35,23 +37,32 @@ export interface LocalSystemOptions {
   readonly throttle?: boolean;
   /** Host names and browser origins served besides loopback ones. */
   readonly exposure?: ExposureOptions;
+  /** Faults injected between the functions and DynamoDB (`--faults`); none by default. */
+  readonly faults?: readonly FaultRule[];
+  /** The local system's own messages (engine restarts, denied calls); stderr by default. */
+  readonly notice?: (line: string) => void;
 }
 
 export interface LocalSystem {
   readonly url: string;
   readonly port: number;
-  readonly dynamodb: Pick<RunningDynamoDb, 'engine' | 'endpoint' | 'dataDir' | 'detail'>;
+  readonly dynamodb: Pick<RunningDynamoDb, 'engine' | 'endpoint' | 'dataDir' | 'detail'> & {
+    /** The engine's process id when it runs in a process of its own (DynamoDB Local), else null. */
+    readonly pid: number | null;
+  };
   readonly services: readonly LoadedService[];
   readonly routes: readonly RouteBinding[];
-  /** The stage the gateway behaves as; `throttle` is false when throttling is off. */
   /** Where each function's logs are kept (`npm run logs` reads them); null when in memory. */
   readonly logsDir: string | null;
+  /** The stage the gateway behaves as; `throttle` is false when throttling is off. */
   readonly stage: {
     readonly name: string;
     readonly throttle: { readonly rateLimit: number; readonly burstLimit: number } | false;
     readonly corsOrigins: readonly string[];
     readonly exposure: ExposureOptions;
   };
+  /** Local IAM and faults: each function's policy, what it left unused, the fault rules. */
+  readonly guard: Pick<GuardedDynamoDb, 'policies' | 'unusedPermissions' | 'setFaults' | 'functionEndpoint'>;
   /** How long each start-up step took, in ms, for the banner and the benchmark. */
   readonly timings: Readonly<Record<'build' | 'dynamodb' | 'tables' | 'total', number>>;
   stop(): Promise<void>;
@@ -102,13 +113,18 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const bundling = bundleAll(services, buildDir).then((bundles) => ({ bundles, ms: since(buildStarted) }));
     building = bundling;
     const dynamoStarted = performance.now();
-    const dynamodb = await startDynamoDb({
+    const guarded = await startGuardedDynamoDb({
       engine: options.engine,
       dataDir: options.dataDir,
       inMemory: options.inMemory,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      services,
+      region,
+      ...(options.faults ? { faults: options.faults } : {}),
+      notice: options.notice ?? ((line) => process.stderr.write(`${line}\n`)),
     });
-    cleanups.push(() => dynamodb.stop());
+    cleanups.push(() => guarded.stop());
+    const dynamodb = guarded.engine;
     const dynamoMs = since(dynamoStarted);
     const tablesStarted = performance.now();
     const hostCredentials = dynamodb.engine === 'external' ? awsCredentialsFrom(process.env) : undefined;
@@ -137,7 +153,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             logLevel: options.logLevel,
             corsOrigins: api.corsOrigins,
           }),
-          AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+          AWS_ENDPOINT_URL_DYNAMODB: guarded.functionEndpoint,
           // The SDK warns once per instance that Node 20 support ends; deployed functions run a
           // newer Node, so the warning says nothing about them and would repeat in every worker.
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -180,14 +196,22 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       port: gateway.port,
       dynamodb: {
         engine: dynamodb.engine,
-        endpoint: dynamodb.endpoint,
+        // A restarted engine may serve elsewhere: always the current one.
+        get endpoint() {
+          return guarded.engine.endpoint;
+        },
         dataDir: dynamodb.dataDir,
         detail: dynamodb.detail,
+        get pid() {
+          const { engine } = guarded;
+          return 'pid' in engine && typeof engine.pid === 'number' ? engine.pid : null;
+        },
       },
       services,
       routes,
       logsDir,
       stage: { name: api.stageName, throttle, corsOrigins: api.corsOrigins, exposure },
+      guard: guarded,
       timings: { build: buildMs, dynamodb: dynamoMs, tables: tablesMs, total: since(started) },
       stop,
     };
@@ -212,7 +236,7 @@ function awsCredentialsFrom(env: NodeJS.ProcessEnv): Record<string, string> | un
  */
 function localCredentials(principal: string) {
   return {
-    AWS_ACCESS_KEY_ID: `LOCAL${principal.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`.slice(0, 128),
+    AWS_ACCESS_KEY_ID: localAccessKey(principal),
     AWS_SECRET_ACCESS_KEY: 'local',
   };
 }

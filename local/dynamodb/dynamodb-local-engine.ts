@@ -21,6 +21,8 @@ export interface DynamoDbLocalEngineOptions {
   readonly dataDir: string | null;
   /** Where the compiled launcher is cached; see `prepareLauncher` for the default. */
   readonly launcherCacheRoot?: string;
+  /** Port on 127.0.0.1; 0 (the default) picks a free one. A restart asks for the previous one. */
+  readonly port?: number;
 }
 
 export interface RunningDynamoDbLocal extends RunningDynamoDb {
@@ -28,6 +30,8 @@ export interface RunningDynamoDbLocal extends RunningDynamoDb {
   readonly pid: number;
   /** How the JVM was started: the cached class, or the source launcher when it could not be compiled. */
   readonly launcher: Launcher;
+  /** Settles when the JVM exits, for whatever reason, with how it ended (e.g. `signal SIGKILL`). */
+  readonly exited: Promise<string>;
 }
 
 /**
@@ -62,12 +66,13 @@ export async function startDynamoDbLocal({
   java,
   dataDir,
   launcherCacheRoot,
+  port = 0,
 }: DynamoDbLocalEngineOptions): Promise<RunningDynamoDbLocal> {
   const noJdk = missingJdkMessage(java);
   if (noJdk) throw new Error(noJdk);
   const lock = dataDir ? await lockDataFolder(dataDir, 'DynamoDB Local') : null;
   try {
-    return await runDynamoDbLocal({ java, dataDir, launcherCacheRoot }, lock);
+    return await runDynamoDbLocal({ java, dataDir, launcherCacheRoot, port }, lock);
   } catch (error) {
     await lock?.release();
     throw error;
@@ -75,7 +80,7 @@ export async function startDynamoDbLocal({
 }
 
 async function runDynamoDbLocal(
-  { java, dataDir, launcherCacheRoot }: DynamoDbLocalEngineOptions,
+  { java, dataDir, launcherCacheRoot, port = 0 }: DynamoDbLocalEngineOptions,
   lock: DataFolderLock | null,
 ): Promise<RunningDynamoDbLocal> {
   const { jar, libDir } = locateDynamoDbLocalJar();
@@ -92,7 +97,7 @@ async function runDynamoDbLocal(
       '-Djava.net.preferIPv4Stack=true',
       launcher.kind === 'compiled' ? LAUNCHER_CLASS : launcher.file,
       '-port',
-      '0',
+      String(port),
       ...storage,
       '-sharedDb',
       '-disableTelemetry',
@@ -149,6 +154,10 @@ async function runDynamoDbLocal(
     detail: `DynamoDB Local ${started.version} (Java ${java.version})`,
     pid: child.pid as number,
     launcher,
+    exited: exited.then(
+      ([code, signal]) => (signal ? `signal ${signal}` : `exit code ${code}`),
+      (error: Error) => error.message,
+    ),
     stop() {
       // The folder's lock goes once the JVM, and so its SQLite file, is closed.
       stopped ??= stopChild(child, exited).finally(() => lock?.release());

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { startDynalite } from './dynalite-engine.ts';
 import { missingJdkMessage, startDynamoDbLocal } from './dynamodb-local-engine.ts';
 import { useExternalDynamoDb } from './external-engine.ts';
-import { findJava, MINIMUM_JAVA_MAJOR } from './find-java.ts';
+import { findJava, type JavaRuntime, MINIMUM_JAVA_MAJOR } from './find-java.ts';
+import type { RestartableDynamoDb } from './supervise.ts';
 
 export const ENGINE_CHOICES = ['auto', 'dynamodb-local', 'dynalite', 'external'] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
@@ -71,5 +72,16 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<RunningDy
   const engine: EngineName = java ? 'dynamodb-local' : 'dynalite';
   const dataDir = options.inMemory ? null : path.resolve(options.dataDir, engine);
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  return java ? startDynamoDbLocal({ java, dataDir }) : startDynalite({ dataDir });
+  return java ? startRestartable(java, dataDir, 0) : startDynalite({ dataDir });
+}
+
+/** DynamoDB Local, with the way to start it again on the same folder and port (see superviseDynamoDb). */
+async function startRestartable(
+  java: JavaRuntime,
+  dataDir: string | null,
+  port: number,
+): Promise<RestartableDynamoDb> {
+  const engine = await startDynamoDbLocal({ java, dataDir, port });
+  const samePort = Number(new URL(engine.endpoint).port);
+  return { ...engine, restart: () => startRestartable(java, dataDir, samePort) };
 }

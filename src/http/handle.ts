@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { HttpError } from '../domain/errors.ts';
 import { resetDynamoDbCalls } from '../store/call-counters.ts';
+import { setInvocationDeadline } from '../store/invocation-deadline.ts';
 import { allowedOrigins, corsHeaders } from './cors.ts';
 import { instanceLogger } from './logger.ts';
 import { metricFields } from './metrics.ts';
@@ -31,6 +32,7 @@ export function httpHandler(operation: (request: HttpRequest) => Promise<HttpRes
     const logger = instanceLogger();
     logger.addContext(context);
     logger.setCorrelationId(event.requestContext?.requestId);
+    setInvocationDeadline(context.getRemainingTimeInMillis());
     let result: APIGatewayProxyResult;
     const request = toHttpRequest(event);
     try {

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countDynamoDbCalls } from './call-counters.ts';
+import { boundByInvocationDeadline } from './invocation-deadline.ts';
 
 let shared: DynamoDBDocumentClient | undefined;
 
@@ -13,9 +14,12 @@ export function documentClient(): DynamoDBDocumentClient {
   if (shared) return shared;
   const client = new DynamoDBClient({
     maxAttempts: 3,
-    // Fail over to a 503 well within the function timeout instead of hanging on a dead endpoint.
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+    // Fail over to a 503 well within the function timeout instead of hanging on a dead endpoint:
+    // an attempt that gets no answer ends (without throwOnRequestTimeout the SDK only warns and
+    // waits on), and boundByInvocationDeadline keeps all attempts inside the invocation.
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
   });
+  boundByInvocationDeadline(client);
   // Throttles and retries become metrics of the invocation (src/http/metrics.ts).
   countDynamoDbCalls(client);
   shared = DynamoDBDocumentClient.from(client, {

@@ -16,6 +16,8 @@ export interface TestSystem {
   readonly url: string;
   /** Every line every function logged, in order. */
   readonly logs: LogLine[];
+  /** Every message of the local system itself (denied calls, engine restarts), in order. */
+  readonly notices: string[];
   /** Every item of a table, read straight from DynamoDB (not through the API), sorted by key. */
   scan(tableName: string): Promise<Record<string, unknown>[]>;
   /** Writes an item straight into a table, not through the API (e.g. as an older release wrote it). */
@@ -38,11 +40,13 @@ export interface TestSystemOptions {
   readonly throttle?: boolean;
   readonly api?: LocalSystemOptions['api'];
   readonly exposure?: LocalSystemOptions['exposure'];
+  readonly faults?: LocalSystemOptions['faults'];
 }
 
 /** Starts the real local system on a free port of 127.0.0.1, with its logs captured. */
 export async function startTestSystem(options: TestSystemOptions): Promise<TestSystem> {
   const logs: LogLine[] = [];
+  const notices: string[] = [];
   const scratch = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'sm-data-')));
   const system = await startLocalSystem({
     port: 0,
@@ -56,6 +60,8 @@ export async function startTestSystem(options: TestSystemOptions): Promise<TestS
     throttle: options.throttle ?? false,
     ...(options.api ? { api: options.api } : {}),
     ...(options.exposure ? { exposure: options.exposure } : {}),
+    ...(options.faults ? { faults: options.faults } : {}),
+    notice: (line) => notices.push(line),
   });
   const admin = DynamoDBDocumentClient.from(
     new DynamoDBClient({
@@ -68,6 +74,7 @@ export async function startTestSystem(options: TestSystemOptions): Promise<TestS
     system,
     url: system.url,
     logs,
+    notices,
     async scan(tableName) {
       const items: Record<string, unknown>[] = [];
       let start: Record<string, unknown> | undefined;

@@ -1,0 +1,163 @@
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FAULT_RESPONSES, type FaultRule, planFaults } from './faults.ts';
+import { readDynamoDbRequest } from './iam/dynamodb-request.ts';
+import { DECISIONS, evaluatePolicy } from './iam/evaluate-policy.ts';
+import type { FunctionPolicy } from './iam/policy-types.ts';
+import type { LocalAccount } from './iam/resolve-intrinsics.ts';
+
+export interface DynamoDbGuardOptions {
+  /** The engine's current base URL (it may change when a dead engine is restarted). */
+  readonly target: () => string;
+  /** Each function's access key → its synthesized policy. */
+  readonly principals: ReadonlyMap<string, FunctionPolicy>;
+  readonly account: LocalAccount;
+  readonly faults?: readonly FaultRule[];
+  /** Told of every denied call, e.g. to write it into the function's log. */
+  readonly onDenied?: (functionName: string, message: string) => void;
+}
+
+export interface DynamoDbGuard {
+  /** Base URL the functions use as their DynamoDB endpoint. */
+  readonly endpoint: string;
+  /** Replaces the fault rules (tests, or a future control command). */
+  setFaults(rules: readonly FaultRule[]): void;
+  /** The DynamoDB actions each function was allowed and used, by function name. */
+  usedActions(): ReadonlyMap<string, ReadonlySet<string>>;
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback HTTP proxy in front of the DynamoDB engine, the only DynamoDB endpoint the functions
+ * know. For each request it finds the calling function from the SigV4 access key, checks every
+ * permission the request needs against that function's synthesized policy and answers a denied
+ * call with DynamoDB's own `AccessDeniedException`; then it applies the configured faults and
+ * forwards the request, unchanged, to the engine. The local system's admin client (tables, test
+ * scans) talks to the engine directly.
+ *
+ * @example
+ * const guard = await startDynamoDbGuard({ target: () => engine.endpoint, principals, account });
+ * // functions get AWS_ENDPOINT_URL_DYNAMODB=guard.endpoint
+ */
+export async function startDynamoDbGuard(options: DynamoDbGuardOptions): Promise<DynamoDbGuard> {
+  let faults = options.faults ?? [];
+  const used = new Map<string, Set<string>>();
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent)
+        sendError(res, 500, 'com.amazonaws.dynamodb.v20120810#InternalServerError', String(error));
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const call = readDynamoDbRequest(req.headers, body.toString('utf8'), options.account);
+    const policy = call.accessKeyId ? options.principals.get(call.accessKeyId) : undefined;
+    if (!policy) {
+      return sendError(
+        res,
+        400,
+        'com.amazonaws.dynamodb.v20120810#UnrecognizedClientException',
+        'The security token included in the request is invalid.',
+      );
+    }
+    if (call.operation === null) {
+      // Nothing to check against a policy, so nothing goes through.
+      return sendError(res, 400, 'com.amazon.coral.service#UnknownOperationException', 'Unknown operation');
+    }
+    for (const { action, resource } of call.required) {
+      const decision = evaluatePolicy(policy.statements, action, resource);
+      if (decision === DECISIONS.allow) continue;
+      const why =
+        decision === DECISIONS.explicitDeny
+          ? 'with an explicit deny in an identity-based policy'
+          : `because no identity-based policy allows the ${action} action`;
+      const message =
+        `User: arn:aws:sts::${options.account.accountId}:assumed-role/${policy.roleName}/${policy.functionName} ` +
+        `is not authorized to perform: ${action} on resource: ${resource} ${why}`;
+      options.onDenied?.(policy.functionName, message);
+      return sendError(res, 400, 'com.amazon.coral.service#AccessDeniedException', message);
+    }
+    const actions = used.get(policy.functionName) ?? new Set<string>();
+    used.set(policy.functionName, actions);
+    for (const { action } of call.required) actions.add(action);
+
+    const plan = planFaults(faults, policy.functionName, call.tables);
+    if (plan.delayMs > 0) await sleep(plan.delayMs);
+    // A caller that gave up (e.g. its SDK timed out) gets nothing more; `req` is always done by now.
+    if (res.destroyed || res.socket?.destroyed !== false) return;
+    if (plan.error) {
+      const fault = FAULT_RESPONSES[plan.error];
+      return sendError(res, fault.status, fault.type, fault.message);
+    }
+    await forward(req, body, res);
+  }
+
+  function forward(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
+    return new Promise((resolve) => {
+      const upstream = httpRequest(
+        new URL(req.url ?? '/', options.target()),
+        { method: req.method, headers: { ...req.headers, 'content-length': String(body.length) }, agent },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          answer.on('end', resolve);
+          answer.on('error', () => {
+            res.destroy();
+            resolve();
+          });
+        },
+      );
+      // An engine that is down: the client sees the connection fail, as it would without the guard.
+      upstream.on('error', () => {
+        res.destroy();
+        resolve();
+      });
+      res.on('close', () => {
+        if (!res.writableFinished) upstream.destroy();
+      });
+      upstream.end(body);
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    setFaults(rules) {
+      faults = rules;
+    },
+    usedActions: () => used,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      agent.destroy();
+    },
+  };
+}
+
+function sendError(res: ServerResponse, status: number, type: string, message: string): void {
+  // Coral's exceptions carry `Message`, DynamoDB's own `message`; the SDK reads both.
+  const key = type.startsWith('com.amazon.coral') ? 'Message' : 'message';
+  const body = JSON.stringify({ __type: type, [key]: message });
+  res.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.0',
+    'content-length': Buffer.byteLength(body),
+    'x-amzn-requestid': crypto.randomUUID(),
+  });
+  res.end(body);
+}

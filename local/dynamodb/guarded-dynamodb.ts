@@ -1,0 +1,100 @@
+import type { LoadedService } from '#src/declaration/load-services.ts';
+import { type DynamoDbGuard, startDynamoDbGuard } from './dynamodb-guard.ts';
+import type { FaultRule } from './faults.ts';
+import { assertEvaluable } from './iam/evaluate-policy.ts';
+import { loadFunctionPolicies } from './iam/load-policies.ts';
+import type { FunctionPolicy } from './iam/policy-types.ts';
+import { LOCAL_ACCOUNT_ID } from './iam/resolve-intrinsics.ts';
+import { type UnusedPermissions, unusedPermissions } from './iam/unused-permissions.ts';
+import { type DynamoDbOptions, type RunningDynamoDb, startDynamoDb } from './start-dynamodb.ts';
+import { superviseDynamoDb } from './supervise.ts';
+
+export interface GuardedDynamoDbOptions extends DynamoDbOptions {
+  readonly services: readonly LoadedService[];
+  readonly region: string;
+  readonly faults?: readonly FaultRule[];
+  /** The local system's own messages (engine restarts, denied calls). */
+  readonly notice: (line: string) => void;
+}
+
+export interface GuardedDynamoDb {
+  /** The engine, for the admin client (tables, test scans): direct access, no checks. */
+  readonly engine: RunningDynamoDb;
+  /** The endpoint functions use: the guard, or the external endpoint itself. */
+  readonly functionEndpoint: string;
+  /** Each function's synthesized policy; empty with an external endpoint (AWS checks it). */
+  readonly policies: ReadonlyMap<string, FunctionPolicy>;
+  /** True when the stack was synthesized at this start (no cached policies). */
+  readonly synthesized: boolean;
+  setFaults(rules: readonly FaultRule[]): void;
+  unusedPermissions(): UnusedPermissions;
+  stop(): Promise<void>;
+}
+
+/**
+ * DynamoDB as the functions reach it locally: the engine (supervised, restarted if it dies) behind
+ * a guard that enforces each function's synthesized IAM policy and injects faults. Policies are
+ * read while the engine starts. With an external endpoint nothing is put in between.
+ */
+export async function startGuardedDynamoDb(options: GuardedDynamoDbOptions): Promise<GuardedDynamoDb> {
+  const account = { region: options.region, accountId: LOCAL_ACCOUNT_ID };
+  const policiesLoading = loadFunctionPolicies(options.services, account);
+  policiesLoading.catch(() => {});
+  const engine = await startDynamoDb(options);
+  if (engine.engine === 'external') {
+    return {
+      engine,
+      functionEndpoint: engine.endpoint,
+      policies: new Map(),
+      synthesized: false,
+      setFaults: () => {
+        throw new Error('Faults are injected on the local engines only, not on an external endpoint');
+      },
+      unusedPermissions: () => new Map(),
+      stop: () => engine.stop(),
+    };
+  }
+  const supervised = superviseDynamoDb(engine, options.notice);
+  let guard: DynamoDbGuard | undefined;
+  try {
+    const { byFunction, synthesized } = await policiesLoading;
+    for (const policy of byFunction.values()) assertEvaluable(policy.statements, policy.functionName);
+    const principals = new Map([...byFunction.values()].map((p) => [localAccessKey(p.functionName), p]));
+    if (principals.size !== byFunction.size)
+      throw new Error('Two function names give the same local access key');
+    guard = await startDynamoDbGuard({
+      target: () => supervised.current.endpoint,
+      principals,
+      account,
+      ...(options.faults ? { faults: options.faults } : {}),
+      onDenied: (fn, message) => options.notice(`  IAM: ${fn} denied: ${message}`),
+    });
+    const running = guard;
+    return {
+      get engine() {
+        return supervised.current;
+      },
+      functionEndpoint: running.endpoint,
+      policies: byFunction,
+      synthesized,
+      setFaults: (rules) => running.setFaults(rules),
+      unusedPermissions: () => unusedPermissions(byFunction.values(), running.usedActions()),
+      async stop() {
+        await running.close();
+        await supervised.stop();
+      },
+    };
+  } catch (error) {
+    await guard?.close();
+    await supervised.stop();
+    throw error;
+  }
+}
+
+/**
+ * The access key a function's instances sign with locally: it names the function, which is how
+ * the guard tells callers apart (e.g. `LOCALPRODUCTSCREATE`).
+ */
+export function localAccessKey(functionName: string): string {
+  return `LOCAL${functionName.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`.slice(0, 128);
+}
