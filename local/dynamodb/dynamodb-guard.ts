@@ -106,19 +106,18 @@ export async function startDynamoDbGuard(options: DynamoDbGuardOptions): Promise
 
   function forward(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
     return new Promise((resolve) => {
-      const upstream = httpRequest(
-        new URL(req.url ?? '/', options.target()),
-        { method: req.method, headers: { ...req.headers, 'content-length': String(body.length) }, agent },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-          answer.on('end', resolve);
-          answer.on('error', () => {
-            res.destroy();
-            resolve();
-          });
-        },
-      );
+      const target = new URL(req.url ?? '/', options.target());
+      // The engine answers only its own loopback Host (no DNS rebinding); it checks no signature.
+      const headers = { ...req.headers, host: target.host, 'content-length': String(body.length) };
+      const upstream = httpRequest(target, { method: req.method, headers, agent }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+        answer.on('end', resolve);
+        answer.on('error', () => {
+          res.destroy();
+          resolve();
+        });
+      });
       // An engine that is down: the client sees the connection fail, as it would without the guard.
       upstream.on('error', () => {
         res.destroy();
