@@ -1,4 +1,4 @@
-// Runs every *.test.ts under src/, local/, infra/, services/ and test/ with Node's test runner.
+// Runs every *.test.ts under src/, local/, infra/, services/, client/, cli/ and test/ with Node's test runner.
 // Node 20's runner takes no glob patterns, so the files are listed here. The DynamoDB Local
 // suites need a JDK 17+: without one the suite is left out with a notice, except in CI, where
 // leaving it out is an error.
@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
-const roots = ['src', 'local', 'infra', 'services', 'test'];
+const roots = ['src', 'local', 'infra', 'services', 'client', 'cli', 'test'];
 const skipDirs = new Set(['node_modules', 'tmp', 'fixtures', 'test-handlers']);
 const files = [];
 const walk = (dir) => {
