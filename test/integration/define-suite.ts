@@ -11,6 +11,7 @@ import { writeThrowawayService } from '../support/throwaway-service.ts';
 import { badRequests } from './bad-requests.ts';
 import { concurrency } from './concurrency.ts';
 import { managerContract } from './manager-contract.ts';
+import { describedClient, openApiConformance } from './openapi-conformance.ts';
 import { productsContract } from './products-contract.ts';
 
 /**
@@ -23,13 +24,14 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
     let throwaway: Awaited<ReturnType<typeof writeThrowawayService>>;
     let current: TestSystem;
     let client: ApiClient;
+    const undescribed: string[] = [];
     const start = async () => {
       current = await startTestSystem({
         engine,
         dataDir,
         servicesDirs: [DEFAULT_SERVICES_DIR, throwaway.dir],
       });
-      client = apiClient(current.url);
+      client = describedClient(apiClient(current.url), undescribed);
     };
 
     before(async () => {
@@ -47,6 +49,7 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
     productsContract(() => client);
     managerContract(() => client);
     concurrency(() => client);
+    openApiConformance(() => client);
     badRequests(
       () => client,
       () => current,
@@ -100,6 +103,10 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
       assert.equal(typeof last.correlation_id, 'string');
       assert.equal(typeof last.function_request_id, 'string');
       assert.equal(typeof last.cold_start, 'boolean');
+    });
+
+    test('got only responses the OpenAPI document describes, in every test above', () => {
+      assert.deepEqual(undescribed, []);
     });
 
     test('keeps data across a stop and a start on the same data folder', async () => {
