@@ -9,6 +9,7 @@ import { type ApiClient, apiClient } from '../support/http.ts';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { writeThrowawayService } from '../support/throwaway-service.ts';
 import { badRequests } from './bad-requests.ts';
+import { clientContract } from './client-contract.ts';
 import { concurrency } from './concurrency.ts';
 import { managerContract } from './manager-contract.ts';
 import { describedClient, openApiConformance } from './openapi-conformance.ts';
@@ -50,6 +51,7 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
     managerContract(() => client);
     concurrency(() => client);
     openApiConformance(() => client);
+    clientContract(() => current.url);
     badRequests(
       () => client,
       () => current,
