@@ -9,6 +9,7 @@ import { type ApiClient, apiClient } from '../support/http.ts';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { writeThrowawayService } from '../support/throwaway-service.ts';
 import { badRequests } from './bad-requests.ts';
+import { cliContract } from './cli-contract.ts';
 import { clientContract } from './client-contract.ts';
 import { concurrency } from './concurrency.ts';
 import { managerContract } from './manager-contract.ts';
@@ -52,6 +53,7 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
     concurrency(() => client);
     openApiConformance(() => client);
     clientContract(() => current.url);
+    cliContract(() => current.url);
     badRequests(
       () => client,
       () => current,
