@@ -9,6 +9,7 @@ export function banner(system: LocalSystem): string {
     `  Serverless Microservices — local system ready in ${(timings.total / 1000).toFixed(1)} s`,
     '',
     `  API        ${system.url}`,
+    `  Reference  ${system.referenceUrl}`,
     `  DynamoDB   ${dynamodb.engine}: ${dynamodb.detail} at ${dynamodb.endpoint}`,
     `  Data       ${dynamodb.dataDir ?? (dynamodb.engine === 'external' ? 'held by the external endpoint' : 'in memory (lost on stop)')}`,
     '',

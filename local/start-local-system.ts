@@ -6,6 +6,7 @@ import { bundleAll } from '#src/build/bundle-function.ts';
 import { functionEnvironment, type LogLevel } from '#src/declaration/function-environment.ts';
 import { DEFAULT_SERVICES_DIR, type LoadedService, loadServices } from '#src/declaration/load-services.ts';
 import type { LogSink, RouteBinding } from './contracts.ts';
+import { apiReference, REFERENCE_PREFIX } from './docs/api-reference.ts';
 import { ensureTables } from './dynamodb/create-tables.ts';
 import { type EngineChoice, type RunningDynamoDb, startDynamoDb } from './dynamodb/start-dynamodb.ts';
 import { startGateway } from './gateway/start-gateway.ts';
@@ -33,6 +34,8 @@ export interface LocalSystem {
   readonly dynamodb: Pick<RunningDynamoDb, 'engine' | 'endpoint' | 'dataDir' | 'detail'>;
   readonly services: readonly LoadedService[];
   readonly routes: readonly RouteBinding[];
+  /** The API reference (OpenAPI document and Swagger UI), on a path no deployed route has. */
+  readonly referenceUrl: string;
   /** How long each start-up step took, in ms, for the banner and the benchmark. */
   readonly timings: Readonly<Record<'build' | 'dynamodb' | 'tables' | 'total', number>>;
   stop(): Promise<void>;
@@ -117,6 +120,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       routes,
       invoker: lambda,
       port: options.port,
+      localPages: apiReference(services.map((s) => s.service)),
       ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
     });
     cleanups.push(() => gateway.close());
@@ -131,6 +135,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       },
       services,
       routes,
+      referenceUrl: `${gateway.url}${REFERENCE_PREFIX}/`,
       timings: { build: buildMs, dynamodb: dynamoMs, tables: tablesMs, total: since(started) },
       stop,
     };

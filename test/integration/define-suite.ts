@@ -70,6 +70,17 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
       );
     });
 
+    test('serves the API reference on a path the deployed API does not have', async () => {
+      assert.equal(current.system.referenceUrl, `${current.url}/_local/docs/`);
+      const page = await fetch(current.system.referenceUrl);
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+      const doc = (await (await fetch(`${current.system.referenceUrl}openapi.json`)).json()) as {
+        paths: Record<string, unknown>;
+      };
+      assert.ok(doc.paths['/gadgets/{id}'], 'the served document describes the services served');
+    });
+
     test('answers unknown routes and methods as API Gateway does', async () => {
       for (const [method, route] of [
         ['GET', '/nothing'],
