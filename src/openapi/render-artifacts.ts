@@ -4,10 +4,13 @@ import path from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { DEFAULT_SERVICES_DIR, loadServices, PROJECT_ROOT } from '../declaration/load-services.ts';
 import { buildOpenApiDocument } from './build-document.ts';
+import { toOpenApi30 } from './to-openapi-30.ts';
 
 /** The committed document, and the types the typed client is written against. */
 export const ARTIFACT_FILES = {
   document: path.join(PROJECT_ROOT, 'docs', 'openapi.json'),
+  /** The OpenAPI 3.0 rendering, for API Gateway's REST API import. */
+  document30: path.join(PROJECT_ROOT, 'docs', 'openapi-3.0.json'),
   types: path.join(PROJECT_ROOT, 'client', 'schema.d.ts'),
 } as const;
 
@@ -27,5 +30,6 @@ export async function projectDocument(servicesDirs: readonly string[] = [DEFAULT
 export async function renderArtifacts(): Promise<Record<keyof typeof ARTIFACT_FILES, string>> {
   const document = await projectDocument();
   const types = astToString(await openapiTS(structuredClone(document) as never));
-  return { document: `${JSON.stringify(document, null, 2)}\n`, types: TYPES_HEADER + types };
+  const text = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  return { document: text(document), document30: text(toOpenApi30(document)), types: TYPES_HEADER + types };
 }
