@@ -46,6 +46,11 @@ export function resourceClient<N extends ResourceName>(api: Client<paths>, name:
     return item;
   };
   const path = (id: string) => ({ path: { id } });
+  const page = async (options: { limit?: number; cursor?: string } = {}): Promise<PageOf<N>> => {
+    const answer = await api.GET(collection, { params: { query: options } });
+    if (!answer.response.ok || answer.data === undefined) throw toProblemError(answer.response, answer.error);
+    return answer.data as PageOf<N>;
+  };
 
   return {
     /** Reads an item; its `ETag` is kept for the next `update` or `delete`. Throws NotFoundError. */
@@ -93,12 +98,7 @@ export function resourceClient<N extends ResourceName>(api: Client<paths>, name:
       etags.delete(id);
     },
     /** One page: `limit` items from `cursor` on. */
-    async page(options: { limit?: number; cursor?: string } = {}): Promise<PageOf<N>> {
-      const answer = await api.GET(collection, { params: { query: options } });
-      if (!answer.response.ok || answer.data === undefined)
-        throw toProblemError(answer.response, answer.error);
-      return answer.data as PageOf<N>;
-    },
+    page,
     /**
      * Every item, page after page, as an async iterator.
      *
@@ -108,12 +108,12 @@ export function resourceClient<N extends ResourceName>(api: Client<paths>, name:
     async *list(options: { pageSize?: number } = {}): AsyncGenerator<Item, void, undefined> {
       let cursor: string | undefined;
       do {
-        const page = await this.page({
+        const next = await page({
           ...(options.pageSize ? { limit: options.pageSize } : {}),
           ...(cursor ? { cursor } : {}),
         });
-        for (const item of page.items) yield item as Item;
-        cursor = page.nextCursor ?? undefined;
+        for (const item of next.items) yield item as Item;
+        cursor = next.nextCursor ?? undefined;
       } while (cursor);
     },
     /** The `ETag` last seen for this id, if any. */
