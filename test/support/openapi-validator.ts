@@ -1,7 +1,7 @@
 // Checks real responses against the OpenAPI document with Ajv (JSON Schema 2020-12, the dialect of
 // OpenAPI 3.1): the operation, the status, the media type, the body and the headers must all be
 // described. A response the document does not describe is an error, never a pass.
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
 /** The parts of a response the document speaks about. */
@@ -38,6 +38,7 @@ export function openApiValidator(document: object) {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
   ajv.addSchema(document, DOC_ID);
+  const compiled = new Map<string, ValidateFunction>();
   const resolve = (value: { $ref?: string }): [unknown, string[]] => {
     if (!value.$ref) return [value, []];
     const segments = value.$ref.replace(/^#\//, '').split('/');
@@ -101,9 +102,9 @@ export function openApiValidator(document: object) {
       } catch {
         return [...problems, `${where}: the body is not JSON`];
       }
-      const validate = ajv.compile({
-        $ref: `${DOC_ID}${pointer([...base, 'content', mediaType, 'schema'])}`,
-      });
+      const ref = `${DOC_ID}${pointer([...base, 'content', mediaType, 'schema'])}`;
+      const validate = compiled.get(ref) ?? ajv.compile({ $ref: ref });
+      compiled.set(ref, validate);
       if (!validate(body))
         problems.push(`${where}: body: ${ajv.errorsText(validate.errors)} in ${response.text}`);
       return problems;
