@@ -16,6 +16,7 @@ export function banner(system: LocalSystem): string {
     `  API        ${system.url}  (also ${system.url}/${stage.name}, as stage ${stage.name})`,
     `  Throttle   ${throttle}`,
     `  Browsers   ${origins} origins only; CORS as deployed (${stage.corsOrigins.join(', ')})`,
+    `  Reference  ${system.referenceUrl}`,
     `  DynamoDB   ${dynamodb.engine}: ${dynamodb.detail} at ${dynamodb.endpoint}`,
     `  Data       ${dynamodb.dataDir ?? (dynamodb.engine === 'external' ? 'held by the external endpoint' : 'in memory (lost on stop)')}`,
     `  Logs       ${system.logsDir ? `${system.logsDir} (npm run logs -- --help)` : 'not kept (in memory)'}`,

@@ -8,6 +8,7 @@ import { bodyDraft4Schema } from '#src/declaration/body-schema.ts';
 import { functionEnvironment, type LogLevel } from '#src/declaration/function-environment.ts';
 import { DEFAULT_SERVICES_DIR, type LoadedService, loadServices } from '#src/declaration/load-services.ts';
 import type { LogSink, RouteBinding } from './contracts.ts';
+import { apiReference, REFERENCE_PREFIX } from './docs/api-reference.ts';
 import { ensureTables } from './dynamodb/create-tables.ts';
 import type { FaultRule } from './dynamodb/faults.ts';
 import { type GuardedDynamoDb, localAccessKey, startGuardedDynamoDb } from './dynamodb/guarded-dynamodb.ts';
@@ -63,6 +64,8 @@ export interface LocalSystem {
   };
   /** Local IAM and faults: each function's policy, what it left unused, the fault rules. */
   readonly guard: Pick<GuardedDynamoDb, 'policies' | 'unusedPermissions' | 'setFaults' | 'functionEndpoint'>;
+  /** The API reference (OpenAPI document and Swagger UI), on a path no deployed route has. */
+  readonly referenceUrl: string;
   /** How long each start-up step took, in ms, for the banner and the benchmark. */
   readonly timings: Readonly<Record<'build' | 'dynamodb' | 'tables' | 'total', number>>;
   stop(): Promise<void>;
@@ -188,6 +191,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       corsOrigins: api.corsOrigins,
       throttle,
       exposure,
+      localPages: apiReference(services.map((s) => s.service)),
       ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
     });
     cleanups.push(() => gateway.close());
@@ -212,6 +216,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       logsDir,
       stage: { name: api.stageName, throttle, corsOrigins: api.corsOrigins, exposure },
       guard: guarded,
+      referenceUrl: `${gateway.url}${REFERENCE_PREFIX}/`,
       timings: { build: buildMs, dynamodb: dynamoMs, tables: tablesMs, total: since(started) },
       stop,
     };

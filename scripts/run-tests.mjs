@@ -1,4 +1,4 @@
-// Runs every *.test.ts under src/, local/, infra/, services/ and test/ with Node's test runner,
+// Runs every *.test.ts under src/, local/, infra/, services/, client/, cli/, test/ and scripts/ with Node's test runner,
 // one file at a time, each in a process of its own that cannot hold the run up:
 // - every test has a default timeout (SM_TEST_TIMEOUT_S, 120 s; a test may set its own), see
 //   scripts/test-timeouts.mjs;
@@ -13,7 +13,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 const FILE_TIMEOUT_S = Number(process.env.SM_TEST_FILE_TIMEOUT_S ?? 600);
-const roots = ['src', 'local', 'infra', 'services', 'test', 'scripts'];
+const roots = ['src', 'local', 'infra', 'services', 'client', 'cli', 'test', 'scripts'];
 const skipDirs = new Set(['node_modules', 'tmp', 'fixtures', 'test-handlers']);
 const files = [];
 const walk = (dir) => {

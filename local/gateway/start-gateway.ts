@@ -33,6 +33,8 @@ export interface GatewayOptions extends StageOptions {
   readonly binaryMediaTypes?: readonly string[];
   /** Where the gateway reports 5xx causes (never sent to clients). Defaults to stderr. */
   readonly log?: (line: string) => void;
+  /** Local-only pages (the API reference): answers a request and returns true, or leaves it to the API. */
+  readonly localPages?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface RunningGateway {
@@ -78,6 +80,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     log: options.log ?? ((line: string) => process.stderr.write(`${line}\n`)),
   };
   const server = createServer((req, res) => {
+    if (options.localPages?.(req, res)) return;
     handle(req, res, settings).catch((error: unknown) => {
       settings.log(`[gateway] 500 ${req.method} ${req.url}: gateway failure: ${stackOf(error)}`);
       const now = new Date();

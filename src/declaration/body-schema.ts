@@ -32,6 +32,7 @@ export function bodyDraft4Schema(body: z.ZodType): Record<string, unknown> {
  * Narrows a number's draft-4 schema to what DynamoDB stores, as far as draft 4 can say it: a
  * magnitude of at most 9.99…E+125 (unless the declaration bounds it tighter) and none between 0
  * and 1E-130. The count of significant digits has no draft-4 keyword: the function checks it.
+ * `storableNumberBounds2020` says the same in JSON Schema 2020-12, for the OpenAPI document.
  */
 function dynamoDbNumberBounds(node: JsonSchemaNode): void {
   const { magnitudeBelow, smallestMagnitude } = DYNAMODB_NUMBER;
@@ -50,5 +51,29 @@ function dynamoDbNumberBounds(node: JsonSchemaNode): void {
     maximum: smallestMagnitude,
     exclusiveMaximum: true,
     not: { enum: [0] },
+  };
+}
+
+/**
+ * The bounds of {@link dynamoDbNumberBounds} in JSON Schema 2020-12 (OpenAPI 3.1), where the
+ * exclusive limits are numbers rather than flags.
+ */
+export function storableNumberBounds2020(node: JsonSchemaNode): void {
+  const { magnitudeBelow, smallestMagnitude } = DYNAMODB_NUMBER;
+  const upper = node.maximum ?? node.exclusiveMaximum;
+  if (typeof upper !== 'number' || upper >= magnitudeBelow) {
+    delete node.maximum;
+    node.exclusiveMaximum = magnitudeBelow;
+  }
+  const lower = node.minimum ?? node.exclusiveMinimum;
+  if (typeof lower !== 'number' || lower <= -magnitudeBelow) {
+    delete node.minimum;
+    node.exclusiveMinimum = -magnitudeBelow;
+  }
+  node.not = {
+    type: 'number',
+    exclusiveMinimum: -smallestMagnitude,
+    exclusiveMaximum: smallestMagnitude,
+    not: { const: 0 },
   };
 }

@@ -9,11 +9,14 @@ import { type ApiClient, apiClient } from '../support/http.ts';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { writeThrowawayService } from '../support/throwaway-service.ts';
 import { badRequests } from './bad-requests.ts';
+import { cliContract } from './cli-contract.ts';
+import { clientContract } from './client-contract.ts';
 import { concurrency } from './concurrency.ts';
 import { exposure } from './exposure.ts';
 import { keptLogs } from './kept-logs.ts';
 import { managerContract } from './manager-contract.ts';
 import { metricsLines } from './metrics-lines.ts';
+import { describedClient, openApiConformance } from './openapi-conformance.ts';
 import { preconditionsContract } from './preconditions-contract.ts';
 import { assertProblem, productsContract } from './products-contract.ts';
 import { storageContract } from './storage-contract.ts';
@@ -28,13 +31,14 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
     let throwaway: Awaited<ReturnType<typeof writeThrowawayService>>;
     let current: TestSystem;
     let client: ApiClient;
+    const undescribed: string[] = [];
     const start = async () => {
       current = await startTestSystem({
         engine,
         dataDir,
         servicesDirs: [DEFAULT_SERVICES_DIR, throwaway.dir],
       });
-      client = apiClient(current.url);
+      client = describedClient(apiClient(current.url), undescribed);
     };
 
     before(async () => {
@@ -57,6 +61,9 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
     storageContract(() => client);
     managerContract(() => client);
     concurrency(() => client);
+    openApiConformance(() => client);
+    clientContract(() => current.url);
+    cliContract(() => current.url);
     badRequests(
       () => client,
       () => current,
@@ -80,6 +87,17 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
       assert.ok(
         current.system.routes.some((r) => r.functionName === 'gadgets-update' && r.method === 'PATCH'),
       );
+    });
+
+    test('serves the API reference on a path the deployed API does not have', async () => {
+      assert.equal(current.system.referenceUrl, `${current.url}/_local/docs/`);
+      const page = await fetch(current.system.referenceUrl);
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+      const doc = (await (await fetch(`${current.system.referenceUrl}openapi.json`)).json()) as {
+        paths: Record<string, unknown>;
+      };
+      assert.ok(doc.paths['/gadgets/{id}'], 'the served document describes the services served');
     });
 
     test('answers unknown routes and methods as API Gateway does', async () => {
@@ -163,6 +181,10 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
         .map((l) => JSON.parse(l.line) as Record<string, unknown>)
         .filter((entry) => entry.level === 'ERROR');
       assert.match(JSON.stringify(logged), /ResourceNotFoundException/);
+    });
+
+    test('got only responses the OpenAPI document describes, in every test above', () => {
+      assert.deepEqual(undescribed, []);
     });
   });
 }

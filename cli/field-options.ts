@@ -1,0 +1,55 @@
+// Command-line options derived from a resource's field schema in docs/openapi.json: `--name`,
+// `--price`, `--tags a,b`, … each parsed as its schema says.
+import { InvalidArgumentError, Option } from 'commander';
+
+interface FieldSchema {
+  readonly type?: string | readonly string[];
+  readonly description?: string;
+}
+
+/** The options of every field of `schema`; `required` ones become mandatory when `requireFields`. */
+export function fieldOptions(
+  schema: { properties?: Record<string, FieldSchema>; required?: readonly string[] },
+  requireFields: boolean,
+): Option[] {
+  return Object.entries(schema.properties ?? {}).map(([name, field]) => {
+    const type = Array.isArray(field.type) ? field.type[0] : field.type;
+    const flag = `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    const option = new Option(`${flag} <${type === 'array' ? 'items' : 'value'}>`, describe(name, type));
+    option.argParser((raw: string) => parseValue(raw, type, flag));
+    if (requireFields && schema.required?.includes(name)) option.makeOptionMandatory();
+    return option;
+  });
+}
+
+function describe(name: string, type: string | undefined): string {
+  if (type === 'array') return `${name}: a comma-separated list`;
+  if (type === 'number' || type === 'integer' || type === 'boolean' || type === 'string')
+    return `${name} (${type})`;
+  return `${name} (JSON)`;
+}
+
+function parseValue(raw: string, type: string | undefined, flag: string): unknown {
+  switch (type) {
+    case 'string':
+      return raw;
+    case 'number':
+    case 'integer': {
+      const value = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(value))
+        throw new InvalidArgumentError(`${flag} needs a number.`);
+      return value;
+    }
+    case 'boolean':
+      if (raw !== 'true' && raw !== 'false') throw new InvalidArgumentError(`${flag} is true or false.`);
+      return raw === 'true';
+    case 'array':
+      return raw === '' ? [] : raw.split(',').map((part) => part.trim());
+    default:
+      try {
+        return JSON.parse(raw);
+      } catch {
+        throw new InvalidArgumentError(`${flag} needs JSON.`);
+      }
+  }
+}

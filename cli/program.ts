@@ -1,0 +1,176 @@
+// The command line on the typed client: one command per typed resource of the document
+// (list, get, create, update, delete), `manager` for DynamoDBManager.
+import { Command, Option } from 'commander';
+import {
+  type ApiClient,
+  createClient,
+  LOCAL_URL,
+  type ManagerRequest,
+  type ResourceName,
+} from '#client/index.ts';
+import document from '../docs/openapi.json' with { type: 'json' };
+import { fieldOptions } from './field-options.ts';
+import { OUTPUT_FORMATS, type OutputFormat, render } from './output.ts';
+
+/** Environment variables the CLI reads when the flags are absent. */
+export const CLI_ENV = { url: 'SM_API_URL', token: 'SM_API_TOKEN' } as const;
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+interface GlobalOptions {
+  readonly url: string;
+  readonly token?: string;
+  readonly output: OutputFormat;
+}
+
+type Schema = { properties?: Record<string, { type?: string | string[] }>; required?: string[] };
+const schemas = document.components.schemas as Record<string, Schema>;
+const refName = (ref: string) => ref.replace('#/components/schemas/', '');
+
+/** The typed resources in the document, with the schema of the fields a client sets. */
+function resources(): { name: string; fields: Schema }[] {
+  const paths = document.paths as Record<
+    string,
+    Record<string, { requestBody?: { content: Record<string, { schema: { $ref: string } }> } }>
+  >;
+  return Object.keys(paths).flatMap((path) => {
+    const name = /^\/([^/]+)\/\{id\}$/.exec(path)?.[1];
+    const ref = name
+      ? paths[`/${name}`]?.post?.requestBody?.content['application/json']?.schema.$ref
+      : undefined;
+    const fields = ref ? schemas[refName(ref)] : undefined;
+    return name && fields ? [{ name, fields }] : [];
+  });
+}
+
+/**
+ * The CLI's commands. `io` is where output goes and which environment is read (tests pass
+ * their own); the returned program is run with `parseAsync`.
+ */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('sm')
+    .description('Call the Serverless Microservices API (the local system by default).')
+    .addOption(
+      new Option('--url <url>', `API base URL (env ${CLI_ENV.url})`).default(
+        io.env[CLI_ENV.url] || LOCAL_URL,
+      ),
+    )
+    .addOption(
+      new Option('--token <token>', `bearer token sent as Authorization (env ${CLI_ENV.token})`).default(
+        io.env[CLI_ENV.token],
+        io.env[CLI_ENV.token] ? 'from the environment' : undefined,
+      ),
+    )
+    .addOption(new Option('--output <format>', 'output format').choices(OUTPUT_FORMATS).default('json'))
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError()
+    .exitOverride();
+  const context = (command: Command) => {
+    const options = command.optsWithGlobals<GlobalOptions>();
+    const client = createClient({
+      baseUrl: options.url,
+      ...(options.token ? { token: () => options.token } : {}),
+    });
+    const print = (value: unknown) => io.stdout(render(value, options.output));
+    return { client, print, output: options.output };
+  };
+
+  for (const { name, fields } of resources()) addResource(program, name as ResourceName, fields, context);
+
+  program
+    .command('manager')
+    .description(
+      'Run a DynamoDBManager operation (the AWS tutorial): create, read, update, delete, list, echo, ping',
+    )
+    .argument('<operation>', 'the operation')
+    .option('--payload <json>', 'the payload, as JSON', '{}')
+    .option('--table <name>', 'tableName to send (only the service table is accepted)')
+    .action(async (operation: string, options: { payload: string; table?: string }, command: Command) => {
+      const { client, print } = context(command);
+      let payload: unknown;
+      try {
+        payload = JSON.parse(options.payload);
+      } catch {
+        program.error('error: --payload is not valid JSON');
+      }
+      const request = { operation, payload, ...(options.table ? { tableName: options.table } : {}) };
+      print(await client.manager(request as ManagerRequest));
+    });
+  return program;
+}
+
+type Context = (command: Command) => {
+  client: ApiClient;
+  print: (value: unknown) => void;
+  output: OutputFormat;
+};
+
+function addResource(program: Command, name: ResourceName, fields: Schema, context: Context): void {
+  const resource = program.command(name).description(`Items of ${name}`);
+  const items = (command: Command) => context(command).client.resource(name);
+
+  resource
+    .command('list')
+    .description('List items, a page at a time (or --all pages)')
+    .option('--limit <n>', 'items per page', (raw) => Number(raw))
+    .option('--cursor <cursor>', 'the nextCursor of the previous page')
+    .option('--all', 'every page')
+    .action(async (options: { limit?: number; cursor?: string; all?: boolean }, command: Command) => {
+      const { print, output } = context(command);
+      if (options.all) {
+        const all = [];
+        for await (const item of items(command).list(options.limit ? { pageSize: options.limit } : {}))
+          all.push(item);
+        return print(all);
+      }
+      const page = await items(command).page({
+        ...(options.limit !== undefined ? { limit: options.limit } : {}),
+        ...(options.cursor ? { cursor: options.cursor } : {}),
+      });
+      print(output === 'table' ? page.items : page);
+      if (output === 'table' && page.nextCursor) context(command).print({ nextCursor: page.nextCursor });
+    });
+
+  resource
+    .command('get')
+    .description('Read one item')
+    .argument('<id>')
+    .action(async (id: string, _options: unknown, command: Command) => {
+      context(command).print(await items(command).get(id));
+    });
+
+  const create = resource.command('create').description('Create an item (the server chooses its id)');
+  for (const option of fieldOptions(fields, true)) create.addOption(option);
+  create.action(async (options: Record<string, unknown>, command: Command) => {
+    context(command).print(await items(command).create(options as never));
+  });
+
+  const update = resource
+    .command('update')
+    .description('Change fields of an item (merge patch, conditional on the version just read)')
+    .argument('<id>')
+    .option('--unset <fields>', 'comma-separated optional fields to remove', (raw) => raw.split(','));
+  for (const option of fieldOptions(fields, false)) update.addOption(option);
+  update.action(
+    async (id: string, options: Record<string, unknown> & { unset?: string[] }, command: Command) => {
+      const { unset = [], ...changes } = options;
+      const patch = { ...changes, ...Object.fromEntries(unset.map((field) => [field, null])) };
+      if (Object.keys(patch).length === 0)
+        command.error('error: nothing to change: give at least one field option');
+      context(command).print(await items(command).update(id, patch as never));
+    },
+  );
+
+  resource
+    .command('delete')
+    .description('Delete an item')
+    .argument('<id>')
+    .action(async (id: string, _options: unknown, command: Command) => {
+      await items(command).delete(id);
+      context(command).print({ deleted: id });
+    });
+}

@@ -1,0 +1,72 @@
+import createFetchClient from 'openapi-fetch';
+import { toProblemError } from './problem.ts';
+import { type ResourceClient, type ResourceName, resourceClient } from './resource-client.ts';
+import { type RetryOptions, retryingFetch } from './retrying-fetch.ts';
+import type { components, paths } from './schema.d.ts';
+
+/** The local system's address (`npm start`). */
+export const LOCAL_URL = 'http://127.0.0.1:3000';
+
+export interface ClientOptions {
+  /** The API's base URL: the local system, or the stack's `ApiUrl` (with its stage, e.g. `…/prod`). */
+  readonly baseUrl?: string;
+  /** Called before every request; a token it returns is sent as `Authorization: Bearer …`. */
+  readonly token?: () => string | undefined | Promise<string | undefined>;
+  /** Retries on 503/429 honouring `Retry-After`; bounded. */
+  readonly retry?: RetryOptions;
+  /** The fetch to use; the global one by default (Node 20+, browsers). */
+  readonly fetch?: (request: Request) => Promise<Response>;
+}
+
+/** A DynamoDBManager request, as the AWS tutorial sends it. */
+export type ManagerRequest = components['schemas']['DynamoDBManagerRequest'];
+
+/**
+ * A client of the API, typed from docs/openapi.json. `api` is the raw openapi-fetch client for
+ * any operation; `products` adds conditional writes and pagination; `manager` runs the tutorial's
+ * operations. Errors are thrown as ProblemError (NotFoundError, PreconditionFailedError, …).
+ *
+ * @example
+ * const client = createClient({ baseUrl: 'http://127.0.0.1:3000' });
+ * const mug = await client.products.create({ name: 'Mug', price: 3 });
+ * await client.products.update(mug.id, { price: 4 }); // If-Match: the ETag of the create
+ * for await (const product of client.products.list()) console.log(product.name);
+ */
+export function createClient(options: ClientOptions = {}) {
+  const baseFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+  const api = createFetchClient<paths>({
+    baseUrl: (options.baseUrl ?? LOCAL_URL).replace(/\/+$/, ''),
+    fetch: retryingFetch(baseFetch, options.retry),
+  });
+  const { token } = options;
+  if (token) {
+    api.use({
+      async onRequest({ request }) {
+        const value = await token();
+        if (value) request.headers.set('Authorization', `Bearer ${value}`);
+        return request;
+      },
+    });
+  }
+  const resources = new Map<ResourceName, ResourceClient<ResourceName>>();
+  /** The client of any typed resource, by name (one per name, so ETags are shared). */
+  const resource = <N extends ResourceName>(name: N): ResourceClient<N> => {
+    const known = resources.get(name) ?? resourceClient(api, name);
+    resources.set(name, known);
+    return known as ResourceClient<N>;
+  };
+  return {
+    api,
+    resource,
+    products: resource('products'),
+    /** Runs one DynamoDBManager operation and returns DynamoDB's answer. */
+    async manager(request: ManagerRequest): Promise<unknown> {
+      const answer = await api.POST('/DynamoDBManager', { body: request });
+      if (!answer.response.ok) throw toProblemError(answer.response, answer.error);
+      return answer.data;
+    },
+  };
+}
+
+/** What createClient returns. */
+export type ApiClient = ReturnType<typeof createClient>;

@@ -1,0 +1,20 @@
+// The typed client of the API: importable as `serverless-microservices/client`, in Node 20+ and
+// browsers alike (nothing here imports a Node module).
+export {
+  type ApiClient,
+  type ClientOptions,
+  createClient,
+  LOCAL_URL,
+  type ManagerRequest,
+} from './create-client.ts';
+export { NotFoundError, PreconditionFailedError, type Problem, ProblemError } from './problem.ts';
+export type {
+  FieldsOf,
+  ItemOf,
+  PageOf,
+  PatchOf,
+  ResourceClient,
+  ResourceName,
+} from './resource-client.ts';
+export type { RetryOptions } from './retrying-fetch.ts';
+export type { components, operations, paths } from './schema.d.ts';

@@ -1,0 +1,135 @@
+import type { Client } from 'openapi-fetch';
+import { PreconditionFailedError, toProblemError } from './problem.ts';
+import type { paths } from './schema.d.ts';
+
+/** The typed resources of the API: `products` for `/products/{id}`. */
+export type ResourceName = { [P in keyof paths]: P extends `/${infer N}/{id}` ? N : never }[keyof paths];
+type Member<N extends ResourceName> = paths[`/${N}/{id}`];
+type Collection<N extends ResourceName> = paths[`/${N}`];
+/** A stored item of resource `N`, system fields included. */
+export type ItemOf<N extends ResourceName> =
+  Member<N>['get']['responses'][200]['content']['application/json'];
+/** What a client sends to create or replace an item of `N`. */
+export type FieldsOf<N extends ResourceName> =
+  Collection<N>['post']['requestBody']['content']['application/json'];
+/** A JSON Merge Patch of `N`: the fields to change, `null` to remove one. */
+export type PatchOf<N extends ResourceName> =
+  Member<N>['patch']['requestBody']['content']['application/merge-patch+json'];
+/** One page of a list. */
+export type PageOf<N extends ResourceName> =
+  Collection<N>['get']['responses'][200]['content']['application/json'];
+
+interface Answer {
+  readonly data?: unknown;
+  readonly error?: unknown;
+  readonly response: Response;
+}
+
+/**
+ * Calls on one typed resource. It remembers the `ETag` of every item it read or wrote, so that
+ * `update` and `delete` are conditional on the version the caller last saw.
+ */
+export function resourceClient<N extends ResourceName>(api: Client<paths>, name: N) {
+  type Item = ItemOf<N>;
+  const etags = new Map<string, string>();
+  // One resource today; the casts only name which member of the paths union these URLs are.
+  const collection = `/${name}` as '/products';
+  const member = `/${name}/{id}` as '/products/{id}';
+  const unwrap = (answer: Answer, id?: string): Item => {
+    if (answer.error !== undefined || !answer.response.ok) {
+      if (id !== undefined && answer.response.status === 412) etags.delete(id);
+      throw toProblemError(answer.response, answer.error);
+    }
+    const etag = answer.response.headers.get('etag');
+    const item = answer.data as Item;
+    if (etag !== null) etags.set(item.id, etag);
+    return item;
+  };
+  const path = (id: string) => ({ path: { id } });
+  const page = async (options: { limit?: number; cursor?: string } = {}): Promise<PageOf<N>> => {
+    const answer = await api.GET(collection, { params: { query: options } });
+    if (!answer.response.ok || answer.data === undefined) throw toProblemError(answer.response, answer.error);
+    return answer.data as PageOf<N>;
+  };
+
+  return {
+    /** Reads an item; its `ETag` is kept for the next `update` or `delete`. Throws NotFoundError. */
+    async get(id: string): Promise<Item> {
+      return unwrap(await api.GET(member, { params: path(id) }), id);
+    },
+    /** Creates an item; the server chooses its id. */
+    async create(fields: FieldsOf<N>): Promise<Item> {
+      return unwrap(await api.POST(collection, { body: fields }));
+    },
+    /**
+     * Replaces an item, or creates it with this id. `ifMatch: true` replaces only the version last
+     * read; `ifAbsent: true` creates only (412 when it exists).
+     */
+    async replace(id: string, fields: FieldsOf<N>, options: { ifMatch?: boolean; ifAbsent?: boolean } = {}) {
+      const header = {
+        ...(options.ifMatch ? { 'If-Match': await etagOf(id) } : {}),
+        ...(options.ifAbsent ? { 'If-None-Match': '*' } : {}),
+      };
+      return unwrap(await api.PUT(member, { params: { ...path(id), header }, body: fields }), id);
+    },
+    /**
+     * Applies a JSON Merge Patch, on condition that the item is still at the version last read
+     * (read first if it was not). Throws PreconditionFailedError when someone else wrote since.
+     */
+    async update(id: string, patch: PatchOf<N>): Promise<Item> {
+      const header = { 'If-Match': await etagOf(id) };
+      return unwrap(
+        await api.PATCH(member, {
+          params: { ...path(id), header },
+          body: patch,
+          headers: { 'Content-Type': 'application/merge-patch+json' },
+        }),
+        id,
+      );
+    },
+    /** Deletes an item; conditional on the last read version when `ifMatch` is true. */
+    async delete(id: string, options: { ifMatch?: boolean } = {}): Promise<void> {
+      const header = options.ifMatch ? { 'If-Match': await etagOf(id) } : {};
+      const answer = await api.DELETE(member, { params: { ...path(id), header } });
+      if (!answer.response.ok) {
+        if (answer.response.status === 412) etags.delete(id);
+        throw toProblemError(answer.response, answer.error);
+      }
+      etags.delete(id);
+    },
+    /** One page: `limit` items from `cursor` on. */
+    page,
+    /**
+     * Every item, page after page, as an async iterator.
+     *
+     * @example
+     * for await (const product of client.products.list({ pageSize: 50 })) console.log(product.name);
+     */
+    async *list(options: { pageSize?: number } = {}): AsyncGenerator<Item, void, undefined> {
+      let cursor: string | undefined;
+      do {
+        const next = await page({
+          ...(options.pageSize ? { limit: options.pageSize } : {}),
+          ...(cursor ? { cursor } : {}),
+        });
+        for (const item of next.items) yield item as Item;
+        cursor = next.nextCursor ?? undefined;
+      } while (cursor);
+    },
+    /** The `ETag` last seen for this id, if any. */
+    etag: (id: string): string | undefined => etags.get(id),
+  };
+
+  async function etagOf(id: string): Promise<string> {
+    const known = etags.get(id);
+    if (known !== undefined) return known;
+    const answer = await api.GET(member, { params: path(id) });
+    unwrap(answer, id);
+    const etag = etags.get(id);
+    if (etag === undefined) throw new PreconditionFailedError({ status: 412, title: 'No ETag to send' });
+    return etag;
+  }
+}
+
+/** The calls of one typed resource. */
+export type ResourceClient<N extends ResourceName> = ReturnType<typeof resourceClient<N>>;

@@ -1,0 +1,75 @@
+// The API reference of the local system: the OpenAPI document of the services it serves, and
+// Swagger UI (bundled from npm, no CDN) rendering it, under a prefix no deployed route can have.
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { ServiceDeclaration } from '#src/declaration/types.ts';
+import { buildOpenApiDocument } from '#src/openapi/build-document.ts';
+import packageJson from '../../package.json' with { type: 'json' };
+
+/** Where the reference is served. API Gateway has no such resource: the leading `_` keeps it apart. */
+export const REFERENCE_PREFIX = '/_local/docs';
+
+const UI_DIR = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+const ASSETS = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+} as const;
+
+const page = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Serverless Microservices — API reference (local)</title>
+  <link rel="stylesheet" href="${REFERENCE_PREFIX}/swagger-ui.css">
+</head>
+<body>
+  <div id="reference"></div>
+  <script src="${REFERENCE_PREFIX}/swagger-ui-bundle.js"></script>
+  <script>
+    SwaggerUIBundle({ url: '${REFERENCE_PREFIX}/openapi.json', dom_id: '#reference', deepLinking: true });
+  </script>
+</body>
+</html>
+`;
+
+/**
+ * A request listener for the reference: answers requests under REFERENCE_PREFIX and returns true,
+ * or returns false for every other request (the gateway's). The document's server is the URL
+ * the browser used, so "Try it out" calls this very system.
+ *
+ * @example
+ * const reference = apiReference(services);
+ * createServer((req, res) => { if (!reference(req, res)) gateway(req, res); });
+ */
+export function apiReference(services: readonly ServiceDeclaration[]) {
+  const document = buildOpenApiDocument(services, { version: packageJson.version });
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    const pathname = (req.url ?? '').split('?')[0] ?? '';
+    if (pathname !== REFERENCE_PREFIX && !pathname.startsWith(`${REFERENCE_PREFIX}/`)) return false;
+    const send = (status: number, type: string, body: string | Buffer) => {
+      res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      send(405, 'text/plain; charset=utf-8', 'Method Not Allowed\n');
+      return true;
+    }
+    const name = pathname.slice(REFERENCE_PREFIX.length + 1);
+    if (name === '' || name === 'index.html') send(200, 'text/html; charset=utf-8', page);
+    else if (name === 'openapi.json') {
+      const servers = [
+        { url: `http://${req.headers.host ?? '127.0.0.1'}`, description: 'This local system' },
+      ];
+      send(200, 'application/json', JSON.stringify({ ...document, servers }, null, 2));
+    } else if (name in ASSETS) {
+      readFile(path.join(UI_DIR, name)).then(
+        (body) => send(200, ASSETS[name as keyof typeof ASSETS], body),
+        () => send(500, 'text/plain; charset=utf-8', 'The reference assets are missing: run npm install.\n'),
+      );
+    } else send(404, 'text/plain; charset=utf-8', 'Not Found\n');
+    return true;
+  };
+}

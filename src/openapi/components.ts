@@ -1,0 +1,147 @@
+// The parts every operation shares: problem+json, the gateway's own `{"message"}` bodies, the
+// response headers and one response object per error status.
+import { ID_PATTERN } from '../domain/item.ts';
+
+/** A JSON Schema object as OpenAPI 3.1 embeds it (draft 2020-12). */
+export type JsonSchema = Record<string, unknown>;
+
+/** RFC 9457's media type: every error a function answers is one. */
+export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+
+const ref = (kind: string, name: string) => ({ $ref: `#/components/${kind}/${name}` });
+/** A `$ref` to a shared schema. */
+export const schemaRef = (name: string) => ref('schemas', name);
+/** A `$ref` to a shared response. */
+export const responseRef = (name: string) => ref('responses', name);
+/** A `$ref` to a shared parameter. */
+export const parameterRef = (name: string) => ref('parameters', name);
+
+const schemas = {
+  Problem: {
+    type: 'object',
+    description: 'An RFC 9457 problem. A 5xx says nothing about internals.',
+    properties: {
+      type: { type: 'string', description: 'A stable URN naming the kind of problem.' },
+      title: { type: 'string' },
+      status: { type: 'integer', minimum: 400, maximum: 599 },
+      detail: { type: 'string' },
+      instance: { type: 'string', description: 'Identifies this occurrence (quote it when reporting).' },
+      errors: {
+        type: 'array',
+        description: 'For validation problems: every field that failed.',
+        items: schemaRef('FieldError'),
+      },
+    },
+    required: ['type', 'title', 'status', 'detail', 'instance'],
+  },
+  FieldError: {
+    type: 'object',
+    properties: {
+      path: { type: 'string', description: 'Dotted path of the field, e.g. `tags.3`.' },
+      message: { type: 'string' },
+    },
+    required: ['path', 'message'],
+  },
+  GatewayMessage: {
+    type: 'object',
+    description: "API Gateway's own answer (throttling, refused origin, integration failure or timeout).",
+    properties: { message: { type: 'string' } },
+    required: ['message'],
+  },
+} as const satisfies Record<string, JsonSchema>;
+
+const headers = {
+  ETag: {
+    description: 'Strong entity tag of this version of the item; opaque, send it back in `If-Match`.',
+    required: true,
+    schema: { type: 'string' },
+  },
+  Location: {
+    description: "The new item's URL, with the prefix of the URL the client called.",
+    required: true,
+    schema: { type: 'string', format: 'uri-reference' },
+  },
+  RetryAfter: {
+    description: 'Seconds to wait before retrying.',
+    required: true,
+    schema: { type: 'string', pattern: '^[0-9]+$' },
+  },
+} as const;
+
+const problem = { [PROBLEM_MEDIA_TYPE]: { schema: schemaRef('Problem') } };
+const gatewayMessage = { 'application/json': { schema: schemaRef('GatewayMessage') } };
+
+// Error statuses; where API Gateway itself may answer too, both bodies are described.
+const responses = {
+  BadRequest: {
+    description: 'The request is malformed or invalid; nothing changed.',
+    content: { ...problem, ...gatewayMessage },
+  },
+  Forbidden: {
+    description: 'Refused: an origin or host the API does not serve, or (DynamoDBManager) another table.',
+    content: { ...problem, ...gatewayMessage },
+  },
+  NotFound: { description: 'No item has this id.', content: problem },
+  Conflict: { description: 'A condition of the request did not hold.', content: problem },
+  PreconditionFailed: {
+    description: '`If-Match` or `If-None-Match` did not hold: someone else wrote first, or the item exists.',
+    content: problem,
+  },
+  PayloadTooLarge: {
+    description: "The body is over DynamoDB's item limit (or Lambda's payload limit).",
+    content: { ...problem, ...gatewayMessage },
+  },
+  UnsupportedMediaType: {
+    description: 'The body is not sent as a media type this operation reads.',
+    content: problem,
+  },
+  TooManyRequests: { description: 'Throttled by the API; retry later.', content: gatewayMessage },
+  InternalServerError: {
+    description: 'Our fault; the cause is in the log.',
+    content: { ...problem, ...gatewayMessage },
+  },
+  BadGateway: { description: 'The function failed.', content: gatewayMessage },
+  ServiceUnavailable: {
+    description: 'DynamoDB is overloaded or unavailable; retry after `Retry-After` seconds.',
+    headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } },
+    content: problem,
+  },
+  GatewayTimeout: { description: 'The function did not answer within 29 s.', content: gatewayMessage },
+} as const;
+
+/** Error responses every operation may get, from the gateway or from any function. */
+export const COMMON_ERRORS = {
+  '403': responseRef('Forbidden'),
+  '429': responseRef('TooManyRequests'),
+  '500': responseRef('InternalServerError'),
+  '502': responseRef('BadGateway'),
+  '503': responseRef('ServiceUnavailable'),
+  '504': responseRef('GatewayTimeout'),
+} as const;
+
+const parameters = {
+  Id: {
+    name: 'id',
+    in: 'path',
+    required: true,
+    description: 'The item id: a ULID when the server chose it, else the id given on PUT.',
+    schema: { type: 'string', pattern: ID_PATTERN.source },
+  },
+  IfMatch: {
+    name: 'If-Match',
+    in: 'header',
+    description: 'Proceed only if the item is at one of these entity tags (`*`: if it exists).',
+    schema: { type: 'string' },
+  },
+  IfNoneMatch: {
+    name: 'If-None-Match',
+    in: 'header',
+    description: 'Proceed only if the item is at none of these entity tags (`*`: only if it does not exist).',
+    schema: { type: 'string' },
+  },
+} as const;
+
+/** The shared `components` section; services add their own schemas to it. */
+export function sharedComponents() {
+  return { schemas: { ...schemas } as Record<string, JsonSchema>, headers, responses, parameters };
+}

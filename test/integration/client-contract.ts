@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+// Through the package's subpath export, as another project would import it.
+import {
+  createClient,
+  NotFoundError,
+  PreconditionFailedError,
+  ProblemError,
+} from 'serverless-microservices/client';
+
+/** The typed client against the running local system. */
+export function clientContract(url: () => string): void {
+  describe('the typed client', () => {
+    test('updates with If-Match from the last read and surfaces a lost race as a typed 412', async () => {
+      const alice = createClient({ baseUrl: url() });
+      const bob = createClient({ baseUrl: url() });
+      const mug = await alice.products.create({ name: 'Client mug', price: 3 });
+      assert.equal(mug.version, 1);
+      await bob.products.get(mug.id);
+      const updated = await alice.products.update(mug.id, { price: 4, tags: ['kitchen'] });
+      assert.equal(updated.price, 4);
+      assert.equal(updated.version, 2);
+      const lost = await bob.products.update(mug.id, { price: 5 }).catch((e: unknown) => e);
+      assert.ok(lost instanceof PreconditionFailedError, String(lost));
+      assert.equal(lost.status, 412);
+      assert.equal(lost.title, 'Precondition Failed');
+      assert.equal(typeof lost.instance, 'string');
+      // After the conflict bob reads again (no ETag kept) and wins on the current version.
+      assert.equal(bob.products.etag(mug.id), undefined);
+      const retried = await bob.products.update(mug.id, { price: 5 });
+      assert.equal(retried.version, 3);
+      assert.equal((await alice.products.get(mug.id)).price, 5);
+      await alice.products.delete(mug.id, { ifMatch: true });
+    });
+
+    test('throws typed problems: 404 with its fields, 400 with the failing fields', async () => {
+      const client = createClient({ baseUrl: url() });
+      const missing = await client.products.get('01ARZ3NDEKTSV4RRFFQ69G5FAV').catch((e: unknown) => e);
+      assert.ok(missing instanceof NotFoundError);
+      assert.equal(missing.status, 404);
+      assert.match(missing.type, /not-found/);
+      assert.match(missing.detail ?? '', /01ARZ3NDEKTSV4RRFFQ69G5FAV/);
+      const invalid = await client.products.create({ name: '', price: -1 }).catch((e: unknown) => e);
+      assert.ok(invalid instanceof ProblemError);
+      assert.equal(invalid.status, 400);
+      assert.deepEqual(invalid.errors?.map((e) => e.path).sort(), ['name', 'price']);
+    });
+
+    test('lists every item over many pages with an async iterator', async () => {
+      const client = createClient({ baseUrl: url() });
+      const tag = `paged-${Date.now()}`;
+      const ids = new Set<string>();
+      for (let i = 0; i < 5; i++)
+        ids.add((await client.products.create({ name: `p${i}`, price: i, tags: [tag] })).id);
+      const seen: string[] = [];
+      let pages = 0;
+      const counting = createClient({
+        baseUrl: url(),
+        fetch: (request) => {
+          pages++;
+          return fetch(request);
+        },
+      });
+      for await (const product of counting.products.list({ pageSize: 2 })) {
+        if (product.tags?.includes(tag)) seen.push(product.id);
+      }
+      assert.deepEqual(seen.sort(), [...ids].sort());
+      assert.ok(pages >= 3, `${pages} pages`);
+    });
+
+    test('runs DynamoDBManager operations', async () => {
+      const client = createClient({ baseUrl: url() });
+      assert.equal(await client.manager({ operation: 'ping' }), 'pong');
+      assert.deepEqual(await client.manager({ operation: 'echo', payload: { a: 1 } }), { a: 1 });
+      const refused = await client
+        .manager({ operation: 'list', tableName: 'users', payload: {} })
+        .catch((e: unknown) => e);
+      assert.ok(refused instanceof ProblemError);
+      assert.equal(refused.status, 403);
+    });
+  });
+}
