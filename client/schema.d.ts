@@ -268,7 +268,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The body is over DynamoDB's item limit (or Lambda's payload limit). */
+        /** @description The body is over DynamoDB's item limit, Lambda's payload limit, or API Gateway's 10 MB (that one answered by API Gateway in plain text, as `text`). */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -276,6 +276,7 @@ export interface components {
             content: {
                 "application/problem+json": components["schemas"]["Problem"];
                 "application/json": components["schemas"]["GatewayMessage"];
+                text: string;
             };
         };
         /** @description The body is not sent as a media type this operation reads. */
@@ -460,6 +461,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Proceed only if the item is at one of these entity tags (`*`: if it exists). */
+                "If-Match"?: components["parameters"]["IfMatch"];
                 /** @description Proceed only if the item is at none of these entity tags (`*`: only if it does not exist). */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
@@ -492,6 +495,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             502: components["responses"]["BadGateway"];

@@ -88,8 +88,9 @@ const responses = {
     content: problem,
   },
   PayloadTooLarge: {
-    description: "The body is over DynamoDB's item limit (or Lambda's payload limit).",
-    content: { ...problem, ...gatewayMessage },
+    description:
+      "The body is over DynamoDB's item limit, Lambda's payload limit, or API Gateway's 10 MB (that one answered by API Gateway in plain text, as `text`).",
+    content: { ...problem, ...gatewayMessage, text: { schema: { type: 'string' } } },
   },
   UnsupportedMediaType: {
     description: 'The body is not sent as a media type this operation reads.',

@@ -110,14 +110,14 @@ export function resourceOperation(service: ServiceDeclaration, kind: ResourceOpe
     case 'get':
       return {
         summary: `Read an item of ${service.name}`,
-        parameters: [...onItem, parameterRef('IfNoneMatch')],
+        parameters: [...onItem, ...conditions],
         responses: {
           '200': { description: 'The item.', headers: etag, content: item },
           '304': {
             description: '`If-None-Match` matched: the copy the client has is current.',
             headers: etag,
           },
-          ...errors('400', '404'),
+          ...errors('400', '404', '412'),
         },
       };
     case 'replace':
