@@ -1,6 +1,5 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import {
-  AccessLogField,
   AccessLogFormat,
   EndpointType,
   LogGroupLogDestination,
@@ -11,40 +10,15 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ACCESS_LOG_FORMAT } from '#src/declaration/access-log.ts';
 import { CORS } from '#src/declaration/api-settings.ts';
 import { gatewayResponses } from '#src/declaration/gateway-responses.ts';
 import { ApiGatewayAccount } from './api-gateway-account.ts';
 import type { StackSettings } from './settings.ts';
 import { StageWebAcl } from './web-acl.ts';
 
-/**
- * One JSON object per request in the access log. Request metadata only: API Gateway cannot log
- * bodies here, and the validation error string is left out because it can quote body values.
- */
-export const ACCESS_LOG_FIELDS = {
-  requestId: AccessLogField.contextRequestId(),
-  extendedRequestId: AccessLogField.contextExtendedRequestId(),
-  ip: AccessLogField.contextIdentitySourceIp(),
-  caller: AccessLogField.contextIdentityCaller(),
-  user: AccessLogField.contextIdentityUser(),
-  userAgent: AccessLogField.contextIdentityUserAgent(),
-  requestTime: AccessLogField.contextRequestTime(),
-  requestTimeEpoch: AccessLogField.contextRequestTimeEpoch(),
-  httpMethod: AccessLogField.contextHttpMethod(),
-  resourcePath: AccessLogField.contextResourcePath(),
-  path: AccessLogField.contextPath(),
-  protocol: AccessLogField.contextProtocol(),
-  status: AccessLogField.contextStatus(),
-  responseLength: AccessLogField.contextResponseLength(),
-  responseLatency: AccessLogField.contextResponseLatency(),
-  integrationLatency: AccessLogField.contextIntegrationLatency(),
-  integrationStatus: AccessLogField.contextIntegrationStatus(),
-  integrationError: AccessLogField.contextIntegrationErrorMessage(),
-  errorType: AccessLogField.contextErrorResponseType(),
-  errorMessage: AccessLogField.contextErrorMessage(),
-  wafStatus: AccessLogField.contextWafResponseCode(),
-  xrayTraceId: AccessLogField.contextXrayTraceId(),
-} as const;
+/** The access log's fields: `src/declaration/access-log.ts`, which the local gateway writes too. */
+export const ACCESS_LOG_FIELDS = ACCESS_LOG_FORMAT;
 
 export interface ServicesRestApiProps {
   readonly settings: StackSettings;

@@ -16,7 +16,7 @@ import type { EngineChoice, RunningDynamoDb } from './dynamodb/start-dynamodb.ts
 import type { ExposureOptions } from './exposure.ts';
 import { startGateway } from './gateway/start-gateway.ts';
 import { type FunctionSpec, startLambdaService } from './lambda/start-lambda-service.ts';
-import { openLogStore } from './logs/log-store.ts';
+import { ACCESS_LOG_FOLDER, openLogStore } from './logs/log-store.ts';
 
 export interface LocalSystemOptions {
   /** 0 picks a free port. */
@@ -193,6 +193,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       exposure,
       localPages: apiReference(services.map((s) => s.service)),
       ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
+      // The stage's access log, kept beside the functions' logs as its own group.
+      ...(logStore
+        ? { accessLog: (line: string) => logStore.write(ACCESS_LOG_FOLDER, line, api.stageName) }
+        : {}),
     });
     cleanups.push(() => gateway.close());
     return {

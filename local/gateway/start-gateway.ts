@@ -2,8 +2,10 @@
 // events, invokes the route's function through the local Lambda service and answers as AWS would.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { InvokeOutcome, Invoker, RouteBinding } from '#local/contracts.ts';
+import { logAccess, traceOf } from './access-log.ts';
 import {
   contentLengthExceededResponse,
+  GATEWAY_RESPONSES,
   type GatewayResponseType,
   gatewayResponse,
   preflightResponse,
@@ -35,6 +37,8 @@ export interface GatewayOptions extends StageOptions {
   readonly log?: (line: string) => void;
   /** Local-only pages (the API reference): answers a request and returns true, or leaves it to the API. */
   readonly localPages?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Where the stage's access log goes: one JSON line per answered request, as deployed. */
+  readonly accessLog?: (line: string) => void;
 }
 
 export interface RunningGateway {
@@ -81,6 +85,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   };
   const server = createServer((req, res) => {
     if (options.localPages?.(req, res)) return;
+    if (options.accessLog) logAccess(req, res, options.accessLog);
     handle(req, res, settings).catch((error: unknown) => {
       settings.log(`[gateway] 500 ${req.method} ${req.url}: gateway failure: ${stackOf(error)}`);
       const now = new Date();
@@ -132,18 +137,21 @@ async function handle(req: IncomingMessage, res: ServerResponse, settings: Setti
   }
   const ids = newRequestIds(receivedAt, headerValue(req, 'x-amzn-trace-id'));
   const accept = headerValue(req, 'accept');
-  const stageAnswer = (type: GatewayResponseType, validationErrorString?: string) =>
-    gatewayResponse(type, ids, receivedAt, {
+  const stageAnswer = (type: GatewayResponseType, validationErrorString?: string) => {
+    traceOf(res).errorType = GATEWAY_RESPONSES[type].responseType;
+    return gatewayResponse(type, ids, receivedAt, {
       definitions: settings.stage.responses,
       accept,
       ...(validationErrorString === undefined ? {} : { validationErrorString }),
     });
+  };
   const incoming = toIncomingRequest(req, read.body);
   const { basePath, path } = splitStage(incoming.path, settings.stage.name);
   const request = { ...incoming, path };
   const { method } = request;
   const match = settings.route(method, path);
   if (match.kind === 'missing') return send(res, stageAnswer('missingAuthenticationToken'));
+  traceOf(res).resourcePath = match.kind === 'preflight' ? match.resource : match.binding.resource;
   // Stage throttling counts every request that reaches a method, preflights included.
   if (!settings.stage.admit()) return send(res, stageAnswer('throttled'));
   if (match.kind === 'preflight') {
@@ -167,7 +175,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, settings: Setti
     receivedAt,
     binaryMediaTypes: settings.binaryMediaTypes,
   });
-  send(res, await integrate(settings, match.binding.functionName, event, { ids, accept, method, path }));
+  const integrationStarted = performance.now();
+  const answer = await integrate(settings, match.binding.functionName, event, { ids, accept, method, path });
+  Object.assign(traceOf(res), { integrationLatencyMs: performance.now() - integrationStarted });
+  send(res, answer);
 }
 
 // Invokes the function and turns what happened into API Gateway's answer.
@@ -239,6 +250,7 @@ async function invokeWithTimeout(
 
 function send(res: ServerResponse, response: HttpResponse): void {
   if (res.headersSent || res.destroyed) return;
+  traceOf(res).responseHeaders = response.headers;
   res.writeHead(response.statusCode, response.headers.flat());
   res.end(response.body);
 }

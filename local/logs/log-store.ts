@@ -27,6 +27,16 @@ export interface LogStore extends LogSink {
 
 const DAY_MS = 86_400_000;
 
+/** The folder of the stage's access log, beside the functions' (no function has this name). */
+export const ACCESS_LOG_FOLDER = '_api-access-log';
+/** The log group name the access log is read back under. */
+export const ACCESS_LOG_GROUP = 'API-Gateway-Access-Logs';
+
+/** The log group a folder of the logs folder holds: a function's, or the stage's access log. */
+export function logGroupOf(folder: string): string {
+  return folder === ACCESS_LOG_FOLDER ? ACCESS_LOG_GROUP : `/aws/lambda/${folder}`;
+}
+
 /** The folder of a function's log group inside the logs folder. */
 export function functionLogDir(dir: string, functionName: string): string {
   return path.join(dir, functionName.replace(/[^A-Za-z0-9._-]/g, '_'));

@@ -1,12 +1,12 @@
 // Reads the per-function logs kept by the log store back: by function, time, level and text.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { StoredEvent } from './log-store.ts';
+import { logGroupOf, type StoredEvent } from './log-store.ts';
 
 /** A stored event with where it came from, its message parsed when it is JSON. */
 export interface LogEvent {
   readonly timestamp: number;
-  /** `/aws/lambda/<function>`, as CloudWatch names the group. */
+  /** `/aws/lambda/<function>`, as CloudWatch names the group, or the stage's access log. */
   readonly logGroup: string;
   readonly logStream: string;
   readonly message: string;
@@ -57,7 +57,7 @@ export function readLogEvents(dir: string, filter: LogFilter = {}, positions?: R
         if (!line) continue;
         const event = toEvent(
           line,
-          `/aws/lambda/${functionName}`,
+          logGroupOf(functionName),
           decodeURIComponent(streamFile.replace(/\.jsonl$/, '')),
         );
         if (event && passes(event, filter, minimum)) events.push(event);

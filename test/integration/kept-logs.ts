@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runLogsCommand } from '#local/logs/logs-command.ts';
 import { type LogEvent, readLogEvents } from '#local/logs/read-logs.ts';
+import { ACCESS_LOG_FORMAT } from '#src/declaration/access-log.ts';
 import { metricValues, readEmf } from '../support/emf.ts';
 import type { ApiClient } from '../support/http.ts';
 import type { TestSystem } from '../support/test-system.ts';
@@ -62,10 +63,20 @@ export function keptLogs(client: () => ApiClient, system: () => TestSystem): voi
       assert.equal(await runLogsCommand(['--data-dir', dataDir, ...args], {}, (l) => printed.push(l)), 0);
       return printed.slice(1).map((line) => JSON.parse(line) as Record<string, unknown>);
     };
+    // One request followed across the stage's access log and the function's log, in time order.
     const followed = await run('--query', 'oneRequest', '--request-id', requestId);
     assert.ok(
       followed.some((row) => row.durationMs !== undefined && row['@log'] === '/aws/lambda/products-create'),
     );
+    const access = followed.find((row) => row['@log'] === 'API-Gateway-Access-Logs');
+    assert.ok(access, `the access log has the request: ${JSON.stringify(followed)}`);
+    const entry = JSON.parse(String(access['@message'])) as Record<string, string>;
+    assert.equal(entry.requestId, requestId);
+    assert.equal(entry.status, '201');
+    assert.equal(entry.httpMethod, 'POST');
+    assert.equal(entry.resourcePath, '/products');
+    assert.match(entry.integrationLatency ?? '', /^\d+$/);
+    assert.deepEqual(Object.keys(entry), Object.keys(ACCESS_LOG_FORMAT), 'the deployed format');
     // Filters narrow what a query reads: this request alone, among everything the suite sent.
     const slowest = await run('products-create', '--filter', requestId, '--query', 'slowestRequests');
     assert.deepEqual(
