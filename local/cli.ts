@@ -1,6 +1,7 @@
 // `npm start`: the whole system on one machine, no AWS account, no Docker.
 import { banner } from './banner.ts';
 import { parseCliOptions, USAGE } from './cli-options.ts';
+import type { ReloadEvent } from './hot-reload.ts';
 import { startLocalSystem } from './start-local-system.ts';
 import { terminalLogSink } from './terminal-log-sink.ts';
 
@@ -8,6 +9,16 @@ import { terminalLogSink } from './terminal-log-sink.ts';
 process.env.TZ = 'UTC';
 // The AWS SDK's notice about Node 20 concerns this tool's own Node, not the deployed functions.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/** How long Ctrl-C or SIGTERM lets requests in flight finish before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
+function reloadLine(event: ReloadEvent): string {
+  if (event.kind === 'failed')
+    return `\n  Reload failed — the previous build keeps serving until this is fixed:\n${event.message}\n`;
+  const what = event.functions.length > 0 ? event.functions.join(', ') : 'no function changed';
+  return `  Reloaded in ${event.ms} ms: ${what}`;
+}
 
 async function main(): Promise<void> {
   let options: ReturnType<typeof parseCliOptions>;
@@ -21,14 +32,25 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const system = await startLocalSystem({ ...options, logSink: terminalLogSink(process.stdout) });
+  const logSink = terminalLogSink(process.stdout);
+  const system = await startLocalSystem({
+    ...options,
+    logSink,
+    shutdownGraceMs: SHUTDOWN_GRACE_MS,
+    onReload: (event) => {
+      logSink.flush();
+      console.log(reloadLine(event));
+    },
+  });
   console.log(banner(system));
   let stopping = false;
   const shutdown = async () => {
-    if (stopping) return;
+    // A second Ctrl-C does not wait for requests in flight.
+    if (stopping) process.exit(130);
     stopping = true;
-    console.log('\n  Stopping…');
+    console.log(`\n  Stopping: requests in flight have ${SHUTDOWN_GRACE_MS / 1000} s to finish…`);
     await system.stop();
+    logSink.flush();
     process.exit(0);
   };
   process.on('SIGINT', shutdown);

@@ -1,15 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { bundleAll } from '#src/build/bundle-function.ts';
-import { functionEnvironment, type LogLevel } from '#src/declaration/function-environment.ts';
-import { DEFAULT_SERVICES_DIR, type LoadedService, loadServices } from '#src/declaration/load-services.ts';
+import type { LogLevel } from '#src/declaration/function-environment.ts';
+import {
+  DEFAULT_SERVICES_DIR,
+  type LoadedService,
+  loadServices,
+  PROJECT_ROOT,
+} from '#src/declaration/load-services.ts';
+import { IncrementalBundles } from './build/incremental-bundles.ts';
+import { scratchDir } from './build/scratch-dir.ts';
 import type { LogSink, RouteBinding } from './contracts.ts';
 import { ensureTables } from './dynamodb/create-tables.ts';
 import { type EngineChoice, type RunningDynamoDb, startDynamoDb } from './dynamodb/start-dynamodb.ts';
+import { awsCredentialsFrom, functionSpecs, routeBindings } from './function-specs.ts';
 import { startGateway } from './gateway/start-gateway.ts';
-import { type FunctionSpec, startLambdaService } from './lambda/start-lambda-service.ts';
+import { type ReloadEvent, startHotReload } from './hot-reload.ts';
+import { type FunctionStats, startLambdaService } from './lambda/start-lambda-service.ts';
 
 export interface LocalSystemOptions {
   /** 0 picks a free port. */
@@ -25,6 +31,17 @@ export interface LocalSystemOptions {
   /** API Gateway's integration timeout (29 s); lowered only by tests. */
   readonly integrationTimeoutMs?: number;
   readonly region?: string;
+  /**
+   * Watch the declarations and `src/` and serve changes without a restart (`npm start` does);
+   * each reload is reported here. Off when absent.
+   */
+  readonly onReload?: (event: ReloadEvent) => void;
+  /** Instances per function at most; the Lambda service's default when absent. */
+  readonly maxInstancesPerFunction?: number;
+  /** An instance idle this long is stopped; the Lambda service's default when absent. */
+  readonly idleTimeoutMs?: number;
+  /** On stop, how long requests in flight may take to be answered (default 0). */
+  readonly shutdownGraceMs?: number;
 }
 
 export interface LocalSystem {
@@ -35,6 +52,8 @@ export interface LocalSystem {
   readonly routes: readonly RouteBinding[];
   /** How long each start-up step took, in ms, for the banner and the benchmark. */
   readonly timings: Readonly<Record<'build' | 'dynamodb' | 'tables' | 'total', number>>;
+  /** Per function: instances alive and busy, invocations waiting, cold starts so far. */
+  stats(): Record<string, FunctionStats>;
   stop(): Promise<void>;
 }
 
@@ -55,15 +74,19 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const region =
     options.region ?? (options.engine === 'external' ? process.env.AWS_REGION : undefined) ?? LOCAL_REGION;
   const since = (from: number) => Math.round(performance.now() - from);
-  const services = await loadServices(options.servicesDirs ?? [DEFAULT_SERVICES_DIR]);
-  const buildDir = await mkdtemp(path.join(os.tmpdir(), 'sm-bundles-'));
-  const cleanups: (() => Promise<void>)[] = [() => rm(buildDir, { recursive: true, force: true })];
+  const servicesDirs = options.servicesDirs ?? [DEFAULT_SERVICES_DIR];
+  const services = await loadServices(servicesDirs);
+  const buildDir = await scratchDir('sm-bundles-');
+  const bundles = new IncrementalBundles(buildDir.dir);
+  const cleanups: (() => Promise<void>)[] = [() => buildDir.remove(), () => bundles.dispose()];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   };
   try {
     const buildStarted = performance.now();
-    const building = bundleAll(services, buildDir).then((bundles) => ({ bundles, ms: since(buildStarted) }));
+    const building = bundles.build(services).then((built) => ({ built, ms: since(buildStarted) }));
+    // A failed build must not be left unobserved while DynamoDB starts.
+    building.catch(() => {});
     const dynamoStarted = performance.now();
     const dynamodb = await startDynamoDb({
       engine: options.engine,
@@ -80,46 +103,50 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       endpoint: dynamodb.endpoint,
       ...(hostCredentials ? {} : { credentials: { accessKeyId: 'LOCALADMIN', secretAccessKey: 'local' } }),
     });
-    await ensureTables(
-      admin,
-      services.map((s) => s.service),
-    ).finally(() => admin.destroy());
+    cleanups.push(async () => admin.destroy());
+    const createTables = async (loaded: readonly LoadedService[]) => {
+      await ensureTables(
+        admin,
+        loaded.map((s) => s.service),
+      );
+    };
+    await createTables(services);
     const tablesMs = since(tablesStarted);
-    const { bundles, ms: buildMs } = await building;
-    const bundleOf = new Map(bundles.map((b) => [b.functionName, b]));
-
-    const functions: FunctionSpec[] = services.flatMap(({ service }) =>
-      service.functions.map((fn) => ({
-        name: fn.name,
-        bundleFile: bundleOf.get(fn.name)?.file ?? '',
-        memoryMb: fn.memoryMb,
-        timeoutSeconds: fn.timeoutSeconds,
-        environment: {
-          ...functionEnvironment(service, fn, {
-            tableName: service.table.name,
-            logLevel: options.logLevel,
-            corsOrigins: ['*'],
-          }),
-          AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-          // The SDK warns once per instance that Node 20 support ends; deployed functions run a
-          // newer Node, so the warning says nothing about them and would repeat in every worker.
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          ...(hostCredentials ?? localCredentials(fn.name)),
-        },
-      })),
-    );
-    const lambda = startLambdaService({ functions, region, logSink: options.logSink });
+    const { built, ms: buildMs } = await building;
+    const specContext = { endpoint: dynamodb.endpoint, logLevel: options.logLevel, hostCredentials };
+    const functions = functionSpecs(services, built.bundles, specContext);
+    const lambda = startLambdaService({
+      functions,
+      region,
+      logSink: options.logSink,
+      ...(options.maxInstancesPerFunction
+        ? { maxInstancesPerFunction: options.maxInstancesPerFunction }
+        : {}),
+      ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    });
     cleanups.push(() => lambda.close());
-    const routes: RouteBinding[] = services.flatMap(({ service }) =>
-      service.functions.map((fn) => ({ method: fn.method, resource: fn.path, functionName: fn.name })),
-    );
+    const routes: RouteBinding[] = routeBindings(services);
     const gateway = await startGateway({
       routes,
       invoker: lambda,
       port: options.port,
       ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
     });
-    cleanups.push(() => gateway.close());
+    cleanups.push(() => gateway.close(options.shutdownGraceMs ?? 0));
+    if (options.onReload) {
+      const reload = startHotReload({
+        servicesDirs,
+        sourceDirs: [path.join(PROJECT_ROOT, 'src')],
+        bundles,
+        lambda,
+        gateway,
+        specContext,
+        ensureTables: createTables,
+        onReload: options.onReload,
+        initial: { specs: functions, inputs: built.inputs },
+      });
+      cleanups.push(async () => reload.close());
+    }
     return {
       url: gateway.url,
       port: gateway.port,
@@ -132,28 +159,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       services,
       routes,
       timings: { build: buildMs, dynamodb: dynamoMs, tables: tablesMs, total: since(started) },
+      stats: () => lambda.stats(),
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
-}
-
-/** With an external endpoint (e.g. real AWS), functions use the developer's own credentials. */
-function awsCredentialsFrom(env: NodeJS.ProcessEnv): Record<string, string> | undefined {
-  const names = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'HOME'];
-  const found = Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
-  return found.AWS_ACCESS_KEY_ID || found.AWS_PROFILE ? found : undefined;
-}
-
-/**
- * Each function reaches DynamoDB with credentials of its own, never the developer's: the
- * access key names the function, which is where a local IAM check can tell callers apart.
- */
-function localCredentials(principal: string) {
-  return {
-    AWS_ACCESS_KEY_ID: `LOCAL${principal.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`.slice(0, 128),
-    AWS_SECRET_ACCESS_KEY: 'local',
-  };
 }
