@@ -1,14 +1,14 @@
 // The "raw engine" baseline of every scenario: the same DynamoDB call a handler makes, through
 // the AWS SDK's document client, behind the barest HTTP server Node has — no gateway, no Lambda,
 // no validation, no logging. Runs in a process of its own; prints its URL, then serves
-//   GET /item/<id>  → GetItem      POST /item → PutItem (new id)      GET /scan → Scan, Limit 20
-// Started by bench/run.ts with the table's endpoint: `node raw-sdk-server.ts <endpoint> <table>`.
+//   GET /<table>/<id> → GetItem   POST /<table> → PutItem (new id)   GET /<table> → Scan, Limit 20
+// Started by bench/throughput.ts with the engine's endpoint as its argument.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 
-const [endpoint, TableName = 'products'] = process.argv.slice(2);
+const [endpoint] = process.argv.slice(2);
 const client = DynamoDBDocumentClient.from(
   new DynamoDBClient({
     endpoint,
@@ -18,17 +18,17 @@ const client = DynamoDBDocumentClient.from(
 );
 
 async function answer(method: string, url: string): Promise<unknown> {
-  if (method === 'GET' && url.startsWith('/item/')) {
-    const id = url.slice('/item/'.length);
+  const [, TableName, id] = url.split('/');
+  if (method === 'GET' && id) {
     return (await client.send(new GetCommand({ TableName, Key: { id }, ConsistentRead: true }))).Item;
   }
-  if (method === 'POST' && url === '/item') {
+  if (method === 'POST') {
     const now = new Date().toISOString();
     const Item = { id: randomUUID(), name: 'bench', price: 1, version: 1, createdAt: now, updatedAt: now };
     await client.send(new PutCommand({ TableName, Item }));
     return Item;
   }
-  if (method === 'GET' && url === '/scan') {
+  if (method === 'GET') {
     return (await client.send(new ScanCommand({ TableName, Limit: 20 }))).Items;
   }
   return undefined;

@@ -8,7 +8,14 @@ import type { LocalSystemOptions } from './start-local-system.ts';
 /** What `npm start` lets a user choose: the local system's options a flag or variable can set. */
 export type CliOptions = Pick<
   LocalSystemOptions,
-  'port' | 'engine' | 'dataDir' | 'inMemory' | 'endpoint' | 'logLevel'
+  | 'port'
+  | 'engine'
+  | 'dataDir'
+  | 'inMemory'
+  | 'endpoint'
+  | 'logLevel'
+  | 'maxInstancesPerFunction'
+  | 'idleTimeoutMs'
 >;
 
 export const USAGE = `Usage: npm start -- [options]
@@ -19,6 +26,8 @@ export const USAGE = `Usage: npm start -- [options]
   --in-memory          keep no data on disk (env IN_MEMORY=true)
   --endpoint <url>     DynamoDB endpoint of the external engine (env DYNAMODB_ENDPOINT)
   --log-level <level>  TRACE | DEBUG | INFO | WARN | ERROR (env LOG_LEVEL, default INFO)
+  --max-instances <n>  instances per function at most (env MAX_INSTANCES, default: the CPU count, at least 2)
+  --idle-timeout <s>   stop an instance idle this many seconds (env IDLE_TIMEOUT, default 30)
   --help               this text`;
 
 /**
@@ -35,6 +44,8 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       'in-memory': { type: 'boolean' },
       endpoint: { type: 'string' },
       'log-level': { type: 'string' },
+      'max-instances': { type: 'string' },
+      'idle-timeout': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -51,6 +62,8 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   }
   const logLevel = (values['log-level'] ?? env.LOG_LEVEL ?? 'INFO').toUpperCase();
   if (!isLogLevel(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  const maxInstances = positiveNumber('--max-instances', values['max-instances'] ?? env.MAX_INSTANCES);
+  const idleSeconds = positiveNumber('--idle-timeout', values['idle-timeout'] ?? env.IDLE_TIMEOUT);
   return {
     port,
     engine: engine as EngineChoice,
@@ -58,7 +71,17 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     inMemory: values['in-memory'] ?? env.IN_MEMORY === 'true',
     ...(endpoint ? { endpoint } : {}),
     logLevel,
+    ...(maxInstances ? { maxInstancesPerFunction: Math.ceil(maxInstances) } : {}),
+    ...(idleSeconds ? { idleTimeoutMs: idleSeconds * 1000 } : {}),
   };
+}
+
+function positiveNumber(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new Error(`${flag} must be a positive number, not "${text}"`);
+  return value;
 }
 
 const isLogLevel = (level: string): level is LogLevel => (LOG_LEVELS as readonly string[]).includes(level);

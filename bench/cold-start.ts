@@ -1,0 +1,148 @@
+// Cold start per deployed bundle: a fresh Node process imports the bundle and runs its first
+// invocation against the engine, beside two baselines bundled the same way (an empty handler;
+// the SDK's document client with one GetItem). Runs are interleaved so load hits all alike.
+import { execFile } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { instanceEnvironment, newLogStreamName } from '#local/lambda/lambda-environment.ts';
+import type { FunctionSpec } from '#local/lambda/start-lambda-service.ts';
+import { bundleBuildOptions } from '#src/build/bundle-function.ts';
+import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
+
+export interface ColdStart {
+  readonly name: string;
+  readonly bytes: number;
+  /** Median ms of import + first invocation. */
+  readonly medianMs: number;
+  /** Against the SDK + GetItem baseline. */
+  readonly msRatio: number;
+  readonly bytesRatio: number;
+  readonly statusCode: number | undefined;
+}
+
+interface Candidate {
+  readonly name: string;
+  readonly file: string;
+  readonly env: Record<string, string>;
+  readonly event: unknown;
+}
+
+const FIXTURE = path.join(PROJECT_ROOT, 'test/fixtures/apigw-rest/powertools-no-auth.json');
+
+/** A REST proxy event for the function's route, with a body its handler accepts. */
+function eventFor(base: Record<string, unknown>, method: string, resource: string) {
+  const p = resource.replace('{id}', 'bench-cold');
+  const manager = resource === '/DynamoDBManager';
+  const body =
+    method === 'GET' || method === 'DELETE'
+      ? null
+      : manager
+        ? JSON.stringify({ operation: 'read', payload: { Key: { id: 'x' } } })
+        : JSON.stringify(method === 'PATCH' ? { price: 2 } : { name: 'cold', price: 1 });
+  const contentType = method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
+  return {
+    ...base,
+    resource,
+    path: p,
+    httpMethod: method,
+    headers: { 'Content-Type': contentType, Host: '127.0.0.1' },
+    multiValueHeaders: { 'Content-Type': [contentType], Host: ['127.0.0.1'] },
+    pathParameters: resource.includes('{id}') ? { id: 'bench-cold' } : null,
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    body,
+  };
+}
+
+// The child is bare Node, as on Lambda: import, one invocation, print the time.
+const CHILD = `
+const started = performance.now();
+const { handler } = await import(process.argv[1]);
+const result = await handler(JSON.parse(process.argv[2]), { awsRequestId: 'cold', getRemainingTimeInMillis: () => 10000 });
+console.log(JSON.stringify({ ms: performance.now() - started, statusCode: result?.statusCode }));
+process.exit(0);`;
+
+function runOnce(candidate: Candidate): Promise<{ ms: number; statusCode?: number }> {
+  const args = [
+    '--input-type=module',
+    '-e',
+    CHILD,
+    pathToFileURL(candidate.file).href,
+    JSON.stringify(candidate.event),
+  ];
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, args, { env: candidate.env }, (error, stdout) =>
+      error ? reject(error) : resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}')),
+    ),
+  );
+}
+
+/** Cold start of each `functions` bundle and of both baselines, `runs` times each. */
+export async function measureColdStarts(
+  functions: readonly (FunctionSpec & { method: string; resource: string })[],
+  outDir: string,
+  runs: number,
+): Promise<ColdStart[]> {
+  const base = JSON.parse(await readFile(FIXTURE, 'utf8')) as Record<string, unknown>;
+  const options = bundleBuildOptions([], outDir);
+  await build({
+    ...options,
+    entryPoints: {
+      'baseline-empty/index': path.join(PROJECT_ROOT, 'bench/baselines/empty-handler.ts'),
+      'baseline-sdk-get-item/index': path.join(PROJECT_ROOT, 'bench/baselines/sdk-get-item.ts'),
+    },
+  });
+  const envOf = (spec: FunctionSpec) =>
+    instanceEnvironment(spec.environment, {
+      functionName: spec.name,
+      bundleFile: spec.bundleFile,
+      memoryMb: spec.memoryMb,
+      region: 'us-east-1',
+      logStreamName: newLogStreamName(),
+    });
+  const reference = functions.find((fn) => fn.name === 'products-get') ?? functions[0];
+  if (!reference) return [];
+  const candidates: Candidate[] = [
+    ...['baseline-empty', 'baseline-sdk-get-item'].map((name) => ({
+      name,
+      file: path.join(outDir, name, 'index.mjs'),
+      env: envOf(reference),
+      event: eventFor(base, 'GET', '/products/{id}'),
+    })),
+    ...functions.map((fn) => ({
+      name: fn.name,
+      file: fn.bundleFile,
+      env: envOf(fn),
+      event: eventFor(base, fn.method, fn.resource),
+    })),
+  ];
+  const times = new Map<string, number[]>(candidates.map((c) => [c.name, []]));
+  const status = new Map<string, number | undefined>();
+  for (let run = 0; run < runs; run++) {
+    for (const candidate of candidates) {
+      const { ms, statusCode } = await runOnce(candidate);
+      times.get(candidate.name)?.push(ms);
+      status.set(candidate.name, statusCode);
+    }
+  }
+  const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
+  const sizes = new Map(
+    await Promise.all(candidates.map(async (c) => [c.name, (await stat(c.file)).size] as const)),
+  );
+  const floorMs = median(times.get('baseline-sdk-get-item') ?? []);
+  const floorBytes = sizes.get('baseline-sdk-get-item') ?? 1;
+  return candidates.map((c) => {
+    const medianMs = Math.round(median(times.get(c.name) ?? []) * 10) / 10;
+    const bytes = sizes.get(c.name) ?? 0;
+    return {
+      name: c.name,
+      bytes,
+      medianMs,
+      msRatio: Math.round((medianMs / floorMs) * 100) / 100,
+      bytesRatio: Math.round((bytes / floorBytes) * 100) / 100,
+      statusCode: status.get(c.name),
+    };
+  });
+}
