@@ -110,13 +110,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     close: (graceMs = 0) =>
       new Promise<void>((resolve, reject) => {
         const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+        // Keep-alive connections close as soon as they are idle, i.e. once answered.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
         server.close((error) => {
           clearTimeout(cut);
+          clearInterval(sweep);
           if (error) reject(error);
           else resolve();
         });
-        // Idle keep-alive connections go now; busy ones close after their response.
-        server.closeIdleConnections();
         if (graceMs <= 0) server.closeAllConnections();
       }),
     setRoutes(routes) {
