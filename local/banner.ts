@@ -10,6 +10,7 @@ export function banner(system: LocalSystem): string {
     '',
     `  API        ${system.url}`,
     `  DynamoDB   ${dynamodb.engine}: ${dynamodb.detail} at ${dynamodb.endpoint}`,
+    ...(dynamodb.reason ? [`  Why        ${dynamodb.reason}`] : []),
     `  Data       ${dynamodb.dataDir ?? (dynamodb.engine === 'external' ? 'held by the external endpoint' : 'in memory (lost on stop)')}`,
     '',
     '  Routes → functions',

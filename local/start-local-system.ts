@@ -47,7 +47,7 @@ export interface LocalSystemOptions {
 export interface LocalSystem {
   readonly url: string;
   readonly port: number;
-  readonly dynamodb: Pick<RunningDynamoDb, 'engine' | 'endpoint' | 'dataDir' | 'detail'>;
+  readonly dynamodb: Pick<RunningDynamoDb, 'engine' | 'endpoint' | 'dataDir' | 'detail' | 'reason'>;
   readonly services: readonly LoadedService[];
   readonly routes: readonly RouteBinding[];
   /** How long each start-up step took, in ms, for the banner and the benchmark. */
@@ -155,6 +155,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         endpoint: dynamodb.endpoint,
         dataDir: dynamodb.dataDir,
         detail: dynamodb.detail,
+        ...(dynamodb.reason ? { reason: dynamodb.reason } : {}),
       },
       services,
       routes,
