@@ -31,7 +31,8 @@ export function runLoad(target: LoadTarget, connections: number, seconds: number
   const args = [AUTOCANNON_CLI, '--json', '-n', '-c', String(connections), '-d', String(seconds)];
   args.push('-m', target.method ?? 'GET');
   for (const [name, value] of Object.entries(target.headers ?? {})) args.push('-H', `${name}=${value}`);
-  if (target.body !== undefined) args.push('-I', '-b', target.body);
+  if (target.body !== undefined)
+    args.push(...(target.body.includes('[<id>]') ? ['-I'] : []), '-b', target.body);
   args.push(target.url);
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {

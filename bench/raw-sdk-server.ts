@@ -25,7 +25,15 @@ async function answer(method: string, url: string): Promise<unknown> {
   if (method === 'POST') {
     const now = new Date().toISOString();
     const Item = { id: randomUUID(), name: 'bench', price: 1, version: 1, createdAt: now, updatedAt: now };
-    await client.send(new PutCommand({ TableName, Item }));
+    // Conditional, as the create handler's PutItem is.
+    await client.send(
+      new PutCommand({
+        TableName,
+        Item,
+        ConditionExpression: 'attribute_not_exists(#id)',
+        ExpressionAttributeNames: { '#id': 'id' },
+      }),
+    );
     return Item;
   }
   if (method === 'GET') {
