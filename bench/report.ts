@@ -63,6 +63,7 @@ function chart(result: BenchResult): string {
     `<line x1="${x(ratio)}" y1="14" x2="${x(ratio)}" y2="${height - 14}" stroke="#555" stroke-dasharray="4 3"/><text x="${x(ratio)}" y="${height - 2}" text-anchor="middle">${pct(ratio)}</text>`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
+    '<title>Local system requests per second as a share of the raw SDK, per engine, route and concurrency</title>',
     `<text x="${left}" y="11">local system req/s ÷ raw SDK req/s, same run</text>`,
     ...lines,
     mark(0.6),
