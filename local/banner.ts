@@ -18,6 +18,7 @@ export function banner(system: LocalSystem): string {
     `  Browsers   ${origins} origins only; CORS as deployed (${stage.corsOrigins.join(', ')})`,
     `  Reference  ${system.referenceUrl}`,
     `  DynamoDB   ${dynamodb.engine}: ${dynamodb.detail} at ${dynamodb.endpoint}`,
+    ...(dynamodb.reason ? [`  Why        ${dynamodb.reason}`] : []),
     `  Data       ${dynamodb.dataDir ?? (dynamodb.engine === 'external' ? 'held by the external endpoint' : 'in memory (lost on stop)')}`,
     `  Logs       ${system.logsDir ? `${system.logsDir} (npm run logs -- --help)` : 'not kept (in memory)'}`,
     '',

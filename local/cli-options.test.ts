@@ -58,3 +58,33 @@ describe('parseCliOptions: the stage', () => {
     assert.throws(() => parse([], { THROTTLING_BURST_LIMIT: '2.5' }), /throttlingBurstLimit/);
   });
 });
+
+describe('parseCliOptions: instances', () => {
+  test('leaves the instance limit and idle timeout to the Lambda service by default', () => {
+    const options = parseCliOptions([], {});
+    assert.ok(options !== 'help');
+    assert.equal(options.maxInstancesPerFunction, undefined);
+    assert.equal(options.idleTimeoutMs, undefined);
+  });
+
+  test('reads them from flags before the environment', () => {
+    const options = parseCliOptions(['--max-instances', '3', '--idle-timeout', '1.5'], {
+      MAX_INSTANCES: '9',
+      IDLE_TIMEOUT: '60',
+    });
+    assert.ok(options !== 'help');
+    assert.equal(options.maxInstancesPerFunction, 3);
+    assert.equal(options.idleTimeoutMs, 1500);
+  });
+
+  test('refuses values that are not positive numbers', () => {
+    assert.throws(
+      () => parseCliOptions(['--max-instances', '0'], {}),
+      /--max-instances must be a positive number/,
+    );
+    assert.throws(
+      () => parseCliOptions([], { IDLE_TIMEOUT: 'soon' }),
+      /--idle-timeout must be a positive number/,
+    );
+  });
+});

@@ -21,6 +21,8 @@ export type CliOptions = Pick<
   | 'throttle'
   | 'exposure'
   | 'faults'
+  | 'maxInstancesPerFunction'
+  | 'idleTimeoutMs'
 > & {
   /** Print each function's unused permissions and exit once the system is up (`--iam-report`). */
   readonly iamReport: boolean;
@@ -41,6 +43,8 @@ export const USAGE = `Usage: npm start -- [options]
                        (env SM_FAULTS, default none)
   --iam-report         print the permissions each function was granted and never used, then stop
                        (the report is also printed when npm start stops)
+  --max-instances <n>  instances per function at most (env MAX_INSTANCES, default: the CPU count, at least 2)
+  --idle-timeout <s>   stop an instance idle this many seconds (env IDLE_TIMEOUT, default 30)
   --help               this text
 
   The stage name, throttling and CORS origins are the CDK app's settings (cdk.json context, then
@@ -65,6 +69,8 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       'allow-origin': { type: 'string', multiple: true },
       faults: { type: 'string' },
       'iam-report': { type: 'boolean' },
+      'max-instances': { type: 'string' },
+      'idle-timeout': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -82,6 +88,8 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   const logLevel = (values['log-level'] ?? env.LOG_LEVEL ?? 'INFO').toUpperCase();
   if (!isLogLevel(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   const faults = parseFaults(values.faults ?? env[FAULTS_ENV] ?? '');
+  const maxInstances = positiveNumber('--max-instances', values['max-instances'] ?? env.MAX_INSTANCES);
+  const idleSeconds = positiveNumber('--idle-timeout', values['idle-timeout'] ?? env.IDLE_TIMEOUT);
   return {
     port,
     engine: engine as EngineChoice,
@@ -97,6 +105,8 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     },
     ...(faults.length > 0 ? { faults } : {}),
     iamReport: values['iam-report'] ?? false,
+    ...(maxInstances ? { maxInstancesPerFunction: Math.ceil(maxInstances) } : {}),
+    ...(idleSeconds ? { idleTimeoutMs: idleSeconds * 1000 } : {}),
   };
 }
 
@@ -119,3 +129,11 @@ export function stageSettings(
 }
 
 const isLogLevel = (level: string): level is LogLevel => (LOG_LEVELS as readonly string[]).includes(level);
+
+function positiveNumber(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new Error(`${flag} must be a positive number, not "${text}"`);
+  return value;
+}

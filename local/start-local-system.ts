@@ -1,21 +1,26 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { bundleAll } from '#src/build/bundle-function.ts';
-import { type ApiSettings, bodyMediaTypes, DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
-import { bodyDraft4Schema } from '#src/declaration/body-schema.ts';
-import { functionEnvironment, type LogLevel } from '#src/declaration/function-environment.ts';
-import { DEFAULT_SERVICES_DIR, type LoadedService, loadServices } from '#src/declaration/load-services.ts';
+import { type ApiSettings, DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
+import type { LogLevel } from '#src/declaration/function-environment.ts';
+import {
+  DEFAULT_SERVICES_DIR,
+  type LoadedService,
+  loadServices,
+  PROJECT_ROOT,
+} from '#src/declaration/load-services.ts';
+import { IncrementalBundles } from './build/incremental-bundles.ts';
+import { scratchDir } from './build/scratch-dir.ts';
 import type { LogSink, RouteBinding } from './contracts.ts';
 import { apiReference, REFERENCE_PREFIX } from './docs/api-reference.ts';
 import { ensureTables } from './dynamodb/create-tables.ts';
 import type { FaultRule } from './dynamodb/faults.ts';
-import { type GuardedDynamoDb, localAccessKey, startGuardedDynamoDb } from './dynamodb/guarded-dynamodb.ts';
+import { type GuardedDynamoDb, startGuardedDynamoDb } from './dynamodb/guarded-dynamodb.ts';
 import type { EngineChoice, RunningDynamoDb } from './dynamodb/start-dynamodb.ts';
 import type { ExposureOptions } from './exposure.ts';
+import { awsCredentialsFrom, functionSpecs, routeBindings } from './function-specs.ts';
 import { startGateway } from './gateway/start-gateway.ts';
-import { type FunctionSpec, startLambdaService } from './lambda/start-lambda-service.ts';
+import { type ReloadEvent, startHotReload } from './hot-reload.ts';
+import { type FunctionStats, startLambdaService } from './lambda/start-lambda-service.ts';
 import { ACCESS_LOG_FOLDER, openLogStore } from './logs/log-store.ts';
 
 export interface LocalSystemOptions {
@@ -42,12 +47,23 @@ export interface LocalSystemOptions {
   readonly faults?: readonly FaultRule[];
   /** The local system's own messages (engine restarts, denied calls); stderr by default. */
   readonly notice?: (line: string) => void;
+  /**
+   * Watch the declarations and `src/` and serve changes without a restart (`npm start` does);
+   * each reload is reported here. Off when absent.
+   */
+  readonly onReload?: (event: ReloadEvent) => void;
+  /** Instances per function at most; the Lambda service's default when absent. */
+  readonly maxInstancesPerFunction?: number;
+  /** An instance idle this long is stopped; the Lambda service's default when absent. */
+  readonly idleTimeoutMs?: number;
+  /** On stop, how long requests in flight may take to be answered (default 0). */
+  readonly shutdownGraceMs?: number;
 }
 
 export interface LocalSystem {
   readonly url: string;
   readonly port: number;
-  readonly dynamodb: Pick<RunningDynamoDb, 'engine' | 'endpoint' | 'dataDir' | 'detail'> & {
+  readonly dynamodb: Pick<RunningDynamoDb, 'engine' | 'endpoint' | 'dataDir' | 'detail' | 'reason'> & {
     /** The engine's process id when it runs in a process of its own (DynamoDB Local), else null. */
     readonly pid: number | null;
   };
@@ -68,6 +84,8 @@ export interface LocalSystem {
   readonly referenceUrl: string;
   /** How long each start-up step took, in ms, for the banner and the benchmark. */
   readonly timings: Readonly<Record<'build' | 'dynamodb' | 'tables' | 'total', number>>;
+  /** Per function: instances alive and busy, invocations waiting, cold starts so far. */
+  stats(): Record<string, FunctionStats>;
   stop(): Promise<void>;
 }
 
@@ -104,17 +122,21 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const region =
     options.region ?? (options.engine === 'external' ? process.env.AWS_REGION : undefined) ?? LOCAL_REGION;
   const since = (from: number) => Math.round(performance.now() - from);
-  const services = await loadServices(options.servicesDirs ?? [DEFAULT_SERVICES_DIR]);
-  const buildDir = await mkdtemp(path.join(os.tmpdir(), 'sm-bundles-'));
-  const cleanups: (() => Promise<void>)[] = [() => rm(buildDir, { recursive: true, force: true })];
+  const servicesDirs = options.servicesDirs ?? [DEFAULT_SERVICES_DIR];
+  const services = await loadServices(servicesDirs);
+  const buildDir = await scratchDir('sm-bundles-');
+  const bundles = new IncrementalBundles(buildDir.dir);
+  const cleanups: (() => Promise<void>)[] = [() => buildDir.remove(), () => bundles.dispose()];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   };
   let building: Promise<unknown> | undefined;
   try {
     const buildStarted = performance.now();
-    const bundling = bundleAll(services, buildDir).then((bundles) => ({ bundles, ms: since(buildStarted) }));
+    const bundling = bundles.build(services).then((built) => ({ built, ms: since(buildStarted) }));
     building = bundling;
+    // A failed build must not be left unobserved while DynamoDB starts.
+    bundling.catch(() => {});
     const dynamoStarted = performance.now();
     const guarded = await startGuardedDynamoDb({
       engine: options.engine,
@@ -136,53 +158,39 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       endpoint: dynamodb.endpoint,
       ...(hostCredentials ? {} : { credentials: { accessKeyId: 'LOCALADMIN', secretAccessKey: 'local' } }),
     });
-    await ensureTables(
-      admin,
-      services.map((s) => s.service),
-    ).finally(() => admin.destroy());
+    cleanups.push(async () => admin.destroy());
+    const createTables = async (loaded: readonly LoadedService[]) => {
+      await ensureTables(
+        admin,
+        loaded.map((s) => s.service),
+      );
+    };
+    await createTables(services);
     const tablesMs = since(tablesStarted);
-    const { bundles, ms: buildMs } = await bundling;
-    const bundleOf = new Map(bundles.map((b) => [b.functionName, b]));
-
-    const functions: FunctionSpec[] = services.flatMap(({ service }) =>
-      service.functions.map((fn) => ({
-        name: fn.name,
-        bundleFile: bundleOf.get(fn.name)?.file ?? '',
-        memoryMb: fn.memoryMb,
-        timeoutSeconds: fn.timeoutSeconds,
-        environment: {
-          ...functionEnvironment(service, fn, {
-            tableName: service.table.name,
-            logLevel: options.logLevel,
-            corsOrigins: api.corsOrigins,
-          }),
-          AWS_ENDPOINT_URL_DYNAMODB: guarded.functionEndpoint,
-          // The SDK warns once per instance that Node 20 support ends; deployed functions run a
-          // newer Node, so the warning says nothing about them and would repeat in every worker.
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          ...(hostCredentials ?? localCredentials(fn.name)),
-        },
-      })),
-    );
+    const { built, ms: buildMs } = await bundling;
+    const specContext = {
+      endpoint: guarded.functionEndpoint,
+      logLevel: options.logLevel,
+      corsOrigins: api.corsOrigins,
+      hostCredentials,
+    };
+    const functions = functionSpecs(services, built.bundles, specContext);
     // Kept like CloudWatch's log groups, beside the data; --in-memory keeps nothing on disk.
     const logsDir = options.inMemory ? null : path.resolve(options.dataDir, LOGS_FOLDER);
     const logStore = logsDir ? openLogStore({ dir: logsDir }) : null;
     if (logStore) cleanups.push(() => logStore.close());
     const logSink: LogSink = logStore ? teeLogSink(options.logSink, logStore) : options.logSink;
-    const lambda = startLambdaService({ functions, region, logSink });
+    const lambda = startLambdaService({
+      functions,
+      region,
+      logSink,
+      ...(options.maxInstancesPerFunction
+        ? { maxInstancesPerFunction: options.maxInstancesPerFunction }
+        : {}),
+      ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    });
     cleanups.push(() => lambda.close());
-    const routes: RouteBinding[] = services.flatMap(({ service }) =>
-      service.functions.map((fn) => {
-        const route = { method: fn.method, resource: fn.path, functionName: fn.name };
-        if (!fn.body) return route;
-        // The same models the stack deploys, for the same media types.
-        const model = bodyDraft4Schema(fn.body);
-        return {
-          ...route,
-          requestModels: Object.fromEntries(bodyMediaTypes(fn.method).map((t) => [t, model])),
-        };
-      }),
-    );
+    const routes: RouteBinding[] = routeBindings(services);
     const gateway = await startGateway({
       routes,
       invoker: lambda,
@@ -198,7 +206,21 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         ? { accessLog: (line: string) => logStore.write(ACCESS_LOG_FOLDER, line, api.stageName) }
         : {}),
     });
-    cleanups.push(() => gateway.close());
+    cleanups.push(() => gateway.close(options.shutdownGraceMs ?? 0));
+    if (options.onReload) {
+      const reload = startHotReload({
+        servicesDirs,
+        sourceDirs: [path.join(PROJECT_ROOT, 'src')],
+        bundles,
+        lambda,
+        gateway,
+        specContext,
+        ensureTables: createTables,
+        onReload: options.onReload,
+        initial: { specs: functions, inputs: built.inputs },
+      });
+      cleanups.push(async () => reload.close());
+    }
     return {
       url: gateway.url,
       port: gateway.port,
@@ -214,6 +236,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           const { engine } = guarded;
           return 'pid' in engine && typeof engine.pid === 'number' ? engine.pid : null;
         },
+        ...(dynamodb.reason ? { reason: dynamodb.reason } : {}),
       },
       services,
       routes,
@@ -222,6 +245,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       guard: guarded,
       referenceUrl: `${gateway.url}${REFERENCE_PREFIX}/`,
       timings: { build: buildMs, dynamodb: dynamoMs, tables: tablesMs, total: since(started) },
+      stats: () => lambda.stats(),
       stop,
     };
   } catch (error) {
@@ -230,22 +254,4 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     await stop();
     throw error;
   }
-}
-
-/** With an external endpoint (e.g. real AWS), functions use the developer's own credentials. */
-function awsCredentialsFrom(env: NodeJS.ProcessEnv): Record<string, string> | undefined {
-  const names = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'HOME'];
-  const found = Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
-  return found.AWS_ACCESS_KEY_ID || found.AWS_PROFILE ? found : undefined;
-}
-
-/**
- * Each function reaches DynamoDB with credentials of its own, never the developer's: the
- * access key names the function, which is where a local IAM check can tell callers apart.
- */
-function localCredentials(principal: string) {
-  return {
-    AWS_ACCESS_KEY_ID: localAccessKey(principal),
-    AWS_SECRET_ACCESS_KEY: 'local',
-  };
 }

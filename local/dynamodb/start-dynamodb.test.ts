@@ -35,6 +35,7 @@ test('auto runs dynalite when no Java is found', async () => {
     });
     try {
       assert.equal(dynamodb.engine, 'dynalite');
+      assert.equal(dynamodb.reason, 'auto: no Java 17+ found (JAVA_HOME, PATH), so dynalite');
     } finally {
       await dynamodb.stop();
     }
@@ -86,6 +87,10 @@ test('auto runs dynalite when the only Java is a JRE without a compiler', async 
     });
     try {
       assert.equal(dynamodb.engine, 'dynalite');
+      assert.match(
+        dynamodb.reason ?? '',
+        /^auto: Java \S+ at .* has no compiler for DynamoDB Local's launcher, so dynalite$/,
+      );
       assert.deepEqual((await readFile(log, 'utf8')).trim().split('\n'), ['-version', '--list-modules']);
     } finally {
       await dynamodb.stop();
@@ -127,6 +132,7 @@ test('the data folder is created if missing, with one sub-folder per engine', as
   await withTempDir(async (dir) => {
     const dataDir = path.join(dir, 'not', 'there', 'yet');
     const dynamodb = await startDynamoDb({ engine: 'dynalite', dataDir, inMemory: false });
+    assert.equal(dynamodb.reason, '--engine dynalite');
     try {
       assert.equal(dynamodb.dataDir, path.join(dataDir, 'dynalite'));
       assert.ok((await stat(path.join(dataDir, 'dynalite'))).isDirectory());

@@ -31,6 +31,8 @@ export interface RunningDynamoDb {
   readonly dataDir: string | null;
   /** One line for the banner, e.g. `DynamoDB Local 3.3.0 (Java 17.0.15)`. */
   readonly detail: string;
+  /** Why this engine runs, for the banner, e.g. `auto: Java 17.0.15 can run DynamoDB Local`. */
+  readonly reason?: string;
   /** Stops what was started (nothing for `external`); resolves once it is fully down. */
   stop(): Promise<void>;
 }
@@ -50,7 +52,8 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<RunningDy
     if (!options.endpoint) {
       throw new Error('The external engine needs an endpoint URL, e.g. http://127.0.0.1:8000');
     }
-    return useExternalDynamoDb(options.endpoint);
+    const reason = options.engine === 'external' ? '--engine external' : 'auto: an endpoint was given';
+    return { ...(await useExternalDynamoDb(options.endpoint)), reason };
   }
   if (options.endpoint) {
     throw new Error(`An endpoint is only used by the external engine, not by "${options.engine}"`);
@@ -72,7 +75,8 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<RunningDy
   const engine: EngineName = java ? 'dynamodb-local' : 'dynalite';
   const dataDir = options.inMemory ? null : path.resolve(options.dataDir, engine);
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  return java ? startRestartable(java, dataDir, 0) : startDynalite({ dataDir });
+  const started = await (java ? startRestartable(java, dataDir, 0) : startDynalite({ dataDir }));
+  return { ...started, reason: engineReason(options.engine, found) };
 }
 
 /** DynamoDB Local, with the way to start it again on the same folder and port (see superviseDynamoDb). */
@@ -84,4 +88,12 @@ async function startRestartable(
   const engine = await startDynamoDbLocal({ java, dataDir, port });
   const samePort = Number(new URL(engine.endpoint).port);
   return { ...engine, restart: () => startRestartable(java, dataDir, samePort) };
+}
+
+function engineReason(choice: EngineChoice, found: Awaited<ReturnType<typeof findJava>>): string {
+  if (choice !== 'auto') return `--engine ${choice}`;
+  if (!found) return `auto: no Java ${MINIMUM_JAVA_MAJOR}+ found (JAVA_HOME, PATH), so dynalite`;
+  if (!found.canCompile)
+    return `auto: Java ${found.version} at ${found.command} has no compiler for DynamoDB Local's launcher, so dynalite`;
+  return `auto: Java ${found.version} at ${found.command} runs DynamoDB Local`;
 }

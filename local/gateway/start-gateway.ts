@@ -45,13 +45,18 @@ export interface RunningGateway {
   /** Base URL, e.g. `http://127.0.0.1:3000`; resources hang directly off it (`${url}/prod/…` works too). */
   readonly url: string;
   readonly port: number;
-  /** Stops listening and ends open connections, keep-alive ones included. */
-  close(): Promise<void>;
+  /**
+   * Stops listening and ends open connections, keep-alive ones included. Requests in flight
+   * get up to `graceMs` (default 0) to be answered before their connections are cut.
+   */
+  close(graceMs?: number): Promise<void>;
+  /** Serves `routes` from the next request on (hot reload). */
+  setRoutes(routes: readonly RouteBinding[]): void;
 }
 
 interface Settings {
   readonly invoker: Invoker;
-  readonly route: (method: string, path: string) => RouteMatch;
+  route: (method: string, path: string) => RouteMatch;
   readonly api: ApiIds;
   readonly stage: Stage;
   readonly integrationTimeoutMs: number;
@@ -113,11 +118,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
-    close: () =>
+    close: (graceMs = 0) =>
       new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
+        const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+        // Keep-alive connections close as soon as they are idle, i.e. once answered.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        server.close((error) => {
+          clearTimeout(cut);
+          clearInterval(sweep);
+          if (error) reject(error);
+          else resolve();
+        });
+        if (graceMs <= 0) server.closeAllConnections();
       }),
+    setRoutes(routes) {
+      settings.route = createRouter(routes);
+    },
   };
 }
 

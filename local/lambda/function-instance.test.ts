@@ -177,6 +177,7 @@ describe('a function instance', () => {
       import { testEvent, testFunction } from '#local/lambda/test-handlers/test-kit.ts';
       const lambda = startLambdaService({
         functions: [testFunction('misbehave', 'misbehave', { timeoutSeconds: 60 })],
+        maxInstancesPerFunction: 3,
         logSink: { write() {} },
       });
       await Promise.all([1, 2, 3].map(() => lambda.invoke('misbehave', testEvent({ action: 'ok' }))));

@@ -29,8 +29,6 @@ interface Invocation {
   readonly initDurationMs: number | undefined;
   readonly timer: NodeJS.Timeout;
   readonly resolve: (outcome: InvokeOutcome) => void;
-  reply?: Reply;
-  reportSeen: boolean;
   timedOutAfterMs?: number;
 }
 
@@ -128,17 +126,17 @@ export class FunctionInstance {
         started: performance.now(),
         initDurationMs,
         resolve,
-        reportSeen: false,
         timer: setTimeout(() => this.#timeOut(invocation), timeoutMs),
       };
       this.#current = invocation;
+      this.#sink.write(this.#spec.name, startLine(requestId), this.#logStream);
       const message: InvokeMessage = {
         type: 'invoke',
         requestId,
         eventJson,
         deadline: Date.now() + timeoutMs,
       };
-      this.#worker.postMessage(initDurationMs === undefined ? message : { ...message, initDurationMs });
+      this.#worker.postMessage(message);
     });
   }
 
@@ -151,7 +149,9 @@ export class FunctionInstance {
   }
 
   #onMessage(message: InstanceMessage): void {
-    if (message.type === 'ready') {
+    if (message.type === 'log') {
+      this.#log(message.lines);
+    } else if (message.type === 'ready') {
       this.#maxMemoryUsedMb = message.maxMemoryUsedMb;
       this.#resolveReady(undefined);
     } else if (message.type === 'init-error') {
@@ -161,28 +161,24 @@ export class FunctionInstance {
       this.#crash = { errorType: message.errorType, errorMessage: message.errorMessage };
     } else if (this.#current?.requestId === message.requestId) {
       this.#maxMemoryUsedMb = message.maxMemoryUsedMb;
-      this.#current.reply = message;
-      this.#finishIfComplete();
+      this.#finish(this.#current, message);
     }
   }
 
+  /** Output that bypassed the bootstrap's writer (it should not happen) is still logged. */
   #onLine(line: string): void {
     this.#sink.write(this.#spec.name, line, this.#logStream);
-    const current = this.#current;
-    if (current && !current.reportSeen && line.startsWith(`REPORT RequestId: ${current.requestId}\t`)) {
-      current.reportSeen = true;
-      this.#finishIfComplete();
-    }
   }
 
-  /** An invocation is over once its reply has arrived and its REPORT line has been logged. */
-  #finishIfComplete(): void {
-    const current = this.#current;
-    if (!current?.reply || !current.reportSeen || current.timedOutAfterMs !== undefined) return;
+  /** The reply arrived after every line the invocation printed: END and REPORT close it. */
+  #finish(current: Invocation, reply: Reply): void {
+    if (current.timedOutAfterMs !== undefined) return;
     clearTimeout(current.timer);
     this.#current = undefined;
+    const { requestId, durationMs, initDurationMs } = { ...reply, initDurationMs: current.initDurationMs };
+    this.#log([endLine(requestId), reportLine(this.#reportFields(requestId, durationMs, initDurationMs))]);
     if (this.#state === 'busy') this.#state = 'idle';
-    current.resolve(replyOutcome(current.reply));
+    current.resolve(replyOutcome(reply));
   }
 
   #timeOut(invocation: Invocation): void {

@@ -17,6 +17,8 @@ export interface PoolOptions {
   readonly region: string;
   readonly logSink: LogSink;
   readonly maxInstances: number;
+  /** An instance idle this long is stopped, and its memory returned. */
+  readonly idleTimeoutMs: number;
   readonly bootstrap: string;
 }
 
@@ -26,25 +28,47 @@ interface Waiting {
   readonly resolve: (outcome: InvokeOutcome) => void;
 }
 
+interface Idle {
+  readonly instance: FunctionInstance;
+  readonly since: number;
+}
+
 /**
  * The instances of one function, scaled as Lambda scales them: an invocation goes to an idle
  * instance; if none is idle a new one starts (a cold start), up to `maxInstances`; beyond that
  * invocations wait in order. Instances that time out or crash leave the pool, and the next
- * waiting invocation starts a replacement.
+ * waiting invocation starts a replacement. Instances idle for `idleTimeoutMs` are stopped, and
+ * `replace` swaps the function's code: old instances retire once their invocation is done.
  */
 export class FunctionPool {
-  readonly #spec: FunctionSpec;
+  #spec: FunctionSpec;
   readonly #options: PoolOptions;
   readonly #instances = new Set<FunctionInstance>();
-  /** Most recently used last: the warmest instance is reused first. */
-  #idle: FunctionInstance[] = [];
+  /** Instances of an older code version: they finish their invocation, then stop. */
+  readonly #retiring = new Set<FunctionInstance>();
+  /** Most recently used last: the warmest instance is reused first, the coldest retires first. */
+  #idle: Idle[] = [];
   readonly #waiting: Waiting[] = [];
+  readonly #sweeper: NodeJS.Timeout;
   #coldStarts = 0;
   #closed = false;
 
   constructor(spec: FunctionSpec, options: PoolOptions) {
     this.#spec = spec;
     this.#options = options;
+    const every = Math.max(50, Math.min(1_000, options.idleTimeoutMs / 2));
+    this.#sweeper = setInterval(() => this.#retireIdle(), every).unref();
+  }
+
+  /**
+   * Runs `spec` (new code, environment or limits) from now on: idle instances stop at once,
+   * busy ones after their invocation, and the next invocation starts a new instance.
+   */
+  replace(spec: FunctionSpec): void {
+    this.#spec = spec;
+    for (const instance of this.#instances) this.#retiring.add(instance);
+    for (const { instance } of this.#idle.splice(0)) void instance.terminate();
+    this.#dispatch();
   }
 
   invoke(requestId: string, eventJson: string): Promise<InvokeOutcome> {
@@ -68,6 +92,7 @@ export class FunctionPool {
   /** Answers waiting invocations with SHUTDOWN_OUTCOME and terminates every instance. */
   async close(): Promise<void> {
     this.#closed = true;
+    clearInterval(this.#sweeper);
     for (const waiting of this.#waiting.splice(0)) waiting.resolve(SHUTDOWN_OUTCOME);
     this.#idle = [];
     await Promise.all([...this.#instances].map((instance) => instance.terminate()));
@@ -83,21 +108,30 @@ export class FunctionPool {
   }
 
   #takeIdle(): FunctionInstance | undefined {
-    let instance = this.#idle.pop();
-    while (instance && instance.state !== 'idle') instance = this.#idle.pop();
-    return instance;
+    let idle = this.#idle.pop();
+    while (idle && idle.instance.state !== 'idle') idle = this.#idle.pop();
+    return idle?.instance;
+  }
+
+  #retireIdle(): void {
+    const cutoff = performance.now() - this.#options.idleTimeoutMs;
+    while (this.#idle[0] && this.#idle[0].since <= cutoff) void this.#idle.shift()?.instance.terminate();
   }
 
   #startInstance(): FunctionInstance | undefined {
-    // An instance that is gone but still flushing its logs no longer counts against the limit.
-    const alive = [...this.#instances].filter((instance) => instance.state !== 'gone').length;
+    // An instance that is gone but still flushing its logs, or retiring after its last
+    // invocation, no longer counts against the limit.
+    const alive = [...this.#instances].filter(
+      (instance) => instance.state !== 'gone' && !this.#retiring.has(instance),
+    ).length;
     if (alive >= this.#options.maxInstances) return undefined;
     const instance = new FunctionInstance({ spec: this.#spec, ...this.#options });
     this.#instances.add(instance);
     this.#coldStarts += 1;
     void instance.gone.then(() => {
       this.#instances.delete(instance);
-      this.#idle = this.#idle.filter((idle) => idle !== instance);
+      this.#retiring.delete(instance);
+      this.#idle = this.#idle.filter((idle) => idle.instance !== instance);
       this.#dispatch();
     });
     return instance;
@@ -105,7 +139,8 @@ export class FunctionPool {
 
   async #run(instance: FunctionInstance, waiting: Waiting): Promise<void> {
     const outcome = await instance.invoke(waiting.requestId, waiting.eventJson);
-    if (instance.state === 'idle') this.#idle.push(instance);
+    if (this.#retiring.has(instance)) void instance.terminate();
+    else if (instance.state === 'idle') this.#idle.push({ instance, since: performance.now() });
     waiting.resolve(outcome);
     this.#dispatch();
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { InvokeOptions, InvokeOutcome, Invoker, LogSink } from '#local/contracts.ts';
 import { bootstrapSource } from './compile-bootstrap.ts';
@@ -25,13 +26,29 @@ export interface LambdaServiceOptions {
   /** Default `us-east-1`. */
   readonly region?: string;
   readonly logSink: LogSink;
-  /** Instances per function at most (default 10); further invocations wait for a free one. */
+  /** Instances per function at most (default: see DEFAULT_MAX_INSTANCES); further invocations wait. */
   readonly maxInstancesPerFunction?: number;
+  /** An instance idle this long is stopped (default DEFAULT_IDLE_TIMEOUT_MS). */
+  readonly idleTimeoutMs?: number;
 }
+
+/**
+ * One machine's cores bound how many instances can do work at once: each instance beyond that
+ * only adds a heap and a JIT to warm. Lambda would scale much further; here invocations wait.
+ */
+export const DEFAULT_MAX_INSTANCES = Math.max(2, availableParallelism());
+/** Lambda keeps an idle instance for minutes; a laptop wants its memory back sooner. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 export interface LambdaService extends Invoker {
   /** Per function name: instances alive, busy, waiting invocations and cold starts so far. */
   stats(): Record<string, FunctionStats>;
+  /**
+   * Serves `functions` from now on (after a rebuild): a function whose spec is given runs it
+   * in new instances, its old instances retiring once idle; new names are added; functions
+   * not given keep running as they are (nothing is dropped).
+   */
+  update(functions: readonly FunctionSpec[]): void;
   /** Terminates every instance; invocations still running or waiting get a ServiceException. */
   close(): Promise<void>;
 }
@@ -59,7 +76,8 @@ export function startLambdaService(options: LambdaServiceOptions): LambdaService
   const poolOptions = {
     region,
     logSink: options.logSink,
-    maxInstances: options.maxInstancesPerFunction ?? 10,
+    maxInstances: options.maxInstancesPerFunction ?? DEFAULT_MAX_INSTANCES,
+    idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     bootstrap: bootstrapSource(),
   };
   const pools = new Map<string, FunctionPool>();
@@ -85,6 +103,14 @@ export function startLambdaService(options: LambdaServiceOptions): LambdaService
       if (Buffer.byteLength(eventJson) > MAX_PAYLOAD_BYTES)
         return { kind: 'payload-too-large', direction: 'request' };
       return pool.invoke(randomUUID(), eventJson);
+    },
+
+    update(functions) {
+      for (const spec of functions) {
+        const pool = pools.get(spec.name);
+        if (pool) pool.replace(spec);
+        else pools.set(spec.name, new FunctionPool(spec, poolOptions));
+      }
     },
 
     stats() {

@@ -1,14 +1,15 @@
 // Runs inside each instance's worker thread, under bare Node (no tsx): it plays the part of
 // Lambda's Node.js runtime. It imports the bundle once at start (module init), then runs one
-// invocation at a time. It prints START/END/REPORT into the same stdout stream as the
-// function's own output, so the host receives every line of an invocation in order.
+// invocation at a time. The function's output lines go to the host on the same message port
+// as the replies (not through the worker's stdout stream), so the host has every line of an
+// invocation when its reply arrives, and writes START/END/REPORT around them itself.
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { format, types } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
-import { consoleLine, endLine, reportLine, startLine } from './lambda-log-lines.ts';
+import { consoleLine } from './lambda-log-lines.ts';
 import type { ErrorShape, InstanceData, InstanceMessage, InvokeMessage } from './worker-messages.ts';
 
 /** The context Lambda passes to handlers, without the long-deprecated done/succeed/fail. */
@@ -44,12 +45,35 @@ function maxMemoryUsedMb(): number {
   return Math.ceil(peakBytes / (1024 * 1024));
 }
 
-function print(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
-
 function send(message: InstanceMessage): void {
   port.postMessage(message);
+}
+
+function print(line: string): void {
+  send({ type: 'log', lines: [line] });
+}
+
+// Text written to stdout or stderr (Powertools Logger writes there) is cut into lines; a last
+// unterminated piece waits for its newline, or for the end of the invocation.
+let partial = '';
+function writeOutput(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+  const text =
+    typeof chunk === 'string'
+      ? chunk
+      : Buffer.from(chunk as Uint8Array).toString(
+          typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8',
+        );
+  const lines = (partial + text).split('\n');
+  partial = lines.pop() ?? '';
+  if (lines.length > 0) send({ type: 'log', lines });
+  const done = typeof encoding === 'function' ? encoding : callback;
+  if (typeof done === 'function') queueMicrotask(() => done());
+  return true;
+}
+
+function flushPartial(): void {
+  if (partial !== '') print(partial);
+  partial = '';
 }
 
 // As Lambda's runtime does: console output carries timestamp, request id and level.
@@ -63,8 +87,11 @@ console.debug = consoleWriter('DEBUG');
 console.warn = consoleWriter('WARN');
 console.error = consoleWriter('ERROR');
 console.trace = consoleWriter('TRACE');
-// On Lambda stdout and stderr end up in one log; sharing one stream here keeps their order.
-process.stderr.write = process.stdout.write.bind(process.stdout) as typeof process.stderr.write;
+// On Lambda stdout and stderr end up in one log; sharing one writer here keeps their order.
+process.stdout.write = writeOutput as typeof process.stdout.write;
+process.stderr.write = writeOutput as typeof process.stderr.write;
+// Whatever a dying instance printed last still reaches the host before it exits.
+process.on('exit', flushPartial);
 
 function describeError(error: unknown): ErrorShape {
   if (types.isNativeError(error)) return { errorType: error.name, errorMessage: error.message };
@@ -135,7 +162,6 @@ function callHandler(handler: Handler, event: unknown, context: LambdaContext): 
 async function invoke(handler: Handler, message: InvokeMessage): Promise<void> {
   const { requestId } = message;
   currentRequestId = requestId;
-  print(startLine(requestId));
   sampleMemory();
   const sampler = setInterval(sampleMemory, 10);
   const started = performance.now();
@@ -150,22 +176,13 @@ async function invoke(handler: Handler, message: InvokeMessage): Promise<void> {
   }
   const durationMs = performance.now() - started;
   clearInterval(sampler);
-  const maxMemory = maxMemoryUsedMb();
-  print(endLine(requestId));
-  print(
-    reportLine({
-      requestId,
-      durationMs,
-      memoryMb: instance.memoryMb,
-      maxMemoryUsedMb: maxMemory,
-      initDurationMs: message.initDurationMs,
-    }),
-  );
-  send({ ...outcome, requestId, maxMemoryUsedMb: maxMemory });
+  flushPartial();
+  send({ ...outcome, requestId, durationMs, maxMemoryUsedMb: maxMemoryUsedMb() });
 }
 
 async function main(): Promise<void> {
   const loaded = await loadHandler();
+  flushPartial();
   if (typeof loaded !== 'function') {
     send({ type: 'init-error', ...loaded });
     return;

@@ -19,8 +19,6 @@ export interface InvokeMessage {
   readonly eventJson: string;
   /** Epoch ms after which the host terminates the instance. */
   readonly deadline: number;
-  /** Set on the instance's first invocation only: it goes on that invocation's REPORT line. */
-  readonly initDurationMs?: number;
 }
 
 /** A function error as Lambda reports it. */
@@ -29,16 +27,24 @@ export interface ErrorShape {
   readonly errorMessage: string;
 }
 
-/** Instance → host. `maxMemoryUsedMb` is the instance's peak so far (see worker-bootstrap.ts). */
+/** What the host needs to write an invocation's REPORT line. */
+export interface InvocationMetrics {
+  readonly requestId: string;
+  /** The handler's own time, measured inside the instance. */
+  readonly durationMs: number;
+  readonly maxMemoryUsedMb: number;
+}
+
+/**
+ * Instance → host. `maxMemoryUsedMb` is the instance's peak so far (see worker-bootstrap.ts).
+ * Output lines travel on the same port as replies, so they reach the host before the reply of
+ * the invocation that printed them.
+ */
 export type InstanceMessage =
+  | { readonly type: 'log'; readonly lines: readonly string[] }
   | { readonly type: 'ready'; readonly maxMemoryUsedMb: number }
   | ({ readonly type: 'init-error' } & ErrorShape)
-  | {
-      readonly type: 'result';
-      readonly requestId: string;
-      readonly json: string;
-      readonly maxMemoryUsedMb: number;
-    }
-  | ({ readonly type: 'error'; readonly requestId: string; readonly maxMemoryUsedMb: number } & ErrorShape)
+  | ({ readonly type: 'result'; readonly json: string } & InvocationMetrics)
+  | ({ readonly type: 'error' } & InvocationMetrics & ErrorShape)
   /** An exception or rejection escaped the handler: the instance exits right after this message. */
   | ({ readonly type: 'crash' } & ErrorShape);

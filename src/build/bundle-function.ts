@@ -1,6 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { PROJECT_ROOT } from '../declaration/load-services.ts';
 import type { FunctionDeclaration } from '../declaration/types.ts';
 
@@ -15,7 +15,7 @@ export interface Bundle {
 /** Node.js version the bundles are compiled for: the oldest the local runtime supports. */
 export const BUNDLE_TARGET = 'node20';
 
-interface ServiceFunctions {
+export interface ServiceFunctions {
   readonly file: string;
   readonly service: { readonly functions: readonly FunctionDeclaration[] };
 }
@@ -66,12 +66,13 @@ const englishOnlyZodLocales: Plugin = {
 };
 
 /**
- * Builds every function's deployment bundle: `<outDir>/<function>/index.mjs`, a minified ESM
- * file with the AWS SDK inside whose `handler` export is the declared handler bound to its
- * service. The CDK app deploys exactly these folders and the local runtime runs exactly these
- * files. One esbuild run builds them all, so shared code (the SDK) is parsed once.
+ * esbuild's options for every function's deployment bundle: `<outDir>/<function>/index.mjs`, a
+ * minified ESM file with the AWS SDK inside whose `handler` export is the declared handler bound
+ * to its service. `bundleAll` (the CDK app) and the local system's incremental builder
+ * (local/build/) both build with exactly these options. Empty `entryPoints` when there are no
+ * functions.
  */
-export async function bundleAll(services: readonly ServiceFunctions[], outDir: string): Promise<Bundle[]> {
+export function bundleBuildOptions(services: readonly ServiceFunctions[], outDir: string) {
   const entries = new Map<string, string>();
   const entryPoints: Record<string, string> = {};
   for (const { file, service } of services) {
@@ -80,9 +81,7 @@ export async function bundleAll(services: readonly ServiceFunctions[], outDir: s
       entryPoints[`${fn.name}/index`] = `${ENTRY}:${fn.name}`;
     }
   }
-  if (entries.size === 0) return [];
-  await mkdir(outDir, { recursive: true });
-  await build({
+  return {
     entryPoints,
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
@@ -97,9 +96,22 @@ export async function bundleAll(services: readonly ServiceFunctions[], outDir: s
     logLevel: 'silent',
     // Some CommonJS dependencies call require() on Node built-ins; give ESM a require.
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-  });
+  } satisfies BuildOptions;
+}
+
+/**
+ * Builds every function's deployment bundle (see `bundleBuildOptions`). The CDK app deploys
+ * exactly these folders and the local runtime runs files built the same way. One esbuild run
+ * builds them all, so shared code (the SDK) is parsed once.
+ */
+export async function bundleAll(services: readonly ServiceFunctions[], outDir: string): Promise<Bundle[]> {
+  const options = bundleBuildOptions(services, outDir);
+  const names = Object.keys(options.entryPoints);
+  if (names.length === 0) return [];
+  await mkdir(outDir, { recursive: true });
+  await build(options);
   return Promise.all(
-    Object.keys(entryPoints).map(async (name) => {
+    names.map(async (name) => {
       const dir = path.join(outDir, path.dirname(name));
       const file = path.join(dir, 'index.mjs');
       return { functionName: path.dirname(name), dir, file, bytes: (await stat(file)).size };

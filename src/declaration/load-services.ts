@@ -15,12 +15,16 @@ export interface LoadedService {
 
 const DECLARATION_FILE = /^[a-z0-9][a-z0-9-]*\.ts$/;
 
+/** Imports a module by file URL; the local system's hot reload passes one that skips the cache. */
+export type ModuleImporter = (url: string) => Promise<unknown>;
+
 /**
  * Reads every declaration in `dirs` (one default export per `*.ts` file, tests excluded) and
  * checks that names, tables and routes do not collide across services.
  */
 export async function loadServices(
   dirs: readonly string[] = [DEFAULT_SERVICES_DIR],
+  importModule: ModuleImporter = (url) => import(url),
 ): Promise<LoadedService[]> {
   const loaded: LoadedService[] = [];
   for (const dir of dirs) {
@@ -29,7 +33,7 @@ export async function loadServices(
       .sort();
     for (const name of files) {
       const file = path.join(dir, name);
-      const mod = (await import(pathToFileURL(file).href)) as { default?: ServiceDeclaration };
+      const mod = (await importModule(pathToFileURL(file).href)) as { default?: ServiceDeclaration };
       if (!mod.default?.functions) throw new Error(`${file} has no default export made by defineService`);
       loaded.push({ file, service: mod.default });
     }

@@ -1,0 +1,89 @@
+// `npm start` as a user runs it, in a child process: the benchmark measures its whole process
+// tree (gateway, Lambda instances, DynamoDB) from outside.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readdir, readFile } from 'node:fs/promises';
+import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
+
+export interface CliProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** The DynamoDB endpoint the banner names. */
+  readonly endpoint: string;
+  /** From spawning to the banner, in ms. */
+  readonly readyMs: number;
+  /** Lines printed after the banner (function logs), kept only when asked. */
+  readonly output: string[];
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `local/cli.ts` with `args` and resolves once its banner is printed. */
+export async function startCli(args: readonly string[], keepOutput = false): Promise<CliProcess> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...args], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  const output: string[] = [];
+  let text = '';
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const banner = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString();
+      if (!text.includes('Routes → functions')) return;
+      resolve(text);
+      child.stdout?.off('data', onData);
+      child.stdout?.on('data', (more: Buffer) => {
+        if (keepOutput) output.push(more.toString());
+      });
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${text}${stderr}`)));
+  });
+  const readyMs = Math.round(performance.now() - started);
+  const url = /API\s+(http:\/\/\S+)/.exec(banner)?.[1];
+  const endpoint = / at (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1];
+  if (!url || !endpoint) throw new Error(`unexpected banner: ${banner}`);
+  return {
+    child,
+    url,
+    endpoint,
+    readyMs,
+    output,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = once(child, 'exit');
+      child.kill(signal);
+      const [code] = await exited;
+      return code as number | null;
+    },
+  };
+}
+
+/** Resident memory of a process and all of its descendants, in MB (Linux /proc). */
+export async function treeRssMb(rootPid: number): Promise<number> {
+  const parents = new Map<number, number>();
+  const rss = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = await readFile(`/proc/${entry}/status`, 'utf8');
+      const ppid = Number(/PPid:\s+(\d+)/.exec(status)?.[1]);
+      parents.set(Number(entry), ppid);
+      rss.set(Number(entry), Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const inTree = (pid: number): boolean => {
+    for (let p: number | undefined = pid; p && p > 1; p = parents.get(p)) if (p === rootPid) return true;
+    return false;
+  };
+  let kb = 0;
+  for (const [pid, value] of rss) if (inTree(pid)) kb += value;
+  return Math.round(kb / 1024);
+}

@@ -1,0 +1,63 @@
+// The "raw engine" baseline of every scenario: the same DynamoDB call a handler makes, through
+// the AWS SDK's document client, behind the barest HTTP server Node has — no gateway, no Lambda,
+// no validation, no logging. Runs in a process of its own; prints its URL, then serves
+//   GET /<table>/<id> → GetItem   POST /<table> → PutItem (new id)   GET /<table> → Scan, Limit 20
+// Started by bench/throughput.ts with the engine's endpoint as its argument.
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+
+const [endpoint] = process.argv.slice(2);
+const client = DynamoDBDocumentClient.from(
+  new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'LOCALBENCH', secretAccessKey: 'local' },
+  }),
+);
+
+async function answer(method: string, url: string): Promise<unknown> {
+  const [, TableName, id] = url.split('/');
+  if (method === 'GET' && id) {
+    return (await client.send(new GetCommand({ TableName, Key: { id }, ConsistentRead: true }))).Item;
+  }
+  if (method === 'POST') {
+    const now = new Date().toISOString();
+    const Item = { id: randomUUID(), name: 'bench', price: 1, version: 1, createdAt: now, updatedAt: now };
+    // Conditional, as the create handler's PutItem is.
+    await client.send(
+      new PutCommand({
+        TableName,
+        Item,
+        ConditionExpression: 'attribute_not_exists(#id)',
+        ExpressionAttributeNames: { '#id': 'id' },
+      }),
+    );
+    return Item;
+  }
+  if (method === 'GET') {
+    return (await client.send(new ScanCommand({ TableName, Limit: 20 }))).Items;
+  }
+  return undefined;
+}
+
+const server = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    answer(req.method ?? 'GET', req.url ?? '/').then(
+      (value) => {
+        res.writeHead(value === undefined ? 404 : 200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(value ?? null));
+      },
+      (error: Error) => {
+        res.writeHead(500).end(error.name);
+      },
+    );
+  });
+});
+server.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  if (address && typeof address === 'object') console.log(`http://127.0.0.1:${address.port}`);
+});
+process.on('SIGTERM', () => process.exit(0));

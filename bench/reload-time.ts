@@ -1,0 +1,54 @@
+// Reload-to-served time: a handler of a temporary service is edited while the local system
+// runs, and the time until the first response from the new code is measured.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { EngineName } from '#local/dynamodb/start-dynamodb.ts';
+import { startLocalSystem } from '#local/start-local-system.ts';
+import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
+
+const handler = (word: string) =>
+  `export function makeHandler() {\n  return async () => ({ statusCode: 200, body: '${word}' });\n}\n`;
+
+/** Milliseconds from saving an edited handler to its first response, once per `runs`. */
+export async function measureReload(engine: EngineName, runs: number): Promise<number[]> {
+  await mkdir(path.join(PROJECT_ROOT, 'test', 'tmp'), { recursive: true });
+  const dir = await mkdtemp(path.join(PROJECT_ROOT, 'test', 'tmp', 'bench-reload-'));
+  const servicesDir = path.join(dir, 'services');
+  await mkdir(servicesDir);
+  const handlerFile = path.join(dir, 'say.ts');
+  await writeFile(handlerFile, handler('v0'));
+  await writeFile(
+    path.join(servicesDir, 'say.ts'),
+    `import { defineService } from '#src/declaration/define-service.ts';
+export default defineService({ name: 'say', table: { name: 'say', partitionKey: 'id' },
+  functions: [{ name: 'say', method: 'GET', path: '/say', handler: '${path.relative(PROJECT_ROOT, handlerFile)}', actions: [] }] });
+`,
+  );
+  const system = await startLocalSystem({
+    port: 0,
+    engine,
+    dataDir: dir,
+    inMemory: true,
+    logLevel: 'WARN',
+    logSink: { write: () => {} },
+    servicesDirs: [servicesDir],
+    onReload: () => {},
+  });
+  try {
+    const times: number[] = [];
+    for (let run = 1; run <= runs; run++) {
+      await (await fetch(`${system.url}/say`)).text();
+      const started = performance.now();
+      await writeFile(handlerFile, handler(`v${run}`));
+      while ((await (await fetch(`${system.url}/say`)).text()) !== `v${run}`) {
+        if (performance.now() - started > 30_000) throw new Error('the edit was not served within 30 s');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      times.push(Math.round(performance.now() - started));
+    }
+    return times;
+  } finally {
+    await system.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}

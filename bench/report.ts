@@ -1,0 +1,143 @@
+// Writes a benchmark run: the raw figures as JSON (bench/results/) and, for a full run, the
+// tables and an SVG chart of system ÷ raw ratios in docs/benchmarks.md.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
+import type { ColdStart } from './cold-start.ts';
+import type { Scenario } from './throughput.ts';
+
+export interface EngineResult {
+  readonly engine: string;
+  readonly startupMs: readonly number[];
+  readonly reloadMs: readonly number[];
+  readonly scenarios: readonly Scenario[];
+  /** RSS of the `npm start` process tree after each route's run at the highest concurrency. */
+  readonly rssMb: Readonly<Record<string, number>>;
+  /** RSS once idle instances have been retired (full runs only). */
+  readonly idleRssMb?: number;
+}
+
+export interface BenchResult {
+  readonly date: string;
+  readonly quick: boolean;
+  readonly machine: { cpus: number; model: string; memoryGb: number; loadAverage: readonly number[] };
+  readonly versions: Readonly<Record<string, string>>;
+  readonly engines: readonly EngineResult[];
+  readonly coldStarts: readonly ColdStart[];
+}
+
+const pct = (ratio: number) => `${Math.round(ratio * 100)} %`;
+
+/** The throughput table, as quoted in the README. */
+export function throughputTable(result: BenchResult): string {
+  const rows = ['| engine | route | c | local system req/s | raw SDK req/s | ratio | p50 / p99 ms |'];
+  rows.push('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const { engine, scenarios } of result.engines)
+    for (const s of scenarios)
+      rows.push(
+        `| ${engine} | \`${s.route}\` | ${s.concurrency} | ${s.system.requestsPerSecond} | ${s.raw.requestsPerSecond} | **${pct(s.ratio)}** | ${s.system.p50} / ${s.system.p99} |`,
+      );
+  return rows.join('\n');
+}
+
+function chart(result: BenchResult): string {
+  const bars = result.engines.flatMap(({ engine, scenarios }) =>
+    scenarios.map((s) => ({ label: `${engine} ${s.route} c=${s.concurrency}`, ratio: s.ratio })),
+  );
+  const width = 760;
+  const left = 330;
+  const scale = (width - left - 60) / Math.max(1.2, ...bars.map((b) => b.ratio));
+  const rowHeight = 18;
+  const height = bars.length * rowHeight + 40;
+  const x = (ratio: number) => left + ratio * scale;
+  const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const lines = bars.map((bar, i) => {
+    const y = 20 + i * rowHeight;
+    return [
+      `<text x="${left - 6}" y="${y + 12}" text-anchor="end">${escapeXml(bar.label)}</text>`,
+      `<rect x="${left}" y="${y + 2}" width="${Math.max(1, bar.ratio * scale).toFixed(1)}" height="${rowHeight - 5}" fill="${bar.ratio >= 0.7 ? '#2a9d8f' : bar.ratio >= 0.6 ? '#e9c46a' : '#e76f51'}"/>`,
+      `<text x="${(x(bar.ratio) + 4).toFixed(1)}" y="${y + 12}">${pct(bar.ratio)}</text>`,
+    ].join('');
+  });
+  const mark = (ratio: number) =>
+    `<line x1="${x(ratio)}" y1="14" x2="${x(ratio)}" y2="${height - 14}" stroke="#555" stroke-dasharray="4 3"/><text x="${x(ratio)}" y="${height - 2}" text-anchor="middle">${pct(ratio)}</text>`;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
+    '<title>Local system requests per second as a share of the raw SDK, per engine, route and concurrency</title>',
+    `<text x="${left}" y="11">local system req/s ÷ raw SDK req/s, same run</text>`,
+    ...lines,
+    mark(0.6),
+    mark(0.7),
+    mark(1),
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+function markdown(result: BenchResult, jsonName: string): string {
+  const engineRows = result.engines.map(
+    (e) =>
+      `| ${e.engine} | ${e.startupMs.join(', ')} | ${e.reloadMs.join(', ')} | ${Object.entries(e.rssMb)
+        .map(([route, mb]) => `${route}: ${mb}`)
+        .join('; ')} | ${e.idleRssMb ?? '—'} |`,
+  );
+  const coldRows = result.coldStarts.map(
+    (c) =>
+      `| ${c.name} | ${c.medianMs} | ${c.msRatio}× | ${c.bytes} | ${c.bytesRatio}× | ${c.statusCode ?? '—'} |`,
+  );
+  const { machine, versions } = result;
+  return `# Benchmarks
+
+Produced by \`npm run bench\` (see \`bench/\`) on ${result.date}: ${machine.cpus} × ${machine.model},
+${machine.memoryGb} GB, load average at the start ${machine.loadAverage.join(' / ')} (the machine is
+shared: absolute figures move with its load, ratios measured in the same run much less).
+Versions: ${Object.entries(versions)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}. Raw figures: [\`bench/results/${jsonName}\`](../bench/results/${jsonName}).
+
+## How it is measured
+
+- Load comes from [autocannon](https://github.com/mcollina/autocannon) in a process of its own.
+- **Local system**: \`npm start\` (\`node --import tsx local/cli.ts --in-memory\`) in a child process:
+  HTTP → gateway → an isolated instance (worker thread) → the engine.
+- **Raw SDK**: the same DynamoDB call through the AWS SDK's document client behind Node's barest
+  HTTP server (\`bench/raw-sdk-server.ts\`), in its own process, against the same engine instance.
+- Each scenario: a warm-up, then system and raw runs alternate; medians are kept.
+- RSS: the whole \`npm start\` process tree (Linux \`/proc\`), after each route's run at c=64.
+
+## Throughput: local system against raw SDK
+
+![ratios](benchmarks.svg)
+
+${throughputTable(result)}
+
+## Start-up, reload, memory
+
+| engine | \`npm start\` until its banner, ms | edit → served, ms | RSS after each route at c=64, MB | RSS after idle instances retire, MB |
+| --- | --- | --- | --- | --- |
+${engineRows.join('\n')}
+
+## Cold start: import + first invocation in a fresh Node process (median)
+
+Ratios are against \`baseline-sdk-get-item\` (the DynamoDB document client and one GetItem).
+
+| bundle | ms | ratio | bytes | ratio | status |
+| --- | --- | --- | --- | --- | --- |
+${coldRows.join('\n')}
+`;
+}
+
+/** Writes the JSON (always) and, for a full run, docs/benchmarks.md and its chart. */
+export async function writeReport(result: BenchResult): Promise<string> {
+  const dir = path.join(PROJECT_ROOT, 'bench', 'results');
+  await mkdir(dir, { recursive: true });
+  const day = result.date.slice(0, 10);
+  // Quick runs (CI) are scratch: git ignores them.
+  const jsonName = result.quick ? `${day}.scratch.json` : `${day}.json`;
+  await writeFile(path.join(dir, jsonName), `${JSON.stringify(result, null, 2)}\n`);
+  if (!result.quick) {
+    await writeFile(path.join(PROJECT_ROOT, 'docs', 'benchmarks.svg'), chart(result));
+    await writeFile(path.join(PROJECT_ROOT, 'docs', 'benchmarks.md'), markdown(result, jsonName));
+  }
+  return path.join(dir, jsonName);
+}

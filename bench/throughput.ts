@@ -1,0 +1,113 @@
+// Throughput scenarios: each route through the whole local system (gateway → instance →
+// engine) beside the same DynamoDB call made straight through the SDK, in the same run.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
+import type { CliProcess } from './cli-process.ts';
+import { type LoadResult, type LoadTarget, runLoad } from './load.ts';
+
+export interface Scenario {
+  readonly route: string;
+  readonly concurrency: number;
+  readonly system: LoadResult;
+  readonly raw: LoadResult;
+  /** system req/s ÷ raw req/s. */
+  readonly ratio: number;
+}
+
+export interface ThroughputOptions {
+  readonly concurrencies: readonly number[];
+  readonly seconds: (concurrency: number) => number;
+  /** Runs alternate system / raw this many times; the medians are kept. */
+  readonly rounds: number;
+  /** Called after each route's last (highest concurrency) run, e.g. to sample memory. */
+  readonly afterRoute?: (route: string) => Promise<void>;
+}
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+/** The four routes with their raw counterparts on the raw SDK server. */
+async function routes(cli: CliProcess, raw: string): Promise<Record<string, [LoadTarget, LoadTarget]>> {
+  const created = await fetch(`${cli.url}/products`, {
+    method: 'POST',
+    headers: JSON_TYPE,
+    body: JSON.stringify({ name: 'bench', price: 1, tags: ['a', 'b'] }),
+  });
+  const { id } = (await created.json()) as { id: string };
+  await fetch(`${cli.url}/DynamoDBManager`, {
+    method: 'POST',
+    body: JSON.stringify({ operation: 'create', payload: { Item: { id: 'bench', number: 5 } } }),
+  });
+  return {
+    'GET /products/{id}': [{ url: `${cli.url}/products/${id}` }, { url: `${raw}/products/${id}` }],
+    'POST /products': [
+      {
+        url: `${cli.url}/products`,
+        method: 'POST',
+        headers: JSON_TYPE,
+        // Every POST creates a new item (the server picks the id): one body serves them all.
+        body: JSON.stringify({ name: 'bench', price: 1, tags: ['a', 'b'] }),
+      },
+      { url: `${raw}/products`, method: 'POST' },
+    ],
+    'GET /products?limit=20': [{ url: `${cli.url}/products?limit=20` }, { url: `${raw}/products` }],
+    'POST /DynamoDBManager (read)': [
+      {
+        url: `${cli.url}/DynamoDBManager`,
+        method: 'POST',
+        body: JSON.stringify({ operation: 'read', payload: { Key: { id: 'bench' } } }),
+      },
+      { url: `${raw}/lambda-apigateway/bench` },
+    ],
+  };
+}
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
+
+function combine(results: readonly LoadResult[]): LoadResult {
+  return {
+    requestsPerSecond: median(results.map((r) => r.requestsPerSecond)),
+    p50: median(results.map((r) => r.p50)),
+    p99: median(results.map((r) => r.p99)),
+    requests: results.reduce((sum, r) => sum + r.requests, 0),
+    failures: results.reduce((sum, r) => sum + r.failures, 0),
+  };
+}
+
+/** Runs every route at every concurrency against `cli` and the raw SDK server beside it. */
+export async function measureThroughput(cli: CliProcess, options: ThroughputOptions): Promise<Scenario[]> {
+  const rawServer = spawn(process.execPath, ['--import', 'tsx', 'bench/raw-sdk-server.ts', cli.endpoint], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  try {
+    const [first] = (await once(rawServer.stdout, 'data')) as [Buffer];
+    const targets = await routes(cli, first.toString().trim());
+    const scenarios: Scenario[] = [];
+    for (const [route, [system, raw]] of Object.entries(targets)) {
+      for (const concurrency of options.concurrencies) {
+        // Warm-up: instances start and JITs warm before anything is counted.
+        await runLoad(system, concurrency, 2);
+        await runLoad(raw, concurrency, 1);
+        const systemRuns: LoadResult[] = [];
+        const rawRuns: LoadResult[] = [];
+        for (let round = 0; round < options.rounds; round++) {
+          systemRuns.push(await runLoad(system, concurrency, options.seconds(concurrency)));
+          rawRuns.push(await runLoad(raw, concurrency, options.seconds(concurrency)));
+        }
+        const s = combine(systemRuns);
+        const r = combine(rawRuns);
+        const ratio = Math.round((s.requestsPerSecond / Math.max(1, r.requestsPerSecond)) * 100) / 100;
+        scenarios.push({ route, concurrency, system: s, raw: r, ratio });
+        console.log(
+          `  ${route} c=${concurrency}: ${s.requestsPerSecond} req/s (p50 ${s.p50} ms) vs raw ${r.requestsPerSecond} req/s → ${Math.round(ratio * 100)} %${s.failures ? `, ${s.failures} failures` : ''}`,
+        );
+      }
+      await options.afterRoute?.(route);
+    }
+    return scenarios;
+  } finally {
+    rawServer.kill();
+  }
+}

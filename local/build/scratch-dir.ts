@@ -1,0 +1,42 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface ScratchDir {
+  readonly dir: string;
+  /** Removes the folder now and releases its guard. */
+  remove(): Promise<void>;
+}
+
+/**
+ * The guard: a shell that reads its stdin until it closes, then deletes the folder. Its stdin is
+ * a pipe held only by this process, so it closes however this process ends — a normal stop, a
+ * crash or `kill -9`. It ignores the terminal's Ctrl-C (which reaches the whole process group)
+ * so that it outlives this process. A few hundred kilobytes of `sh` and `cat`, no Node.
+ */
+const GUARD = 'trap "" INT TERM HUP; cat >/dev/null; rm -rf -- "$0"';
+
+/**
+ * Creates a private folder in the system's temp directory that does not outlive this process,
+ * not even after `kill -9`: the bundles the local system builds live there. Where there is no
+ * `sh` (Windows) it is only removed on a normal stop.
+ */
+export async function scratchDir(prefix: string): Promise<ScratchDir> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  const guard =
+    process.platform === 'win32'
+      ? undefined
+      : spawn('sh', ['-c', GUARD, dir], { stdio: ['pipe', 'ignore', 'ignore'] });
+  guard?.on('error', () => {}); // no sh: the normal stop still removes the folder
+  // The guard must not keep this process alive.
+  guard?.unref();
+  (guard?.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  return {
+    dir,
+    async remove() {
+      await rm(dir, { recursive: true, force: true });
+      guard?.stdin?.end();
+    },
+  };
+}

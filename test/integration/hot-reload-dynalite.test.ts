@@ -1,0 +1,4 @@
+// Hot reload against dynalite.
+import { defineHotReloadSuite } from './hot-reload.ts';
+
+defineHotReloadSuite('dynalite');

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import type { EngineName } from '#local/dynamodb/start-dynamodb.ts';
+import type { ReloadEvent } from '#local/hot-reload.ts';
+import { type LocalSystem, startLocalSystem } from '#local/start-local-system.ts';
+import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
+
+/** A declaration of one GET function (its handler in a folder beside, all under test/tmp/). */
+function declaration(name: string, route: string, handler: string): string {
+  return [
+    "import { defineService } from '#src/declaration/define-service.ts';",
+    'export default defineService({',
+    `  name: '${name}',`,
+    `  table: { name: '${name}', partitionKey: 'id' },`,
+    `  functions: [{ name: '${name}-say', method: 'GET', path: '${route}', handler: '${handler}', actions: [] }],`,
+    '});',
+    '',
+  ].join('\n');
+}
+
+const handlerSource = (word: string) =>
+  `export function makeHandler() {\n  return async () => ({ statusCode: 200, body: ${JSON.stringify(word)} });\n}\n`;
+
+/** Polls `check` until it holds (a reload is asynchronous), failing after `ms`. */
+async function eventually(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`${what} did not happen within ${ms} ms`);
+}
+
+/**
+ * Hot reload against one engine: a temporary copy of a service (declaration and handler under
+ * test/tmp/) is edited while the system runs, as a developer edits `services/` and `src/`.
+ */
+export function defineHotReloadSuite(engine: Exclude<EngineName, 'external'>): void {
+  describe(`hot reload on ${engine}`, { timeout: 180_000 }, () => {
+    let dir: string;
+    let services: string;
+    let handlers: string;
+    let relative: string;
+    let system: LocalSystem;
+    const events: ReloadEvent[] = [];
+    const get = async (route: string) => {
+      const response = await fetch(`${system.url}${route}`);
+      return { status: response.status, text: await response.text() };
+    };
+
+    before(async () => {
+      await mkdir(path.join(PROJECT_ROOT, 'test', 'tmp'), { recursive: true });
+      dir = await mkdtemp(path.join(PROJECT_ROOT, 'test', 'tmp', 'reload-'));
+      services = path.join(dir, 'services');
+      handlers = path.join(dir, 'handlers');
+      await mkdir(services);
+      await mkdir(handlers);
+      relative = path.relative(PROJECT_ROOT, handlers);
+      await writeFile(path.join(handlers, 'say.ts'), handlerSource('hello'));
+      await writeFile(path.join(services, 'echo.ts'), declaration('echo', '/say', `${relative}/say.ts`));
+      system = await startLocalSystem({
+        port: 0,
+        engine,
+        dataDir: dir,
+        inMemory: true,
+        logLevel: 'INFO',
+        logSink: { write: () => {} },
+        servicesDirs: [services],
+        onReload: (event) => events.push(event),
+      });
+    });
+    after(async () => {
+      await system?.stop();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    test('serves an edited handler without a restart, from a new instance', async () => {
+      assert.deepEqual(await get('/say'), { status: 200, text: 'hello' });
+      const coldStarts = system.stats()['echo-say']?.coldStarts ?? 0;
+      await writeFile(path.join(handlers, 'say.ts'), handlerSource('bonjour'));
+      await eventually('the edit being served', async () => (await get('/say')).text === 'bonjour');
+      assert.equal(system.stats()['echo-say']?.coldStarts, coldStarts + 1);
+      assert.ok(events.some((e) => e.kind === 'reloaded' && e.functions.includes('echo-say')));
+    });
+
+    test('keeps serving the previous build and reports a broken edit once', async () => {
+      const failuresBefore = events.filter((e) => e.kind === 'failed').length;
+      await writeFile(path.join(handlers, 'say.ts'), 'export function makeHandler( {\n');
+      await eventually(
+        'the failure report',
+        async () => events.filter((e) => e.kind === 'failed').length > failuresBefore,
+      );
+      const failure = events.findLast((e) => e.kind === 'failed');
+      assert.match(failure?.kind === 'failed' ? failure.message : '', /say\.ts:\d+:\d+/);
+      assert.deepEqual(await get('/say'), { status: 200, text: 'bonjour' });
+      // Saving the same broken file again reports nothing new.
+      await writeFile(path.join(handlers, 'say.ts'), 'export function makeHandler( {\n');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      assert.equal(events.filter((e) => e.kind === 'failed').length, failuresBefore + 1);
+      await writeFile(path.join(handlers, 'say.ts'), handlerSource('hallo'));
+      await eventually('the fixed edit being served', async () => (await get('/say')).text === 'hallo');
+    });
+
+    test('serves a declaration file added while running, with its own table', async () => {
+      assert.equal((await get('/shout')).status, 403);
+      await writeFile(path.join(handlers, 'shout.ts'), handlerSource('HEY'));
+      await writeFile(path.join(services, 'loud.ts'), declaration('loud', '/shout', `${relative}/shout.ts`));
+      await eventually('the new route', async () => (await get('/shout')).status === 200);
+      assert.deepEqual(await get('/shout'), { status: 200, text: 'HEY' });
+      assert.deepEqual(await get('/say'), { status: 200, text: 'hallo' });
+      const admin = new DynamoDBClient({
+        region: 'us-east-1',
+        endpoint: system.dynamodb.endpoint,
+        credentials: { accessKeyId: 'LOCALTEST', secretAccessKey: 'local' },
+      });
+      try {
+        const { TableNames = [] } = await admin.send(new ListTablesCommand({}));
+        assert.deepEqual(TableNames.sort(), ['echo', 'loud']);
+      } finally {
+        admin.destroy();
+      }
+    });
+  });
+}
