@@ -215,7 +215,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         lambda,
         gateway,
         specContext,
-        ensureTables: createTables,
+        // New declarations get their tables, and every function its policy as the stack would synthesize it.
+        ensureTables: async (loaded) => {
+          await createTables(loaded);
+          await guarded.reloadPolicies(loaded);
+        },
         onReload: options.onReload,
         initial: { specs: functions, inputs: built.inputs },
       });

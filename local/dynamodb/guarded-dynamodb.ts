@@ -27,6 +27,8 @@ export interface GuardedDynamoDb {
   /** True when the stack was synthesized at this start (no cached policies). */
   readonly synthesized: boolean;
   setFaults(rules: readonly FaultRule[]): void;
+  /** Reads the policies again for changed declarations (hot reload): new functions, new grants. */
+  reloadPolicies(services: readonly LoadedService[]): Promise<void>;
   unusedPermissions(): UnusedPermissions;
   stop(): Promise<void>;
 }
@@ -50,6 +52,7 @@ export async function startGuardedDynamoDb(options: GuardedDynamoDbOptions): Pro
       setFaults: () => {
         throw new Error('Faults are injected on the local engines only, not on an external endpoint');
       },
+      reloadPolicies: async () => {},
       unusedPermissions: () => new Map(),
       stop: () => engine.stop(),
     };
@@ -57,11 +60,10 @@ export async function startGuardedDynamoDb(options: GuardedDynamoDbOptions): Pro
   const supervised = superviseDynamoDb(engine, options.notice);
   let guard: DynamoDbGuard | undefined;
   try {
-    const { byFunction, synthesized } = await policiesLoading;
-    for (const policy of byFunction.values()) assertEvaluable(policy.statements, policy.functionName);
-    const principals = new Map([...byFunction.values()].map((p) => [localAccessKey(p.functionName), p]));
-    if (principals.size !== byFunction.size)
-      throw new Error('Two function names give the same local access key');
+    const loaded = await policiesLoading;
+    const { synthesized } = loaded;
+    const byFunction = new Map(loaded.byFunction);
+    const principals = principalsOf(byFunction);
     guard = await startDynamoDbGuard({
       target: () => supervised.current.endpoint,
       principals,
@@ -78,6 +80,15 @@ export async function startGuardedDynamoDb(options: GuardedDynamoDbOptions): Pro
       policies: byFunction,
       synthesized,
       setFaults: (rules) => running.setFaults(rules),
+      async reloadPolicies(services) {
+        const reloaded = (await loadFunctionPolicies(services, account)).byFunction;
+        const next = principalsOf(reloaded);
+        // The guard reads these maps on every call: replaced in place, they apply at once.
+        byFunction.clear();
+        for (const [name, policy] of reloaded) byFunction.set(name, policy);
+        principals.clear();
+        for (const [key, policy] of next) principals.set(key, policy);
+      },
       unusedPermissions: () => unusedPermissions(byFunction.values(), running.usedActions()),
       async stop() {
         await running.close();
@@ -89,6 +100,15 @@ export async function startGuardedDynamoDb(options: GuardedDynamoDbOptions): Pro
     await supervised.stop();
     throw error;
   }
+}
+
+/** Each function's policy by the access key it signs with; refuses a policy it cannot evaluate. */
+function principalsOf(byFunction: ReadonlyMap<string, FunctionPolicy>): Map<string, FunctionPolicy> {
+  for (const policy of byFunction.values()) assertEvaluable(policy.statements, policy.functionName);
+  const principals = new Map([...byFunction.values()].map((p) => [localAccessKey(p.functionName), p]));
+  if (principals.size !== byFunction.size)
+    throw new Error('Two function names give the same local access key');
+  return principals;
 }
 
 /**

@@ -123,5 +123,31 @@ export function defineHotReloadSuite(engine: Exclude<EngineName, 'external'>): v
         admin.destroy();
       }
     });
+
+    test('a typed resource added while running writes and reads its table under its own policy', async () => {
+      const notes = [
+        "import { z } from 'zod';",
+        "import { defineCrudResource } from '#src/declaration/crud-resource.ts';",
+        "export default defineCrudResource({ name: 'notes', item: z.strictObject({ text: z.string() }) });",
+        '',
+      ].join('\n');
+      await writeFile(path.join(services, 'notes.ts'), notes);
+      // Its functions sign as themselves: the local IAM check knows them once the policies are re-read.
+      const post = () =>
+        fetch(`${system.url}/notes`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ text: 'written after a reload' }),
+        });
+      await eventually(
+        'the new resource accepting writes',
+        async () => (await post()).status === 201,
+        60_000,
+      );
+      const created = (await (await post()).json()) as { id: string };
+      const read = await get(`/notes/${created.id}`);
+      assert.equal(read.status, 200, read.text);
+      assert.match(read.text, /written after a reload/);
+    });
   });
 }
