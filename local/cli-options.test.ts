@@ -88,3 +88,11 @@ describe('parseCliOptions: instances', () => {
     );
   });
 });
+
+describe('parseCliOptions: the terminal view', () => {
+  test('is compact unless --full-logs or SM_LOG_VIEW=full', () => {
+    assert.equal(parse([]).logView, 'compact');
+    assert.equal(parse(['--full-logs']).logView, 'full');
+    assert.equal(parse([], { SM_LOG_VIEW: 'full' }).logView, 'full');
+  });
+});

@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import { FAULTS_ENV, parseFaults } from './dynamodb/faults.ts';
 import { ENGINE_CHOICES, type EngineChoice } from './dynamodb/start-dynamodb.ts';
 import type { LocalSystemOptions } from './start-local-system.ts';
+import type { LogView } from './terminal-log-sink.ts';
 
 /** What `npm start` lets a user choose: the local system's options a flag or variable can set. */
 export type CliOptions = Pick<
@@ -26,6 +27,8 @@ export type CliOptions = Pick<
 > & {
   /** Print each function's unused permissions and exit once the system is up (`--iam-report`). */
   readonly iamReport: boolean;
+  /** How the terminal shows the functions' logs: `compact` by default, `full` with `--full-logs`. */
+  readonly logView: LogView;
 };
 
 export const USAGE = `Usage: npm start -- [options]
@@ -45,6 +48,8 @@ export const USAGE = `Usage: npm start -- [options]
                        (the report is also printed when npm start stops)
   --max-instances <n>  instances per function at most (env MAX_INSTANCES, default: the CPU count, at least 2)
   --idle-timeout <s>   stop an instance idle this many seconds (env IDLE_TIMEOUT, default 30)
+  --full-logs          show every log line in the terminal, START/END/REPORT included (env SM_LOG_VIEW=full);
+                       by default one line per request plus warnings and errors (all kept in .data/logs)
   --help               this text
 
   The stage name, throttling and CORS origins are the CDK app's settings (cdk.json context, then
@@ -69,6 +74,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       'allow-origin': { type: 'string', multiple: true },
       faults: { type: 'string' },
       'iam-report': { type: 'boolean' },
+      'full-logs': { type: 'boolean' },
       'max-instances': { type: 'string' },
       'idle-timeout': { type: 'string' },
       help: { type: 'boolean' },
@@ -105,6 +111,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     },
     ...(faults.length > 0 ? { faults } : {}),
     iamReport: values['iam-report'] ?? false,
+    logView: (values['full-logs'] ?? env.SM_LOG_VIEW === 'full') ? 'full' : 'compact',
     ...(maxInstances ? { maxInstancesPerFunction: Math.ceil(maxInstances) } : {}),
     ...(idleSeconds ? { idleTimeoutMs: idleSeconds * 1000 } : {}),
   };

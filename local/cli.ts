@@ -38,8 +38,8 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const { iamReport, ...systemOptions } = options;
-  const logSink = terminalLogSink(process.stdout);
+  const { iamReport, logView, ...systemOptions } = options;
+  const logSink = terminalLogSink(process.stdout, logView);
   const system = await startLocalSystem({
     ...systemOptions,
     logSink,
