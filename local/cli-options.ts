@@ -25,7 +25,7 @@ export type CliOptions = Pick<
   | 'maxInstancesPerFunction'
   | 'idleTimeoutMs'
 > & {
-  /** Print each function's unused permissions and exit once the system is up (`--iam-report`). */
+  /** Print each function's unused permissions whenever Enter is pressed (`--iam-report`). */
   readonly iamReport: boolean;
   /** How the terminal shows the functions' logs: `compact` by default, `full` with `--full-logs`. */
   readonly logView: LogView;
@@ -44,8 +44,8 @@ export const USAGE = `Usage: npm start -- [options]
   --allow-origin <url> also serve browsers on this origin, repeatable; * for any (env SM_ALLOWED_ORIGINS)
   --faults <rules>     inject DynamoDB faults, e.g. throttle=30%,latency=2000ms@products-get,error=5%@table:products
                        (env SM_FAULTS, default none)
-  --iam-report         print the permissions each function was granted and never used, then stop
-                       (the report is also printed when npm start stops)
+  --iam-report         print the permissions each function was granted and never used whenever
+                       Enter is pressed (the report is also printed when npm start stops)
   --max-instances <n>  instances per function at most (env MAX_INSTANCES, default: the CPU count, at least 2)
   --idle-timeout <s>   stop an instance idle this many seconds (env IDLE_TIMEOUT, default 30)
   --full-logs          show every log line in the terminal, START/END/REPORT included (env SM_LOG_VIEW=full);
