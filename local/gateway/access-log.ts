@@ -11,20 +11,18 @@ export interface AccessTrace {
   integrationStatus?: number;
   errorType?: string;
   errorMessage?: string;
-  /** The headers the gateway answered with (written in one go, so `getHeader` cannot see them). */
+  /** The headers the gateway answered with. */
   responseHeaders?: readonly (readonly [string, string])[];
 }
 
 const traces = new WeakMap<ServerResponse, AccessTrace>();
 
-/** The trace of a response, created on first use; the gateway notes facts on it as it goes. */
+/**
+ * Where the gateway notes facts about a response as it goes. Only a logged response keeps them;
+ * without an access log the notes go to a throwaway object and nothing is kept.
+ */
 export function traceOf(res: ServerResponse): AccessTrace {
-  let trace = traces.get(res);
-  if (!trace) {
-    trace = {};
-    traces.set(res, trace);
-  }
-  return trace;
+  return traces.get(res) ?? {};
 }
 
 /**
@@ -36,8 +34,16 @@ export function traceOf(res: ServerResponse): AccessTrace {
 export function logAccess(req: IncomingMessage, res: ServerResponse, write: (line: string) => void): void {
   const receivedAt = new Date();
   const started = performance.now();
+  const trace: AccessTrace = {};
+  traces.set(res, trace);
+  // The gateway writes its headers in one go, where `getHeader` cannot see them: note them here.
+  const writeHead = res.writeHead;
+  res.writeHead = function writeHeadNoted(this: ServerResponse, ...args: Parameters<typeof writeHead>) {
+    const headers = args.find(Array.isArray) as unknown;
+    if (Array.isArray(headers)) trace.responseHeaders = pairs(headers as readonly string[]);
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
   res.once('finish', () => {
-    const trace = traceOf(res);
     const header = (name: string) => {
       const lower = name.toLowerCase();
       const line = trace.responseHeaders?.find(([key]) => key.toLowerCase() === lower);
@@ -73,4 +79,11 @@ export function logAccess(req: IncomingMessage, res: ServerResponse, write: (lin
     );
     write(JSON.stringify(entry));
   });
+}
+
+/** `writeHead`'s flat header list (`[name, value, name, value, …]`) as pairs. */
+function pairs(flat: readonly string[]): [string, string][] {
+  const result: [string, string][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) result.push([String(flat[i]), String(flat[i + 1])]);
+  return result;
 }

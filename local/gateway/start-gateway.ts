@@ -266,7 +266,6 @@ async function invokeWithTimeout(
 
 function send(res: ServerResponse, response: HttpResponse): void {
   if (res.headersSent || res.destroyed) return;
-  traceOf(res).responseHeaders = response.headers;
   res.writeHead(response.statusCode, response.headers.flat());
   res.end(response.body);
 }

@@ -1,11 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import {
-  FUNCTION_VERSION,
-  functionArn,
-  instanceEnvironment,
-  logGroupName,
-  newLogStreamName,
-} from './lambda-environment.ts';
+import { FUNCTION_VERSION, functionArn, instanceEnvironment, logGroupName } from './lambda-environment.ts';
 import type { FunctionSpec } from './start-lambda-service.ts';
 import type { InstanceData } from './worker-messages.ts';
 
@@ -27,7 +21,7 @@ export function spawnInstanceWorker(
   spec: FunctionSpec,
   region: string,
   bootstrap: string,
-  logStreamName: string = newLogStreamName(),
+  logStreamName: string,
 ): Worker {
   const data: InstanceData = {
     bundleFile: spec.bundleFile,

@@ -86,7 +86,9 @@ function stats(statement: string, events: readonly LogEvent[]): Record<string, u
   const groups = new Map<string, LogEvent[]>();
   for (const event of events) {
     const key = JSON.stringify(groupBy.map((name) => fieldOf(event, name)));
-    groups.set(key, [...(groups.get(key) ?? []), event]);
+    const members = groups.get(key);
+    if (members) members.push(event);
+    else groups.set(key, [event]);
   }
   return [...groups.entries()].map(([key, members]) => {
     const row: Record<string, unknown> = Object.fromEntries(

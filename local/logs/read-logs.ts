@@ -1,5 +1,5 @@
 // Reads the per-function logs kept by the log store back: by function, time, level and text.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { logGroupOf, type StoredEvent } from './log-store.ts';
 
@@ -26,7 +26,7 @@ export interface LogFilter {
 
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'FATAL'];
 
-/** Where each stream file has been read up to, so that `--follow` reads only what is new. */
+/** Where each stream file has been read up to (bytes), so that `--follow` reads only what is new. */
 export type ReadPositions = Map<string, number>;
 
 /**
@@ -49,11 +49,12 @@ export function readLogEvents(dir: string, filter: LogFilter = {}, positions?: R
     }
     for (const streamFile of streams) {
       const file = path.join(functionDir, streamFile);
-      const text = readFileSync(file, 'utf8');
       const from = positions?.get(file) ?? 0;
-      const end = text.lastIndexOf('\n') + 1;
-      positions?.set(file, end);
-      for (const line of text.slice(from, end).split('\n')) {
+      const fresh = readFrom(file, from);
+      // Up to the last complete line: a line still being written is read next time.
+      const end = fresh.lastIndexOf(0x0a) + 1;
+      positions?.set(file, from + end);
+      for (const line of fresh.subarray(0, end).toString('utf8').split('\n')) {
         if (!line) continue;
         const event = toEvent(
           line,
@@ -65,6 +66,19 @@ export function readLogEvents(dir: string, filter: LogFilter = {}, positions?: R
     }
   }
   return events.sort((a, b) => a.timestamp - b.timestamp);
+}
+
+/** The bytes of a file from `offset` on: following a log reads only what was added. */
+function readFrom(file: string, offset: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const length = Math.max(0, fstatSync(fd).size - offset);
+    const buffer = Buffer.alloc(length);
+    const read = length > 0 ? readSync(fd, buffer, 0, length, offset) : 0;
+    return buffer.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function toEvent(line: string, logGroup: string, logStream: string): LogEvent | null {
