@@ -1,7 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Bundle } from '#src/build/bundle-function.ts';
-import type { LoadedService } from '#src/declaration/load-services.ts';
+import { type LoadedService, withAccessSettings } from '#src/declaration/load-services.ts';
 import { ServicesStack } from './services-stack.ts';
 import { readSettings, type StackSettings } from './settings.ts';
 
@@ -43,7 +43,11 @@ export function buildApp(input: BuildAppInput): BuiltApp {
     builtinCloudFormationValidation,
   });
   const settings = readSettings((key) => app.node.tryGetContext(key), env);
-  const stack = new ServicesStack(app, settings.stackName, { services, bundles, settings });
+  const stack = new ServicesStack(app, settings.stackName, {
+    services: withAccessSettings(services, settings),
+    bundles,
+    settings,
+  });
   // cdk-nag v3 is a policy validation plugin: synthesis fails on any unacknowledged finding (error
   // or warning), and acknowledgements are written into the template's metadata as an audit trail.
   Validations.of(app).addPlugins(

@@ -5,6 +5,7 @@ import {
   type ApiSettings,
   DEFAULT_API_SETTINGS,
   environmentName,
+  toBoolean,
 } from '#src/declaration/api-settings.ts';
 import { LOG_LEVELS, type LogLevel } from '#src/declaration/function-environment.ts';
 
@@ -83,6 +84,7 @@ export function readSettings(context: SettingSource, env: NodeJS.ProcessEnv = {}
     throttlingRateLimit: pick('throttlingRateLimit', API_SETTING_PARSERS.throttlingRateLimit),
     throttlingBurstLimit: pick('throttlingBurstLimit', API_SETTING_PARSERS.throttlingBurstLimit),
     corsOrigins: pick('corsOrigins', API_SETTING_PARSERS.corsOrigins),
+    openTutorial: pick('openTutorial', API_SETTING_PARSERS.openTutorial),
     waf: pick('waf', toBoolean),
     apiGatewayCloudWatchRole: pick('apiGatewayCloudWatchRole', toBoolean),
     alarmEmail: pick('alarmEmail', matching(/^[^@\s]+@[^@\s]+\.[^@\s]+$/)),
@@ -98,14 +100,6 @@ const matching =
   (pattern: RegExp) =>
   (value: unknown): string | undefined =>
     typeof value === 'string' && pattern.test(value) ? value : undefined;
-
-function toBoolean(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  const text = String(value).toLowerCase();
-  if (text === 'true' || text === '1') return true;
-  if (text === 'false' || text === '0') return false;
-  return undefined;
-}
 
 // CloudWatch Logs accepts only these retention periods; "never expire" is deliberately not one of them.
 const RETENTIONS = Object.values(RetentionDays).filter(

@@ -4,7 +4,8 @@
 import { type FSWatcher, watch } from 'node:fs';
 import path from 'node:path';
 import { tsImport } from 'tsx/esm/api';
-import { type LoadedService, loadServices } from '#src/declaration/load-services.ts';
+import type { AccessSettings } from '#src/declaration/access.ts';
+import { type LoadedService, loadServices, withAccessSettings } from '#src/declaration/load-services.ts';
 import type { IncrementalBundles } from './build/incremental-bundles.ts';
 import { functionSpecs, routeBindings, type SpecContext } from './function-specs.ts';
 import type { RunningGateway } from './gateway/start-gateway.ts';
@@ -23,6 +24,8 @@ export interface HotReloadOptions {
   readonly lambda: Pick<LambdaService, 'update'>;
   readonly gateway: Pick<RunningGateway, 'setRoutes'>;
   readonly specContext: SpecContext;
+  /** The settings that put access rules in force, as at start. */
+  readonly accessSettings: AccessSettings;
   /** Creates tables that do not exist yet; never drops any. */
   readonly ensureTables: (services: readonly LoadedService[]) => Promise<void>;
   readonly onReload: (event: ReloadEvent) => void;
@@ -87,7 +90,10 @@ export function startHotReload(options: HotReloadOptions): HotReload {
     const started = performance.now();
     try {
       // tsImport loads each declaration (and the sources it imports) afresh, past the module cache.
-      const services = await loadServices(options.servicesDirs, (url) => tsImport(url, import.meta.url));
+      const services = withAccessSettings(
+        await loadServices(options.servicesDirs, (url) => tsImport(url, import.meta.url)),
+        options.accessSettings,
+      );
       await options.ensureTables(services);
       const built = await options.bundles.build(services);
       watchInputs(built.inputs);

@@ -7,6 +7,7 @@ import {
   type LoadedService,
   loadServices,
   PROJECT_ROOT,
+  withAccessSettings,
 } from '#src/declaration/load-services.ts';
 import { IncrementalBundles } from './build/incremental-bundles.ts';
 import { scratchDir } from './build/scratch-dir.ts';
@@ -123,7 +124,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     options.region ?? (options.engine === 'external' ? process.env.AWS_REGION : undefined) ?? LOCAL_REGION;
   const since = (from: number) => Math.round(performance.now() - from);
   const servicesDirs = options.servicesDirs ?? [DEFAULT_SERVICES_DIR];
-  const services = await loadServices(servicesDirs);
+  // The rules in force are the deployed stage's: `openTutorial` opens DynamoDBManager as `-c openTutorial=true` would.
+  const services = withAccessSettings(await loadServices(servicesDirs), api);
   const buildDir = await scratchDir('sm-bundles-');
   const bundles = new IncrementalBundles(buildDir.dir);
   const cleanups: (() => Promise<void>)[] = [() => buildDir.remove(), () => bundles.dispose()];
@@ -215,6 +217,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         lambda,
         gateway,
         specContext,
+        accessSettings: api,
         // New declarations get their tables, and every function its policy as the stack would synthesize it.
         ensureTables: async (loaded) => {
           await createTables(loaded);

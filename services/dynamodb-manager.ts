@@ -1,8 +1,10 @@
+import { allow } from '#src/declaration/access.ts';
 import { defineService } from '#src/declaration/define-service.ts';
 
 /**
  * The AWS tutorial's service ("Using Lambda with API Gateway"): one POST endpoint whose body
  * names a DynamoDB operation on the `lambda-apigateway` table, and on that table only.
+ * Admins only, unless the `openTutorial` setting opens it so the tutorial's requests work verbatim.
  */
 export default defineService({
   name: 'DynamoDBManager',
@@ -13,6 +15,7 @@ export default defineService({
       method: 'POST',
       path: '/DynamoDBManager',
       handler: 'src/handlers/dynamodb-manager.ts',
+      access: allow.groups('admin').publicWhen('openTutorial'),
       actions: [
         'dynamodb:PutItem',
         'dynamodb:GetItem',

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { allow } from '#src/declaration/access.ts';
 import { defineCrudResource } from '#src/declaration/crud-resource.ts';
 
-/** Products: a typed resource served at `/products` and `/products/{id}`. */
+/** Products: a typed resource served at `/products` and `/products/{id}`; read by any signed-in user, written by admins. */
 export default defineCrudResource({
   name: 'products',
   item: z.strictObject({
@@ -10,4 +11,5 @@ export default defineCrudResource({
     description: z.string().max(2000).optional(),
     tags: z.array(z.string().max(50)).max(20).optional(),
   }),
+  access: { read: allow.signedIn(), write: allow.groups('admin') },
 });

@@ -54,6 +54,11 @@ export interface ApiSettings {
   readonly throttlingBurstLimit: number;
   /** Origins allowed by CORS; `['*']` allows every origin. */
   readonly corsOrigins: readonly string[];
+  /**
+   * Opens the rules declared `publicWhen('openTutorial')` (DynamoDBManager) to callers without a
+   * token, so the AWS tutorial's requests work verbatim. Off: those routes are for admins.
+   */
+  readonly openTutorial: boolean;
 }
 
 export const DEFAULT_API_SETTINGS: ApiSettings = {
@@ -61,6 +66,7 @@ export const DEFAULT_API_SETTINGS: ApiSettings = {
   throttlingRateLimit: 100,
   throttlingBurstLimit: 200,
   corsOrigins: ['*'],
+  openTutorial: false,
 };
 
 /** `stageName` → `STAGE_NAME`: the environment variable that can also carry a setting. */
@@ -80,6 +86,7 @@ export const API_SETTING_PARSERS: {
     return n !== undefined && Number.isInteger(n) ? n : undefined;
   },
   corsOrigins: toOrigins,
+  openTutorial: toBoolean,
 };
 
 /**
@@ -104,9 +111,18 @@ export function readApiSettings(raw: (key: keyof ApiSettings) => unknown): ApiSe
     throttlingRateLimit: pick('throttlingRateLimit'),
     throttlingBurstLimit: pick('throttlingBurstLimit'),
     corsOrigins: pick('corsOrigins'),
+    openTutorial: pick('openTutorial'),
   };
   if (problems.length > 0) throw new Error(`Invalid API settings: ${problems.join('; ')}`);
   return settings;
+}
+
+export function toBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  const text = String(value).toLowerCase();
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  return undefined;
 }
 
 function toPositiveNumber(value: unknown): number | undefined {

@@ -1,14 +1,32 @@
 import type { z } from 'zod';
-import { RESERVED_FIELDS } from '../domain/item.ts';
+import { OWNER_FIELD, RESERVED_FIELDS } from '../domain/item.ts';
+import { type AccessRule, accessRuleProblem } from './access.ts';
 import { defineService } from './define-service.ts';
 import { mergePatchSchema } from './merge-patch-schema.ts';
 import type { ServiceDeclaration } from './types.ts';
+
+/** The operations of a typed resource, each one function. */
+export const CRUD_OPERATIONS = ['create', 'get', 'replace', 'update', 'delete', 'list'] as const;
+export type CrudOperation = (typeof CRUD_OPERATIONS)[number];
+
+const READS: readonly CrudOperation[] = ['get', 'list'];
+
+/**
+ * Who may call each operation. `read` covers get and list, `write` covers create, replace, update
+ * and delete; a rule named for one operation wins over them. Every operation needs a rule.
+ */
+export type CrudAccess = Partial<Record<CrudOperation | 'read' | 'write', AccessRule>>;
 
 export interface CrudResourceInput {
   /** Service name and path segment, e.g. `products` serves `/products` and `/products/{id}`. */
   name: string;
   /** Client-settable fields of an item. Must be strict: unknown fields are rejected. */
   item: z.ZodObject;
+  /**
+   * Who may call each operation (deny by default). `allow.owner()` makes the resource
+   * owner-scoped: items are keyed by the caller's identity, and every operation must be owner.
+   */
+  access: CrudAccess;
   memoryMb?: number;
   timeoutSeconds?: number;
 }
@@ -19,8 +37,9 @@ export interface CrudResourceInput {
  *
  * @example
  * export default defineCrudResource({
- *   name: 'orders',
- *   item: z.strictObject({ customer: z.string(), total: z.number().min(0) }),
+ *   name: 'notes',
+ *   item: z.strictObject({ text: z.string().max(500) }),
+ *   access: { read: allow.signedIn(), write: allow.groups('editors') },
  * });
  */
 export function defineCrudResource(input: CrudResourceInput): ServiceDeclaration {
@@ -29,6 +48,8 @@ export function defineCrudResource(input: CrudResourceInput): ServiceDeclaration
   if (reserved.length > 0) {
     throw new Error(`Invalid declaration of service "${name}": ${reserved.join(', ')} are system fields`);
   }
+  const access = resolveCrudAccess(name, input.access);
+  const ownerScoped = access.get.allow === 'owner';
   const common = {
     ...(input.memoryMb ? { memoryMb: input.memoryMb } : {}),
     ...(input.timeoutSeconds ? { timeoutSeconds: input.timeoutSeconds } : {}),
@@ -37,11 +58,13 @@ export function defineCrudResource(input: CrudResourceInput): ServiceDeclaration
   const member = `/${name}/{id}`;
   return defineService({
     name,
-    table: { name, partitionKey: 'id' },
+    table: ownerScoped ? { name, partitionKey: OWNER_FIELD, sortKey: 'id' } : { name, partitionKey: 'id' },
     itemSchema: item,
+    ...(ownerScoped ? { ownerScoped } : {}),
     functions: [
       {
         name: `${name}-create`,
+        access: access.create,
         method: 'POST',
         path: collection,
         handler: 'src/handlers/create.ts',
@@ -51,6 +74,7 @@ export function defineCrudResource(input: CrudResourceInput): ServiceDeclaration
       },
       {
         name: `${name}-get`,
+        access: access.get,
         method: 'GET',
         path: member,
         handler: 'src/handlers/get.ts',
@@ -59,6 +83,7 @@ export function defineCrudResource(input: CrudResourceInput): ServiceDeclaration
       },
       {
         name: `${name}-replace`,
+        access: access.replace,
         method: 'PUT',
         path: member,
         handler: 'src/handlers/replace.ts',
@@ -68,6 +93,7 @@ export function defineCrudResource(input: CrudResourceInput): ServiceDeclaration
       },
       {
         name: `${name}-update`,
+        access: access.update,
         method: 'PATCH',
         path: member,
         handler: 'src/handlers/update.ts',
@@ -77,6 +103,7 @@ export function defineCrudResource(input: CrudResourceInput): ServiceDeclaration
       },
       {
         name: `${name}-delete`,
+        access: access.delete,
         method: 'DELETE',
         path: member,
         handler: 'src/handlers/delete.ts',
@@ -85,12 +112,35 @@ export function defineCrudResource(input: CrudResourceInput): ServiceDeclaration
       },
       {
         name: `${name}-list`,
+        access: access.list,
         method: 'GET',
         path: collection,
         handler: 'src/handlers/list.ts',
-        actions: ['dynamodb:Scan'],
+        // An owner's items are one partition: listing them is a Query, never a Scan of everyone's.
+        actions: [ownerScoped ? 'dynamodb:Query' : 'dynamodb:Scan'],
         ...common,
       },
     ],
   });
+}
+
+/** Each operation's rule, checked: every operation has one, and owner rules come all together. */
+function resolveCrudAccess(name: string, input: CrudAccess | undefined): Record<CrudOperation, AccessRule> {
+  const problems: string[] = [];
+  const resolved = {} as Record<CrudOperation, AccessRule>;
+  for (const operation of CRUD_OPERATIONS) {
+    const rule = input?.[operation] ?? input?.[READS.includes(operation) ? 'read' : 'write'];
+    const problem = accessRuleProblem(rule);
+    if (problem) problems.push(`${operation} ${problem}`);
+    else resolved[operation] = rule as AccessRule;
+  }
+  const owners = CRUD_OPERATIONS.filter((op) => resolved[op]?.allow === 'owner');
+  if (owners.length > 0 && owners.length < CRUD_OPERATIONS.length) {
+    problems.push(
+      `allow.owner() keys the table by owner, so it must be the rule of every operation (it is for ${owners.join(', ')} only)`,
+    );
+  }
+  if (problems.length > 0)
+    throw new Error(`Invalid declaration of service "${name}": ${problems.join('; ')}`);
+  return resolved;
 }

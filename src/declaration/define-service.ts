@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { type AccessRule, accessRuleProblem } from './access.ts';
 import {
   DYNAMODB_ACTIONS,
   type DynamoDbAction,
@@ -15,6 +16,8 @@ export interface FunctionInput {
   path: string;
   handler: string;
   actions: readonly DynamoDbAction[];
+  /** Who may call it; a function without a rule is refused (deny by default). */
+  access: AccessRule;
   body?: z.ZodType;
   memoryMb?: number;
   timeoutSeconds?: number;
@@ -26,6 +29,7 @@ export interface ServiceInput {
   table: TableDeclaration;
   functions: readonly FunctionInput[];
   itemSchema?: z.ZodObject;
+  ownerScoped?: boolean;
 }
 
 /** Defaults every function gets unless its declaration says otherwise. */
@@ -45,17 +49,26 @@ const PATH = /^(\/(?:[A-Za-z0-9._-]+|\{[A-Za-z][A-Za-z0-9_]*\}))+$/;
  *   name: 'hello',
  *   table: { name: 'hello', partitionKey: 'id' },
  *   functions: [{ name: 'hello-get', method: 'GET', path: '/hello/{id}',
- *                 handler: 'src/handlers/get.ts', actions: ['dynamodb:GetItem'] }],
+ *                 handler: 'src/handlers/get.ts', actions: ['dynamodb:GetItem'],
+ *                 access: allow.signedIn() }],
  * });
  */
 export function defineService(input: ServiceInput): ServiceDeclaration {
   const problems: string[] = [];
   if (!NAME.test(input.name)) problems.push(`service name "${input.name}" is not a valid name`);
   if (!/^[A-Za-z0-9_.-]{3,255}$/.test(input.table.name)) problems.push(`table name "${input.table.name}"`);
+  if (input.ownerScoped && !input.table.sortKey) problems.push('an owner-scoped table needs a sort key');
   const functions = input.functions.map((fn): FunctionDeclaration => {
     if (!NAME.test(fn.name)) problems.push(`function name "${fn.name}"`);
     if (!HTTP_METHODS.includes(fn.method)) problems.push(`${fn.name}: method ${fn.method}`);
     if (!PATH.test(fn.path)) problems.push(`${fn.name}: path "${fn.path}"`);
+    const accessProblem = accessRuleProblem(fn.access);
+    if (accessProblem) problems.push(`${fn.name} ${accessProblem}`);
+    if (fn.access?.allow === 'owner' && !input.ownerScoped) {
+      problems.push(
+        `${fn.name}: allow.owner() needs an owner-scoped table (defineCrudResource with owner access)`,
+      );
+    }
     for (const action of fn.actions) {
       if (!DYNAMODB_ACTIONS.includes(action)) problems.push(`${fn.name}: action ${action}`);
     }
@@ -71,6 +84,7 @@ export function defineService(input: ServiceInput): ServiceDeclaration {
       path: fn.path,
       handler: fn.handler,
       actions: [...new Set(fn.actions)],
+      access: fn.access,
       ...(fn.body ? { body: fn.body } : {}),
       memoryMb,
       timeoutSeconds,
@@ -89,5 +103,6 @@ export function defineService(input: ServiceInput): ServiceDeclaration {
     table: { ...input.table },
     functions,
     ...(input.itemSchema ? { itemSchema: input.itemSchema } : {}),
+    ...(input.ownerScoped ? { ownerScoped: true } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { ACCESS_RULE_ENV, encodeAccessRule } from './access.ts';
 import type { FunctionDeclaration, ServiceDeclaration } from './types.ts';
 
 /** Log levels both Lambda's log filter and Powertools Logger understand: the values of `LOG_LEVEL`. */
@@ -27,5 +28,7 @@ export function functionEnvironment(
     POWERTOOLS_SERVICE_NAME: service.name,
     LOG_LEVEL: logLevel,
     CORS_ALLOW_ORIGINS: corsOrigins.join(','),
+    // The rule in force (settings applied): the handler checks groups and owner against the claims.
+    [ACCESS_RULE_ENV]: encodeAccessRule(fn.access),
   };
 }

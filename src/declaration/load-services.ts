@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { type AccessSettings, effectiveAccess } from './access.ts';
 import type { ServiceDeclaration } from './types.ts';
 
 /** The project root: where `services/`, `src/` and `package.json` live. */
@@ -40,6 +41,24 @@ export async function loadServices(
   }
   assertNoCollisions(loaded.map((l) => l.service));
   return loaded;
+}
+
+/**
+ * The declarations with the access rules a deployment's settings put in force (`openTutorial`
+ * opens a rule declared `publicWhen('openTutorial')`). The CDK app and the local system both
+ * apply it to what `loadServices` returned, so both serve the same rules.
+ */
+export function withAccessSettings(
+  services: readonly LoadedService[],
+  settings: AccessSettings,
+): LoadedService[] {
+  return services.map(({ file, service }) => ({
+    file,
+    service: {
+      ...service,
+      functions: service.functions.map((fn) => ({ ...fn, access: effectiveAccess(fn.access, settings) })),
+    },
+  }));
 }
 
 export function assertNoCollisions(services: readonly ServiceDeclaration[]): void {

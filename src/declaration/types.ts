@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { AccessRule } from './access.ts';
 
 /** The DynamoDB actions a function may be granted. Only these ever reach an IAM policy. */
 export const DYNAMODB_ACTIONS = [
@@ -28,6 +29,8 @@ export interface FunctionDeclaration {
   readonly handler: string;
   /** Exactly the DynamoDB actions this function may call, on its own table only. */
   readonly actions: readonly DynamoDbAction[];
+  /** Who may call it (deny by default: every function states one). */
+  readonly access: AccessRule;
   /** Schema of the request body, used by API Gateway request validation. */
   readonly body?: z.ZodType;
   readonly memoryMb: number;
@@ -40,6 +43,8 @@ export interface TableDeclaration {
   /** Table name used locally, and the logical name clients may send (DynamoDBManager's `tableName`). */
   readonly name: string;
   readonly partitionKey: string;
+  /** Sort key, for tables holding many items per partition (an owner-scoped resource's `id`). */
+  readonly sortKey?: string;
 }
 
 export interface ServiceDeclaration {
@@ -48,4 +53,9 @@ export interface ServiceDeclaration {
   readonly functions: readonly FunctionDeclaration[];
   /** The schema of a typed resource's items (client fields only), if the service is one. */
   readonly itemSchema?: z.ZodObject;
+  /**
+   * Set on a typed resource whose items belong to the caller: the table's partition key holds
+   * the caller's identity, taken only from the verified token.
+   */
+  readonly ownerScoped?: boolean;
 }

@@ -11,8 +11,14 @@ export const SYSTEM_FIELDS = ['id', 'version', 'createdAt', 'updatedAt'] as cons
  */
 export const REVISION_FIELD = 'revision';
 
-/** Names an item schema may not declare: the system fields and the hidden revision. */
-export const RESERVED_FIELDS: readonly string[] = [...SYSTEM_FIELDS, REVISION_FIELD];
+/**
+ * The stored attribute (the partition key) holding the owner of an owner-scoped resource's item:
+ * the caller's identity from the verified token. It never appears in a body, either way.
+ */
+export const OWNER_FIELD = 'owner';
+
+/** Names an item schema may not declare: the system fields, the hidden revision and owner. */
+export const RESERVED_FIELDS: readonly string[] = [...SYSTEM_FIELDS, REVISION_FIELD, OWNER_FIELD];
 
 export interface SystemFields {
   readonly id: string;
@@ -65,7 +71,7 @@ export function clientFields(item: Record<string, unknown>): Record<string, unkn
 /**
  * The item with its keys in a stable, readable order: `id`, the client's fields in schema
  * order, then `version`, `createdAt`, `updatedAt` (DynamoDB returns attributes in any order).
- * The revision is left out: clients see it as the `ETag`.
+ * The revision is left out (clients see it as the `ETag`), and so is the owner (always the caller).
  */
 export function orderItem(item: StoredItem, fieldNames: readonly string[]): StoredItem {
   const ordered: Record<string, unknown> = { id: item.id };

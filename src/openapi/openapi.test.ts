@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { z } from 'zod';
+import { allow } from '#src/declaration/access.ts';
 import { bodyMediaTypes } from '../declaration/api-settings.ts';
 import { defineCrudResource } from '../declaration/crud-resource.ts';
 import { buildOpenApiDocument } from './build-document.ts';
@@ -56,6 +57,7 @@ describe('the OpenAPI document', () => {
     const gadgets = defineCrudResource({
       name: 'gadget-parts',
       item: z.strictObject({ label: z.string().min(1), weight: z.number().optional() }),
+      access: { read: allow.public(), write: allow.signedIn() },
     });
     const doc = buildOpenApiDocument([gadgets], { version: '1.0.0' });
     const paths = doc.paths as Record<string, Record<string, Operation>>;
