@@ -34,6 +34,11 @@ export interface RouteBinding {
    * runs as the stage's body validator does; absent when the route declares no body.
    */
   readonly requestModels?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /**
+   * The method's authorization, as the stack sets it: `COGNITO_USER_POOLS` when its access rule
+   * needs a token (the gateway verifies it first), `NONE` (or absent) for a public route.
+   */
+  readonly authorizationType?: 'NONE' | 'COGNITO_USER_POOLS';
 }
 
 /** Where each function's log lines go (the terminal, and per-function logs like CloudWatch's log groups). */

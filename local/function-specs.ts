@@ -1,4 +1,5 @@
 // What the local Lambda service and gateway run, derived from the declarations and the bundles.
+import { needsToken } from '#src/declaration/access.ts';
 import { bodyMediaTypes } from '#src/declaration/api-settings.ts';
 import { bodyDraft4Schema } from '#src/declaration/body-schema.ts';
 import { functionEnvironment, type LogLevel } from '#src/declaration/function-environment.ts';
@@ -49,7 +50,12 @@ export function functionSpecs(
 export function routeBindings(services: readonly LoadedService[]): RouteBinding[] {
   return services.flatMap(({ service }) =>
     service.functions.map((fn) => {
-      const route = { method: fn.method, resource: fn.path, functionName: fn.name };
+      const route = {
+        method: fn.method,
+        resource: fn.path,
+        functionName: fn.name,
+        authorizationType: needsToken(fn.access) ? ('COGNITO_USER_POOLS' as const) : ('NONE' as const),
+      };
       if (!fn.body) return route;
       // The same models the stack deploys, for the same media types.
       const model = bodyDraft4Schema(fn.body);

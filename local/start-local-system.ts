@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type ApiSettings, DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
@@ -12,6 +13,9 @@ import {
 import { IncrementalBundles } from './build/incremental-bundles.ts';
 import { scratchDir } from './build/scratch-dir.ts';
 import type { LogSink, RouteBinding } from './contracts.ts';
+import { localAuthorizer } from './auth/authorizer.ts';
+import { type LocalUserPool, openLocalUserPool } from './auth/local-user-pool.ts';
+import { userPoolPage } from './auth/user-pool-page.ts';
 import { apiReference, REFERENCE_PREFIX } from './docs/api-reference.ts';
 import { ensureTables } from './dynamodb/create-tables.ts';
 import type { FaultRule } from './dynamodb/faults.ts';
@@ -70,6 +74,8 @@ export interface LocalSystem {
   };
   readonly services: readonly LoadedService[];
   readonly routes: readonly RouteBinding[];
+  /** The local user pool whose tokens the gateway accepts (`npm run token` mints them). */
+  readonly userPool: LocalUserPool;
   /** Where each function's logs are kept (`npm run logs` reads them); null when in memory. */
   readonly logsDir: string | null;
   /** The stage the gateway behaves as; `throttle` is false when throttling is off. */
@@ -93,6 +99,13 @@ export interface LocalSystem {
 const LOCAL_REGION = 'us-east-1';
 /** The folder under the data folder that keeps the functions' logs. */
 export const LOGS_FOLDER = 'logs';
+
+/** Local-only pages, each answering its own paths; the first that answers wins. */
+function localPages(
+  ...pages: readonly ((req: IncomingMessage, res: ServerResponse) => boolean)[]
+): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => pages.some((page) => page(req, res));
+}
 
 function teeLogSink(...sinks: readonly LogSink[]): LogSink {
   return {
@@ -139,6 +152,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     building = bundling;
     // A failed build must not be left unobserved while DynamoDB starts.
     bundling.catch(() => {});
+    // The local user pool lives in the data folder even with --in-memory (it holds no user data,
+    // and tokens minted by `npm run token` must outlive a restart). Its first key is made meanwhile.
+    const openingPool = openLocalUserPool(options.dataDir);
+    openingPool.catch(() => {});
     const dynamoStarted = performance.now();
     const guarded = await startGuardedDynamoDb({
       engine: options.engine,
@@ -170,6 +187,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     await createTables(services);
     const tablesMs = since(tablesStarted);
     const { built, ms: buildMs } = await bundling;
+    const userPool = await openingPool;
     const specContext = {
       endpoint: guarded.functionEndpoint,
       logLevel: options.logLevel,
@@ -196,12 +214,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const gateway = await startGateway({
       routes,
       invoker: lambda,
+      authorizer: localAuthorizer(userPool),
       port: options.port,
       stage: api.stageName,
       corsOrigins: api.corsOrigins,
       throttle,
       exposure,
-      localPages: apiReference(services.map((s) => s.service)),
+      localPages: localPages(apiReference(services.map((s) => s.service)), userPoolPage(userPool)),
       ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
       // The stage's access log, kept beside the functions' logs as its own group.
       ...(logStore
@@ -247,6 +266,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       },
       services,
       routes,
+      userPool,
       logsDir,
       stage: { name: api.stageName, throttle, corsOrigins: api.corsOrigins, exposure },
       guard: guarded,

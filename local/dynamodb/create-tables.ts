@@ -21,7 +21,7 @@ const WAIT = { minDelay: 1, maxDelay: 5, maxWaitTime: 300 } as const;
 
 /**
  * Makes sure every declared table exists and is ACTIVE: on-demand billing, the declared
- * `partitionKey` as a string hash key. Tables that already exist are left as they are, so data
+ * `partitionKey` as a string hash key (and `sortKey`, when declared, as a string range key). Tables that already exist are left as they are, so data
  * survives restarts; one whose key differs from the declaration is reported rather than used.
  *
  * @example
@@ -37,7 +37,11 @@ export async function ensureTables(
 }
 
 async function ensureTable(client: DynamoDBClient, service: ServiceDeclaration, tableName: string) {
-  const { partitionKey } = service.table;
+  const { partitionKey, sortKey } = service.table;
+  const keys = [
+    { AttributeName: partitionKey, KeyType: 'HASH' as const },
+    ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : []),
+  ];
   let existing = await describe(client, tableName);
   let created = false;
   if (!existing) {
@@ -46,8 +50,8 @@ async function ensureTable(client: DynamoDBClient, service: ServiceDeclaration, 
         new CreateTableCommand({
           TableName: tableName,
           BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [{ AttributeName: partitionKey, AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
+          AttributeDefinitions: keys.map(({ AttributeName }) => ({ AttributeName, AttributeType: 'S' })),
+          KeySchema: keys,
         }),
       );
       created = true;
@@ -60,7 +64,7 @@ async function ensureTable(client: DynamoDBClient, service: ServiceDeclaration, 
     await waitUntilTableExists({ client, ...WAIT }, { TableName: tableName });
     existing = await describe(client, tableName);
   }
-  assertKeyMatches(tableName, partitionKey, existing);
+  assertKeyMatches(tableName, keys, existing);
   return { service: service.name, tableName, created };
 }
 
@@ -76,19 +80,25 @@ async function describe(client: DynamoDBClient, tableName: string): Promise<Tabl
 /** A data folder kept from an older declaration would otherwise fail later, on every request. */
 function assertKeyMatches(
   tableName: string,
-  partitionKey: string,
+  declared: readonly { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[],
   table: TableDescription | undefined,
 ): void {
-  const keys = table?.KeySchema ?? [];
-  const hash = keys.find((key) => key.KeyType === 'HASH')?.AttributeName;
-  const type = table?.AttributeDefinitions?.find(
-    (attribute) => attribute.AttributeName === hash,
-  )?.AttributeType;
-  if (keys.length !== 1 || hash !== partitionKey || type !== 'S') {
-    const actual = keys.map((key) => `${key.AttributeName} ${key.KeyType}`).join(', ') || 'none';
+  const describeKeys = (keys: readonly { AttributeName?: string | undefined; KeyType?: string | undefined }[]) =>
+    keys.map((key) => `${key.AttributeName} ${key.KeyType}`).join(', ') || 'none';
+  const actual = table?.KeySchema ?? [];
+  const typeOf = (name: string | undefined) =>
+    table?.AttributeDefinitions?.find((attribute) => attribute.AttributeName === name)?.AttributeType;
+  const matches =
+    actual.length === declared.length &&
+    declared.every(
+      (key) =>
+        actual.some((a) => a.AttributeName === key.AttributeName && a.KeyType === key.KeyType) &&
+        typeOf(key.AttributeName) === 'S',
+    );
+  if (!matches) {
     throw new Error(
-      `Table ${tableName} exists with key (${actual}) but is declared with the string partition key ` +
-        `"${partitionKey}"; delete the table (or the local data folder) to recreate it`,
+      `Table ${tableName} exists with key (${describeKeys(actual)}) but is declared with the string key ` +
+        `(${describeKeys(declared)}); delete the table (or the local data folder) to recreate it`,
     );
   }
 }

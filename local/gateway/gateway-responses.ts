@@ -20,6 +20,14 @@ export const GATEWAY_RESPONSES = {
     message: 'Missing Authentication Token',
     body: '{"message":"Missing Authentication Token"}',
   },
+  /** A route whose access rule needs a token, called without a valid one (the Cognito authorizer's 401). */
+  unauthorized: {
+    responseType: 'UNAUTHORIZED',
+    statusCode: 401,
+    errorType: 'UnauthorizedException',
+    message: 'Unauthorized',
+    body: '{"message":"Unauthorized"}',
+  },
   /** A body that fails the method's model. */
   badRequestBody: {
     responseType: 'BAD_REQUEST_BODY',

@@ -1,6 +1,7 @@
 // The local API Gateway: an HTTP server on loopback that turns requests into REST API (v1) proxy
 // events, invokes the route's function through the local Lambda service and answers as AWS would.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Authorizer } from '#local/auth/authorizer.ts';
 import type { InvokeOutcome, Invoker, RouteBinding } from '#local/contracts.ts';
 import { logAccess, traceOf } from './access-log.ts';
 import {
@@ -39,6 +40,11 @@ export interface GatewayOptions extends StageOptions {
   readonly localPages?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Where the stage's access log goes: one JSON line per answered request, as deployed. */
   readonly accessLog?: (line: string) => void;
+  /**
+   * Verifies tokens for routes whose `authorizationType` is `COGNITO_USER_POOLS`, as the stack's
+   * Cognito authorizer does. Without one, every such route answers 401: never open by omission.
+   */
+  readonly authorizer?: Authorizer;
 }
 
 export interface RunningGateway {
@@ -56,6 +62,7 @@ export interface RunningGateway {
 
 interface Settings {
   readonly invoker: Invoker;
+  readonly authorizer: Authorizer;
   route: (method: string, path: string) => RouteMatch;
   readonly api: ApiIds;
   readonly stage: Stage;
@@ -80,6 +87,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const host = options.host ?? '127.0.0.1';
   const settings: Settings = {
     invoker: options.invoker,
+    authorizer: options.authorizer ?? (async () => ({ ok: false, reason: 'the gateway has no authorizer' })),
     route: createRouter(options.routes),
     api: newApiIds(),
     stage: createStage(options.routes, options),
@@ -176,6 +184,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, settings: Setti
       preflightResponse(ids, receivedAt, settings.stage.corsOrigins, headerValue(req, 'origin')),
     );
   }
+  // As on API Gateway, the authorizer runs before the body is validated or anything is invoked.
+  let claims: Readonly<Record<string, string>> | undefined;
+  if (match.binding.authorizationType === 'COGNITO_USER_POOLS') {
+    const authorization = await settings.authorizer(headerValue(req, 'authorization'));
+    if (!authorization.ok) {
+      settings.log(`[gateway] 401 ${method} ${path}: ${authorization.reason}`);
+      return send(res, stageAnswer('unauthorized'));
+    }
+    claims = authorization.claims;
+  }
   const validate = settings.stage.validatorOf(match.binding);
   if (validate) {
     const check = validate(headerValue(req, 'content-type'), read.body.toString('utf8'));
@@ -190,6 +208,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, settings: Setti
     ids,
     receivedAt,
     binaryMediaTypes: settings.binaryMediaTypes,
+    ...(claims ? { claims } : {}),
   });
   const integrationStarted = performance.now();
   const answer = await integrate(settings, match.binding.functionName, event, { ids, accept, method, path });

@@ -39,6 +39,8 @@ export interface EventContext {
   readonly receivedAt: Date;
   /** The API's `binaryMediaTypes`; none by default, as on a REST API nobody configured. */
   readonly binaryMediaTypes: readonly string[];
+  /** The verified token's claims, as strings, when the method has a Cognito authorizer. */
+  readonly claims?: Readonly<Record<string, string>>;
 }
 
 // AWS leaves out `authorizer`, `apiKey`, `apiKeyId` and `clientCert` when no authorizer, API key or
@@ -47,6 +49,8 @@ export interface EventContext {
 type SentIdentity = Omit<APIGatewayEventIdentity, 'apiKey' | 'apiKeyId' | 'clientCert' | 'vpcId' | 'vpceId'>;
 type SentRequestContext = Omit<APIGatewayEventRequestContext, 'authorizer' | 'identity'> & {
   identity: SentIdentity;
+  /** Only on a method with a Cognito authorizer: the token's claims. */
+  authorizer?: { claims: Record<string, string> };
 };
 type SentProxyEvent = Omit<APIGatewayProxyEvent, 'requestContext'> & { requestContext: SentRequestContext };
 
@@ -113,6 +117,7 @@ function requestContextOf(
 ): SentRequestContext {
   const sent = {
     resourceId: resourceIdOf(context.resource),
+    ...(context.claims ? { authorizer: { claims: { ...context.claims } } } : {}),
     resourcePath: context.resource,
     httpMethod: request.method,
     extendedRequestId: context.ids.extendedRequestId,

@@ -43,6 +43,12 @@ export class ValidationError extends HttpError {
   }
 }
 
+export class UnauthorizedError extends HttpError {
+  constructor(detail: string) {
+    super(401, 'unauthorized', 'Unauthorized', { detail });
+  }
+}
+
 export class ForbiddenError extends HttpError {
   constructor(detail: string) {
     super(403, 'forbidden', 'Forbidden', { detail });

@@ -6,10 +6,10 @@ import { JSON_BODY, typedResource } from './typed-resource.ts';
 
 /** `POST /{resource}`: 201 with the new item, its `Location` and `ETag`. */
 export function makeHandler(service: ServiceDeclaration) {
-  const { schema, store, location } = typedResource(service);
+  const { schema, storeOf, location } = typedResource(service);
   return httpHandler(async (request) => {
     const fields = validateFields(schema, readJsonBody(request, JSON_BODY));
-    const { item, etag } = await store.create(fields);
+    const { item, etag } = await storeOf(request).create(fields);
     return {
       status: 201,
       headers: { Location: location(request, item.id), ETag: etag },

@@ -4,9 +4,9 @@ import { typedResource } from './typed-resource.ts';
 
 /** `DELETE /{resource}/{id}`: 204, or 404 when absent, or 412 when a precondition fails. */
 export function makeHandler(service: ServiceDeclaration) {
-  const { store, idOf, preconditions } = typedResource(service);
+  const { storeOf, idOf, preconditions } = typedResource(service);
   return httpHandler(async (request) => {
-    await store.delete(idOf(request), preconditions(request));
+    await storeOf(request).delete(idOf(request), preconditions(request));
     return { status: 204 };
   });
 }

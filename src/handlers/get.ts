@@ -9,11 +9,11 @@ import { typedResource } from './typed-resource.ts';
  * `If-None-Match` lists its tag, 412 when `If-Match` does not (RFC 9110 §13.2.2).
  */
 export function makeHandler(service: ServiceDeclaration) {
-  const { store, idOf, preconditions } = typedResource(service);
+  const { storeOf, idOf, preconditions } = typedResource(service);
   return httpHandler(async (request) => {
     const id = idOf(request);
     const conditions = preconditions(request);
-    const found = await store.get(id);
+    const found = await storeOf(request).get(id);
     if (!found) throw new NotFoundError(`No item has the id "${id}".`);
     const headers = { ETag: found.etag };
     const outcome = evaluatePreconditions(conditions, found.revision, 'read');

@@ -8,14 +8,14 @@ const { default: DEFAULT_LIMIT, min: MIN_LIMIT, max: MAX_LIMIT } = LIST_LIMIT;
 
 /** `GET /{resource}?limit=&cursor=`: one page of items and the cursor of the next (or null). */
 export function makeHandler(service: ServiceDeclaration) {
-  const { store } = typedResource(service);
+  const { storeOf } = typedResource(service);
   return httpHandler(async (request) => {
     const { limit: rawLimit, cursor } = request.query;
     const limit = rawLimit === undefined ? DEFAULT_LIMIT : Number(rawLimit);
     if (!/^[0-9]{1,3}$/.test(rawLimit ?? String(DEFAULT_LIMIT)) || limit < MIN_LIMIT || limit > MAX_LIMIT) {
       throw new BadRequestError(`limit must be a whole number from ${MIN_LIMIT} to ${MAX_LIMIT}.`);
     }
-    const page = await store.list(limit, cursor);
+    const page = await storeOf(request).list(limit, cursor);
     return { status: 200, body: page };
   });
 }

@@ -9,12 +9,12 @@ import { JSON_BODY, typedResource } from './typed-resource.ts';
  * `If-Match` and `If-None-Match` are checked by DynamoDB with the write; 412 when one fails.
  */
 export function makeHandler(service: ServiceDeclaration) {
-  const { schema, store, idOf, preconditions, location } = typedResource(service);
+  const { schema, storeOf, idOf, preconditions, location } = typedResource(service);
   return httpHandler(async (request) => {
     const id = idOf(request);
     const conditions = preconditions(request);
     const fields = validateFields(schema, readJsonBody(request, JSON_BODY));
-    const { item, etag, created } = await store.replace(id, fields, conditions);
+    const { item, etag, created } = await storeOf(request).replace(id, fields, conditions);
     const headers = { ETag: etag, ...(created ? { Location: location(request, id) } : {}) };
     return { status: created ? 201 : 200, headers, body: item };
   });

@@ -13,19 +13,26 @@ export const MERGE_PATCH_BODY = { mediaTypes: bodyMediaTypes('PATCH'), storableN
 
 /**
  * What every operation of a typed resource shares, built once per function instance:
- * its item schema, its store and the helpers that read ids and preconditions.
+ * its item schema, its store (per caller when owner-scoped) and the helpers that read ids and
+ * preconditions.
  */
 export function typedResource(service: ServiceDeclaration) {
   const schema = service.itemSchema;
   if (!schema) throw new Error(`${service.name} is not a typed resource: it declares no itemSchema`);
   const config = loadConfig();
-  const store = resourceStore({
-    tableName: config.tableName,
-    fields: Object.keys(schema.shape),
-  });
+  const options = { tableName: config.tableName, fields: Object.keys(schema.shape) };
+  const shared = service.ownerScoped ? undefined : resourceStore(options);
   return {
     schema,
-    store,
+    /**
+     * The store a request may use: the whole table, or for an owner-scoped resource only the
+     * caller's own items (the owner is the verified caller, never anything the client sent).
+     */
+    storeOf(request: HttpRequest): ReturnType<typeof resourceStore> {
+      if (shared) return shared;
+      if (!request.caller) throw new Error(`${service.name} is owner-scoped but the request has no caller`);
+      return resourceStore({ ...options, owner: request.caller.sub });
+    },
     /** The `{id}` path parameter, checked: URL-safe characters only. */
     idOf(request: HttpRequest): string {
       const id = request.pathParameters.id ?? '';

@@ -12,13 +12,13 @@ import { MERGE_PATCH_BODY, typedResource } from './typed-resource.ts';
  * field set to null).
  */
 export function makeHandler(service: ServiceDeclaration) {
-  const { schema, store, idOf, preconditions } = typedResource(service);
+  const { schema, storeOf, idOf, preconditions } = typedResource(service);
   const patchSchema = mergePatchSchema(schema);
   return httpHandler(async (request) => {
     const id = idOf(request);
     const conditions = preconditions(request);
     const patch = validateFields(patchSchema, readJsonBody(request, MERGE_PATCH_BODY));
-    const { item, etag } = await store.update(id, conditions, (current) =>
+    const { item, etag } = await storeOf(request).update(id, conditions, (current) =>
       validateFields(schema, applyMergePatch(clientFields(current), patch)),
     );
     return { status: 200, headers: { ETag: etag }, body: item };

@@ -1,7 +1,9 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { ACCESS_RULE_ENV, decodeAccessRule } from '../declaration/access.ts';
 import { HttpError } from '../domain/errors.ts';
 import { resetDynamoDbCalls } from '../store/call-counters.ts';
 import { setInvocationDeadline } from '../store/invocation-deadline.ts';
+import { checkAccess } from './caller.ts';
 import { allowedOrigins, corsHeaders } from './cors.ts';
 import { instanceLogger } from './logger.ts';
 import { metricFields } from './metrics.ts';
@@ -15,7 +17,8 @@ let coldStart = process.env.AWS_LAMBDA_INITIALIZATION_TYPE === 'on-demand';
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /**
- * Wraps one operation into a Lambda proxy handler: builds the request, runs the operation,
+ * Wraps one operation into a Lambda proxy handler: builds the request, checks the caller against
+ * the function's access rule (`ACCESS_RULE`: groups here, the token itself at the gateway), runs the operation,
  * serialises the response, maps every error to problem+json and writes one structured log line
  * per invocation (no bodies: they may hold personal data) that also carries the invocation's
  * metrics in Embedded Metric Format.
@@ -26,6 +29,8 @@ export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Pr
  */
 export function httpHandler(operation: (request: HttpRequest) => Promise<HttpResponse>): ProxyHandler {
   const origins = allowedOrigins();
+  // Deny by default: a function that does not know its rule fails at init and serves nothing.
+  const access = decodeAccessRule(process.env[ACCESS_RULE_ENV]);
   return async (event, context) => {
     const started = performance.now();
     resetDynamoDbCalls();
@@ -36,6 +41,7 @@ export function httpHandler(operation: (request: HttpRequest) => Promise<HttpRes
     let result: APIGatewayProxyResult;
     const request = toHttpRequest(event);
     try {
+      checkAccess(access, request.caller);
       result = toProxyResult(await operation(request));
     } catch (error) {
       result = problemResult(error, event.requestContext?.requestId ?? context.awsRequestId);

@@ -8,6 +8,7 @@ import {
   UnsupportedMediaTypeError,
 } from '../domain/errors.ts';
 import { MAX_ITEM_BYTES } from '../domain/item-size.ts';
+import { type Caller, callerOf } from './caller.ts';
 
 /**
  * A body over DynamoDB's item size limit is refused before it is parsed. It is a cheap first
@@ -30,6 +31,8 @@ export interface HttpRequest {
    * a base path on a custom domain, nothing locally. `Location` headers start with it.
    */
   readonly basePath: string;
+  /** The signed-in caller (from the authorizer's verified claims), or undefined on a public route. */
+  readonly caller: Caller | undefined;
 }
 
 export function toHttpRequest(event: APIGatewayProxyEvent): HttpRequest {
@@ -49,6 +52,7 @@ export function toHttpRequest(event: APIGatewayProxyEvent): HttpRequest {
     : '';
   return {
     basePath,
+    caller: callerOf(event),
     method: event.httpMethod,
     route: event.resource,
     pathParameters: event.pathParameters ?? {},

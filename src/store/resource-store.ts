@@ -1,5 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { type CursorScope, decodeCursor, encodeCursor, type PageKey } from '../domain/cursor.ts';
 import {
   ConditionFailedError,
@@ -14,7 +21,8 @@ import {
   type Preconditions,
   revisionOf,
 } from '../domain/etag.ts';
-import { newId, orderItem, REVISION_FIELD, type StoredItem } from '../domain/item.ts';
+import { BadRequestError } from '../domain/errors.ts';
+import { newId, OWNER_FIELD, orderItem, REVISION_FIELD, type StoredItem } from '../domain/item.ts';
 import { assertItemFits } from '../domain/item-size.ts';
 import { documentClient } from './document-client.ts';
 import { conditionFor, fullWrite, type WriteCondition } from './item-write.ts';
@@ -26,6 +34,11 @@ export interface ResourceStoreOptions {
   readonly fields: readonly string[];
   readonly client?: DynamoDBDocumentClient;
   readonly clock?: () => Date;
+  /**
+   * The caller's identity, for an owner-scoped resource: every key is `{ owner, id }`, so no
+   * operation can reach another owner's items, and listing is a Query on the owner's partition.
+   */
+  readonly owner?: string;
 }
 
 /** An item as clients see it, with the entity tag of its current revision. */
@@ -52,11 +65,16 @@ const PRECONDITION_FAILED = 'The item does not satisfy If-Match / If-None-Match 
  * so an entity tag is never handed out twice.
  */
 export function resourceStore(options: ResourceStoreOptions) {
-  const { tableName: TableName, fields } = options;
+  const { tableName: TableName, fields, owner } = options;
   const client = () => options.client ?? documentClient();
   const now = () => (options.clock?.() ?? new Date()).toISOString();
   const notFound = (id: string) => new NotFoundError(`No item has the id "${id}".`);
-  const cursorScope: CursorScope = { table: TableName, key: { id: 'string' } };
+  // An owner-scoped table is keyed by owner and id; the owner is the caller, never the client's say.
+  const keyOf = (id: string) => (owner === undefined ? { id } : { [OWNER_FIELD]: owner, id });
+  const cursorScope: CursorScope = {
+    table: TableName,
+    key: owner === undefined ? { id: 'string' } : { [OWNER_FIELD]: 'string', id: 'string' },
+  };
   const represent = (stored: Record<string, unknown>): Representation => {
     const revision = revisionOf(stored, REVISION_FIELD);
     return { item: orderItem(stored as StoredItem, fields), revision, etag: etagOf(revision) };
@@ -64,7 +82,7 @@ export function resourceStore(options: ResourceStoreOptions) {
 
   const get = async (id: string): Promise<Representation | undefined> => {
     const out = await callDynamoDb(() =>
-      client().send(new GetCommand({ TableName, Key: { id }, ConsistentRead: true })),
+      client().send(new GetCommand({ TableName, Key: keyOf(id), ConsistentRead: true })),
     );
     return out.Item ? represent(out.Item) : undefined;
   };
@@ -72,13 +90,18 @@ export function resourceStore(options: ResourceStoreOptions) {
   const write = async (id: string, item: Record<string, unknown>, condition: WriteCondition) => {
     const stamp = { now: now(), revision: newRevision() };
     // The item as stored: the fields plus every system field, the version at its widest.
-    const system = { id, version: Number.MAX_SAFE_INTEGER, createdAt: stamp.now, updatedAt: stamp.now };
+    const system = {
+      ...keyOf(id),
+      version: Number.MAX_SAFE_INTEGER,
+      createdAt: stamp.now,
+      updatedAt: stamp.now,
+    };
     assertItemFits({ ...item, ...system, [REVISION_FIELD]: stamp.revision });
     const out = await callDynamoDb(() =>
       client().send(
         new UpdateCommand({
           TableName,
-          Key: { id },
+          Key: keyOf(id),
           ReturnValues: 'ALL_NEW',
           ...fullWrite(item, fields, stamp, condition),
         }),
@@ -95,7 +118,7 @@ export function resourceStore(options: ResourceStoreOptions) {
       const timestamp = now();
       const stored = {
         ...item,
-        id: newId(),
+        ...keyOf(newId()),
         version: 1,
         [REVISION_FIELD]: newRevision(),
         createdAt: timestamp,
@@ -141,7 +164,7 @@ export function resourceStore(options: ResourceStoreOptions) {
     ): Promise<Representation> {
       for (let attempt = 1; attempt <= PATCH_ATTEMPTS; attempt++) {
         const out = await callDynamoDb(() =>
-          client().send(new GetCommand({ TableName, Key: { id }, ConsistentRead: true })),
+          client().send(new GetCommand({ TableName, Key: keyOf(id), ConsistentRead: true })),
         );
         if (!out.Item) throw notFound(id);
         const revision = revisionOf(out.Item, REVISION_FIELD);
@@ -171,7 +194,7 @@ export function resourceStore(options: ResourceStoreOptions) {
           client().send(
             new DeleteCommand({
               TableName,
-              Key: { id },
+              Key: keyOf(id),
               ConditionExpression: condition,
               ExpressionAttributeNames: names,
               ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
@@ -186,12 +209,27 @@ export function resourceStore(options: ResourceStoreOptions) {
       }
     },
 
-    /** One page of items; one Scan. The cursor binds this table and is checked for its key shape. */
+    /**
+     * One page of items: one Scan, or for an owner-scoped resource one Query of the caller's
+     * partition. The cursor binds this table and is checked for its key shape, and an owner's
+     * cursor for that owner: a cursor crafted with another owner's key is refused.
+     */
     async list(limit: number, cursor: string | undefined): Promise<Page> {
       const start = cursor === undefined ? undefined : decodeCursor(cursor, cursorScope);
+      if (start && owner !== undefined && start[OWNER_FIELD] !== owner) {
+        throw new BadRequestError('The cursor is not valid: pass back the nextCursor of a previous page.');
+      }
+      const page = { TableName, Limit: limit, ...(start ? { ExclusiveStartKey: start } : {}) };
       const out = await callDynamoDb(() =>
         client().send(
-          new ScanCommand({ TableName, Limit: limit, ...(start ? { ExclusiveStartKey: start } : {}) }),
+          owner === undefined
+            ? new ScanCommand(page)
+            : new QueryCommand({
+                ...page,
+                KeyConditionExpression: '#owner = :owner',
+                ExpressionAttributeNames: { '#owner': OWNER_FIELD },
+                ExpressionAttributeValues: { ':owner': owner },
+              }),
         ),
       );
       const last = out.LastEvaluatedKey as PageKey | undefined;

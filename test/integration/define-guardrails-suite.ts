@@ -23,7 +23,7 @@ export function defineGuardrailsSuite(engine: Exclude<EngineName, 'external'>): 
     before(async () => {
       snoops = await writeSnoopService();
       current = await startTestSystem({ engine, servicesDirs: [DEFAULT_SERVICES_DIR, snoops.dir] });
-      client = apiClient(current.url);
+      client = apiClient(current.url, { token: current.adminToken });
     });
     after(async () => {
       await current?.stop();

@@ -38,7 +38,7 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
         dataDir,
         servicesDirs: [DEFAULT_SERVICES_DIR, throwaway.dir],
       });
-      client = describedClient(apiClient(current.url), undescribed);
+      client = describedClient(apiClient(current.url, { token: current.adminToken }), undescribed);
     };
 
     before(async () => {

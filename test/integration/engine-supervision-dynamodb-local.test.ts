@@ -18,7 +18,7 @@ describe('the DynamoDB Local engine, supervised', { timeout: 300_000 }, () => {
   before(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'sm-supervise-'));
     current = await startTestSystem({ engine: 'dynamodb-local', dataDir });
-    client = apiClient(current.url);
+    client = apiClient(current.url, { token: current.adminToken });
     const created = await client('POST', '/products', { body: { name: 'Survivor', price: 1 } });
     assert.equal(created.status, 201, created.text);
     id = (created.json as { id: string }).id;

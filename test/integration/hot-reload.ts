@@ -11,11 +11,12 @@ import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 /** A declaration of one GET function (its handler in a folder beside, all under test/tmp/). */
 function declaration(name: string, route: string, handler: string): string {
   return [
+    "import { allow } from '#src/declaration/access.ts';",
     "import { defineService } from '#src/declaration/define-service.ts';",
     'export default defineService({',
     `  name: '${name}',`,
     `  table: { name: '${name}', partitionKey: 'id' },`,
-    `  functions: [{ name: '${name}-say', method: 'GET', path: '${route}', handler: '${handler}', actions: [] }],`,
+    `  functions: [{ name: '${name}-say', method: 'GET', path: '${route}', handler: '${handler}', actions: [], access: allow.public() }],`,
     '});',
     '',
   ].join('\n');
@@ -127,8 +128,13 @@ export function defineHotReloadSuite(engine: Exclude<EngineName, 'external'>): v
     test('a typed resource added while running writes and reads its table under its own policy', async () => {
       const notes = [
         "import { z } from 'zod';",
+        "import { allow } from '#src/declaration/access.ts';",
         "import { defineCrudResource } from '#src/declaration/crud-resource.ts';",
-        "export default defineCrudResource({ name: 'notes', item: z.strictObject({ text: z.string() }) });",
+        'export default defineCrudResource({',
+        "  name: 'notes',",
+        '  item: z.strictObject({ text: z.string() }),',
+        '  access: { read: allow.public(), write: allow.public() },',
+        '});',
         '',
       ].join('\n');
       await writeFile(path.join(services, 'notes.ts'), notes);

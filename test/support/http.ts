@@ -23,13 +23,20 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** A small client for the API under test: JSON in, status + headers + parsed body out. */
-export function apiClient(baseUrl: string) {
+/**
+ * A small client for the API under test: JSON in, status + headers + parsed body out. With a
+ * `token`, every request carries it in `Authorization` unless its own headers set one.
+ */
+export function apiClient(baseUrl: string, { token }: { readonly token?: string } = {}) {
   return async function call(method: string, path: string, options: RequestOptions = {}): Promise<Reply> {
     const hasBody = options.raw !== undefined || options.body !== undefined;
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { ...(hasBody ? { 'Content-Type': 'application/json' } : {}), ...options.headers },
+      headers: {
+        ...(token ? { Authorization: token } : {}),
+        ...(hasBody ? { 'Content-Type': 'application/json' } : {}),
+        ...options.headers,
+      },
       ...(hasBody ? { body: options.raw ?? JSON.stringify(options.body) } : {}),
     });
     const text = await response.text();

@@ -17,8 +17,9 @@ export async function writeSnoopService(): Promise<{ dir: string; remove(): Prom
   const dir = await mkdtemp(path.join(parent, 'snoops-'));
   const handler = path.relative(PROJECT_ROOT, path.join(dir, 'handler', 'snoop.ts'));
   const fn = (name: string, action: string, extra = '') =>
-    `    { name: '${name}', method: 'GET', path: '/snoops/${name}', handler: '${handler}', actions: ['dynamodb:${action}']${extra} },`;
+    `    { name: '${name}', method: 'GET', path: '/snoops/${name}', handler: '${handler}', actions: ['dynamodb:${action}'], access: allow.public()${extra} },`;
   const declaration = [
+    "import { allow } from '../../../src/declaration/access.ts';",
     "import { defineService } from '../../../src/declaration/define-service.ts';",
     '',
     'export default defineService({',

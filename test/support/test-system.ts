@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { MintOptions } from '#local/auth/local-user-pool.ts';
 import type { EngineChoice } from '#local/dynamodb/start-dynamodb.ts';
 import { type LocalSystem, type LocalSystemOptions, startLocalSystem } from '#local/start-local-system.ts';
 
@@ -18,6 +19,10 @@ export interface TestSystem {
   readonly logs: LogLine[];
   /** Every message of the local system itself (denied calls, engine restarts), in order. */
   readonly notices: string[];
+  /** An ID token of the local user pool for `test-admin`, member of `admin`. */
+  readonly adminToken: string;
+  /** Mints a token of the local user pool, as `npm run token` does. */
+  mint(options: MintOptions): Promise<string>;
   /** Every item of a table, read straight from DynamoDB (not through the API), sorted by key. */
   scan(tableName: string): Promise<Record<string, unknown>[]>;
   /** Writes an item straight into a table, not through the API (e.g. as an older release wrote it). */
@@ -75,6 +80,8 @@ export async function startTestSystem(options: TestSystemOptions): Promise<TestS
     url: system.url,
     logs,
     notices,
+    adminToken: await system.userPool.mint({ user: 'test-admin', groups: ['admin'] }),
+    mint: (mintOptions) => system.userPool.mint(mintOptions),
     async scan(tableName) {
       const items: Record<string, unknown>[] = [];
       let start: Record<string, unknown> | undefined;

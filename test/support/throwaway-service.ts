@@ -10,10 +10,12 @@ export const GADGET_FIELDS = 20;
  * fields without size limits (for items as large as DynamoDB allows).
  */
 const GIZMOS = `import { z } from 'zod';
+import { allow } from '../../../src/declaration/access.ts';
 import { defineCrudResource } from '../../../src/declaration/crud-resource.ts';
 
 export default defineCrudResource({
   name: 'gizmos',
+  access: { read: allow.signedIn(), write: allow.signedIn() },
   item: z.strictObject({
     label: z.string().min(1),
     size: z.strictObject({ w: z.number(), h: z.number(), unit: z.enum(['cm', 'in']).optional() }).optional(),
@@ -42,10 +44,12 @@ export async function writeThrowawayService(): Promise<{ dir: string; remove(): 
   );
   const source = [
     "import { z } from 'zod';",
+    "import { allow } from '../../../src/declaration/access.ts';",
     "import { defineCrudResource } from '../../../src/declaration/crud-resource.ts';",
     '',
     'export default defineCrudResource({',
     "  name: 'gadgets',",
+    '  access: { read: allow.signedIn(), write: allow.signedIn() },'
     '  item: z.strictObject({',
     '    label: z.string().min(1),',
     ...fields,

@@ -1,0 +1,85 @@
+// What the API's Cognito user pool authorizer does, locally: it takes the token from the
+// `Authorization` header, verifies its RS256 signature against the pool's keys, its issuer,
+// expiry and not-before time, that it is an ID token (the authorizer asks for no OAuth scopes, so
+// API Gateway accepts ID tokens only) of the pool's app client, and hands the claims to the
+// function as API Gateway formats them: every value a string.
+import { createLocalJWKSet, type JWTPayload, jwtVerify } from 'jose';
+import type { LocalUserPool } from './local-user-pool.ts';
+
+export type Authorization =
+  | { readonly ok: true; readonly claims: Readonly<Record<string, string>> }
+  /** `reason` is for the local log only; clients get API Gateway's bare 401. */
+  | { readonly ok: false; readonly reason: string };
+
+export type Authorizer = (authorizationHeader: string | undefined) => Promise<Authorization>;
+
+/**
+ * The authorizer of a pool. Only RS256 is accepted, so `alg: none`, HS256 signed with the public
+ * key as a secret, and any other algorithm are refused before a key is looked at.
+ *
+ * @example
+ * const authorize = localAuthorizer(pool);
+ * const result = await authorize(req.headers.authorization);
+ * if (!result.ok) answer401();
+ */
+export function localAuthorizer(pool: Pick<LocalUserPool, 'issuer' | 'clientId' | 'jwks'>): Authorizer {
+  const keys = createLocalJWKSet({ keys: [...pool.jwks.keys] });
+  return async (header) => {
+    const token = tokenOf(header);
+    if (!token) return { ok: false, reason: 'no token in the Authorization header' };
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, keys, { issuer: pool.issuer, algorithms: ['RS256'] }));
+    } catch (error) {
+      return { ok: false, reason: (error as Error).message };
+    }
+    if (payload.token_use !== 'id') {
+      return { ok: false, reason: `token_use is ${String(payload.token_use)}; the authorizer accepts ID tokens` };
+    }
+    if (payload.aud !== pool.clientId) {
+      return { ok: false, reason: `the token's audience ${String(payload.aud)} is not the pool's app client` };
+    }
+    return { ok: true, claims: apiGatewayClaims(payload) };
+  };
+}
+
+/**
+ * The token in an `Authorization` header: the header's whole value, as API Gateway's Cognito
+ * authorizer reads it; a `Bearer ` prefix is accepted too, as it is by the authorizer.
+ */
+function tokenOf(header: string | undefined): string | undefined {
+  const value = header?.trim();
+  if (!value) return undefined;
+  return /^bearer\s+/i.test(value) ? value.replace(/^bearer\s+/i, '') : value;
+}
+
+/**
+ * Claims as API Gateway passes them in `requestContext.authorizer.claims`: strings only. `exp`
+ * and `iat` become dates in Java's `Date.toString()` form (`Tue Jun 18 15:00:04 UTC 2024`), other
+ * numbers their decimal text, and lists (`cognito:groups`) their items joined by commas.
+ *
+ * @example
+ * apiGatewayClaims({ sub: 'a1', exp: 1718722804, 'cognito:groups': ['admin', 'ops'] });
+ * // { sub: 'a1', exp: 'Tue Jun 18 15:00:04 UTC 2024', 'cognito:groups': 'admin,ops' }
+ */
+export function apiGatewayClaims(payload: JWTPayload): Record<string, string> {
+  const claims: Record<string, string> = {};
+  for (const [name, value] of Object.entries(payload)) {
+    if (value === undefined || value === null) continue;
+    if ((name === 'exp' || name === 'iat') && typeof value === 'number') claims[name] = javaDate(value);
+    else if (Array.isArray(value)) claims[name] = value.map(String).join(',');
+    else if (typeof value === 'object') claims[name] = JSON.stringify(value);
+    else claims[name] = String(value);
+  }
+  return claims;
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function javaDate(epochSeconds: number): string {
+  const at = new Date(epochSeconds * 1000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const time = `${two(at.getUTCHours())}:${two(at.getUTCMinutes())}:${two(at.getUTCSeconds())}`;
+  return `${DAYS[at.getUTCDay()]} ${MONTHS[at.getUTCMonth()]} ${two(at.getUTCDate())} ${time} UTC ${at.getUTCFullYear()}`;
+}
