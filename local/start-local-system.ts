@@ -10,12 +10,12 @@ import {
   PROJECT_ROOT,
   withAccessSettings,
 } from '#src/declaration/load-services.ts';
-import { IncrementalBundles } from './build/incremental-bundles.ts';
-import { scratchDir } from './build/scratch-dir.ts';
-import type { LogSink, RouteBinding } from './contracts.ts';
 import { localAuthorizer } from './auth/authorizer.ts';
 import { type LocalUserPool, openLocalUserPool } from './auth/local-user-pool.ts';
 import { userPoolPage } from './auth/user-pool-page.ts';
+import { IncrementalBundles } from './build/incremental-bundles.ts';
+import { scratchDir } from './build/scratch-dir.ts';
+import type { LogSink, RouteBinding } from './contracts.ts';
 import { apiReference, REFERENCE_PREFIX } from './docs/api-reference.ts';
 import { ensureTables } from './dynamodb/create-tables.ts';
 import type { FaultRule } from './dynamodb/faults.ts';

@@ -34,10 +34,16 @@ export function localAuthorizer(pool: Pick<LocalUserPool, 'issuer' | 'clientId' 
       return { ok: false, reason: (error as Error).message };
     }
     if (payload.token_use !== 'id') {
-      return { ok: false, reason: `token_use is ${String(payload.token_use)}; the authorizer accepts ID tokens` };
+      return {
+        ok: false,
+        reason: `token_use is ${String(payload.token_use)}; the authorizer accepts ID tokens`,
+      };
     }
     if (payload.aud !== pool.clientId) {
-      return { ok: false, reason: `the token's audience ${String(payload.aud)} is not the pool's app client` };
+      return {
+        ok: false,
+        reason: `the token's audience ${String(payload.aud)} is not the pool's app client`,
+      };
     }
     return { ok: true, claims: apiGatewayClaims(payload) };
   };

@@ -83,8 +83,9 @@ function assertKeyMatches(
   declared: readonly { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[],
   table: TableDescription | undefined,
 ): void {
-  const describeKeys = (keys: readonly { AttributeName?: string | undefined; KeyType?: string | undefined }[]) =>
-    keys.map((key) => `${key.AttributeName} ${key.KeyType}`).join(', ') || 'none';
+  const describeKeys = (
+    keys: readonly { AttributeName?: string | undefined; KeyType?: string | undefined }[],
+  ) => keys.map((key) => `${key.AttributeName} ${key.KeyType}`).join(', ') || 'none';
   const actual = table?.KeySchema ?? [];
   const typeOf = (name: string | undefined) =>
     table?.AttributeDefinitions?.find((attribute) => attribute.AttributeName === name)?.AttributeType;

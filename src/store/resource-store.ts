@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type CursorScope, decodeCursor, encodeCursor, type PageKey } from '../domain/cursor.ts';
 import {
+  BadRequestError,
   ConditionFailedError,
   NotFoundError,
   PreconditionFailedError,
@@ -21,7 +22,6 @@ import {
   type Preconditions,
   revisionOf,
 } from '../domain/etag.ts';
-import { BadRequestError } from '../domain/errors.ts';
 import { newId, OWNER_FIELD, orderItem, REVISION_FIELD, type StoredItem } from '../domain/item.ts';
 import { assertItemFits } from '../domain/item-size.ts';
 import { documentClient } from './document-client.ts';

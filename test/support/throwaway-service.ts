@@ -49,7 +49,7 @@ export async function writeThrowawayService(): Promise<{ dir: string; remove(): 
     '',
     'export default defineCrudResource({',
     "  name: 'gadgets',",
-    '  access: { read: allow.signedIn(), write: allow.signedIn() },'
+    '  access: { read: allow.signedIn(), write: allow.signedIn() },',
     '  item: z.strictObject({',
     '    label: z.string().min(1),',
     ...fields,
