@@ -29,7 +29,11 @@ export function localAuthorizer(pool: Pick<LocalUserPool, 'issuer' | 'clientId' 
     if (!token) return { ok: false, reason: 'no token in the Authorization header' };
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, keys, { issuer: pool.issuer, algorithms: ['RS256'] }));
+      ({ payload } = await jwtVerify(token, keys, {
+        issuer: pool.issuer,
+        algorithms: ['RS256'],
+        requiredClaims: ['sub', 'exp', 'iat', 'token_use'],
+      }));
     } catch (error) {
       return { ok: false, reason: (error as Error).message };
     }

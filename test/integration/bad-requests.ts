@@ -416,6 +416,7 @@ export function badRequests(api: () => ApiClient, system: () => TestSystem): voi
         const contentType = bad.contentType === undefined ? 'application/json' : bad.contentType;
         // Sent byte for byte: fetch would normalise `..` and add a Content-Type of its own.
         const reply = await rawRequest(system().url, bad.method, bad.path, bad.raw, {
+          Authorization: system().adminToken,
           ...(contentType && bad.raw !== undefined ? { 'Content-Type': contentType } : {}),
           ...bad.headers,
         });

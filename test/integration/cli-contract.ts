@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { runCli } from '#cli/run-cli.ts';
 
-/** Runs the CLI in this process against `url`, capturing what it prints. */
-export async function cli(url: string, ...args: string[]) {
+/** Runs the CLI in this process against `url` with `token`, capturing what it prints. */
+export async function cli(target: { url: string; token: string }, ...args: string[]) {
+  const { url, token } = target;
   let stdout = '';
   let stderr = '';
   const code = await runCli([...args, '--url', url], {
@@ -13,17 +14,17 @@ export async function cli(url: string, ...args: string[]) {
     stderr: (text) => {
       stderr += text;
     },
-    env: {},
+    env: { SM_API_TOKEN: token },
   });
   return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, unknown> };
 }
 
 /** The command line against the running local system. */
-export function cliContract(url: () => string): void {
+export function cliContract(target: () => { url: string; token: string }): void {
   describe('the command line', () => {
     test('creates, reads, updates, lists and deletes products', async () => {
       const created = await cli(
-        url(),
+        target(),
         'products',
         'create',
         '--name',
@@ -38,55 +39,61 @@ export function cliContract(url: () => string): void {
       assert.deepEqual([item.name, item.price, item.tags, item.version], ['CLI mug', 3, ['a', 'b'], 1]);
       const id = String(item.id);
 
-      const updated = await cli(url(), 'products', 'update', id, '--price', '4', '--unset', 'tags');
+      const updated = await cli(target(), 'products', 'update', id, '--price', '4', '--unset', 'tags');
       assert.equal(updated.code, 0, updated.stderr);
       assert.deepEqual(
         [updated.json().price, updated.json().tags, updated.json().version],
         [4, undefined, 2],
       );
 
-      const read = await cli(url(), 'products', 'get', id, '--output', 'table');
+      const read = await cli(target(), 'products', 'get', id, '--output', 'table');
       assert.equal(read.code, 0, read.stderr);
       const [header, row] = read.stdout.trim().split('\n');
       assert.match(header ?? '', /^id\s+name\s+price\s+version\s+createdAt\s+updatedAt$/);
       assert.match(row ?? '', new RegExp(`^${id}\\s+CLI mug\\s+4\\s+2\\s`));
 
-      const page = await cli(url(), 'products', 'list', '--limit', '1');
+      const page = await cli(target(), 'products', 'list', '--limit', '1');
       assert.equal(page.code, 0, page.stderr);
       assert.equal((page.json().items as unknown[]).length, 1);
       assert.equal(typeof page.json().nextCursor, 'string');
-      const all = await cli(url(), 'products', 'list', '--all', '--limit', '2');
+      const all = await cli(target(), 'products', 'list', '--all', '--limit', '2');
       assert.ok((JSON.parse(all.stdout) as { id: string }[]).some((p) => p.id === id));
 
-      assert.equal((await cli(url(), 'products', 'delete', id)).code, 0);
-      const gone = await cli(url(), 'products', 'get', id);
+      assert.equal((await cli(target(), 'products', 'delete', id)).code, 0);
+      const gone = await cli(target(), 'products', 'get', id);
       assert.equal(gone.code, 1);
       assert.equal(gone.stdout, '');
       assert.match(gone.stderr, new RegExp(`^Error 404 Not Found: No item has the id "${id}"\\.\\n$`));
     });
 
     test('prints the problem and its failing fields, exiting non-zero', async () => {
-      const refused = await cli(url(), 'products', 'create', '--name', '', '--price', '-1');
+      const refused = await cli(target(), 'products', 'create', '--name', '', '--price', '-1');
       assert.equal(refused.code, 1);
       // The stage's model refuses it, naming both fields in its detail.
       assert.match(refused.stderr, /^Error 400 Bad Request: \[name: .*, price: .*\]\n$/);
-      const missing = await cli(url(), 'products', 'create', '--price', '1');
+      const missing = await cli(target(), 'products', 'create', '--price', '1');
       assert.notEqual(missing.code, 0);
       assert.match(missing.stderr, /required option '--name <value>' not specified/);
-      const notNumber = await cli(url(), 'products', 'create', '--name', 'x', '--price', 'cheap');
+      const notNumber = await cli(target(), 'products', 'create', '--name', 'x', '--price', 'cheap');
       assert.notEqual(notNumber.code, 0);
       assert.match(notNumber.stderr, /--price needs a number/);
     });
 
     test('runs DynamoDBManager operations with a JSON payload', async () => {
-      const created = await cli(url(), 'manager', 'create', '--payload', '{"Item": {"id": "cli-1", "n": 5}}');
+      const created = await cli(
+        target(),
+        'manager',
+        'create',
+        '--payload',
+        '{"Item": {"id": "cli-1", "n": 5}}',
+      );
       assert.equal(created.code, 0, created.stderr);
-      const read = await cli(url(), 'manager', 'read', '--payload', '{"Key": {"id": "cli-1"}}');
+      const read = await cli(target(), 'manager', 'read', '--payload', '{"Key": {"id": "cli-1"}}');
       assert.deepEqual(read.json(), { Item: { id: 'cli-1', n: 5 } });
-      const refused = await cli(url(), 'manager', 'list', '--table', 'users');
+      const refused = await cli(target(), 'manager', 'list', '--table', 'users');
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /^Error 403 Forbidden: /);
-      const bad = await cli(url(), 'manager', 'echo', '--payload', '{nope');
+      const bad = await cli(target(), 'manager', 'echo', '--payload', '{nope');
       assert.notEqual(bad.code, 0);
       assert.match(bad.stderr, /--payload is not valid JSON/);
     });

@@ -9,11 +9,11 @@ import {
 } from 'serverless-microservices/client';
 
 /** The typed client against the running local system. */
-export function clientContract(url: () => string): void {
+export function clientContract(url: () => string, token: () => string): void {
   describe('the typed client', () => {
     test('updates with If-Match from the last read and surfaces a lost race as a typed 412', async () => {
-      const alice = createClient({ baseUrl: url() });
-      const bob = createClient({ baseUrl: url() });
+      const alice = createClient({ baseUrl: url(), token });
+      const bob = createClient({ baseUrl: url(), token });
       const mug = await alice.products.create({ name: 'Client mug', price: 3 });
       assert.equal(mug.version, 1);
       await bob.products.get(mug.id);
@@ -34,7 +34,7 @@ export function clientContract(url: () => string): void {
     });
 
     test('throws typed problems: 404 with its fields, 400 with the failing fields', async () => {
-      const client = createClient({ baseUrl: url() });
+      const client = createClient({ baseUrl: url(), token });
       const missing = await client.products.get('01ARZ3NDEKTSV4RRFFQ69G5FAV').catch((e: unknown) => e);
       assert.ok(missing instanceof NotFoundError);
       assert.equal(missing.status, 404);
@@ -57,7 +57,7 @@ export function clientContract(url: () => string): void {
     });
 
     test('lists every item over many pages with an async iterator', async () => {
-      const client = createClient({ baseUrl: url() });
+      const client = createClient({ baseUrl: url(), token });
       const tag = `paged-${Date.now()}`;
       const ids = new Set<string>();
       for (let i = 0; i < 5; i++)
@@ -66,6 +66,7 @@ export function clientContract(url: () => string): void {
       let pages = 0;
       const counting = createClient({
         baseUrl: url(),
+        token,
         fetch: (request) => {
           pages++;
           return fetch(request);
@@ -79,7 +80,7 @@ export function clientContract(url: () => string): void {
     });
 
     test('runs DynamoDBManager operations', async () => {
-      const client = createClient({ baseUrl: url() });
+      const client = createClient({ baseUrl: url(), token });
       assert.equal(await client.manager({ operation: 'ping' }), 'pong');
       assert.deepEqual(await client.manager({ operation: 'echo', payload: { a: 1 } }), { a: 1 });
       const refused = await client

@@ -8,6 +8,7 @@ import { DEFAULT_SERVICES_DIR } from '#src/declaration/load-services.ts';
 import { type ApiClient, apiClient } from '../support/http.ts';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { writeThrowawayService } from '../support/throwaway-service.ts';
+import { accessContract } from './access-contract.ts';
 import { badRequests } from './bad-requests.ts';
 import { cliContract } from './cli-contract.ts';
 import { clientContract } from './client-contract.ts';
@@ -54,6 +55,10 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
     });
 
     productsContract(() => client);
+    accessContract(
+      () => current,
+      () => dataDir,
+    );
     preconditionsContract(
       () => client,
       () => current,
@@ -62,8 +67,11 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
     managerContract(() => client);
     concurrency(() => client);
     openApiConformance(() => client);
-    clientContract(() => current.url);
-    cliContract(() => current.url);
+    clientContract(
+      () => current.url,
+      () => current.adminToken,
+    );
+    cliContract(() => ({ url: current.url, token: current.adminToken }));
     badRequests(
       () => client,
       () => current,

@@ -53,6 +53,8 @@ const dynamodbCall = {
 
 /** Each way in from outside this machine is refused, and each way the tutorial uses keeps working. */
 export function exposure(system: () => TestSystem): void {
+  // Signed in as an admin, so that only the Host or Origin decides each answer.
+  const signedIn = () => ({ Authorization: system().adminToken });
   describe('only this machine', () => {
     test('the gateway refuses a Host that does not name loopback with 403, changing nothing', async () => {
       const before = await system().scan('products');
@@ -60,7 +62,7 @@ export function exposure(system: () => TestSystem): void {
       const reply = await send(
         `${system().url}/products`,
         'POST',
-        { ...json, Host: `rebind.example:${port}` },
+        { ...json, ...signedIn(), Host: `rebind.example:${port}` },
         product,
       );
       assert.equal(reply.status, 403);
@@ -68,7 +70,7 @@ export function exposure(system: () => TestSystem): void {
       assert.deepEqual(await system().scan('products'), before);
       for (const host of [`localhost:${port}`, `127.0.0.1:${port}`]) {
         assert.equal(
-          (await send(`${system().url}/products?limit=1`, 'GET', { Host: host })).status,
+          (await send(`${system().url}/products?limit=1`, 'GET', { ...signedIn(), Host: host })).status,
           200,
           host,
         );
@@ -79,7 +81,12 @@ export function exposure(system: () => TestSystem): void {
       const before = await system().scan('products');
       const logged = system().logs.length;
       const origin = { Origin: 'https://evil.example' };
-      const post = await send(`${system().url}/products`, 'POST', { ...json, ...origin }, product);
+      const post = await send(
+        `${system().url}/products`,
+        'POST',
+        { ...json, ...signedIn(), ...origin },
+        product,
+      );
       assert.equal(post.status, 403);
       assert.equal(post.headers['access-control-allow-origin'], undefined);
       const preflight = await send(`${system().url}/products`, 'OPTIONS', {
@@ -94,6 +101,7 @@ export function exposure(system: () => TestSystem): void {
 
     test('the gateway serves loopback origins and clients that send no Origin (curl, Postman)', async () => {
       const fromDevServer = await send(`${system().url}/products?limit=1`, 'GET', {
+        ...signedIn(),
         Origin: 'http://localhost:5173',
       });
       assert.equal(fromDevServer.status, 200);
@@ -101,7 +109,7 @@ export function exposure(system: () => TestSystem): void {
       const tutorial = await send(
         `${system().url}/DynamoDBManager`,
         'POST',
-        { 'Content-Type': 'application/x-www-form-urlencoded' },
+        { ...signedIn(), 'Content-Type': 'application/x-www-form-urlencoded' },
         '{"operation":"ping","payload":{}}',
       );
       assert.equal(tutorial.status, 200, tutorial.text);
