@@ -46,6 +46,13 @@ describe('parseCliOptions: the stage', () => {
     }
   });
 
+  test('keeps DynamoDBManager for admins unless --open-tutorial or OPEN_TUTORIAL=true (the CDK setting)', () => {
+    assert.equal(parse([]).api?.openTutorial, false);
+    assert.equal(parse(['--open-tutorial']).api?.openTutorial, true);
+    assert.equal(parse([], { OPEN_TUTORIAL: 'true' }).api?.openTutorial, true);
+    assert.throws(() => parse([], { OPEN_TUTORIAL: 'yes please' }), /openTutorial/);
+  });
+
   test('opens the gateway to more Host names and origins only when asked', () => {
     assert.deepEqual(parse([]).exposure, { allowedHosts: [], allowedOrigins: [] });
     const flags = parse(['--allow-host', 'devbox.lan', '--allow-origin', 'https://app.example']).exposure;

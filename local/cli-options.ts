@@ -48,12 +48,18 @@ export const USAGE = `Usage: npm start -- [options]
                        Enter is pressed (the report is also printed when npm start stops)
   --max-instances <n>  instances per function at most (env MAX_INSTANCES, default: the CPU count, at least 2)
   --idle-timeout <s>   stop an instance idle this many seconds (env IDLE_TIMEOUT, default 30)
+  --open-tutorial      let DynamoDBManager be called without a token, so the AWS tutorial's requests work
+                       verbatim (env OPEN_TUTORIAL=true; deployed: -c openTutorial=true); admins only otherwise
   --full-logs          show every log line in the terminal, START/END/REPORT included (env SM_LOG_VIEW=full);
                        by default one line per request plus warnings and errors (all kept in .data/logs)
   --help               this text
 
-  The stage name, throttling and CORS origins are the CDK app's settings (cdk.json context, then
-  STAGE_NAME, THROTTLING_RATE_LIMIT, THROTTLING_BURST_LIMIT, CORS_ORIGINS): the deployed stage's.`;
+  The stage name, throttling, CORS origins and openTutorial are the CDK app's settings (cdk.json
+  context, then STAGE_NAME, THROTTLING_RATE_LIMIT, THROTTLING_BURST_LIMIT, CORS_ORIGINS,
+  OPEN_TUTORIAL): the deployed stage's.
+
+  Tokens: every route but a public one needs an ID token of the local user pool, e.g.
+    TOKEN=$(npm run -s token -- --user alice --group admin)`;
 
 /**
  * Reads the options of `npm start`. Precedence: command-line flag, then environment variable,
@@ -75,6 +81,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       faults: { type: 'string' },
       'iam-report': { type: 'boolean' },
       'full-logs': { type: 'boolean' },
+      'open-tutorial': { type: 'boolean' },
       'max-instances': { type: 'string' },
       'idle-timeout': { type: 'string' },
       help: { type: 'boolean' },
@@ -93,6 +100,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   }
   const logLevel = (values['log-level'] ?? env.LOG_LEVEL ?? 'INFO').toUpperCase();
   if (!isLogLevel(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  const api = stageSettings(env);
   const faults = parseFaults(values.faults ?? env[FAULTS_ENV] ?? '');
   const maxInstances = positiveNumber('--max-instances', values['max-instances'] ?? env.MAX_INSTANCES);
   const idleSeconds = positiveNumber('--idle-timeout', values['idle-timeout'] ?? env.IDLE_TIMEOUT);
@@ -103,7 +111,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     inMemory: values['in-memory'] ?? env.IN_MEMORY === 'true',
     ...(endpoint ? { endpoint } : {}),
     logLevel,
-    api: stageSettings(env),
+    api: { ...api, openTutorial: values['open-tutorial'] ?? api.openTutorial },
     throttle: !(values['no-throttle'] ?? env.SM_THROTTLE === 'false'),
     exposure: {
       allowedHosts: values['allow-host'] ?? list(env.SM_ALLOWED_HOSTS),
