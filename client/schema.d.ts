@@ -13,12 +13,74 @@ export interface paths {
         /**
          * Run a DynamoDB operation on the lambda-apigateway table (the AWS tutorial's service)
          * @description Any Content-Type is read as JSON, as the tutorial sends it with `curl -d`. Another table, or a payload with `TableName`, is refused with 403; a failed `ConditionExpression` is a 409.
+         *
+         *     Access: members of `admin` (others get 403).
          */
         post: operations["dynamodbManager"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the items of orders, a page at a time
+         * @description Access: the item's owner: each caller sees only their own items (another's is a 404).
+         */
+        get: operations["ordersList"];
+        put?: never;
+        /**
+         * Create an item of orders
+         * @description The server chooses the id (a ULID).
+         *
+         *     Access: the item's owner: each caller sees only their own items (another's is a 404).
+         */
+        post: operations["ordersCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an item of orders
+         * @description Access: the item's owner: each caller sees only their own items (another's is a 404).
+         */
+        get: operations["ordersGet"];
+        /**
+         * Replace an item of orders, or create it with this id
+         * @description Access: the item's owner: each caller sees only their own items (another's is a 404).
+         */
+        put: operations["ordersReplace"];
+        post?: never;
+        /**
+         * Delete an item of orders
+         * @description Access: the item's owner: each caller sees only their own items (another's is a 404).
+         */
+        delete: operations["ordersDelete"];
+        options?: never;
+        head?: never;
+        /**
+         * Change fields of an item of orders (JSON Merge Patch)
+         * @description The merged item is validated as a whole. Without `If-Match` a concurrent write is merged again.
+         *
+         *     Access: the item's owner: each caller sees only their own items (another's is a 404).
+         */
+        patch: operations["ordersUpdate"];
         trace?: never;
     };
     "/products": {
@@ -28,12 +90,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the items of products, a page at a time */
+        /**
+         * List the items of products, a page at a time
+         * @description Access: any signed-in user.
+         */
         get: operations["productsList"];
         put?: never;
         /**
          * Create an item of products
          * @description The server chooses the id (a ULID).
+         *
+         *     Access: members of `admin` (others get 403).
          */
         post: operations["productsCreate"];
         delete?: never;
@@ -49,18 +116,29 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read an item of products */
+        /**
+         * Read an item of products
+         * @description Access: any signed-in user.
+         */
         get: operations["productsGet"];
-        /** Replace an item of products, or create it with this id */
+        /**
+         * Replace an item of products, or create it with this id
+         * @description Access: members of `admin` (others get 403).
+         */
         put: operations["productsReplace"];
         post?: never;
-        /** Delete an item of products */
+        /**
+         * Delete an item of products
+         * @description Access: members of `admin` (others get 403).
+         */
         delete: operations["productsDelete"];
         options?: never;
         head?: never;
         /**
          * Change fields of an item of products (JSON Merge Patch)
          * @description The merged item is validated as a whole. Without `If-Match` a concurrent write is merged again.
+         *
+         *     Access: members of `admin` (others get 403).
          */
         patch: operations["productsUpdate"];
         trace?: never;
@@ -186,6 +264,47 @@ export interface components {
          * @example pong
          */
         DynamoDBManagerResponse: unknown;
+        /** @description The fields a client sets on orders. */
+        OrdersFields: {
+            items: {
+                productId: string;
+                quantity: number;
+            }[];
+            /** @enum {string} */
+            status: "pending" | "paid" | "shipped" | "cancelled";
+            note?: string;
+        };
+        /** @description A stored item: the client fields plus the fields the server owns. */
+        Orders: {
+            id: string;
+            items: {
+                productId: string;
+                quantity: number;
+            }[];
+            /** @enum {string} */
+            status: "pending" | "paid" | "shipped" | "cancelled";
+            note?: string;
+            /** @description Starts at 1, +1 on every write. */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        OrdersPage: {
+            items: components["schemas"]["Orders"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description RFC 7396: null removes a field. */
+        OrdersMergePatch: {
+            items?: {
+                productId: string;
+                quantity: number;
+            }[] | null;
+            status?: ("pending" | "paid" | "shipped" | "cancelled") | null;
+            note?: string | null;
+        };
         /** @description The fields a client sets on products. */
         ProductsFields: {
             name: string;
@@ -221,6 +340,15 @@ export interface components {
         };
     };
     responses: {
+        /** @description No valid ID token of the user pool in `Authorization` (missing, expired, forged, or an access token); answered by API Gateway. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["GatewayMessage"];
+            };
+        };
         /** @description The request is malformed or invalid; nothing changed. */
         BadRequest: {
             headers: {
@@ -380,9 +508,263 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    ordersList: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description The previous page's `nextCursor`; signed, so an edited cursor is refused. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrdersPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    ordersCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrdersFields"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Orders"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    ordersGet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Proceed only if the item is at one of these entity tags (`*`: if it exists). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description Proceed only if the item is at none of these entity tags (`*`: only if it does not exist). */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The item id: a ULID when the server chose it, else the id given on PUT. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The item. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Orders"];
+                };
+            };
+            /** @description `If-None-Match` matched: the copy the client has is current. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    ordersReplace: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Proceed only if the item is at one of these entity tags (`*`: if it exists). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description Proceed only if the item is at none of these entity tags (`*`: only if it does not exist). */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The item id: a ULID when the server chose it, else the id given on PUT. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrdersFields"];
+            };
+        };
+        responses: {
+            /** @description Replaced. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Orders"];
+                };
+            };
+            /** @description Created with this id. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Orders"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    ordersDelete: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Proceed only if the item is at one of these entity tags (`*`: if it exists). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description Proceed only if the item is at none of these entity tags (`*`: only if it does not exist). */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The item id: a ULID when the server chose it, else the id given on PUT. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    ordersUpdate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Proceed only if the item is at one of these entity tags (`*`: if it exists). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description Proceed only if the item is at none of these entity tags (`*`: only if it does not exist). */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The item id: a ULID when the server chose it, else the id given on PUT. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrdersMergePatch"];
+                "application/merge-patch+json": components["schemas"]["OrdersMergePatch"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Orders"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             502: components["responses"]["BadGateway"];
@@ -414,6 +796,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -447,6 +830,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -493,6 +877,7 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
@@ -546,6 +931,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -582,6 +968,7 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
@@ -625,6 +1012,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];

@@ -1,7 +1,15 @@
 // The OpenAPI 3.1 document of the API, derived from the service declarations: the same source
 // the handlers, the CDK stack and the local system read.
+
+import { type AccessRule, encodeAccessRule, needsToken } from '../declaration/access.ts';
 import type { FunctionDeclaration, ServiceDeclaration } from '../declaration/types.ts';
-import { COMMON_ERRORS, type JsonSchema, sharedComponents } from './components.ts';
+import {
+  COMMON_ERRORS,
+  type JsonSchema,
+  responseRef,
+  sharedComponents,
+  USER_POOL_SCHEME,
+} from './components.ts';
 import { managerOperation, managerSchemas } from './manager-operation.ts';
 import {
   errors,
@@ -46,13 +54,23 @@ export function buildOpenApiDocument(services: readonly ServiceDeclaration[], op
     );
     for (const fn of service.functions) {
       const operation = describeFunction(service, fn, components.schemas);
-      const responses = { ...operation.responses, ...COMMON_ERRORS };
+      const signedIn = needsToken(fn.access);
+      const responses = {
+        ...operation.responses,
+        ...(signedIn ? { '401': responseRef('Unauthorized') } : {}),
+        ...COMMON_ERRORS,
+      };
       paths[fn.path] ??= {};
       Object.assign(paths[fn.path] as object, {
         [fn.method.toLowerCase()]: {
           operationId: operationIdOf(fn),
           tags: [service.name],
           ...operation,
+          description: [operation.description, `Access: ${describeAccess(fn.access)}.`]
+            .filter(Boolean)
+            .join('\n\n'),
+          security: signedIn ? [{ [USER_POOL_SCHEME]: [] }] : [],
+          'x-access': encodeAccessRule(fn.access),
           responses,
         },
       });
@@ -76,11 +94,25 @@ export function buildOpenApiDocument(services: readonly ServiceDeclaration[], op
             description: 'The local system (`npm start`); deployed: the stack output ApiUrl',
           },
     ],
-    security: [],
+    // Deny by default: every operation needs a token unless it says otherwise (`security: []`).
+    security: [{ [USER_POOL_SCHEME]: [] }],
     tags,
     paths,
     components,
   };
+}
+
+function describeAccess(rule: AccessRule): string {
+  switch (rule.allow) {
+    case 'public':
+      return 'anyone, no token needed';
+    case 'signedIn':
+      return 'any signed-in user';
+    case 'groups':
+      return `members of ${rule.groups.map((group) => `\`${group}\``).join(' or ')} (others get 403)`;
+    case 'owner':
+      return "the item's owner: each caller sees only their own items (another's is a 404)";
+  }
 }
 
 function describeService(service: ServiceDeclaration): string {

@@ -73,6 +73,11 @@ const gatewayMessage = { 'application/json': { schema: schemaRef('GatewayMessage
 
 // Error statuses; where API Gateway itself may answer too, both bodies are described.
 const responses = {
+  Unauthorized: {
+    description:
+      'No valid ID token of the user pool in `Authorization` (missing, expired, forged, or an access token); answered by API Gateway.',
+    content: gatewayMessage,
+  },
   BadRequest: {
     description: 'The request is malformed or invalid; nothing changed.',
     content: { ...problem, ...gatewayMessage },
@@ -142,7 +147,28 @@ const parameters = {
   },
 } as const;
 
+/** The name of the security scheme every non-public operation requires. */
+export const USER_POOL_SCHEME = 'userPool';
+
+const securitySchemes = {
+  [USER_POOL_SCHEME]: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      'An ID token of the Cognito user pool the stack creates (locally: `npm run token`), sent in ' +
+      '`Authorization` as is or after `Bearer `. Group and owner rules are checked by the function: ' +
+      'a caller outside the groups gets 403, another owner’s item is a 404.',
+  },
+} as const;
+
 /** The shared `components` section; services add their own schemas to it. */
 export function sharedComponents() {
-  return { schemas: { ...schemas } as Record<string, JsonSchema>, headers, responses, parameters };
+  return {
+    schemas: { ...schemas } as Record<string, JsonSchema>,
+    headers,
+    responses,
+    parameters,
+    securitySchemes,
+  };
 }
