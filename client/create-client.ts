@@ -59,6 +59,7 @@ export function createClient(options: ClientOptions = {}) {
     api,
     resource,
     products: resource('products'),
+    orders: resource('orders'),
     /** Runs one DynamoDBManager operation and returns DynamoDB's answer. */
     async manager(request: ManagerRequest): Promise<unknown> {
       const answer = await api.POST('/DynamoDBManager', { body: request });

@@ -32,7 +32,9 @@ interface Answer {
 export function resourceClient<N extends ResourceName>(api: Client<paths>, name: N) {
   type Item = ItemOf<N>;
   const etags = new Map<string, string>();
-  // One resource today; the casts only name which member of the paths union these URLs are.
+  // openapi-fetch types one literal path at a time, and every typed resource shares the shape of
+  // `products`: the casts name one member of the paths union, and bodies are typed by `N` in the
+  // signatures below (hence `as never` where they are handed over).
   const collection = `/${name}` as '/products';
   const member = `/${name}/{id}` as '/products/{id}';
   const unwrap = (answer: Answer, id?: string): Item => {
@@ -59,7 +61,7 @@ export function resourceClient<N extends ResourceName>(api: Client<paths>, name:
     },
     /** Creates an item; the server chooses its id. */
     async create(fields: FieldsOf<N>): Promise<Item> {
-      return unwrap(await api.POST(collection, { body: fields }));
+      return unwrap(await api.POST(collection, { body: fields as never }));
     },
     /**
      * Replaces an item, or creates it with this id. `ifMatch: true` replaces only the version last
@@ -70,7 +72,7 @@ export function resourceClient<N extends ResourceName>(api: Client<paths>, name:
         ...(options.ifMatch ? { 'If-Match': await etagOf(id) } : {}),
         ...(options.ifAbsent ? { 'If-None-Match': '*' } : {}),
       };
-      return unwrap(await api.PUT(member, { params: { ...path(id), header }, body: fields }), id);
+      return unwrap(await api.PUT(member, { params: { ...path(id), header }, body: fields as never }), id);
     },
     /**
      * Applies a JSON Merge Patch, on condition that the item is still at the version last read
@@ -81,7 +83,7 @@ export function resourceClient<N extends ResourceName>(api: Client<paths>, name:
       return unwrap(
         await api.PATCH(member, {
           params: { ...path(id), header },
-          body: patch,
+          body: patch as never,
           headers: { 'Content-Type': 'application/merge-patch+json' },
         }),
         id,

@@ -1,3 +1,4 @@
+import { encodeAccessRule } from '#src/declaration/access.ts';
 import type { LocalSystem } from './start-local-system.ts';
 
 /** The start-up banner: where the API is, which DynamoDB, where data lives, and every route. */
@@ -9,6 +10,12 @@ export function banner(system: LocalSystem): string {
   const extraOrigins = stage.exposure.allowedOrigins ?? [];
   const origins = extraOrigins.includes('*') ? 'any origin' : ['loopback', ...extraOrigins].join(', ');
   const width = Math.max(...routes.map((r) => `${r.method} ${r.resource}`.length));
+  const nameWidth = Math.max(...routes.map((r) => r.functionName.length));
+  const rules = new Map(
+    system.services.flatMap(({ service }) =>
+      service.functions.map((fn) => [fn.name, encodeAccessRule(fn.access)]),
+    ),
+  );
   const lines = [
     '',
     `  Serverless Microservices — local system ready in ${(timings.total / 1000).toFixed(1)} s`,
@@ -21,9 +28,13 @@ export function banner(system: LocalSystem): string {
     ...(dynamodb.reason ? [`  Why        ${dynamodb.reason}`] : []),
     `  Data       ${dynamodb.dataDir ?? (dynamodb.engine === 'external' ? 'held by the external endpoint' : 'in memory (lost on stop)')}`,
     `  Logs       ${system.logsDir ? `${system.logsDir} (npm run logs -- --help)` : 'not kept (in memory)'}`,
+    `  Sign-in    local user pool ${system.userPool.poolId}: TOKEN=$(npm run -s token -- --user alice --group admin)`,
     '',
-    '  Routes → functions',
-    ...routes.map((r) => `    ${`${r.method} ${r.resource}`.padEnd(width)}  →  ${r.functionName}`),
+    '  Routes → functions (who may call them)',
+    ...routes.map(
+      (r) =>
+        `    ${`${r.method} ${r.resource}`.padEnd(width)}  →  ${r.functionName.padEnd(nameWidth)}  ${rules.get(r.functionName) ?? ''}`,
+    ),
     '',
   ];
   return lines.join('\n');
