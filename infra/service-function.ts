@@ -98,9 +98,14 @@ export class ServiceFunction extends Construct {
         logLevel: props.logLevel,
         corsOrigins: props.corsOrigins,
       }),
-      loggingFormat: LoggingFormat.JSON,
-      applicationLogLevelV2: ApplicationLogLevel[props.logLevel],
-      systemLogLevelV2: SystemLogLevel.INFO,
+      // Log levels filter only the JSON format; Lambda refuses them with the text format.
+      ...(fn.logFormat === 'Text'
+        ? { loggingFormat: LoggingFormat.TEXT }
+        : {
+            loggingFormat: LoggingFormat.JSON,
+            applicationLogLevelV2: ApplicationLogLevel[props.logLevel],
+            systemLogLevelV2: SystemLogLevel.INFO,
+          }),
       logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,
       // The role is complete as written: an immutable view stops CDK from adding statements to it

@@ -8,6 +8,7 @@ import {
   loadServices,
   PROJECT_ROOT,
 } from '#src/declaration/load-services.ts';
+import type { LogFormat } from '#src/declaration/types.ts';
 import { IncrementalBundles } from './build/incremental-bundles.ts';
 import { scratchDir } from './build/scratch-dir.ts';
 import type { LogSink, RouteBinding } from './contracts.ts';
@@ -20,7 +21,7 @@ import type { ExposureOptions } from './exposure.ts';
 import { awsCredentialsFrom, functionSpecs, routeBindings } from './function-specs.ts';
 import { startGateway } from './gateway/start-gateway.ts';
 import { type ReloadEvent, startHotReload } from './hot-reload.ts';
-import { type FunctionStats, startLambdaService } from './lambda/start-lambda-service.ts';
+import { type FunctionSpec, type FunctionStats, startLambdaService } from './lambda/start-lambda-service.ts';
 import { ACCESS_LOG_FOLDER, openLogStore } from './logs/log-store.ts';
 
 export interface LocalSystemOptions {
@@ -175,9 +176,17 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       hostCredentials,
     };
     const functions = functionSpecs(services, built.bundles, specContext);
+    // Each function's declared log format, which the kept logs follow; a reload may change it.
+    const logFormats = new Map<string, LogFormat>();
+    const noteLogFormats = (specs: readonly FunctionSpec[]) => {
+      for (const spec of specs) logFormats.set(spec.name, spec.logFormat ?? 'JSON');
+    };
+    noteLogFormats(functions);
     // Kept like CloudWatch's log groups, beside the data; --in-memory keeps nothing on disk.
     const logsDir = options.inMemory ? null : path.resolve(options.dataDir, LOGS_FOLDER);
-    const logStore = logsDir ? openLogStore({ dir: logsDir }) : null;
+    const logStore = logsDir
+      ? openLogStore({ dir: logsDir, logFormatOf: (name) => logFormats.get(name) ?? 'JSON' })
+      : null;
     if (logStore) cleanups.push(() => logStore.close());
     const logSink: LogSink = logStore ? teeLogSink(options.logSink, logStore) : options.logSink;
     const lambda = startLambdaService({
@@ -212,7 +221,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         servicesDirs,
         sourceDirs: [path.join(PROJECT_ROOT, 'src')],
         bundles,
-        lambda,
+        lambda: {
+          update(specs) {
+            noteLogFormats(specs);
+            lambda.update(specs);
+          },
+        },
         gateway,
         specContext,
         // New declarations get their tables, and every function its policy as the stack would synthesize it.
