@@ -3,11 +3,12 @@
 // the SDK's document client with one GetItem). Runs are interleaved so load hits all alike.
 import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { instanceEnvironment, newLogStreamName } from '#local/lambda/lambda-environment.ts';
-import type { FunctionSpec } from '#local/lambda/start-lambda-service.ts';
+import { type FunctionSpec, SPEC_DEFAULTS } from '#local/lambda/start-lambda-service.ts';
 import { bundleBuildOptions } from '#src/build/bundle-function.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 
@@ -101,6 +102,10 @@ export async function measureColdStarts(
       memoryMb: spec.memoryMb,
       region: 'us-east-1',
       logStreamName: newLogStreamName(),
+      logFormat: spec.logFormat ?? SPEC_DEFAULTS.logFormat,
+      logLevel: spec.logLevel ?? SPEC_DEFAULTS.logLevel,
+      // A fresh process per run: the system's temp folder is its own enough.
+      tmpDir: tmpdir(),
     });
   const reference = functions.find((fn) => fn.name === 'products-get') ?? functions[0];
   if (!reference) return [];

@@ -16,11 +16,21 @@ import { Construct } from 'constructs';
 import type { Bundle } from '#src/build/bundle-function.ts';
 import type { LogLevel } from '#src/declaration/function-environment.ts';
 import { functionEnvironment } from '#src/declaration/function-environment.ts';
+import { LAMBDA_NODEJS_RUNTIME } from '#src/declaration/lambda-runtime.ts';
 import type { FunctionDeclaration, ServiceDeclaration } from '#src/declaration/types.ts';
 import { functionPolicy } from './function-policy.ts';
 
-/** The newest Node.js runtime this aws-cdk-lib knows (checked by cdk-nag's AwsSolutions-L1). */
-export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
+function knownRuntime(name: string): Runtime {
+  const runtime = Runtime.ALL.find((known) => known.name === name);
+  if (!runtime) throw new Error(`aws-cdk-lib does not know the Lambda runtime ${name}`);
+  return runtime;
+}
+
+/**
+ * The deployed runtime, named in src/declaration/lambda-runtime.ts (which the local Lambda service
+ * reads too): the newest Node.js runtime this aws-cdk-lib knows (checked by cdk-nag's AwsSolutions-L1).
+ */
+export const LAMBDA_RUNTIME = knownRuntime(LAMBDA_NODEJS_RUNTIME);
 /** Lambda's limit on a function name. */
 const MAX_FUNCTION_NAME = 64;
 
@@ -88,9 +98,14 @@ export class ServiceFunction extends Construct {
         logLevel: props.logLevel,
         corsOrigins: props.corsOrigins,
       }),
-      loggingFormat: LoggingFormat.JSON,
-      applicationLogLevelV2: ApplicationLogLevel[props.logLevel],
-      systemLogLevelV2: SystemLogLevel.INFO,
+      // Log levels filter only the JSON format; Lambda refuses them with the text format.
+      ...(fn.logFormat === 'Text'
+        ? { loggingFormat: LoggingFormat.TEXT }
+        : {
+            loggingFormat: LoggingFormat.JSON,
+            applicationLogLevelV2: ApplicationLogLevel[props.logLevel],
+            systemLogLevelV2: SystemLogLevel.INFO,
+          }),
       logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,
       // The role is complete as written: an immutable view stops CDK from adding statements to it

@@ -30,6 +30,9 @@ export function functionSpecs(
       bundleFile: bundles.get(fn.name)?.file ?? '',
       memoryMb: fn.memoryMb,
       timeoutSeconds: fn.timeoutSeconds,
+      logFormat: fn.logFormat,
+      // The level the stack deploys as the application log level (JSON format only).
+      logLevel: context.logLevel,
       environment: {
         ...functionEnvironment(service, fn, {
           tableName: service.table.name,

@@ -10,6 +10,7 @@ import {
   PROJECT_ROOT,
   withAccessSettings,
 } from '#src/declaration/load-services.ts';
+import type { LogFormat } from '#src/declaration/types.ts';
 import { localAuthorizer } from './auth/authorizer.ts';
 import { type LocalUserPool, openLocalUserPool } from './auth/local-user-pool.ts';
 import { userPoolPage } from './auth/user-pool-page.ts';
@@ -25,7 +26,7 @@ import type { ExposureOptions } from './exposure.ts';
 import { awsCredentialsFrom, functionSpecs, routeBindings } from './function-specs.ts';
 import { startGateway } from './gateway/start-gateway.ts';
 import { type ReloadEvent, startHotReload } from './hot-reload.ts';
-import { type FunctionStats, startLambdaService } from './lambda/start-lambda-service.ts';
+import { type FunctionSpec, type FunctionStats, startLambdaService } from './lambda/start-lambda-service.ts';
 import { ACCESS_LOG_FOLDER, openLogStore } from './logs/log-store.ts';
 
 export interface LocalSystemOptions {
@@ -195,9 +196,17 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       hostCredentials,
     };
     const functions = functionSpecs(services, built.bundles, specContext);
+    // Each function's declared log format, which the kept logs follow; a reload may change it.
+    const logFormats = new Map<string, LogFormat>();
+    const noteLogFormats = (specs: readonly FunctionSpec[]) => {
+      for (const spec of specs) logFormats.set(spec.name, spec.logFormat ?? 'JSON');
+    };
+    noteLogFormats(functions);
     // Kept like CloudWatch's log groups, beside the data; --in-memory keeps nothing on disk.
     const logsDir = options.inMemory ? null : path.resolve(options.dataDir, LOGS_FOLDER);
-    const logStore = logsDir ? openLogStore({ dir: logsDir }) : null;
+    const logStore = logsDir
+      ? openLogStore({ dir: logsDir, logFormatOf: (name) => logFormats.get(name) ?? 'JSON' })
+      : null;
     if (logStore) cleanups.push(() => logStore.close());
     const logSink: LogSink = logStore ? teeLogSink(options.logSink, logStore) : options.logSink;
     const lambda = startLambdaService({
@@ -233,7 +242,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         servicesDirs,
         sourceDirs: [path.join(PROJECT_ROOT, 'src')],
         bundles,
-        lambda,
+        lambda: {
+          update(specs) {
+            noteLogFormats(specs);
+            lambda.update(specs);
+          },
+        },
         gateway,
         specContext,
         accessSettings: api,

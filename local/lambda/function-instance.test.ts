@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { afterEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { InvokeOutcome } from '#local/contracts.ts';
+import { CALLBACK_HANDLER_MESSAGE } from './invocation-outcomes.ts';
 import { type LambdaService, type LambdaServiceOptions, startLambdaService } from './start-lambda-service.ts';
 import { type RecordingSink, recordingSink, testEvent, testFunction } from './test-handlers/test-kit.ts';
 
@@ -16,6 +17,13 @@ function start(functions: LambdaServiceOptions['functions']): LambdaService {
   sink = recordingSink();
   lambda = startLambdaService({ functions, logSink: sink });
   return lambda;
+}
+
+/** The JSON document of the runtime's error line labelled `label`, e.g. `Invoke Error`. */
+function errorDocument(lines: readonly string[], label: string): Record<string, unknown> {
+  const line = lines.find((candidate) => candidate.includes(`\tERROR\t${label} \t{`));
+  assert.ok(line, `a line labelled ${label} in\n${lines.join('\n')}`);
+  return JSON.parse(line.slice(line.indexOf('\t{') + 1)) as Record<string, unknown>;
 }
 
 /** The instance that answered a `misbehave` invocation. */
@@ -56,6 +64,7 @@ describe('a function instance', () => {
       lines[timedOutAt - 1] ?? '',
     );
     assert.ok(report, lines[timedOutAt - 1]);
+    assert.match(lines[timedOutAt - 1] ?? '', /\tStatus: timeout$/);
     assert.ok(Number(report[1]) >= 1000, lines[timedOutAt - 1]);
     assert.ok(
       Math.abs(Number(report[1]) / 1000 - Number(message[1])) <= 0.01,
@@ -99,6 +108,7 @@ describe('a function instance', () => {
     });
     const lines = sink.lines('misbehave');
     assert.ok(lines.some((line) => /\tERROR\tUncaught Exception \t/.test(line)));
+    assert.match(lines.at(-3) ?? '', /^REPORT .*\tStatus: error\tError Type: Runtime\.ExitError$/);
     assert.match(lines.at(-2) ?? '', /Error: Runtime exited with error: exit status 129$/);
     assert.equal(lines.at(-1), 'Runtime.ExitError');
     assert.notEqual(instanceOf(await act(service, 'ok')), first);
@@ -114,6 +124,78 @@ describe('a function instance', () => {
       errorMessage: 'Error: nobody awaits this',
     });
     assert.notEqual(instanceOf(await act(service, 'ok')), first);
+  });
+
+  it("logs an unhandled rejection in Lambda's document: type, message, reason, promise, stack", async () => {
+    const service = start([testFunction('misbehave', 'misbehave')]);
+    await act(service, 'reject-unhandled');
+    const { reason, stack, ...document } = errorDocument(
+      sink.lines('misbehave'),
+      'Unhandled Promise Rejection',
+    );
+    assert.deepEqual(Object.keys(errorDocument(sink.lines('misbehave'), 'Unhandled Promise Rejection')), [
+      'errorType',
+      'errorMessage',
+      'reason',
+      'promise',
+      'stack',
+    ]);
+    assert.deepEqual(document, {
+      errorType: 'Runtime.UnhandledPromiseRejection',
+      errorMessage: 'Error: nobody awaits this',
+      promise: {},
+    });
+    const { stack: reasonStack, ...reasonFields } = reason as Record<string, unknown>;
+    assert.deepEqual(reasonFields, { errorType: 'Error', errorMessage: 'nobody awaits this' });
+    assert.equal((reasonStack as string[])[0], 'Error: nobody awaits this');
+    assert.equal((stack as string[])[0], 'Runtime.UnhandledPromiseRejection: Error: nobody awaits this');
+    const plain = await act(service, 'reject-unhandled-string');
+    assert.deepEqual(plain, {
+      kind: 'error',
+      errorType: 'Runtime.UnhandledPromiseRejection',
+      errorMessage: 'a plain string',
+    });
+    const documents = sink
+      .lines('misbehave')
+      .filter((line) => line.includes('\tUnhandled Promise Rejection \t'));
+    const last = JSON.parse(documents.at(-1)?.split('\t').at(-1) ?? '{}') as Record<string, unknown>;
+    assert.equal(last.reason, 'a plain string');
+  });
+
+  it('refuses a callback-style handler at init, as the Node.js 24 runtime does', async () => {
+    const service = start([testFunction('callback', 'callback')]);
+    const refused = await service.invoke('callback', testEvent());
+    assert.deepEqual(refused, {
+      kind: 'error',
+      errorType: 'Runtime.CallbackHandlerDeprecated',
+      errorMessage: CALLBACK_HANDLER_MESSAGE,
+    });
+    const lines = sink.lines('callback');
+    assert.equal(errorDocument(lines, 'Init Error').errorType, 'Runtime.CallbackHandlerDeprecated');
+    assert.ok(
+      lines.some((line) =>
+        /^INIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: init\tStatus: error\tError Type: Runtime\.CallbackHandlerDeprecated$/.test(
+          line,
+        ),
+      ),
+      lines.join('\n'),
+    );
+  });
+
+  it('writes INIT_REPORT before the failed invocation when module init throws', async () => {
+    const service = start([testFunction('throws', 'throws-at-init')]);
+    const failed = await service.invoke('throws', testEvent());
+    assert.deepEqual(failed, {
+      kind: 'error',
+      errorType: 'TypeError',
+      errorMessage: 'TABLE_NAME is not set',
+    });
+    const lines = sink.lines('throws');
+    const initReport = lines.findIndex((line) => line.startsWith('INIT_REPORT '));
+    assert.match(lines[initReport] ?? '', /\tPhase: init\tStatus: error\tError Type: TypeError$/);
+    assert.match(lines[initReport + 1] ?? '', /^START RequestId: /);
+    assert.match(lines.at(-1) ?? '', /^REPORT .*\tStatus: error\tError Type: TypeError$/);
+    assert.equal(errorDocument(lines, 'Init Error').errorMessage, 'TABLE_NAME is not set');
   });
 
   it('replaces the instance after process.exit', async () => {
@@ -139,8 +221,26 @@ describe('a function instance', () => {
     assert.equal(killed.errorType, 'Runtime.OutOfMemory');
     assert.match(killed.errorMessage, /Error: Runtime exited with error: signal: killed$/);
     const lines = sink.lines('misbehave');
-    assert.match(lines.at(-3) ?? '', /\tMemory Size: 128 MB\tMax Memory Used: 128 MB$/);
+    assert.match(
+      lines.at(-3) ?? '',
+      /\tMemory Size: 128 MB\tMax Memory Used: 128 MB\tStatus: error\tError Type: Runtime\.OutOfMemory$/,
+    );
     assert.equal(lines.at(-1), 'Runtime.OutOfMemory');
+    assert.notEqual(instanceOf(await act(service, 'ok')), first);
+  });
+
+  it('ends an instance whose Buffers (outside the V8 heap) outgrow its memory size, as out of memory', async () => {
+    const service = start([testFunction('misbehave', 'misbehave', { memoryMb: 128, timeoutSeconds: 20 })]);
+    const first = instanceOf(await act(service, 'ok'));
+    const killed = await act(service, 'allocate-buffers');
+    assert.ok(killed.kind === 'error', JSON.stringify(killed));
+    assert.equal(killed.errorType, 'Runtime.OutOfMemory');
+    assert.match(killed.errorMessage, /Error: Runtime exited with error: signal: killed$/);
+    const lines = sink.lines('misbehave');
+    assert.match(
+      lines.at(-3) ?? '',
+      /\tMax Memory Used: 128 MB\tStatus: error\tError Type: Runtime\.OutOfMemory$/,
+    );
     assert.notEqual(instanceOf(await act(service, 'ok')), first);
   });
 

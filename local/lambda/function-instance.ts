@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Worker } from 'node:worker_threads';
 import type { InvokeOutcome, LogSink } from '#local/contracts.ts';
+import { createInstanceTmp, folderBytes, removeInstanceTmp } from './instance-tmp.ts';
 import {
   crashEnding,
   type Reply,
@@ -10,15 +11,17 @@ import {
   SHUTDOWN_OUTCOME,
   timedOutEnding,
 } from './invocation-outcomes.ts';
-import { newLogStreamName } from './lambda-environment.ts';
-import { endLine, type ReportFields, reportLine, startLine } from './lambda-log-lines.ts';
+import { newLogStreamName, traceHeader } from './lambda-environment.ts';
+import { endLine, initReportLine, type ReportFields, reportLine, startLine } from './lambda-log-lines.ts';
 import { spawnInstanceWorker } from './spawn-instance-worker.ts';
 import { splitLines } from './split-lines.ts';
-import type { FunctionSpec } from './start-lambda-service.ts';
+import { type FunctionSpec, SPEC_DEFAULTS } from './start-lambda-service.ts';
 import type { ErrorShape, InstanceMessage, InvokeMessage } from './worker-messages.ts';
 
 /** Lambda gives a function's module init at most 10 s. */
 const INIT_TIMEOUT_MS = 10_000;
+const INIT_TIMEOUT_TYPE = 'Runtime.InitTimeout';
+const MB = 1024 * 1024;
 
 /** Busy from creation: an instance is only started for an invocation waiting for it. */
 export type InstanceState = 'busy' | 'idle' | 'gone';
@@ -52,6 +55,9 @@ export class FunctionInstance {
   readonly #ready: Promise<ErrorShape | undefined>;
   #resolveReady: (failure: ErrorShape | undefined) => void = () => {};
   #state: InstanceState = 'busy';
+  #initStarted = 0;
+  /** Init has ended: the bundle was imported, or failed to be, or ran out of time. */
+  #initEnded = false;
   #initDurationMs: number | undefined;
   #initFailure: ErrorShape | undefined;
   #maxMemoryUsedMb = 0;
@@ -61,6 +67,8 @@ export class FunctionInstance {
   #shuttingDown = false;
   /** This instance's log stream, as Lambda gives each execution environment one. */
   readonly #logStream = newLogStreamName();
+  /** This instance's own temp folder (`TMPDIR`), its `/tmp`. */
+  readonly #tmpDir = createInstanceTmp();
   /** Settles once the worker has exited and all of its output has reached the log sink. */
   readonly gone: Promise<void>;
 
@@ -71,16 +79,20 @@ export class FunctionInstance {
       this.#resolveReady = resolve;
     });
     const started = performance.now();
-    const worker = spawnInstanceWorker(spec, region, bootstrap, this.#logStream);
+    this.#initStarted = started;
+    const worker = spawnInstanceWorker(spec, region, bootstrap, this.#logStream, this.#tmpDir);
     this.#worker = worker;
     const initTimer = setTimeout(() => {
-      this.#initFailure = { errorType: 'Runtime.InitTimeout', errorMessage: 'Init phase timed out' };
+      this.#initDurationMs = performance.now() - started;
+      this.#initEnded = true;
+      this.#initFailure = { errorType: INIT_TIMEOUT_TYPE, errorMessage: 'Init phase timed out' };
       void worker.terminate();
     }, INIT_TIMEOUT_MS);
     worker.on('message', (message: InstanceMessage) => {
       if (message.type === 'ready' || message.type === 'init-error') {
         clearTimeout(initTimer);
         this.#initDurationMs = performance.now() - started;
+        this.#initEnded = true;
       }
       this.#onMessage(message);
     });
@@ -99,9 +111,10 @@ export class FunctionInstance {
       splitLines(worker.stdout, (line) => this.#onLine(line)),
       splitLines(worker.stderr, (line) => this.#onLine(line)),
     ]);
-    this.gone = Promise.all([exited, drained]).then(([exitCode]) => {
+    this.gone = Promise.all([exited, drained]).then(async ([exitCode]) => {
       clearTimeout(initTimer);
       this.#afterExit(exitCode);
+      await removeInstanceTmp(this.#tmpDir);
     });
   }
 
@@ -109,8 +122,11 @@ export class FunctionInstance {
     return this.#state;
   }
 
-  /** Runs one invocation; the caller sends it only to a new or an idle instance. */
-  async invoke(requestId: string, eventJson: string): Promise<InvokeOutcome> {
+  /**
+   * Runs one invocation; the caller sends it only to a new or an idle instance. `traceRoot` is the
+   * `Root=…` of the trace API Gateway started, which `_X_AMZN_TRACE_ID` continues.
+   */
+  async invoke(requestId: string, eventJson: string, traceRoot?: string): Promise<InvokeOutcome> {
     if (this.#state === 'gone')
       throw new Error(`An instance of ${this.#spec.name} that is gone cannot be invoked`);
     this.#state = 'busy';
@@ -135,6 +151,7 @@ export class FunctionInstance {
         requestId,
         eventJson,
         deadline: Date.now() + timeoutMs,
+        traceId: traceHeader(traceRoot),
       };
       this.#worker.postMessage(message);
     });
@@ -159,6 +176,8 @@ export class FunctionInstance {
       this.#resolveReady(this.#initFailure);
     } else if (message.type === 'crash') {
       this.#crash = { errorType: message.errorType, errorMessage: message.errorMessage };
+    } else if (message.type === 'out-of-memory') {
+      this.#outOfMemory = true;
     } else if (this.#current?.requestId === message.requestId) {
       this.#maxMemoryUsedMb = message.maxMemoryUsedMb;
       this.#finish(this.#current, message);
@@ -177,8 +196,30 @@ export class FunctionInstance {
     this.#current = undefined;
     const { requestId, durationMs, initDurationMs } = { ...reply, initDurationMs: current.initDurationMs };
     this.#log([endLine(requestId), reportLine(this.#reportFields(requestId, durationMs, initDurationMs))]);
+    const overflow = this.#tmpOverflow(requestId);
+    if (overflow) {
+      // Answered once the instance and its folder are gone.
+      this.#state = 'gone';
+      void this.#worker.terminate();
+      void this.gone.then(() => current.resolve(overflow));
+      return;
+    }
     if (this.#state === 'busy') this.#state = 'idle';
     current.resolve(replyOutcome(reply));
+  }
+
+  /**
+   * After each invocation: a temp folder holding more than the ephemeral storage ends the instance.
+   * On Lambda the write that went past it would have failed (ENOSPC); here it succeeded, so the
+   * invocation fails after the fact, with that error, and the next one gets a new instance.
+   */
+  #tmpOverflow(requestId: string): InvokeOutcome | undefined {
+    const limitMb = this.#spec.ephemeralStorageMb ?? SPEC_DEFAULTS.ephemeralStorageMb;
+    const bytes = folderBytes(this.#tmpDir);
+    if (bytes <= limitMb * MB) return undefined;
+    const errorMessage = `ENOSPC: no space left on device: the instance's temp folder (TMPDIR, its /tmp) holds ${Math.ceil(bytes / MB)} MB, over the function's ${limitMb} MB of ephemeral storage`;
+    this.#log([`RequestId: ${requestId} Error: ${errorMessage}`]);
+    return { kind: 'error', errorType: 'Error', errorMessage };
   }
 
   #timeOut(invocation: Invocation): void {
@@ -192,22 +233,28 @@ export class FunctionInstance {
     void this.#worker.terminate();
   }
 
+  /** The init failed: INIT_REPORT, then the invocation that waited for it fails with its error. */
   async #failInit(requestId: string, failure: ErrorShape): Promise<InvokeOutcome> {
-    const initDurationMs = this.#initDurationMs;
     this.#state = 'gone';
     void this.#worker.terminate();
     await this.gone;
     if (this.#shuttingDown) return SHUTDOWN_OUTCOME;
+    const initDurationMs = this.#initDurationMs ?? 0;
+    const { errorType } = failure;
+    const status = errorType === INIT_TIMEOUT_TYPE ? 'timeout' : 'error';
     this.#log([
+      initReportLine({ durationMs: initDurationMs, status, errorType }),
       startLine(requestId),
       endLine(requestId),
-      reportLine(this.#reportFields(requestId, 0, initDurationMs)),
+      reportLine({ ...this.#reportFields(requestId, 0, initDurationMs), status, errorType }),
     ]);
     return { kind: 'error', ...failure };
   }
 
   #afterExit(exitCode: number): void {
     this.#state = 'gone';
+    // The runtime died during init (process.exit, out of memory): init lasted until then.
+    if (!this.#initEnded) this.#initDurationMs = performance.now() - this.#initStarted;
     const exit = runtimeExit(exitCode, this.#outOfMemory);
     const exitFailure = {
       errorType: exit.errorType,

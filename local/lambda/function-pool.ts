@@ -25,6 +25,7 @@ export interface PoolOptions {
 interface Waiting {
   readonly requestId: string;
   readonly eventJson: string;
+  readonly traceRoot: string | undefined;
   readonly resolve: (outcome: InvokeOutcome) => void;
 }
 
@@ -71,10 +72,10 @@ export class FunctionPool {
     this.#dispatch();
   }
 
-  invoke(requestId: string, eventJson: string): Promise<InvokeOutcome> {
+  invoke(requestId: string, eventJson: string, traceRoot?: string): Promise<InvokeOutcome> {
     if (this.#closed) return Promise.resolve(SHUTDOWN_OUTCOME);
     return new Promise((resolve) => {
-      this.#waiting.push({ requestId, eventJson, resolve });
+      this.#waiting.push({ requestId, eventJson, traceRoot, resolve });
       this.#dispatch();
     });
   }
@@ -138,7 +139,7 @@ export class FunctionPool {
   }
 
   async #run(instance: FunctionInstance, waiting: Waiting): Promise<void> {
-    const outcome = await instance.invoke(waiting.requestId, waiting.eventJson);
+    const outcome = await instance.invoke(waiting.requestId, waiting.eventJson, waiting.traceRoot);
     if (this.#retiring.has(instance)) void instance.terminate();
     else if (instance.state === 'idle') this.#idle.push({ instance, since: performance.now() });
     waiting.resolve(outcome);

@@ -38,6 +38,7 @@ describe('invocation outcomes', () => {
     const { lines, outcome } = timedOutEnding(report);
     assert.equal(lines[0], `END RequestId: ${ID}`);
     assert.match(lines[1] ?? '', /^REPORT RequestId: \S+\tDuration: 1000\.50 ms\tBilled Duration: 1001 ms\t/);
+    assert.match(lines[1] ?? '', /\tStatus: timeout$/);
     assert.match(lines[2] ?? '', new RegExp(`Z ${ID} Task timed out after 1\\.00 seconds$`));
     assert.deepEqual(outcome, { kind: 'error', errorType: 'Sandbox.Timedout', errorMessage: lines[2] });
   });
@@ -46,6 +47,7 @@ describe('invocation outcomes', () => {
     const escaped = { errorType: 'TypeError', errorMessage: 'x is not a function' };
     const { lines, outcome } = crashEnding(report, runtimeExit(129, false), escaped);
     assert.deepEqual(outcome, { kind: 'error', ...escaped });
+    assert.match(lines[1] ?? '', /\tStatus: error\tError Type: Runtime\.ExitError$/);
     assert.deepEqual(lines.slice(-2), [
       `RequestId: ${ID} Error: Runtime exited with error: exit status 129`,
       'Runtime.ExitError',
@@ -59,7 +61,9 @@ describe('invocation outcomes', () => {
       errorMessage: `RequestId: ${ID} Error: Runtime exited with error: exit status 1`,
     });
     const escaped = { errorType: 'Error', errorMessage: 'reported while dying' };
-    assert.deepEqual(crashEnding(report, runtimeExit(1, true), escaped).outcome, {
+    const killed = crashEnding(report, runtimeExit(1, true), escaped);
+    assert.match(killed.lines[1] ?? '', /\tStatus: error\tError Type: Runtime\.OutOfMemory$/);
+    assert.deepEqual(killed.outcome, {
       kind: 'error',
       errorType: 'Runtime.OutOfMemory',
       errorMessage: `RequestId: ${ID} Error: Runtime exited with error: signal: killed`,

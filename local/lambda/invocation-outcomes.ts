@@ -13,6 +13,14 @@ import type { ErrorShape, InstanceMessage } from './worker-messages.ts';
 /** Lambda's limit on a synchronous invocation's request and response payloads: 6 MB. */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
+/**
+ * The Node.js 24 runtime's message (aws-lambda-nodejs-runtime-interface-client, errors and
+ * constants) when the handler is declared with three or more parameters, callback style: init
+ * fails with `Runtime.CallbackHandlerDeprecated`.
+ */
+export const CALLBACK_HANDLER_MESSAGE =
+  'ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. You need to modify this function to use a supported handler signature to use Node.js 24 or later. For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.';
+
 export const SHUTDOWN_OUTCOME: InvokeOutcome = {
   kind: 'error',
   errorType: 'ServiceException',
@@ -52,7 +60,7 @@ export function runtimeExit(exitCode: number, outOfMemory: boolean): RuntimeExit
 export function timedOutEnding(report: ReportFields): Ending {
   const message = timedOutMessage(report.requestId, report.durationMs);
   return {
-    lines: [endLine(report.requestId), reportLine(report), message],
+    lines: [endLine(report.requestId), reportLine({ ...report, status: 'timeout' }), message],
     outcome: { kind: 'error', errorType: 'Sandbox.Timedout', errorMessage: message },
   };
 }
@@ -76,7 +84,7 @@ export function crashEnding(
   return {
     lines: [
       endLine(requestId),
-      reportLine(report),
+      reportLine({ ...report, status: 'error', errorType: exit.errorType }),
       ...runtimeExitLines(requestId, exit.reason, exit.errorType),
     ],
     outcome: { kind: 'error', ...error },

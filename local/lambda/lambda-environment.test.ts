@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { functionArn, instanceEnvironment, newLogStreamName } from './lambda-environment.ts';
+import {
+  functionArn,
+  instanceEnvironment,
+  newLogStreamName,
+  RUNTIME_API_ADDRESS,
+  RUNTIME_DIR,
+  traceHeader,
+  traceRootOf,
+} from './lambda-environment.ts';
 
 const identity = {
   functionName: 'products-get',
@@ -8,7 +16,10 @@ const identity = {
   memoryMb: 256,
   region: 'eu-central-1',
   logStreamName: '2024/05/01/[$LATEST]0123456789abcdef0123456789abcdef',
-};
+  logFormat: 'JSON',
+  logLevel: 'WARN',
+  tmpDir: '/tmp/sm-lambda-tmp-1-abc',
+} as const;
 
 describe('lambda environment', () => {
   it('names a log stream after the UTC day and the version, with 32 random hex digits', () => {
@@ -38,5 +49,56 @@ describe('lambda environment', () => {
     assert.equal(env.AWS_REGION, 'eu-central-1');
     assert.equal(env.NODE_ENV, undefined);
     assert.equal(env.AWS_SECRET_ACCESS_KEY, undefined);
+  });
+
+  it('presents the deployed Node.js 24 runtime, its JSON log format and the log level to filter at', () => {
+    const env = instanceEnvironment({}, identity);
+    assert.equal(env.AWS_EXECUTION_ENV, 'AWS_Lambda_nodejs24.x');
+    assert.equal(env.AWS_LAMBDA_LOG_FORMAT, 'JSON');
+    assert.equal(env.AWS_LAMBDA_LOG_LEVEL, 'WARN');
+    assert.equal(env.AWS_LAMBDA_RUNTIME_API, RUNTIME_API_ADDRESS);
+    assert.equal(env.LAMBDA_RUNTIME_DIR, RUNTIME_DIR);
+    assert.equal(env.LANG, 'en_US.UTF-8');
+    assert.equal(env.TZ, ':UTC');
+    assert.deepEqual([env.TMPDIR, env.TEMP, env.TMP], Array(3).fill(identity.tmpDir));
+    assert.equal(env.NODE_OPTIONS, undefined);
+    assert.ok(env.PATH?.includes('/usr/bin'));
+  });
+
+  it('has no log level to filter at in the text log format, as Lambda sets none', () => {
+    const env = instanceEnvironment({}, { ...identity, logFormat: 'Text' });
+    assert.equal(env.AWS_LAMBDA_LOG_FORMAT, 'Text');
+    assert.equal('AWS_LAMBDA_LOG_LEVEL' in env, false);
+  });
+
+  it("lets a function set LANG, PATH and TZ but not its temp folder or the runtime's variables", () => {
+    const env = instanceEnvironment(
+      {
+        LANG: 'de_DE.UTF-8',
+        PATH: '/opt/bin',
+        TZ: 'Europe/Berlin',
+        TMPDIR: '/elsewhere',
+        AWS_EXECUTION_ENV: 'x',
+      },
+      identity,
+    );
+    assert.deepEqual([env.LANG, env.PATH, env.TZ], ['de_DE.UTF-8', '/opt/bin', 'Europe/Berlin']);
+    assert.equal(env.TMPDIR, identity.tmpDir);
+    assert.equal(env.AWS_EXECUTION_ENV, 'AWS_Lambda_nodejs24.x');
+  });
+
+  it('continues the trace API Gateway started, with a new parent and not sampled', () => {
+    const root = 'Root=1-66704cad-0123456789abcdef01234567';
+    assert.equal(traceRootOf(`${root};Sampled=1`), root);
+    assert.equal(traceRootOf(`Self=1-66704cad-00000000;${root}`), root);
+    assert.equal(traceRootOf('garbage'), undefined);
+    assert.match(
+      traceHeader(root),
+      /^Root=1-66704cad-0123456789abcdef01234567;Parent=[0-9a-f]{16};Sampled=0$/,
+    );
+    assert.match(
+      traceHeader(undefined, Date.parse('2024-06-17T12:00:00Z')),
+      /^Root=1-66702540-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/,
+    );
   });
 });

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   consoleLine,
   endLine,
+  initReportLine,
   reportLine,
   runtimeExitLines,
   startLine,
@@ -35,6 +36,26 @@ describe('lambda log lines', () => {
     assert.equal(
       line,
       `REPORT RequestId: ${ID}\tDuration: 3.00 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 20 MB\tInit Duration: 153.99 ms`,
+    );
+  });
+
+  it('ends the REPORT of a timed-out invocation with its status, and of a dead instance with the error type', () => {
+    const fields = { requestId: ID, durationMs: 3000, memoryMb: 128, maxMemoryUsedMb: 30 };
+    assert.match(reportLine({ ...fields, status: 'timeout' }), /\tMax Memory Used: 30 MB\tStatus: timeout$/);
+    assert.match(
+      reportLine({ ...fields, initDurationMs: 100, status: 'error', errorType: 'Runtime.OutOfMemory' }),
+      /\tInit Duration: 100\.00 ms\tStatus: error\tError Type: Runtime\.OutOfMemory$/,
+    );
+  });
+
+  it('reports a failed init with INIT_REPORT, its phase, status and error type', () => {
+    assert.equal(
+      initReportLine({ durationMs: 150.789, status: 'error', errorType: 'Runtime.UserCodeSyntaxError' }),
+      'INIT_REPORT Init Duration: 150.79 ms\tPhase: init\tStatus: error\tError Type: Runtime.UserCodeSyntaxError',
+    );
+    assert.equal(
+      initReportLine({ durationMs: 10000.4, status: 'timeout', errorType: 'Runtime.InitTimeout' }),
+      'INIT_REPORT Init Duration: 10000.40 ms\tPhase: init\tStatus: timeout',
     );
   });
 

@@ -8,6 +8,18 @@ export interface ReportFields {
   readonly maxMemoryUsedMb: number;
   /** Only on the first invocation of an instance (a cold start). */
   readonly initDurationMs?: number | undefined;
+  /** Only when the invocation failed on the platform's side: it timed out, or its instance died. */
+  readonly status?: 'timeout' | 'error' | undefined;
+  /** With `status: 'error'`: why, e.g. `Runtime.ExitError` or `Runtime.OutOfMemory`. */
+  readonly errorType?: string | undefined;
+}
+
+/** An instance's failed init, as Lambda reports it in its `INIT_REPORT` line. */
+export interface InitReportFields {
+  readonly durationMs: number;
+  readonly status: 'timeout' | 'error';
+  /** With `status: 'error'`, e.g. `Runtime.ImportModuleError`. */
+  readonly errorType?: string | undefined;
 }
 
 export function startLine(requestId: string): string {
@@ -19,7 +31,9 @@ export function endLine(requestId: string): string {
 }
 
 /**
- * The tab-separated REPORT line. Lambda bills in 1 ms steps, rounding up.
+ * The tab-separated REPORT line. Lambda bills in 1 ms steps, rounding up. An invocation that
+ * timed out ends with `Status: timeout`, one whose instance died with `Status: error` and the
+ * error's type.
  *
  * @example
  * reportLine({ requestId: 'c0ffee', durationMs: 12.341, memoryMb: 256, maxMemoryUsedMb: 45 });
@@ -35,7 +49,30 @@ export function reportLine(fields: ReportFields): string {
   ];
   if (fields.initDurationMs !== undefined)
     parts.push(`Init Duration: ${fields.initDurationMs.toFixed(2)} ms`);
-  return parts.join('\t');
+  return [...parts, ...statusFields(fields.status, fields.errorType)].join('\t');
+}
+
+/**
+ * The line Lambda writes when an instance's init fails (the module throws, the handler is
+ * missing or refused, the runtime exits) or runs past its 10 s.
+ *
+ * @example
+ * initReportLine({ durationMs: 150.789, status: 'error', errorType: 'Runtime.UserCodeSyntaxError' });
+ * // 'INIT_REPORT Init Duration: 150.79 ms\tPhase: init\tStatus: error\tError Type: Runtime.UserCodeSyntaxError'
+ */
+export function initReportLine(fields: InitReportFields): string {
+  return [
+    `INIT_REPORT Init Duration: ${fields.durationMs.toFixed(2)} ms`,
+    'Phase: init',
+    ...statusFields(fields.status, fields.errorType),
+  ].join('\t');
+}
+
+function statusFields(status: 'timeout' | 'error' | undefined, errorType: string | undefined): string[] {
+  if (status === undefined) return [];
+  return status === 'error' && errorType
+    ? [`Status: ${status}`, `Error Type: ${errorType}`]
+    : [`Status: ${status}`];
 }
 
 /** Lambda's message for a timed-out invocation; it is both the log line and the error message. */

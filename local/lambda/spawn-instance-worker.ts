@@ -1,6 +1,7 @@
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { FUNCTION_VERSION, functionArn, instanceEnvironment, logGroupName } from './lambda-environment.ts';
-import type { FunctionSpec } from './start-lambda-service.ts';
+import { type FunctionSpec, SPEC_DEFAULTS } from './start-lambda-service.ts';
 import type { InstanceData } from './worker-messages.ts';
 
 /**
@@ -12,17 +13,20 @@ const YOUNG_GENERATION_MB = 8;
 
 /**
  * Starts the worker thread of one new instance, running the compiled bootstrap (which imports the
- * bundle straight away). The worker gets only the instance's own environment, bare Node
- * (`execArgv: []`: no tsx, no flags of the host), the declared memory as its V8 old-space limit
- * (and a small young generation),
- * and piped stdout/stderr so that the host can collect its log lines.
+ * bundle straight away). The worker gets only the instance's own environment (its temp folder
+ * `tmpDir` as TMPDIR), bare Node (`execArgv: []`: no tsx, no flags of the host), the declared
+ * memory as its V8 old-space limit (and a small young generation), and piped stdout/stderr so
+ * that the host can collect its log lines.
  */
 export function spawnInstanceWorker(
   spec: FunctionSpec,
   region: string,
   bootstrap: string,
   logStreamName: string,
+  tmpDir: string,
 ): Worker {
+  const logFormat = spec.logFormat ?? SPEC_DEFAULTS.logFormat;
+  const logLevel = spec.logLevel ?? SPEC_DEFAULTS.logLevel;
   const data: InstanceData = {
     bundleFile: spec.bundleFile,
     functionName: spec.name,
@@ -31,6 +35,8 @@ export function spawnInstanceWorker(
     memoryMb: spec.memoryMb,
     logGroupName: logGroupName(spec.name),
     logStreamName,
+    taskRoot: path.dirname(spec.bundleFile),
+    minimumLogLevel: logFormat === 'JSON' ? logLevel : null,
   };
   const identity = {
     functionName: spec.name,
@@ -38,6 +44,9 @@ export function spawnInstanceWorker(
     memoryMb: spec.memoryMb,
     region,
     logStreamName,
+    logFormat,
+    logLevel,
+    tmpDir,
   };
   return new Worker(bootstrap, {
     eval: true,

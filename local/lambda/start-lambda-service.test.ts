@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { RUNTIME_API_ADDRESS, RUNTIME_DIR } from './lambda-environment.ts';
 import { type LambdaService, startLambdaService } from './start-lambda-service.ts';
 import {
   handlerFile,
@@ -37,6 +38,8 @@ describe('startLambdaService', () => {
         testFunction('wide', 'whoami'),
         testFunction('narrow', 'whoami'),
         testFunction('chatty', 'chatty'),
+        testFunction('chatty-debug', 'chatty', { logLevel: 'DEBUG' }),
+        testFunction('chatty-text', 'chatty', { logFormat: 'Text', logLevel: 'ERROR' }),
         testFunction('misbehave', 'misbehave'),
       ],
       region: 'eu-west-1',
@@ -52,8 +55,20 @@ describe('startLambdaService', () => {
 
   it('gives each function only its own variables plus those Lambda sets', async () => {
     const alpha = resultOf(await lambda.invoke('alpha', testEvent()));
-    const { AWS_LAMBDA_LOG_STREAM_NAME: logStream, ...env } = alpha.env as Record<string, string>;
+    const {
+      AWS_LAMBDA_LOG_STREAM_NAME: logStream,
+      _X_AMZN_TRACE_ID: traceId,
+      TMPDIR: tmpDir,
+      TEMP: temp,
+      TMP: tmp,
+      PATH: runtimePath,
+      ...env
+    } = alpha.env as Record<string, string>;
     assert.match(logStream ?? '', /^\d{4}\/\d\d\/\d\d\/\[\$LATEST\][0-9a-f]{32}$/);
+    assert.match(traceId ?? '', /^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/);
+    assert.equal(alpha.tmpdir, tmpDir);
+    assert.deepEqual([temp, tmp], [tmpDir, tmpDir]);
+    assert.ok(runtimePath?.split(path.delimiter).includes(path.dirname(process.execPath)));
     assert.deepEqual(env, {
       ALPHA_ONLY: 'a',
       AWS_ACCESS_KEY_ID: 'AKIAALPHA',
@@ -64,9 +79,14 @@ describe('startLambdaService', () => {
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       AWS_REGION: 'eu-west-1',
       AWS_DEFAULT_REGION: 'eu-west-1',
-      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+      AWS_LAMBDA_LOG_FORMAT: 'JSON',
+      AWS_LAMBDA_LOG_LEVEL: 'INFO',
+      AWS_LAMBDA_RUNTIME_API: RUNTIME_API_ADDRESS,
       _HANDLER: 'index.handler',
       LAMBDA_TASK_ROOT: path.dirname(handlerFile('environment')),
+      LAMBDA_RUNTIME_DIR: RUNTIME_DIR,
+      LANG: 'en_US.UTF-8',
       TZ: ':UTC',
     });
     const beta = resultOf(await lambda.invoke('beta', testEvent()));
@@ -75,6 +95,24 @@ describe('startLambdaService', () => {
     assert.equal(betaEnv.ALPHA_ONLY, undefined);
     assert.equal(betaEnv.AWS_ACCESS_KEY_ID, undefined);
     assert.equal(betaEnv.HOST_ONLY_SETTING, undefined);
+  });
+
+  it('sets _X_AMZN_TRACE_ID per invocation, continuing the trace of the X-Amzn-Trace-Id header', async () => {
+    const root = 'Root=1-66704cad-0123456789abcdef01234567';
+    const event = testEvent();
+    const traced = resultOf(
+      await lambda.invoke('alpha', { ...event, headers: { ...event.headers, 'x-amzn-trace-id': root } }),
+    );
+    const traceId = (traced.env as Record<string, string>)._X_AMZN_TRACE_ID;
+    assert.match(traceId ?? '', /^Root=1-66704cad-0123456789abcdef01234567;Parent=[0-9a-f]{16};Sampled=0$/);
+    const next = resultOf(await lambda.invoke('alpha', testEvent()));
+    const nextId = (next.env as Record<string, string>)._X_AMZN_TRACE_ID;
+    assert.doesNotMatch(nextId ?? '', /0123456789abcdef01234567/);
+  });
+
+  it('shows the task root as the working directory, which threads cannot change', async () => {
+    const { cwd } = resultOf(await lambda.invoke('alpha', testEvent()));
+    assert.equal(cwd, path.dirname(handlerFile('environment')));
   });
 
   it('runs the bundle under bare Node, without the loader flags of the host', async () => {
@@ -165,6 +203,7 @@ describe('startLambdaService', () => {
       new RegExp(`^${stamp}\\tERROR\\tsecond line$`),
       /^third line$/,
       /^fourth line$/,
+      // console.debug and console.trace are below the JSON log format's level (INFO): dropped.
       new RegExp(`^${stamp}\\tINFO\\ttwo-line\\rmessage$`),
       new RegExp(`^END RequestId: ${requestId}$`),
       REPORT,
@@ -172,6 +211,18 @@ describe('startLambdaService', () => {
     assert.equal(lines.length, expected.length, lines.join('\n'));
     for (const [index, pattern] of expected.entries()) assert.match(lines[index] ?? '', pattern);
     assert.ok(sink.lines('chatty')[0]?.endsWith('\tundefined\tINFO\tloading chatty'));
+  });
+
+  it('filters console output by the log level in the JSON format, and not at all in the text format', async () => {
+    await lambda.invoke('chatty-debug', testEvent());
+    await lambda.invoke('chatty-text', testEvent());
+    const levels = (name: string) =>
+      sink
+        .lines(name)
+        .map((line) => /^\S+\t[0-9a-f-]{36}\t([A-Z]+)\t/.exec(line)?.[1])
+        .filter((level) => level !== undefined);
+    assert.deepEqual(levels('chatty-debug'), ['INFO', 'DEBUG', 'ERROR', 'INFO']);
+    assert.deepEqual(levels('chatty-text'), ['INFO', 'DEBUG', 'ERROR', 'TRACE', 'INFO']);
   });
 
   it('refuses a request payload over 6 MB without invoking the function', async () => {

@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { InvokeOptions, InvokeOutcome, Invoker, LogSink } from '#local/contracts.ts';
+import type { LogLevel } from '#src/declaration/function-environment.ts';
+import type { LogFormat } from '#src/declaration/types.ts';
 import { bootstrapSource } from './compile-bootstrap.ts';
 import { FunctionPool, type FunctionStats } from './function-pool.ts';
+import { removeOrphanedInstanceTmp } from './instance-tmp.ts';
 import { MAX_PAYLOAD_BYTES, SHUTDOWN_OUTCOME } from './invocation-outcomes.ts';
-import { functionArn } from './lambda-environment.ts';
+import { functionArn, traceRootOf } from './lambda-environment.ts';
 
 export type { FunctionStats } from './function-pool.ts';
 
@@ -19,7 +22,16 @@ export interface FunctionSpec {
   /** Becomes the instance's V8 old-space limit. */
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
+  /** Default `JSON`: console output below `logLevel` is dropped, as Lambda drops it. */
+  readonly logFormat?: LogFormat;
+  /** The level Lambda filters application logs at in the JSON format (default `INFO`, Lambda's). */
+  readonly logLevel?: LogLevel;
+  /** The size of the instance's temp folder (its `/tmp`), default 512 MB as on Lambda. */
+  readonly ephemeralStorageMb?: number;
 }
+
+/** Lambda's defaults for what a spec leaves out. */
+export const SPEC_DEFAULTS = { logFormat: 'JSON', logLevel: 'INFO', ephemeralStorageMb: 512 } as const;
 
 export interface LambdaServiceOptions {
   readonly functions: readonly FunctionSpec[];
@@ -30,6 +42,15 @@ export interface LambdaServiceOptions {
   readonly maxInstancesPerFunction?: number;
   /** An instance idle this long is stopped (default DEFAULT_IDLE_TIMEOUT_MS). */
   readonly idleTimeoutMs?: number;
+}
+
+/** The `X-Amzn-Trace-Id` header API Gateway passed on, whatever the case of its name. */
+function traceHeaderOf(event: APIGatewayProxyEvent): string | undefined {
+  const headers = event.headers ?? {};
+  const exact = headers['X-Amzn-Trace-Id'];
+  if (exact !== undefined) return exact;
+  const name = Object.keys(headers).find((key) => key.toLowerCase() === 'x-amzn-trace-id');
+  return name === undefined ? undefined : headers[name];
 }
 
 /**
@@ -73,6 +94,8 @@ export interface LambdaService extends Invoker {
  */
 export function startLambdaService(options: LambdaServiceOptions): LambdaService {
   const region = options.region ?? 'us-east-1';
+  // Temp folders of instances whose host was killed before it could remove them.
+  removeOrphanedInstanceTmp();
   const poolOptions = {
     region,
     logSink: options.logSink,
@@ -102,7 +125,7 @@ export function startLambdaService(options: LambdaServiceOptions): LambdaService
       const eventJson = JSON.stringify(event);
       if (Buffer.byteLength(eventJson) > MAX_PAYLOAD_BYTES)
         return { kind: 'payload-too-large', direction: 'request' };
-      return pool.invoke(randomUUID(), eventJson);
+      return pool.invoke(randomUUID(), eventJson, traceRootOf(traceHeaderOf(event)));
     },
 
     update(functions) {

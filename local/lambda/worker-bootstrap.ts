@@ -9,16 +9,14 @@ import { format, types } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
+import { CALLBACK_HANDLER_MESSAGE } from './invocation-outcomes.ts';
 import { consoleLine } from './lambda-log-lines.ts';
 import type { ErrorShape, InstanceData, InstanceMessage, InvokeMessage } from './worker-messages.ts';
 
 /** The context Lambda passes to handlers, without the long-deprecated done/succeed/fail. */
 type LambdaContext = Omit<Context, 'done' | 'fail' | 'succeed'>;
-type Handler = (
-  event: unknown,
-  context: LambdaContext,
-  callback: (error?: unknown, value?: unknown) => void,
-) => unknown;
+/** Node.js 24 calls handlers with the event and the context only, and awaits what they return. */
+type Handler = (event: unknown, context: LambdaContext) => unknown;
 
 function requirePort(): MessagePort {
   if (!parentPort) throw new Error('worker-bootstrap runs only inside a worker thread');
@@ -30,14 +28,29 @@ const instance: InstanceData = workerData;
 
 let currentRequestId: string | undefined;
 let peakBytes = 0;
+/** True while a handler runs: only then is the memory size enforced here. */
+let invoking = false;
+const memoryLimitBytes = instance.memoryMb * 1024 * 1024;
+
+// Worker threads cannot chdir: the instance sees its task root as its working directory, as a
+// function sees /var/task on Lambda. Relative fs paths still resolve against the host's cwd.
+process.cwd = () => instance.taskRoot;
 
 // Max Memory Used: threads share one process, so its rss says nothing about one instance. We
 // measure the instance's own V8 isolate instead: heap memory committed (total_physical_size)
 // plus off-heap memory owned by it (external_memory, e.g. Buffers). It is sampled at the start
-// and end of each invocation and every 10 ms while an async handler waits.
+// and end of each invocation and every 10 ms while an async handler waits. The V8 heap limit
+// (resourceLimits) cannot bound off-heap memory, so the sample does: past the memory size, the
+// instance ends as Lambda ends one that runs out of memory.
 function sampleMemory(): void {
   const heap = getHeapStatistics();
-  peakBytes = Math.max(peakBytes, heap.total_physical_size + heap.external_memory);
+  const used = heap.total_physical_size + heap.external_memory;
+  peakBytes = Math.max(peakBytes, used);
+  if (invoking && used > memoryLimitBytes) {
+    flushPartial();
+    send({ type: 'out-of-memory' });
+    process.exit(137);
+  }
 }
 
 function maxMemoryUsedMb(): number {
@@ -76,11 +89,16 @@ function flushPartial(): void {
   partial = '';
 }
 
-// As Lambda's runtime does: console output carries timestamp, request id and level.
-const consoleWriter =
-  (level: string) =>
-  (...args: unknown[]): void =>
-    print(consoleLine(level, currentRequestId, format(...args)));
+/** Lambda's application log levels, least severe first. */
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+const minimumLevel = instance.minimumLogLevel === null ? -1 : LOG_LEVELS.indexOf(instance.minimumLogLevel);
+
+// As Lambda's runtime does: console output carries timestamp, request id and level, and in the
+// JSON log format a call below AWS_LAMBDA_LOG_LEVEL writes nothing.
+const consoleWriter = (level: string) =>
+  LOG_LEVELS.indexOf(level) < minimumLevel
+    ? () => {}
+    : (...args: unknown[]): void => print(consoleLine(level, currentRequestId, format(...args)));
 console.log = consoleWriter('INFO');
 console.info = consoleWriter('INFO');
 console.debug = consoleWriter('DEBUG');
@@ -98,41 +116,92 @@ function describeError(error: unknown): ErrorShape {
   return { errorType: typeof error, errorMessage: String(error) };
 }
 
-/** The error document Lambda's runtime logs after a label such as `Invoke Error`. */
-function formatError(error: unknown): string {
-  const stack = types.isNativeError(error) ? (error.stack?.split('\n') ?? []) : [];
-  return `\t${JSON.stringify({ ...describeError(error), stack })}`;
+/**
+ * An error as the runtime writes it into a log document: type, message, code, its own enumerable
+ * properties (errors nested in them alike) and the stack as an array of lines.
+ */
+function withEnumerableProperties(value: unknown): unknown {
+  if (!types.isNativeError(value)) return value;
+  const document: Record<string, unknown> = {
+    errorType: value.name,
+    errorMessage: value.message,
+    code: (value as { code?: unknown }).code,
+    ...value,
+  };
+  if (typeof value.stack === 'string') document.stack = value.stack.split('\n');
+  return document;
 }
 
-function crash(label: string, error: unknown, shape: ErrorShape, exitCode: number): void {
+/** The error document Lambda's runtime logs after a label such as `Invoke Error`. */
+function formatError(error: unknown): string {
+  if (!types.isNativeError(error)) return `\t${JSON.stringify({ ...describeError(error), stack: [] })}`;
+  try {
+    return `\t${JSON.stringify(error, (_key, value: unknown) => withEnumerableProperties(value))}`;
+  } catch {
+    // A property that cannot be serialised (a cycle, a BigInt): the error's own fields only.
+    return `\t${JSON.stringify({ ...describeError(error), stack: error.stack?.split('\n') ?? [] })}`;
+  }
+}
+
+/** What Lambda's runtime reports for a rejection nobody handled: the reason and the promise inside. */
+class UnhandledPromiseRejection extends Error {
+  readonly reason: unknown;
+  readonly promise: unknown;
+  constructor(reason: unknown, promise: unknown) {
+    super(String(reason));
+    this.reason = reason;
+    this.promise = promise;
+  }
+}
+// On the prototype, so that the stack names it but the document has no `name` field.
+Object.defineProperty(UnhandledPromiseRejection.prototype, 'name', {
+  value: 'Runtime.UnhandledPromiseRejection',
+});
+
+function crash(label: string, error: unknown, exitCode: number): void {
   console.error(label, formatError(error));
-  send({ type: 'crash', ...shape });
+  send({ type: 'crash', ...describeError(error) });
   process.exit(exitCode);
 }
 
 // Exit codes are those of Lambda's Node.js runtime.
-process.on('uncaughtException', (error) => crash('Uncaught Exception', error, describeError(error), 129));
-process.on('unhandledRejection', (reason) => {
-  const shape = { errorType: 'Runtime.UnhandledPromiseRejection', errorMessage: String(reason) };
-  crash('Unhandled Promise Rejection', reason, shape, 128);
-});
+process.on('uncaughtException', (error) => crash('Uncaught Exception', error, 129));
+process.on('unhandledRejection', (reason, promise) =>
+  crash('Unhandled Promise Rejection', new UnhandledPromiseRejection(reason, promise), 128),
+);
+
+/** An init failure, logged as the Node.js 24 runtime logs it (`Init Error`), and its shape. */
+function initError(error: unknown, shape: ErrorShape = describeError(error)): ErrorShape {
+  console.error('Init Error', formatError(error));
+  return shape;
+}
+
+/** A runtime error of this type and message, as the runtime raises it. */
+function runtimeError(errorType: string, errorMessage: string): Error {
+  const error = new Error(errorMessage);
+  Object.defineProperty(error, 'name', { value: errorType });
+  return error;
+}
 
 async function loadHandler(): Promise<Handler | ErrorShape> {
   let exports: Record<string, unknown>;
   try {
     exports = await import(pathToFileURL(instance.bundleFile).href);
   } catch (error) {
-    console.error('Uncaught Exception', formatError(error));
     const code = types.isNativeError(error) && 'code' in error ? error.code : undefined;
     if (code === 'ERR_MODULE_NOT_FOUND')
-      return { errorType: 'Runtime.ImportModuleError', errorMessage: String(error) };
+      return initError(error, { errorType: 'Runtime.ImportModuleError', errorMessage: String(error) });
     if (error instanceof SyntaxError)
-      return { errorType: 'Runtime.UserCodeSyntaxError', errorMessage: String(error) };
-    return describeError(error);
+      return initError(error, { errorType: 'Runtime.UserCodeSyntaxError', errorMessage: String(error) });
+    return initError(error);
   }
   const handler = exports.handler;
-  if (typeof handler === 'function') return handler as Handler;
-  return { errorType: 'Runtime.HandlerNotFound', errorMessage: 'index.handler is undefined or not exported' };
+  if (typeof handler !== 'function')
+    return initError(runtimeError('Runtime.HandlerNotFound', 'index.handler is undefined or not exported'));
+  // Node.js 24 tells a callback-style handler by its declared parameters and refuses it at init.
+  if (handler.length >= 3)
+    return initError(runtimeError('Runtime.CallbackHandlerDeprecated', CALLBACK_HANDLER_MESSAGE));
+  return handler as Handler;
 }
 
 function lambdaContext(message: InvokeMessage): LambdaContext {
@@ -149,25 +218,18 @@ function lambdaContext(message: InvokeMessage): LambdaContext {
   };
 }
 
-/** Async handlers resolve; callback-style handlers (three parameters) call back. */
-function callHandler(handler: Handler, event: unknown, context: LambdaContext): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const callback = (error?: unknown, value?: unknown) => (error == null ? resolve(value) : reject(error));
-    const returned = handler(event, context, callback);
-    if (types.isPromise(returned)) returned.then(resolve, reject);
-    else if (handler.length < 3) resolve(returned);
-  });
-}
-
 async function invoke(handler: Handler, message: InvokeMessage): Promise<void> {
   const { requestId } = message;
   currentRequestId = requestId;
+  process.env._X_AMZN_TRACE_ID = message.traceId;
+  invoking = true;
   sampleMemory();
   const sampler = setInterval(sampleMemory, 10);
   const started = performance.now();
   let outcome: { type: 'result'; json: string } | ({ type: 'error' } & ErrorShape);
   try {
-    const value = await callHandler(handler, JSON.parse(message.eventJson), lambdaContext(message));
+    // A synchronous throw and a rejection end alike: as an invocation error.
+    const value = await handler(JSON.parse(message.eventJson), lambdaContext(message));
     // Lambda serialises the result with JSON; undefined (or a function) becomes null.
     outcome = { type: 'result', json: JSON.stringify(value) ?? 'null' };
   } catch (error) {
@@ -176,6 +238,9 @@ async function invoke(handler: Handler, message: InvokeMessage): Promise<void> {
   }
   const durationMs = performance.now() - started;
   clearInterval(sampler);
+  // A last sample: a handler that never yielded to the sampler is measured (and bounded) here.
+  sampleMemory();
+  invoking = false;
   flushPartial();
   send({ ...outcome, requestId, durationMs, maxMemoryUsedMb: maxMemoryUsedMb() });
 }

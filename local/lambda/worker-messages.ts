@@ -10,6 +10,13 @@ export interface InstanceData {
   readonly memoryMb: number;
   readonly logGroupName: string;
   readonly logStreamName: string;
+  /** `process.cwd()` inside the instance: the bundle's folder, as `/var/task` is on Lambda. */
+  readonly taskRoot: string;
+  /**
+   * Console output below this level is dropped, as Lambda's runtime drops it in the JSON log
+   * format; null in the text format, which has no filter.
+   */
+  readonly minimumLogLevel: string | null;
 }
 
 /** Host → instance. */
@@ -19,6 +26,8 @@ export interface InvokeMessage {
   readonly eventJson: string;
   /** Epoch ms after which the host terminates the instance. */
   readonly deadline: number;
+  /** `_X_AMZN_TRACE_ID` during this invocation. */
+  readonly traceId: string;
 }
 
 /** A function error as Lambda reports it. */
@@ -47,4 +56,9 @@ export type InstanceMessage =
   | ({ readonly type: 'result'; readonly json: string } & InvocationMetrics)
   | ({ readonly type: 'error' } & InvocationMetrics & ErrorShape)
   /** An exception or rejection escaped the handler: the instance exits right after this message. */
-  | ({ readonly type: 'crash' } & ErrorShape);
+  | ({ readonly type: 'crash' } & ErrorShape)
+  /**
+   * The instance's memory outside the V8 heap limit (Buffers, ArrayBuffers) took it past its
+   * memory size: it exits right after this message, as Lambda kills it.
+   */
+  | { readonly type: 'out-of-memory' };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { reportLine, startLine } from '#local/lambda/lambda-log-lines.ts';
+import { initReportLine, reportLine, startLine } from '#local/lambda/lambda-log-lines.ts';
 import { toJsonLogLine } from './json-log-format.ts';
 
 const at = new Date('2026-11-25T10:00:00.000Z');
@@ -33,6 +33,51 @@ test('START and REPORT become platform.start and platform.report records', () =>
         initDurationMs: 180.5,
       },
       status: 'success',
+    },
+  });
+});
+
+test("REPORT's status and error type stay in platform.report", () => {
+  const fields = { requestId: id, durationMs: 3000, memoryMb: 128, maxMemoryUsedMb: 128 };
+  const killed = json(reportLine({ ...fields, status: 'error', errorType: 'Runtime.OutOfMemory' })) as {
+    record: Record<string, unknown>;
+  };
+  assert.equal(killed.record.status, 'error');
+  assert.equal(killed.record.errorType, 'Runtime.OutOfMemory');
+  const timedOut = json(reportLine({ ...fields, status: 'timeout' })) as { record: Record<string, unknown> };
+  assert.equal(timedOut.record.status, 'timeout');
+  assert.equal('errorType' in timedOut.record, false);
+  assert.deepEqual(timedOut.record.metrics, {
+    durationMs: 3000,
+    billedDurationMs: 3000,
+    memorySizeMB: 128,
+    maxMemoryUsedMB: 128,
+  });
+});
+
+test('INIT_REPORT becomes a platform.initReport record', () => {
+  assert.deepEqual(
+    json(initReportLine({ durationMs: 150.789, status: 'error', errorType: 'Runtime.ImportModuleError' })),
+    {
+      time: '2026-11-25T10:00:00.000Z',
+      type: 'platform.initReport',
+      record: {
+        initializationType: 'on-demand',
+        phase: 'init',
+        status: 'error',
+        errorType: 'Runtime.ImportModuleError',
+        metrics: { durationMs: 150.79 },
+      },
+    },
+  );
+  assert.deepEqual(json(initReportLine({ durationMs: 10000, status: 'timeout' })), {
+    time: '2026-11-25T10:00:00.000Z',
+    type: 'platform.initReport',
+    record: {
+      initializationType: 'on-demand',
+      phase: 'init',
+      status: 'timeout',
+      metrics: { durationMs: 10000 },
     },
   });
 });

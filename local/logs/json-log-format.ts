@@ -4,6 +4,7 @@
 const START = /^START RequestId: (\S+) Version: (\S+)$/;
 const END = /^END RequestId: (\S+)$/;
 const REPORT = /^REPORT RequestId: (\S+)\t(.*)$/;
+const INIT_REPORT = /^INIT_REPORT (.*)$/;
 const CONSOLE = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)\t(\S*)\t(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\t([\s\S]*)$/;
 const TIMED_OUT = /^(\d{4}-\d\d-\d\dT[\d:.]+Z) (\S+) (Task timed out after [\d.]+ seconds)$/;
 /** REPORT's tab-separated fields, e.g. `Duration: 12.34 ms`, and their names in `platform.report`. */
@@ -17,8 +18,8 @@ const REPORT_METRICS: Readonly<Record<string, string>> = {
 
 /**
  * One line of a function's output as Lambda writes it in the JSON log format, or null for a line
- * that format does not have (`END`). `START` and `REPORT` become `platform.start` and
- * `platform.report` records; a line written through `console` becomes a document with
+ * that format does not have (`END`). `START`, `REPORT` and `INIT_REPORT` become `platform.start`,
+ * `platform.report` and `platform.initReport` records; a line written through `console` becomes a document with
  * `timestamp`, `level`, `requestId` and `message` (an error's JSON is spread into it).
  *
  * @example
@@ -43,6 +44,13 @@ export function toJsonLogLine(line: string, at: Date): string | null {
       type: 'platform.report',
       record: reportRecord(report[1] ?? '', report[2] ?? ''),
     });
+  const initReport = INIT_REPORT.exec(line);
+  if (initReport)
+    return JSON.stringify({
+      time,
+      type: 'platform.initReport',
+      record: initReportRecord(initReport[1] ?? ''),
+    });
   const logged = CONSOLE.exec(line);
   if (logged) {
     const [, timestamp, requestId, level, text = ''] = logged;
@@ -60,16 +68,44 @@ export function toJsonLogLine(line: string, at: Date): string | null {
   return JSON.stringify({ timestamp: time, level: 'INFO', message: line });
 }
 
-function reportRecord(requestId: string, fields: string): Record<string, unknown> {
+/** A tab-separated platform line's `Name: value` fields. */
+function fieldsOf(text: string): Map<string, string> {
+  return new Map(
+    text.split('\t').map((field) => {
+      const colon = field.indexOf(': ');
+      return colon === -1 ? [field, ''] : [field.slice(0, colon), field.slice(colon + 2).trim()];
+    }),
+  );
+}
+
+/** `platform.report`: the metrics, and the status (`success`, `timeout`, `error` with its type). */
+function reportRecord(requestId: string, text: string): Record<string, unknown> {
   const metrics: Record<string, number> = {};
-  let status = 'success';
-  for (const field of fields.split('\t')) {
-    const [name = '', value = ''] = field.split(': ');
+  const fields = fieldsOf(text);
+  for (const [name, value] of fields) {
     const key = REPORT_METRICS[name];
     if (key) metrics[key] = Number.parseFloat(value);
-    else if (name === 'Status') status = value.trim();
   }
-  return { requestId, metrics, status };
+  const errorType = fields.get('Error Type');
+  return {
+    requestId,
+    metrics,
+    status: fields.get('Status') ?? 'success',
+    ...(errorType ? { errorType } : {}),
+  };
+}
+
+/** `platform.initReport`, as Lambda's telemetry schema has it. */
+function initReportRecord(text: string): Record<string, unknown> {
+  const fields = fieldsOf(text);
+  const errorType = fields.get('Error Type');
+  return {
+    initializationType: 'on-demand',
+    phase: fields.get('Phase') ?? 'init',
+    status: fields.get('Status') ?? 'success',
+    ...(errorType ? { errorType } : {}),
+    metrics: { durationMs: Number.parseFloat(fields.get('Init Duration') ?? '0') },
+  };
 }
 
 /** `Invoke Error \t{"errorType":…}` → message plus the error's fields, as the runtime writes them. */

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promi
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { reportLine, startLine } from '#local/lambda/lambda-log-lines.ts';
+import { consoleLine, reportLine, startLine } from '#local/lambda/lambda-log-lines.ts';
 import { functionLogDir, openLogStore } from './log-store.ts';
 import { runLogsCommand } from './logs-command.ts';
 import { readLogEvents } from './read-logs.ts';
@@ -117,5 +117,44 @@ test('npm run logs prints events by function and level, and runs a saved query',
     });
     await assert.rejects(run('--query', 'oneRequest'), /needs --request-id/);
     await assert.rejects(run('--since', 'yesterday'), /--since takes an age/);
+  });
+});
+
+test("keeps a Text function's lines as Lambda writes them, and npm run logs filters them by their level column", async () => {
+  await withDir(async (dataDir) => {
+    const dir = path.join(dataDir, 'logs');
+    const store = openLogStore({
+      dir,
+      logFormatOf: (functionName) => (functionName === 'notes-get' ? 'Text' : 'JSON'),
+    });
+    const at = new Date('2026-11-25T10:00:00.000Z');
+    const lines = [
+      startLine('r1'),
+      consoleLine('DEBUG', 'r1', 'cache miss', at),
+      consoleLine('ERROR', 'r1', 'two\nlines', at),
+      'END RequestId: r1',
+      reportLine({ requestId: 'r1', durationMs: 1, memoryMb: 256, maxMemoryUsedMb: 9 }),
+    ];
+    for (const line of lines) store.write('notes-get', line, STREAM);
+    store.write('products-get', startLine('r2'), STREAM);
+    await store.close();
+    const kept = readLogEvents(dir, { functions: ['notes-get'] });
+    assert.deepEqual(
+      kept.map((event) => event.message),
+      lines,
+      'every line as written, END included',
+    );
+    assert.deepEqual(kept[2]?.fields, {
+      timestamp: '2026-11-25T10:00:00.000Z',
+      requestId: 'r1',
+      level: 'ERROR',
+      message: 'two\nlines',
+    });
+    assert.equal(readLogEvents(dir, { functions: ['products-get'] })[0]?.fields.type, 'platform.start');
+    const printed: string[] = [];
+    const run = ['--data-dir', dataDir, 'notes-get', '--level', 'warn'];
+    assert.equal(await runLogsCommand(run, {}, (line) => printed.push(line)), 0);
+    assert.equal(printed.length, 1);
+    assert.match(printed[0] ?? '', /notes-get {2}2026-11-25T10:00:00\.000Z\tr1\tERROR\ttwo\rlines$/);
   });
 });

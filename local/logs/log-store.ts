@@ -3,6 +3,7 @@
 import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { LogSink } from '#local/contracts.ts';
+import type { LogFormat } from '#src/declaration/types.ts';
 import { toJsonLogLine } from './json-log-format.ts';
 
 /** One stored log event: `t` the time in ms, `m` the message as Lambda would write it. */
@@ -18,6 +19,11 @@ export interface LogStoreOptions {
   readonly retentionDays?: number;
   /** A function's streams beyond this many bytes are deleted oldest first (default 20 MB). */
   readonly maxBytesPerFunction?: number;
+  /**
+   * The log format each function is declared with (default JSON for all): a `Text` function's
+   * lines are kept as Lambda writes them in its text format, not converted to JSON.
+   */
+  readonly logFormatOf?: (functionName: string) => LogFormat;
 }
 
 export interface LogStore extends LogSink {
@@ -43,8 +49,8 @@ export function functionLogDir(dir: string, functionName: string): string {
 }
 
 /**
- * A log sink that keeps each function's lines in its own log group on disk, in the JSON log format
- * the stack deploys, one file a stream (`<dir>/<function>/<stream>.jsonl`), with bounded retention.
+ * A log sink that keeps each function's lines in its own log group on disk, in the log format
+ * the stack deploys (JSON, or text for a function declared `Text`), one file a stream (`<dir>/<function>/<stream>.jsonl`), with bounded retention.
  * `npm run logs` reads them back.
  *
  * @example
@@ -56,6 +62,7 @@ export function openLogStore({
   dir,
   retentionDays = 7,
   maxBytesPerFunction = 20_000_000,
+  logFormatOf = () => 'JSON',
 }: LogStoreOptions): LogStore {
   const files = new Map<string, WriteStream>();
   const written = new Map<string, number>();
@@ -67,7 +74,7 @@ export function openLogStore({
   }
   return {
     write(functionName, line, stream = defaultStream()) {
-      const message = toJsonLogLine(line, new Date());
+      const message = logFormatOf(functionName) === 'Text' ? line : toJsonLogLine(line, new Date());
       if (message === null) return;
       const functionDir = functionLogDir(dir, functionName);
       // The file keeps the stream's own name, `/` and all, percent-encoded.

@@ -81,15 +81,32 @@ function readFrom(file: string, offset: number): Buffer {
   }
 }
 
+/** A console line of Lambda's text log format: timestamp, request id, level, message. */
+const TEXT_CONSOLE_LINE =
+  /^(\d{4}-\d\d-\d\dT[\d:.]+Z)\t(\S*)\t(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\t([\s\S]*)$/;
+
+/**
+ * The fields of a stored message: a JSON document's own, or, for a line of a function that logs
+ * in the text format, its columns (so that `--level` filters it by its level column).
+ */
+function fieldsOf(message: string): Record<string, unknown> {
+  if (message.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(message);
+      if (parsed && typeof parsed === 'object') return parsed as Record<string, unknown>;
+    } catch {}
+    return {};
+  }
+  const text = TEXT_CONSOLE_LINE.exec(message);
+  if (!text) return {};
+  const [, timestamp, requestId, level, rest = ''] = text;
+  return { timestamp, requestId, level, message: rest.replace(/\r/g, '\n') };
+}
+
 function toEvent(line: string, logGroup: string, logStream: string): LogEvent | null {
   try {
     const { t, m } = JSON.parse(line) as StoredEvent;
-    let fields: Record<string, unknown> = {};
-    try {
-      const parsed: unknown = JSON.parse(m);
-      if (parsed && typeof parsed === 'object') fields = parsed as Record<string, unknown>;
-    } catch {}
-    return { timestamp: t, logGroup, logStream, message: m, fields };
+    return { timestamp: t, logGroup, logStream, message: m, fields: fieldsOf(m) };
   } catch {
     return null; // a line cut short by a crash
   }

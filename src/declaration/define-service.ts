@@ -6,6 +6,8 @@ import {
   type FunctionDeclaration,
   HTTP_METHODS,
   type HttpMethod,
+  LOG_FORMATS,
+  type LogFormat,
   type ServiceDeclaration,
   type TableDeclaration,
 } from './types.ts';
@@ -22,6 +24,8 @@ export interface FunctionInput {
   memoryMb?: number;
   timeoutSeconds?: number;
   environment?: Record<string, string>;
+  /** Default `JSON`, the format the stack's log level filters. */
+  logFormat?: LogFormat;
 }
 
 export interface ServiceInput {
@@ -33,7 +37,7 @@ export interface ServiceInput {
 }
 
 /** Defaults every function gets unless its declaration says otherwise. */
-export const FUNCTION_DEFAULTS = { memoryMb: 256, timeoutSeconds: 10 } as const;
+export const FUNCTION_DEFAULTS = { memoryMb: 256, timeoutSeconds: 10, logFormat: 'JSON' } as const;
 /** API Gateway's integration timeout; a function's own timeout must stay below it. */
 export const INTEGRATION_TIMEOUT_SECONDS = 29;
 
@@ -78,6 +82,9 @@ export function defineService(input: ServiceInput): ServiceDeclaration {
     }
     const memoryMb = fn.memoryMb ?? FUNCTION_DEFAULTS.memoryMb;
     if (memoryMb < 128 || memoryMb > 10240) problems.push(`${fn.name}: memory ${memoryMb} MB`);
+    const logFormat = fn.logFormat ?? FUNCTION_DEFAULTS.logFormat;
+    if (!LOG_FORMATS.includes(logFormat))
+      problems.push(`${fn.name}: log format ${logFormat} is not one of ${LOG_FORMATS.join(', ')}`);
     return {
       name: fn.name,
       method: fn.method,
@@ -89,6 +96,7 @@ export function defineService(input: ServiceInput): ServiceDeclaration {
       memoryMb,
       timeoutSeconds,
       environment: { ...fn.environment },
+      logFormat,
     };
   });
   const routes = functions.map((fn) => `${fn.method} ${fn.path}`);

@@ -15,6 +15,10 @@ export type DynamoDbAction = (typeof DYNAMODB_ACTIONS)[number];
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
+/** Lambda's log formats: JSON (the default here, filtered by level) or Lambda's plain text lines. */
+export const LOG_FORMATS = ['JSON', 'Text'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 /** One Lambda function behind one API Gateway route. */
 export interface FunctionDeclaration {
   /** Function name, unique across all services, e.g. `products-create`. */
@@ -37,6 +41,11 @@ export interface FunctionDeclaration {
   readonly timeoutSeconds: number;
   /** Extra environment variables of this function only. */
   readonly environment: Readonly<Record<string, string>>;
+  /**
+   * The format Lambda writes this function's logs in: `JSON` (default) lets Lambda filter them by
+   * the stack's log level; `Text` keeps Lambda's tab-separated lines and has no such filter.
+   */
+  readonly logFormat: LogFormat;
 }
 
 export interface TableDeclaration {

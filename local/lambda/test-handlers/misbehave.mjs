@@ -23,6 +23,18 @@ export const handler = async (event) => {
     const hoard = [];
     while (true) hoard.push(new Array(1024).fill(hoard.length));
   }
+  if (action === 'allocate-buffers') {
+    // Off-heap memory, outside the V8 heap limit: 8 MB at a time, each touched (zero-filled).
+    const hoard = [];
+    while (true) {
+      hoard.push(Buffer.alloc(8 * 1024 * 1024));
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+  if (action === 'reject-unhandled-string') {
+    Promise.reject('a plain string');
+    return new Promise(() => {});
+  }
   if (action === 'nothing') return undefined;
   if (action === 'big-result') return { text: 'x'.repeat(6 * 1024 * 1024) };
   return { instanceId };
