@@ -28,7 +28,7 @@ async function withEngine(body: (client: ReturnType<typeof localClient>) => Prom
   }
 }
 
-test('ensureTables creates every declared table, on demand, keyed by its string partition key', async () => {
+test('ensureTables creates every declared table, on demand, keyed by its string partition (and sort) key', async () => {
   const services = await shippedServices();
   await withEngine(async (client) => {
     const ensured = await ensureTables(client, services);
@@ -40,10 +40,19 @@ test('ensureTables creates every declared table, on demand, keyed by its string 
       const { Table } = await client.send(new DescribeTableCommand({ TableName: service.table.name }));
       assert.equal(Table?.TableStatus, 'ACTIVE');
       assert.equal(Table?.BillingModeSummary?.BillingMode, 'PAY_PER_REQUEST');
-      assert.deepEqual(Table?.KeySchema, [{ AttributeName: service.table.partitionKey, KeyType: 'HASH' }]);
-      assert.deepEqual(Table?.AttributeDefinitions, [
-        { AttributeName: service.table.partitionKey, AttributeType: 'S' },
+      const { partitionKey, sortKey } = service.table;
+      assert.deepEqual(Table?.KeySchema, [
+        { AttributeName: partitionKey, KeyType: 'HASH' },
+        ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' }] : []),
       ]);
+      assert.deepEqual(
+        [...(Table?.AttributeDefinitions ?? [])].sort((a, b) =>
+          String(a.AttributeName).localeCompare(String(b.AttributeName)),
+        ),
+        [partitionKey, ...(sortKey ? [sortKey] : [])]
+          .sort()
+          .map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+      );
     }
   });
 });
@@ -87,7 +96,9 @@ test('ensureTables refuses an existing table whose key differs from the declarat
     );
     await assert.rejects(
       ensureTables(client, [first]),
-      new RegExp(`Table ${first.table.name} exists with key \\(sku HASH\\).*"${first.table.partitionKey}"`),
+      new RegExp(
+        `Table ${first.table.name} exists with key \\(sku HASH\\).*\\(${first.table.partitionKey} HASH\\)`,
+      ),
     );
   });
 });

@@ -18,7 +18,12 @@ function invokeWithLogLevel(logLevel: string, operation: string): Record<string,
     process.stdout.write('RESULT ' + JSON.stringify(result) + '\\n');`;
   const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, LOG_LEVEL: logLevel, POWERTOOLS_SERVICE_NAME: 'things' },
+    env: {
+      PATH: process.env.PATH,
+      LOG_LEVEL: logLevel,
+      POWERTOOLS_SERVICE_NAME: 'things',
+      ACCESS_RULE: 'public',
+    },
   });
   assert.equal(run.status, 0, run.stderr);
   const output = `${run.stdout}\n${run.stderr}`;

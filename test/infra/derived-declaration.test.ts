@@ -124,7 +124,7 @@ describe('a new declaration file', () => {
       synth.template.hasResourceProperties('AWS::ApiGateway::Model', { Name: bodyModelName(fn.name) });
     }
     synth.template.hasResourceProperties('AWS::ApiGateway::Model', {
-      Name: 'OrdersCreateBody',
+      Name: 'InvoicesCreateBody',
       Schema: { required: ['customer', 'total'], additionalProperties: false },
     });
   });

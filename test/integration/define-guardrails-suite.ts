@@ -85,6 +85,24 @@ export function defineGuardrailsSuite(engine: Exclude<EngineName, 'external'>): 
         steps.map((s) => s.status),
         [200, 200, 200, 200, 412, 204],
       );
+      // orders, as its owner: the same six operations, listing with Query.
+      const owner = apiClient(current.url, { token: await current.mint({ user: 'iam-owner' }) });
+      const order = { items: [{ productId: 'p1', quantity: 1 }], status: 'pending' };
+      const placed = await owner('POST', '/orders', { body: order });
+      assert.equal(placed.status, 201, placed.text);
+      const orderId = (placed.json as { id: string }).id;
+      const orderSteps = [
+        await owner('GET', `/orders/${orderId}`),
+        await owner('GET', '/orders?limit=5'),
+        await owner('PUT', `/orders/${orderId}`, { body: { ...order, status: 'paid' } }),
+        await owner('PATCH', `/orders/${orderId}`, { body: { note: 'ring twice' } }),
+        await owner('DELETE', `/orders/${orderId}`, { headers: { 'If-Match': '"999"' } }),
+        await owner('DELETE', `/orders/${orderId}`),
+      ];
+      assert.deepEqual(
+        orderSteps.map((s) => s.status),
+        [200, 200, 200, 200, 412, 204],
+      );
       const manager = (operation: string, payload: unknown) =>
         client('POST', '/DynamoDBManager', { body: { operation, tableName: 'lambda-apigateway', payload } });
       for (const [operation, payload] of [
@@ -104,7 +122,7 @@ export function defineGuardrailsSuite(engine: Exclude<EngineName, 'external'>): 
       const shipped = current.system.services
         .filter(({ service }) => service.name !== 'snoops')
         .flatMap(({ service }) => service.functions.map((fn) => fn.name));
-      assert.equal(shipped.length, 7);
+      assert.equal(shipped.length, 13);
       for (const fn of shipped) assert.deepEqual(report.get(fn), [], fn);
       // The denied call used nothing; the report names what snoops-overreach was granted and never used.
       assert.deepEqual(report.get('snoops-overreach'), ['dynamodb:GetItem']);

@@ -23,6 +23,12 @@ describe('evaluatePolicy on the policies the CDK app synthesizes', () => {
   test('resolves every function role with its own table and log group', () => {
     assert.deepEqual(Object.keys(policies).sort(), [
       'dynamodb-manager',
+      'orders-create',
+      'orders-delete',
+      'orders-get',
+      'orders-list',
+      'orders-replace',
+      'orders-update',
       'products-create',
       'products-delete',
       'products-get',
