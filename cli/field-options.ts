@@ -23,7 +23,7 @@ export function fieldOptions(
 }
 
 function describe(name: string, type: string | undefined): string {
-  if (type === 'array') return `${name}: a comma-separated list`;
+  if (type === 'array') return `${name}: a comma-separated list, or a JSON array`;
   if (type === 'number' || type === 'integer' || type === 'boolean' || type === 'string')
     return `${name} (${type})`;
   return `${name} (JSON)`;
@@ -44,6 +44,14 @@ function parseValue(raw: string, type: string | undefined, flag: string): unknow
       if (raw !== 'true' && raw !== 'false') throw new InvalidArgumentError(`${flag} is true or false.`);
       return raw === 'true';
     case 'array':
+      // A JSON array for lists of objects (`--items '[{"productId":"p1","quantity":2}]'`), else words.
+      if (raw.trim().startsWith('[')) {
+        try {
+          return JSON.parse(raw);
+        } catch {
+          throw new InvalidArgumentError(`${flag} is a comma-separated list or a JSON array.`);
+        }
+      }
       return raw === '' ? [] : raw.split(',').map((part) => part.trim());
     default:
       try {

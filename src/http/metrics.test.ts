@@ -22,6 +22,7 @@ function invokeTwice(operation: string): string[] {
       LOG_LEVEL: 'INFO',
       POWERTOOLS_SERVICE_NAME: 'things',
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      ACCESS_RULE: 'public',
     },
   });
   assert.equal(run.status, 0, run.stderr);

@@ -66,6 +66,22 @@ export function cliContract(target: () => { url: string; token: string }): void 
       assert.match(gone.stderr, new RegExp(`^Error 404 Not Found: No item has the id "${id}"\\.\\n$`));
     });
 
+    test('places and lists an order of the token’s user, its lines given as a JSON array', async () => {
+      const placed = await cli(
+        target(),
+        'orders',
+        'create',
+        '--items',
+        '[{"productId":"p-1","quantity":2}]',
+        '--status',
+        'pending',
+      );
+      assert.equal(placed.code, 0, placed.stderr);
+      assert.deepEqual(placed.json().items, [{ productId: 'p-1', quantity: 2 }]);
+      const mine = await cli(target(), 'orders', 'list', '--all');
+      assert.ok((JSON.parse(mine.stdout) as { id: string }[]).some((o) => o.id === placed.json().id));
+    });
+
     test('prints the problem and its failing fields, exiting non-zero', async () => {
       const refused = await cli(target(), 'products', 'create', '--name', '', '--price', '-1');
       assert.equal(refused.code, 1);

@@ -88,7 +88,7 @@ describe('the local system against the synthesized stage', { timeout: 300_000 },
     const logged = system.logs.length;
     const response = await fetch(`${system.url}/products`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', Authorization: system.adminToken },
       body: JSON.stringify({ name: '', price: 'free' }),
     });
     const definition = deployedResponse('BAD_REQUEST_BODY');
@@ -136,7 +136,7 @@ describe('the local system against the synthesized stage', { timeout: 300_000 },
     const [, fn] = resourcesOfType(stack.synth.template, 'AWS::Lambda::Function')[0] ?? [];
     const origins = fn.Properties.Environment.Variables.CORS_ALLOW_ORIGINS;
     const response = await fetch(`${system.url}/products?limit=1`, {
-      headers: { Origin: 'http://localhost:5173' },
+      headers: { Origin: 'http://localhost:5173', Authorization: system.adminToken },
     });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('access-control-allow-origin'), origins);
