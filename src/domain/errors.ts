@@ -23,18 +23,21 @@ export class HttpError extends Error {
     { detail, cause, errors }: HttpErrorOptions,
   ) {
     super(detail, { cause });
+    // Each subclass writes its name out: bundles are minified, so `new.target.name` would log as `so`.
     this.name = new.target.name;
     this.errors = errors;
   }
 }
 
 export class BadRequestError extends HttpError {
+  override readonly name = 'BadRequestError';
   constructor(detail: string, errors?: readonly FieldError[], cause?: unknown) {
     super(400, 'bad-request', 'Bad Request', { detail, ...(errors ? { errors } : {}), cause });
   }
 }
 
 export class ValidationError extends HttpError {
+  override readonly name = 'ValidationError';
   constructor(errors: readonly FieldError[]) {
     super(400, 'validation-failed', 'Validation failed', {
       detail: 'The request body does not match the schema.',
@@ -44,42 +47,49 @@ export class ValidationError extends HttpError {
 }
 
 export class UnauthorizedError extends HttpError {
+  override readonly name = 'UnauthorizedError';
   constructor(detail: string) {
     super(401, 'unauthorized', 'Unauthorized', { detail });
   }
 }
 
 export class ForbiddenError extends HttpError {
+  override readonly name = 'ForbiddenError';
   constructor(detail: string) {
     super(403, 'forbidden', 'Forbidden', { detail });
   }
 }
 
 export class NotFoundError extends HttpError {
+  override readonly name = 'NotFoundError';
   constructor(detail: string) {
     super(404, 'not-found', 'Not Found', { detail });
   }
 }
 
 export class ConflictError extends HttpError {
+  override readonly name = 'ConflictError';
   constructor(detail: string, cause?: unknown) {
     super(409, 'conflict', 'Conflict', { detail, cause });
   }
 }
 
 export class PreconditionFailedError extends HttpError {
+  override readonly name = 'PreconditionFailedError';
   constructor(detail: string) {
     super(412, 'precondition-failed', 'Precondition Failed', { detail });
   }
 }
 
 export class PayloadTooLargeError extends HttpError {
+  override readonly name = 'PayloadTooLargeError';
   constructor(detail: string) {
     super(413, 'payload-too-large', 'Payload Too Large', { detail });
   }
 }
 
 export class UnsupportedMediaTypeError extends HttpError {
+  override readonly name = 'UnsupportedMediaTypeError';
   constructor(detail: string) {
     super(415, 'unsupported-media-type', 'Unsupported Media Type', { detail });
   }
@@ -90,6 +100,7 @@ export class UnsupportedMediaTypeError extends HttpError {
  * 500 for the client, the cause for the log.
  */
 export class InternalError extends HttpError {
+  override readonly name = 'InternalError';
   constructor(detail: string, cause?: unknown) {
     super(500, 'internal-error', 'Internal Server Error', { detail, cause });
   }
@@ -97,6 +108,7 @@ export class InternalError extends HttpError {
 
 /** A dependency (DynamoDB) failed or is overloaded: the client may retry after `retryAfterSeconds`. */
 export class ServiceUnavailableError extends HttpError {
+  override readonly name = 'ServiceUnavailableError';
   constructor(
     detail: string,
     readonly retryAfterSeconds: number,

@@ -173,6 +173,13 @@ export function defineGuardrailsSuite(engine: Exclude<EngineName, 'external'>): 
         current.system.guard.setFaults([]);
       }
       assert.deepEqual(await current.scan('products'), before);
+      // The log names the error and its cause readably, although the bundle is minified.
+      const failure = current.logs
+        .filter(({ functionName }) => functionName === 'products-create')
+        .map(({ line }) => line)
+        .findLast((line) => line.includes('"request failed"'));
+      assert.match(failure ?? '', /"name":"ServiceUnavailableError"/);
+      assert.match(failure ?? '', /"cause":\{[^}]*"name":"ThrottlingException"/);
     });
 
     test('latency beyond the function timeout ends in 503 with Retry-After before the timeout', async () => {
