@@ -181,7 +181,7 @@ describe('REST API stage', () => {
 });
 
 describe('stack outputs', () => {
-  test('outputs the API URL and the name of every table', () => {
+  test('outputs the API URL, the name of every table and the user pool (access.test.ts)', () => {
     const outputs = stack.synth.template.toJSON().Outputs;
     assert.ok(JSON.stringify(outputs.ApiUrl.Value).includes(logicalIdOf(stack.synth.stack.restApi.api)));
     for (const { service } of stack.bundled.services) {
@@ -189,6 +189,8 @@ describe('stack outputs', () => {
       assert.ok(table);
       assert.deepEqual(outputs[tableOutputName(service.name)]?.Value, refOf(table));
     }
-    assert.equal(Object.keys(outputs).length, stack.bundled.services.length + 1);
+    const userPool = ['UserPoolId', 'UserPoolClientId', 'UserPoolIssuerUrl'];
+    for (const name of userPool) assert.ok(outputs[name], name);
+    assert.equal(Object.keys(outputs).length, stack.bundled.services.length + 1 + userPool.length);
   });
 });

@@ -25,12 +25,14 @@ import {
 const declarationDir = path.join(PROJECT_ROOT, 'test', 'tmp', `infra-derived-${process.pid}`);
 
 /** A declaration file as a developer would write it, importing from the repository. */
-const ORDERS_DECLARATION = `import { z } from 'zod';
+const INVOICES_DECLARATION = `import { z } from 'zod';
+import { allow } from '../../../src/declaration/access.ts';
 import { defineCrudResource } from '../../../src/declaration/crud-resource.ts';
 
 export default defineCrudResource({
-  name: 'orders',
+  name: 'invoices',
   item: z.strictObject({ customer: z.string().min(1), total: z.number().min(0) }),
+  access: { read: allow.signedIn(), write: allow.groups('billing', 'admin') },
   memoryMb: 512,
   timeoutSeconds: 5,
 });
@@ -38,32 +40,32 @@ export default defineCrudResource({
 
 let bundled: Bundled;
 let synth: Synthesized;
-let orders: ServiceDeclaration;
+let invoices: ServiceDeclaration;
 
 before(async () => {
   await mkdir(declarationDir, { recursive: true });
-  await writeFile(path.join(declarationDir, 'orders.ts'), ORDERS_DECLARATION);
+  await writeFile(path.join(declarationDir, 'invoices.ts'), INVOICES_DECLARATION);
   bundled = await bundleServices([DEFAULT_SERVICES_DIR, declarationDir]);
-  const loaded = bundled.services.find(({ service }) => service.name === 'orders');
+  const loaded = bundled.services.find(({ service }) => service.name === 'invoices');
   assert.ok(loaded, 'the new declaration is loaded');
-  orders = loaded.service;
+  invoices = loaded.service;
   synth = await synthesize(bundled);
 });
 after(() => removeAll(bundled?.dir, synth?.outdir, declarationDir));
 
 describe('a new declaration file', () => {
   test('adds its table, keyed on its partition key, and outputs the table name', () => {
-    const table = synth.stack.tables.get('orders');
+    const table = synth.stack.tables.get('invoices');
     assert.ok(table);
     const resource: CfnJson = resourceOf(synth.template, table);
     assert.deepEqual(resource.Properties.KeySchema, [{ AttributeName: 'id', KeyType: 'HASH' }]);
-    assert.deepEqual(synth.template.toJSON().Outputs[tableOutputName('orders')].Value, refOf(table));
+    assert.deepEqual(synth.template.toJSON().Outputs[tableOutputName('invoices')].Value, refOf(table));
     assert.equal(resourcesOfType(synth.template, 'AWS::DynamoDB::Table').length, bundled.services.length);
   });
 
   test('adds one function per declared operation, with the declared memory and timeout', () => {
-    assert.equal(orders.functions.length, 6);
-    for (const fn of orders.functions) {
+    assert.equal(invoices.functions.length, 6);
+    for (const fn of invoices.functions) {
       const deployed = synth.stack.functions.get(fn.name);
       assert.ok(deployed, fn.name);
       const { Properties }: CfnJson = resourceOf(synth.template, deployed.function);
@@ -74,9 +76,9 @@ describe('a new declaration file', () => {
   });
 
   test('scopes the new roles to the new table', () => {
-    const table = synth.stack.tables.get('orders');
+    const table = synth.stack.tables.get('invoices');
     assert.ok(table);
-    for (const fn of orders.functions) {
+    for (const fn of invoices.functions) {
       const deployed = synth.stack.functions.get(fn.name);
       assert.ok(deployed);
       const dynamodb = inlineStatements(resourceOf(synth.template, deployed.role)).filter((s) =>
@@ -92,8 +94,8 @@ describe('a new declaration file', () => {
     const dashboard = JSON.stringify(
       resourcesOfType(synth.template, 'AWS::CloudWatch::Dashboard')[0]?.[1].Properties.DashboardBody,
     );
-    assert.ok(dashboard.includes('## orders'));
-    for (const fn of orders.functions) {
+    assert.ok(dashboard.includes('## invoices'));
+    for (const fn of invoices.functions) {
       const alarms = observability.functionAlarms.get(fn.name);
       assert.ok(alarms, fn.name);
       assert.equal(Object.keys(alarms).length, 5);
@@ -107,10 +109,25 @@ describe('a new declaration file', () => {
     }
   });
 
+  test('guards its routes with the Cognito authorizer and adds the groups it names to the user pool', () => {
+    const methods = methodsByRoute(synth.template);
+    for (const fn of invoices.functions) {
+      const method = methods.get(`${fn.method} ${fn.path}`);
+      assert.equal(method?.Properties.AuthorizationType, 'COGNITO_USER_POOLS', fn.name);
+    }
+    const groups = resourcesOfType(synth.template, 'AWS::Cognito::UserPoolGroup').map(
+      ([, group]) => group.Properties.GroupName,
+    );
+    assert.deepEqual(groups.sort(), ['admin', 'billing'], 'admin once, though products names it too');
+    const create = synth.stack.functions.get('invoices-create') ?? assert.fail();
+    const { Variables } = resourceOf(synth.template, create.function).Properties.Environment;
+    assert.equal(Variables.ACCESS_RULE, 'groups:billing,admin');
+  });
+
   test('routes its paths to its functions and models its bodies from its schema', () => {
     const methods = methodsByRoute(synth.template);
-    for (const fn of orders.functions) {
-      assert.ok(['/orders', '/orders/{id}'].includes(fn.path));
+    for (const fn of invoices.functions) {
+      assert.ok(['/invoices', '/invoices/{id}'].includes(fn.path));
       const deployed = synth.stack.functions.get(fn.name);
       assert.ok(deployed);
       const method = methods.get(`${fn.method} ${fn.path}`);
@@ -118,11 +135,11 @@ describe('a new declaration file', () => {
         JSON.stringify(method?.Properties.Integration.Uri).includes(JSON.stringify(arnOf(deployed.function))),
       );
     }
-    for (const fn of orders.functions.filter((f) => f.body)) {
+    for (const fn of invoices.functions.filter((f) => f.body)) {
       synth.template.hasResourceProperties('AWS::ApiGateway::Model', { Name: bodyModelName(fn.name) });
     }
     synth.template.hasResourceProperties('AWS::ApiGateway::Model', {
-      Name: 'OrdersCreateBody',
+      Name: 'InvoicesCreateBody',
       Schema: { required: ['customer', 'total'], additionalProperties: false },
     });
   });
