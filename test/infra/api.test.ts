@@ -4,7 +4,11 @@ import { bodyJsonSchema } from '#infra/body-model.ts';
 import { tableOutputName } from '#infra/logical-names.ts';
 import { MANAGED_RULE_GROUPS } from '#infra/web-acl.ts';
 import { bodyMediaTypes } from '#src/declaration/api-settings.ts';
-import { BAD_REQUEST_BODY_TEMPLATE } from '#src/declaration/gateway-responses.ts';
+import {
+  BAD_REQUEST_BODY_TEMPLATE,
+  DEFAULT_ERROR_TEMPLATE,
+  UNAUTHORIZED,
+} from '#src/declaration/gateway-responses.ts';
 import {
   arnOf,
   type CfnJson,
@@ -89,6 +93,20 @@ describe('REST API routes', () => {
       detail: 'price: wrong type',
       instance: 'urn:uuid:c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
     });
+  });
+
+  test("answers a missing or invalid token with AWS's own 401 body, readable by browsers (CORS)", () => {
+    stack.synth.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'UNAUTHORIZED',
+      StatusCode: String(UNAUTHORIZED.statusCode),
+      ResponseParameters: { 'gatewayresponse.header.Access-Control-Allow-Origin': "'*'" },
+      ResponseTemplates: { 'application/json': DEFAULT_ERROR_TEMPLATE },
+    });
+    const rendered = DEFAULT_ERROR_TEMPLATE.replace(
+      '$context.error.messageString',
+      JSON.stringify(UNAUTHORIZED.message),
+    );
+    assert.equal(rendered, '{"message":"Unauthorized"}');
   });
 
   test('answers CORS preflights on every resource with the contract headers, for all origins by default', () => {

@@ -152,6 +152,7 @@ describe('settings from context', () => {
       'BAD_REQUEST_BODY',
       'DEFAULT_4XX',
       'DEFAULT_5XX',
+      'UNAUTHORIZED',
     ]);
     for (const [, response] of responses) {
       assert.equal(
