@@ -10,10 +10,12 @@ export const GADGET_FIELDS = 20;
  * fields without size limits (for items as large as DynamoDB allows).
  */
 const GIZMOS = `import { z } from 'zod';
+import { allow } from '../../../src/declaration/access.ts';
 import { defineCrudResource } from '../../../src/declaration/crud-resource.ts';
 
 export default defineCrudResource({
   name: 'gizmos',
+  access: { read: allow.public(), write: allow.public() },
   item: z.strictObject({
     label: z.string().min(1),
     size: z.strictObject({ w: z.number(), h: z.number(), unit: z.enum(['cm', 'in']).optional() }).optional(),
@@ -30,7 +32,8 @@ export default defineCrudResource({
 /**
  * Writes new microservice declarations — one file each, nothing else — into a fresh folder
  * under `test/tmp/`, exactly as a user would add one to `services/`: `gadgets` (twenty flat
- * optional fields) and `gizmos` (nested objects, unbounded sizes).
+ * optional fields) and `gizmos` (nested objects, unbounded sizes). Both are public, so the
+ * suites that use them need no token.
  */
 export async function writeThrowawayService(): Promise<{ dir: string; remove(): Promise<void> }> {
   const parent = path.join(PROJECT_ROOT, 'test', 'tmp');
@@ -42,10 +45,12 @@ export async function writeThrowawayService(): Promise<{ dir: string; remove(): 
   );
   const source = [
     "import { z } from 'zod';",
+    "import { allow } from '../../../src/declaration/access.ts';",
     "import { defineCrudResource } from '../../../src/declaration/crud-resource.ts';",
     '',
     'export default defineCrudResource({',
     "  name: 'gadgets',",
+    '  access: { read: allow.public(), write: allow.public() },',
     '  item: z.strictObject({',
     '    label: z.string().min(1),',
     ...fields,
