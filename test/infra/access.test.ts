@@ -71,7 +71,7 @@ describe('API authorization', () => {
         if (needsToken(rule)) {
           assert.equal(AuthorizationType, 'COGNITO_USER_POOLS', fn.name);
           assert.deepEqual(AuthorizerId, { Ref: authorizerId }, fn.name);
-          // No scopes: API Gateway then accepts the pool's ID tokens (and access tokens need none).
+          // No scopes: API Gateway then requires the pool's ID token (an access token needs scopes).
           assert.equal(AuthorizationScopes, undefined, fn.name);
         } else {
           assert.equal(AuthorizationType, 'NONE', fn.name);
