@@ -135,7 +135,7 @@ export class ServicesUserPool extends Construct {
 
   /**
    * The API's Cognito user pool authorizer, made on first use (an authorizer no method uses fails
-   * deployment). No scopes are set on the methods, so API Gateway requires the pool's ID token.
+   * synthesis). No scopes are set on the methods, so API Gateway requires the pool's ID token.
    */
   authorizer(): CognitoUserPoolsAuthorizer {
     this.cognitoAuthorizer ??= new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
