@@ -1,7 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Bundle } from '#src/build/bundle-function.ts';
-import { type LoadedService, withAccessSettings } from '#src/declaration/load-services.ts';
+import type { LoadedService } from '#src/declaration/load-services.ts';
 import { ServicesStack } from './services-stack.ts';
 import { readSettings, type StackSettings } from './settings.ts';
 
@@ -44,7 +44,7 @@ export function buildApp(input: BuildAppInput): BuiltApp {
   });
   const settings = readSettings((key) => app.node.tryGetContext(key), env);
   const stack = new ServicesStack(app, settings.stackName, {
-    services: withAccessSettings(services, settings),
+    services,
     bundles,
     settings,
   });

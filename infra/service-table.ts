@@ -11,7 +11,8 @@ export interface ServiceTableOptions {
 }
 
 /**
- * A service's table: keyed by the declared partition key (a string), on-demand, with
+ * A service's table: keyed by the declared partition key and, if declared, sort key (both
+ * strings; an owner-scoped resource's `owner` and `id`), on-demand, with
  * point-in-time recovery and encryption at rest under the AWS managed key `aws/dynamodb`
  * (auditable in CloudTrail, with no key policy or key lifecycle to manage). CloudFormation
  * names it; handlers learn the name from `TABLE_NAME`.
@@ -25,8 +26,10 @@ export function createServiceTable(
   service: ServiceDeclaration,
   options: ServiceTableOptions,
 ): Table {
+  const { partitionKey, sortKey } = service.table;
   return new Table(scope, id, {
-    partitionKey: { name: service.table.partitionKey, type: AttributeType.STRING },
+    partitionKey: { name: partitionKey, type: AttributeType.STRING },
+    ...(sortKey ? { sortKey: { name: sortKey, type: AttributeType.STRING } } : {}),
     billingMode: BillingMode.PAY_PER_REQUEST,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     encryption: TableEncryption.AWS_MANAGED,

@@ -112,6 +112,43 @@ describe('readSettings', () => {
     );
   });
 
+  test('reads an existing user pool and its app client, from USER_POOL_ID and USER_POOL_CLIENT_ID too', () => {
+    const settings = readSettings(fromContext({ userPoolId: 'eu-west-1_AbC123xyZ' }), {
+      USER_POOL_CLIENT_ID: '1example23456789abcdefghij',
+    });
+    assert.equal(settings.userPoolId, 'eu-west-1_AbC123xyZ');
+    assert.equal(settings.userPoolClientId, '1example23456789abcdefghij');
+    assert.equal(readSettings(fromContext({})).userPoolId, undefined);
+    assert.equal(
+      readSettings(fromContext({ userPoolId: 'us-gov-west-1_x9', userPoolClientId: 'abc' })).userPoolId,
+      'us-gov-west-1_x9',
+    );
+  });
+
+  test('refuses a user pool id or client id that Cognito could not have issued', () => {
+    for (const userPoolId of [
+      'AbC123',
+      'eu-west-1-AbC123',
+      'eu-west-1_',
+      'arn:aws:cognito-idp:eu-west-1:1:userpool/eu-west-1_A',
+    ]) {
+      assert.throws(
+        () => readSettings(fromContext({ userPoolId, userPoolClientId: 'abc' })),
+        /userPoolId \(USER_POOL_ID\)/,
+        userPoolId,
+      );
+    }
+    assert.throws(
+      () => readSettings(fromContext({ userPoolId: 'eu-west-1_A', userPoolClientId: 'a b' })),
+      /userPoolClientId \(USER_POOL_CLIENT_ID\)/,
+    );
+  });
+
+  test('takes an existing user pool only together with its app client', () => {
+    assert.throws(() => readSettings(fromContext({ userPoolId: 'eu-west-1_A' })), /go together/);
+    assert.throws(() => readSettings(fromContext({ userPoolClientId: 'abc' })), /go together/);
+  });
+
   test('refuses "*" mixed with named origins', () => {
     assert.throws(() => readSettings(fromContext({ corsOrigins: '*,https://a.example' })), /corsOrigins/);
   });

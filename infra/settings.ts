@@ -28,6 +28,13 @@ export interface StackSettings extends ApiSettings {
   readonly apiGatewayCloudWatchRole: boolean;
   /** Email address subscribed to the alarm topic (it must confirm); none when undefined. */
   readonly alarmEmail: string | undefined;
+  /**
+   * An existing Cognito user pool (`eu-west-1_AbC123`) to authorize with, in the stack's account
+   * and region; the stack then creates no pool and no groups. Undefined: the stack creates both.
+   */
+  readonly userPoolId: string | undefined;
+  /** The app client of {@link userPoolId} that users sign in with; given with it, never alone. */
+  readonly userPoolClientId: string | undefined;
 }
 
 export const DEFAULT_SETTINGS: StackSettings = {
@@ -39,6 +46,8 @@ export const DEFAULT_SETTINGS: StackSettings = {
   waf: true,
   apiGatewayCloudWatchRole: true,
   alarmEmail: undefined,
+  userPoolId: undefined,
+  userPoolClientId: undefined,
 };
 
 /** Reads one raw setting: CDK context (`-c key=value`, cdk.json) or an environment variable. */
@@ -88,13 +97,23 @@ export function readSettings(context: SettingSource, env: NodeJS.ProcessEnv = {}
     waf: pick('waf', toBoolean),
     apiGatewayCloudWatchRole: pick('apiGatewayCloudWatchRole', toBoolean),
     alarmEmail: pick('alarmEmail', matching(/^[^@\s]+@[^@\s]+\.[^@\s]+$/)),
+    userPoolId: pick('userPoolId', matching(USER_POOL_ID)),
+    userPoolClientId: pick('userPoolClientId', matching(/^[\w+]{1,128}$/)),
   };
   if (!settings.waf && !settings.ephemeral) {
     problems.push('waf=false is only allowed with ephemeral=true (a throwaway dev stack)');
   }
+  if ((settings.userPoolId === undefined) !== (settings.userPoolClientId === undefined)) {
+    problems.push(
+      'userPoolId and userPoolClientId go together: an existing user pool is used with the app client its users sign in with',
+    );
+  }
   if (problems.length > 0) throw new Error(`Invalid deployment settings: ${problems.join('; ')}`);
   return settings;
 }
+
+/** Cognito's user pool id: its region, `_`, then letters and digits (`eu-west-1_AbC123xyZ`). */
+const USER_POOL_ID = /^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]{1,40}$/;
 
 const matching =
   (pattern: RegExp) =>

@@ -10,6 +10,7 @@ import {
   ListTablesCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import type { ServiceDeclaration } from '#src/declaration/types.ts';
 import { ensureTables } from './create-tables.ts';
 import { startDynalite } from './dynalite-engine.ts';
 import { localClient, shippedServices } from './engine-test-suite.ts';
@@ -28,7 +29,13 @@ async function withEngine(body: (client: ReturnType<typeof localClient>) => Prom
   }
 }
 
-test('ensureTables creates every declared table, on demand, keyed by its string partition (and sort) key', async () => {
+/** The key a declared table must have: partition key (HASH), then sort key (RANGE) if declared. */
+const declaredKey = ({ table }: ServiceDeclaration) => [
+  { AttributeName: table.partitionKey, KeyType: 'HASH' },
+  ...(table.sortKey ? [{ AttributeName: table.sortKey, KeyType: 'RANGE' }] : []),
+];
+
+test('ensureTables creates every declared table, on demand, keyed by its string partition key and sort key', async () => {
   const services = await shippedServices();
   await withEngine(async (client) => {
     const ensured = await ensureTables(client, services);
@@ -40,20 +47,17 @@ test('ensureTables creates every declared table, on demand, keyed by its string 
       const { Table } = await client.send(new DescribeTableCommand({ TableName: service.table.name }));
       assert.equal(Table?.TableStatus, 'ACTIVE');
       assert.equal(Table?.BillingModeSummary?.BillingMode, 'PAY_PER_REQUEST');
-      const { partitionKey, sortKey } = service.table;
-      assert.deepEqual(Table?.KeySchema, [
-        { AttributeName: partitionKey, KeyType: 'HASH' },
-        ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' }] : []),
-      ]);
+      assert.deepEqual(Table?.KeySchema, declaredKey(service));
       assert.deepEqual(
-        [...(Table?.AttributeDefinitions ?? [])].sort((a, b) =>
-          String(a.AttributeName).localeCompare(String(b.AttributeName)),
-        ),
-        [partitionKey, ...(sortKey ? [sortKey] : [])]
-          .sort()
-          .map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+        Table?.AttributeDefinitions,
+        declaredKey(service).map(({ AttributeName }) => ({ AttributeName, AttributeType: 'S' })),
       );
     }
+    const orders = services.find((service) => service.name === 'orders');
+    assert.deepEqual(orders && declaredKey(orders), [
+      { AttributeName: 'owner', KeyType: 'HASH' },
+      { AttributeName: 'id', KeyType: 'RANGE' },
+    ]);
   });
 });
 
@@ -99,6 +103,26 @@ test('ensureTables refuses an existing table whose key differs from the declarat
       new RegExp(
         `Table ${first.table.name} exists with key \\(sku HASH\\).*\\(${first.table.partitionKey} HASH\\)`,
       ),
+    );
+  });
+});
+
+test('ensureTables refuses an existing table that lacks the declared sort key', async () => {
+  const owned = (await shippedServices()).find((service) => service.table.sortKey);
+  assert.ok(owned, 'a shipped service has a sort key (orders)');
+  const { name, partitionKey, sortKey } = owned.table;
+  await withEngine(async (client) => {
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: partitionKey, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
+      }),
+    );
+    await assert.rejects(
+      ensureTables(client, [owned]),
+      new RegExp(`exists with key \\(${partitionKey} HASH\\).*\\(${partitionKey} HASH, ${sortKey} RANGE\\)`),
     );
   });
 });

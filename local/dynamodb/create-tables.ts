@@ -7,7 +7,7 @@ import {
   type TableDescription,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import type { ServiceDeclaration } from '#src/declaration/types.ts';
+import type { ServiceDeclaration, TableDeclaration } from '#src/declaration/types.ts';
 
 export interface EnsuredTable {
   readonly service: string;
@@ -21,7 +21,8 @@ const WAIT = { minDelay: 1, maxDelay: 5, maxWaitTime: 300 } as const;
 
 /**
  * Makes sure every declared table exists and is ACTIVE: on-demand billing, the declared
- * `partitionKey` as a string hash key (and `sortKey`, when declared, as a string range key). Tables that already exist are left as they are, so data
+ * `partitionKey` as a string hash key and the `sortKey`, if declared, as a string range key (as
+ * the stack's `createServiceTable` keys them). Tables that already exist are left as they are, so data
  * survives restarts; one whose key differs from the declaration is reported rather than used.
  *
  * @example
@@ -37,11 +38,7 @@ export async function ensureTables(
 }
 
 async function ensureTable(client: DynamoDBClient, service: ServiceDeclaration, tableName: string) {
-  const { partitionKey, sortKey } = service.table;
-  const keys = [
-    { AttributeName: partitionKey, KeyType: 'HASH' as const },
-    ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : []),
-  ];
+  const keySchema = declaredKeySchema(service.table);
   let existing = await describe(client, tableName);
   let created = false;
   if (!existing) {
@@ -50,8 +47,8 @@ async function ensureTable(client: DynamoDBClient, service: ServiceDeclaration, 
         new CreateTableCommand({
           TableName: tableName,
           BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: keys.map(({ AttributeName }) => ({ AttributeName, AttributeType: 'S' })),
-          KeySchema: keys,
+          AttributeDefinitions: keySchema.map(({ AttributeName }) => ({ AttributeName, AttributeType: 'S' })),
+          KeySchema: keySchema,
         }),
       );
       created = true;
@@ -64,7 +61,7 @@ async function ensureTable(client: DynamoDBClient, service: ServiceDeclaration, 
     await waitUntilTableExists({ client, ...WAIT }, { TableName: tableName });
     existing = await describe(client, tableName);
   }
-  assertKeyMatches(tableName, keys, existing);
+  assertKeyMatches(tableName, keySchema, existing);
   return { service: service.name, tableName, created };
 }
 
@@ -77,29 +74,36 @@ async function describe(client: DynamoDBClient, tableName: string): Promise<Tabl
   }
 }
 
+/** The declared key: the partition key (HASH), then the sort key (RANGE) if there is one; both strings. */
+function declaredKeySchema({ partitionKey, sortKey }: TableDeclaration) {
+  return [
+    { AttributeName: partitionKey, KeyType: 'HASH' as const },
+    ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : []),
+  ];
+}
+
 /** A data folder kept from an older declaration would otherwise fail later, on every request. */
 function assertKeyMatches(
   tableName: string,
-  declared: readonly { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[],
+  declared: ReturnType<typeof declaredKeySchema>,
   table: TableDescription | undefined,
 ): void {
-  const describeKeys = (
-    keys: readonly { AttributeName?: string | undefined; KeyType?: string | undefined }[],
-  ) => keys.map((key) => `${key.AttributeName} ${key.KeyType}`).join(', ') || 'none';
-  const actual = table?.KeySchema ?? [];
+  const keys = table?.KeySchema ?? [];
   const typeOf = (name: string | undefined) =>
     table?.AttributeDefinitions?.find((attribute) => attribute.AttributeName === name)?.AttributeType;
   const matches =
-    actual.length === declared.length &&
+    keys.length === declared.length &&
     declared.every(
-      (key) =>
-        actual.some((a) => a.AttributeName === key.AttributeName && a.KeyType === key.KeyType) &&
-        typeOf(key.AttributeName) === 'S',
+      ({ AttributeName, KeyType }) =>
+        keys.find((key) => key.KeyType === KeyType)?.AttributeName === AttributeName &&
+        typeOf(AttributeName) === 'S',
     );
   if (!matches) {
+    const actual = keys.map((key) => `${key.AttributeName} ${key.KeyType}`).join(', ') || 'none';
+    const expected = declared.map((key) => `${key.AttributeName} ${key.KeyType}`).join(', ');
     throw new Error(
-      `Table ${tableName} exists with key (${describeKeys(actual)}) but is declared with the string key ` +
-        `(${describeKeys(declared)}); delete the table (or the local data folder) to recreate it`,
+      `Table ${tableName} exists with key (${actual}) but is declared with the string key (${expected}); ` +
+        'delete the table (or the local data folder) to recreate it',
     );
   }
 }

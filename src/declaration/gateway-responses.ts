@@ -6,8 +6,8 @@ import { MEDIA_TYPES } from './api-settings.ts';
 
 /** A gateway response as the stack deploys it: static header values, templates by media type. */
 export interface GatewayResponseDefinition {
-  /** API Gateway's response type, e.g. `BAD_REQUEST_BODY`, `DEFAULT_4XX`. */
-  readonly type: 'BAD_REQUEST_BODY' | 'DEFAULT_4XX' | 'DEFAULT_5XX';
+  /** API Gateway's response type, e.g. `BAD_REQUEST_BODY`, `UNAUTHORIZED`, `DEFAULT_4XX`. */
+  readonly type: 'BAD_REQUEST_BODY' | 'UNAUTHORIZED' | 'DEFAULT_4XX' | 'DEFAULT_5XX';
   /** Overrides the status of the errors of this type; absent keeps each error's own. */
   readonly statusCode?: number;
   /** Header name → literal value (the stack quotes it for CloudFormation). */
@@ -27,12 +27,21 @@ export const BAD_REQUEST_BODY_TEMPLATE =
 export const DEFAULT_ERROR_TEMPLATE = '{"message":$context.error.messageString}';
 
 /**
+ * The Cognito authorizer's refusal (no `Authorization` header, or a token that is malformed,
+ * expired, or not from the pool): status 401 and, rendered from {@link DEFAULT_ERROR_TEMPLATE},
+ * AWS's own body `{"message":"Unauthorized"}`, with the `x-amzn-ErrorType` `UnauthorizedException`.
+ */
+export const UNAUTHORIZED = { statusCode: 401, message: 'Unauthorized' } as const;
+
+/**
  * The gateway responses of a stage allowing `corsOrigins`. Errors API Gateway answers itself carry
  * CORS too, so a browser can read them; with several allowed origins no single static value fits,
  * so only the problem+json 400 is customised and the browser sees the other errors as opaque.
+ * The authorizer's 401 (`UNAUTHORIZED`) is spelled out, AWS's status and body unchanged, so that
+ * its CORS header cannot come loose from `DEFAULT_4XX`'s.
  *
  * @example
- * gatewayResponses(['*'])[1];
+ * gatewayResponses(['*'])[2];
  * // { type: 'DEFAULT_4XX', headers: { 'Access-Control-Allow-Origin': '*' }, templates: { 'application/json': … } }
  */
 export function gatewayResponses(corsOrigins: readonly string[]): readonly GatewayResponseDefinition[] {
@@ -55,5 +64,11 @@ export function gatewayResponses(corsOrigins: readonly string[]): readonly Gatew
       templates: { [MEDIA_TYPES.json]: DEFAULT_ERROR_TEMPLATE },
     }),
   );
-  return [badRequestBody, ...defaults];
+  const unauthorized: GatewayResponseDefinition = {
+    type: 'UNAUTHORIZED',
+    statusCode: UNAUTHORIZED.statusCode,
+    headers: origin,
+    templates: { [MEDIA_TYPES.json]: DEFAULT_ERROR_TEMPLATE },
+  };
+  return [badRequestBody, unauthorized, ...defaults];
 }

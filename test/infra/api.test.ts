@@ -4,7 +4,11 @@ import { bodyJsonSchema } from '#infra/body-model.ts';
 import { tableOutputName } from '#infra/logical-names.ts';
 import { MANAGED_RULE_GROUPS } from '#infra/web-acl.ts';
 import { bodyMediaTypes } from '#src/declaration/api-settings.ts';
-import { BAD_REQUEST_BODY_TEMPLATE } from '#src/declaration/gateway-responses.ts';
+import {
+  BAD_REQUEST_BODY_TEMPLATE,
+  DEFAULT_ERROR_TEMPLATE,
+  UNAUTHORIZED,
+} from '#src/declaration/gateway-responses.ts';
 import {
   arnOf,
   type CfnJson,
@@ -89,6 +93,20 @@ describe('REST API routes', () => {
       detail: 'price: wrong type',
       instance: 'urn:uuid:c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
     });
+  });
+
+  test("answers a missing or invalid token with AWS's own 401 body, readable by browsers (CORS)", () => {
+    stack.synth.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'UNAUTHORIZED',
+      StatusCode: String(UNAUTHORIZED.statusCode),
+      ResponseParameters: { 'gatewayresponse.header.Access-Control-Allow-Origin': "'*'" },
+      ResponseTemplates: { 'application/json': DEFAULT_ERROR_TEMPLATE },
+    });
+    const rendered = DEFAULT_ERROR_TEMPLATE.replace(
+      '$context.error.messageString',
+      JSON.stringify(UNAUTHORIZED.message),
+    );
+    assert.equal(rendered, '{"message":"Unauthorized"}');
   });
 
   test('answers CORS preflights on every resource with the contract headers, for all origins by default', () => {
@@ -181,7 +199,7 @@ describe('REST API stage', () => {
 });
 
 describe('stack outputs', () => {
-  test('outputs the API URL and the name of every table', () => {
+  test('outputs the API URL, the name of every table and the user pool (access.test.ts)', () => {
     const outputs = stack.synth.template.toJSON().Outputs;
     assert.ok(JSON.stringify(outputs.ApiUrl.Value).includes(logicalIdOf(stack.synth.stack.restApi.api)));
     for (const { service } of stack.bundled.services) {
@@ -189,6 +207,8 @@ describe('stack outputs', () => {
       assert.ok(table);
       assert.deepEqual(outputs[tableOutputName(service.name)]?.Value, refOf(table));
     }
-    assert.equal(Object.keys(outputs).length, stack.bundled.services.length + 1);
+    const userPool = ['UserPoolId', 'UserPoolClientId', 'UserPoolIssuerUrl'];
+    for (const name of userPool) assert.ok(outputs[name], name);
+    assert.equal(Object.keys(outputs).length, stack.bundled.services.length + 1 + userPool.length);
   });
 });

@@ -10,7 +10,8 @@ import type { IConstruct } from 'constructs';
 import { buildApp } from '#infra/build-app.ts';
 import {
   API_GATEWAY_LOG_GROUPS_WILDCARD,
-  NO_AUTHORIZER,
+  openedBySetting,
+  USER_POOL,
   WAF_OFF_FOR_DEV_STACK,
   XRAY_RESOURCE_WILDCARD,
 } from '#infra/nag-acknowledgements.ts';
@@ -28,6 +29,8 @@ import {
 let bundled: Bundled;
 let retained: Synthesized;
 let ephemeral: Synthesized;
+let openTutorial: Synthesized;
+let existingPool: Synthesized;
 
 before(async () => {
   bundled = await bundleServices();
@@ -37,8 +40,22 @@ before(async () => {
     context: { ephemeral: 'true', waf: 'false' },
     cloudFormationValidation: true,
   });
+  openTutorial = await synthesize(bundled, { context: { openTutorial: 'true' } });
+  existingPool = await synthesize(bundled, {
+    context: { userPoolId: 'eu-west-1_AbC123xyZ', userPoolClientId: '1example23456789abcdefghij' },
+  });
 });
-after(() => removeAll(bundled?.dir, retained?.outdir, ephemeral?.outdir));
+after(() =>
+  removeAll(bundled?.dir, retained?.outdir, ephemeral?.outdir, openTutorial?.outdir, existingPool?.outdir),
+);
+
+const synthesized = () =>
+  [
+    ['retained', retained],
+    ['ephemeral without WAF', ephemeral],
+    ['openTutorial', openTutorial],
+    ['existing user pool', existingPool],
+  ] as const;
 
 /** Acknowledged cdk-nag rule ids per logical id, as written into the template's metadata. */
 function acknowledgements(synth: Synthesized): Map<string, { id: string; reason: string }[]> {
@@ -51,20 +68,23 @@ function acknowledgements(synth: Synthesized): Map<string, { id: string; reason:
 }
 
 describe('cdk-nag AwsSolutions checks', () => {
-  for (const mode of ['retained', 'ephemeral without WAF'] as const) {
-    test(`leave no unacknowledged finding, error or warning, on a ${mode} stack`, async () => {
-      const synth = mode === 'retained' ? retained : ephemeral;
+  test('leave no unacknowledged finding, error or warning, in any deployment mode', async () => {
+    for (const [mode, synth] of synthesized()) {
       const report = new AwsSolutionsChecks().validateScope(synth.app);
       assert.deepEqual(
         report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath)}`),
         [],
+        mode,
       );
+    }
+    // Synthesis itself (cdk-nag as a validation plugin, and CloudFormation validation where on) agrees.
+    for (const synth of [retained, ephemeral]) {
       const synthReport = JSON.parse(
         await readFile(path.join(synth.outdir, 'validation-report.json'), 'utf8'),
       );
       assert.deepEqual(synthReport.pluginReports, [], 'cdk-nag and CloudFormation validation report nothing');
-    });
-  }
+    }
+  });
 
   test('fails synthesis on a finding nobody acknowledged', async (t) => {
     t.mock.method(console, 'error', () => {}); // CDK prints the report it throws for
@@ -96,9 +116,9 @@ describe('cdk-nag AwsSolutions checks', () => {
     const account = retained.stack.restApi.account;
     assert.ok(account);
     add(account.role, API_GATEWAY_LOG_GROUPS_WILDCARD);
-    for (const method of retained.stack.restApi.api.methods) {
-      if (method.httpMethod !== 'OPTIONS') add(method, ...NO_AUTHORIZER);
-    }
+    const pool = retained.stack.userPool.created?.node.defaultChild;
+    assert.ok(pool, 'the stack creates a user pool by default');
+    add(pool, ...USER_POOL);
     const actual = new Map([...byResource].map(([id, rules]) => [id, rules.map((rule) => rule.id).sort()]));
     assert.deepEqual(actual, expected);
     for (const rules of byResource.values()) {
@@ -109,6 +129,37 @@ describe('cdk-nag AwsSolutions checks', () => {
           assert.match(id, /\[Resource::.+\]$/, 'wildcards are acknowledged one by one');
       }
     }
+  });
+
+  test('acknowledge a missing authorizer (APIG4, COG4) only on the methods a setting made public', () => {
+    const byResource = (synth: Synthesized) =>
+      [...acknowledgements(synth)].filter(([, rules]) =>
+        rules.some((rule) => /^AwsSolutions-(APIG4|COG4)$/.test(rule.id)),
+      );
+    assert.deepEqual(byResource(retained), [], 'no method is public by default');
+    assert.deepEqual(byResource(existingPool), []);
+    const managerMethod = openTutorial.stack.restApi.api.methods.find(
+      (method) => method.httpMethod === 'POST' && method.resource.path === '/DynamoDBManager',
+    );
+    assert.ok(managerMethod);
+    assert.deepEqual(byResource(openTutorial), [
+      [logicalIdOf(managerMethod), openedBySetting('openTutorial', 'dynamodb-manager')],
+    ]);
+    assert.match(openedBySetting('openTutorial', 'dynamodb-manager')[0]?.reason ?? '', /openTutorial=true/);
+  });
+
+  test('acknowledge the Cognito findings on the pool the stack creates, and none for an existing pool', () => {
+    const cognito = (synth: Synthesized) =>
+      [...acknowledgements(synth)].flatMap(([id, rules]) =>
+        rules.filter((rule) => rule.id.startsWith('AwsSolutions-COG')).map((rule) => `${id} ${rule.id}`),
+      );
+    const pool = retained.stack.userPool.created;
+    assert.ok(pool);
+    assert.deepEqual(cognito(retained), [
+      `${logicalIdOf(pool)} AwsSolutions-COG2`,
+      `${logicalIdOf(pool)} AwsSolutions-COG8`,
+    ]);
+    assert.deepEqual(cognito(existingPool), []);
   });
 
   test('acknowledge the missing WAF only on the stage of an ephemeral stack that switched it off', () => {

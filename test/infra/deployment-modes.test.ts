@@ -43,15 +43,31 @@ const tables = (synth: Synthesized) =>
   });
 
 describe('tables', () => {
-  test('keys each table on its declared partition key, a string, billed on demand', () => {
+  test('keys each table on its declared partition key and sort key, strings, billed on demand', () => {
     for (const { service, resource } of tables(retained)) {
       const { KeySchema, AttributeDefinitions, BillingMode } = resource.Properties;
-      assert.deepEqual(KeySchema, [{ AttributeName: service.table.partitionKey, KeyType: 'HASH' }]);
-      assert.deepEqual(AttributeDefinitions, [
-        { AttributeName: service.table.partitionKey, AttributeType: 'S' },
-      ]);
+      const { partitionKey, sortKey } = service.table;
+      const keys = [
+        { AttributeName: partitionKey, KeyType: 'HASH' },
+        ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' }] : []),
+      ];
+      assert.deepEqual(KeySchema, keys, service.name);
+      assert.deepEqual(
+        AttributeDefinitions,
+        keys.map(({ AttributeName }) => ({ AttributeName, AttributeType: 'S' })),
+        service.name,
+      );
       assert.equal(BillingMode, 'PAY_PER_REQUEST');
     }
+  });
+
+  test("keys the owner-scoped orders table on the caller's identity, then the order id", () => {
+    const orders = tables(retained).find(({ service }) => service.name === 'orders');
+    assert.ok(orders, 'orders is shipped');
+    assert.deepEqual(orders.resource.Properties.KeySchema, [
+      { AttributeName: 'owner', KeyType: 'HASH' },
+      { AttributeName: 'id', KeyType: 'RANGE' },
+    ]);
   });
 
   test('retains tables, with deletion protection, point-in-time recovery and encryption, by default', () => {
@@ -136,6 +152,7 @@ describe('settings from context', () => {
       'BAD_REQUEST_BODY',
       'DEFAULT_4XX',
       'DEFAULT_5XX',
+      'UNAUTHORIZED',
     ]);
     for (const [, response] of responses) {
       assert.equal(

@@ -31,8 +31,8 @@ import { defineCrudResource } from '../../../src/declaration/crud-resource.ts';
 
 export default defineCrudResource({
   name: 'invoices',
-  access: { read: allow.signedIn(), write: allow.groups('billing') },
   item: z.strictObject({ customer: z.string().min(1), total: z.number().min(0) }),
+  access: { read: allow.signedIn(), write: allow.groups('billing', 'admin') },
   memoryMb: 512,
   timeoutSeconds: 5,
 });
@@ -107,6 +107,21 @@ describe('a new declaration file', () => {
         assert.ok(JSON.stringify(query.Properties.LogGroupNames).includes(JSON.stringify(logs)));
       }
     }
+  });
+
+  test('guards its routes with the Cognito authorizer and adds the groups it names to the user pool', () => {
+    const methods = methodsByRoute(synth.template);
+    for (const fn of invoices.functions) {
+      const method = methods.get(`${fn.method} ${fn.path}`);
+      assert.equal(method?.Properties.AuthorizationType, 'COGNITO_USER_POOLS', fn.name);
+    }
+    const groups = resourcesOfType(synth.template, 'AWS::Cognito::UserPoolGroup').map(
+      ([, group]) => group.Properties.GroupName,
+    );
+    assert.deepEqual(groups.sort(), ['admin', 'billing'], 'admin once, though products names it too');
+    const create = synth.stack.functions.get('invoices-create') ?? assert.fail();
+    const { Variables } = resourceOf(synth.template, create.function).Properties.Environment;
+    assert.equal(Variables.ACCESS_RULE, 'groups:billing,admin');
   });
 
   test('routes its paths to its functions and models its bodies from its schema', () => {

@@ -56,6 +56,16 @@ describe('function roles', () => {
     }
   });
 
+  test("lets orders-list only Query its own table: one owner's partition, never a Scan of everyone's", () => {
+    const list = functionRoles().find(({ fn }) => fn.name === 'orders-list');
+    assert.ok(list, 'orders-list is shipped');
+    const dynamodb = list.statements.filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
+    assert.deepEqual(
+      dynamodb.map(({ Action, Resource, Condition }) => ({ Action, Resource, Condition })),
+      [{ Action: ['dynamodb:Query'], Resource: [arnOf(list.table)], Condition: undefined }],
+    );
+  });
+
   test('lets a function write logs to its own log group only', () => {
     for (const { fn, statements, logGroup } of functionRoles()) {
       const logs = statements.filter((s) => s.Action.some((a) => a.startsWith('logs:')));

@@ -103,6 +103,8 @@ export interface Statement {
   readonly Effect: string;
   readonly Action: string[];
   readonly Resource: CfnJson[];
+  /** None in this stack: owners are enforced by the handler's key, not `dynamodb:LeadingKeys`. */
+  readonly Condition?: CfnJson;
 }
 
 /** Every statement of a role's inline policies, with Action and Resource always arrays. */

@@ -57,6 +57,12 @@ describe('evaluatePolicy on the policies the CDK app synthesizes', () => {
       'implicit-deny',
     );
     assert.equal(evaluatePolicy(statementsOf('products-list'), 'dynamodb:Scan', table('products')), 'allow');
+    // An owner's orders are one partition: listed with Query, never a Scan of everyone's.
+    assert.equal(evaluatePolicy(statementsOf('orders-list'), 'dynamodb:Query', table('orders')), 'allow');
+    assert.equal(
+      evaluatePolicy(statementsOf('orders-list'), 'dynamodb:Scan', table('orders')),
+      'implicit-deny',
+    );
     for (const action of ['PutItem', 'GetItem', 'UpdateItem', 'DeleteItem', 'Scan']) {
       assert.equal(
         evaluatePolicy(statementsOf('dynamodb-manager'), `dynamodb:${action}`, table('lambda-apigateway')),

@@ -1,0 +1,148 @@
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CognitoUserPoolsAuthorizer, IdentitySource } from 'aws-cdk-lib/aws-apigateway';
+import {
+  AccountRecovery,
+  FeaturePlan,
+  type IUserPool,
+  Mfa,
+  UserPool,
+  type UserPoolClient,
+  UserPoolGroup,
+} from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+import type { ServiceDeclaration } from '#src/declaration/types.ts';
+import { pascalCase } from './logical-names.ts';
+import type { StackSettings } from './settings.ts';
+
+/** How long a signed-in user's ID and access tokens are valid; the refresh token lasts longer. */
+export const TOKEN_VALIDITY = {
+  idToken: Duration.hours(1),
+  accessToken: Duration.hours(1),
+  refreshToken: Duration.days(30),
+} as const;
+
+/** The password policy of a pool the stack creates (cdk-nag COG1 asks for at least 8 and every class). */
+export const PASSWORD_POLICY = {
+  minLength: 12,
+  requireLowercase: true,
+  requireUppercase: true,
+  requireDigits: true,
+  requireSymbols: true,
+  tempPasswordValidity: Duration.days(3),
+  passwordHistorySize: 5,
+} as const;
+
+/**
+ * Every group named by a declared rule (`allow.groups(...)`), sorted. Read from the rules as
+ * declared, before any setting opens one: turning `openTutorial` on must not delete a group
+ * (and its members) that another deployment of the same stack needs.
+ *
+ * @example
+ * declaredGroups([products]); // ['admin']
+ */
+export function declaredGroups(services: readonly ServiceDeclaration[]): string[] {
+  const groups = services.flatMap((service) =>
+    service.functions.flatMap((fn) => (fn.access.allow === 'groups' ? fn.access.groups : [])),
+  );
+  return [...new Set(groups)].sort();
+}
+
+export interface ServicesUserPoolProps {
+  /** The declarations as declared (settings not applied): their groups become the pool's groups. */
+  readonly services: readonly ServiceDeclaration[];
+  readonly settings: StackSettings;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * Who may sign in: a Cognito user pool, its app client and one group per declared group, or, with
+ * the `userPoolId` and `userPoolClientId` settings, an existing pool the stack only refers to
+ * (whose groups must exist already). Routes whose rule needs a token get {@link authorizer}.
+ */
+export class ServicesUserPool extends Construct {
+  readonly userPool: IUserPool;
+  /** The pool the stack created, absent when it uses an existing one. */
+  readonly created?: UserPool;
+  /** The app client the stack created, absent when it uses an existing pool. */
+  readonly client?: UserPoolClient;
+  /** The groups the stack created, by name; none when it uses an existing pool. */
+  readonly groups = new Map<string, UserPoolGroup>();
+  readonly userPoolId: string;
+  readonly userPoolClientId: string;
+  /** The tokens' `iss`: `https://cognito-idp.<region>.amazonaws.com/<userPoolId>`. */
+  readonly issuer: string;
+  private cognitoAuthorizer?: CognitoUserPoolsAuthorizer;
+  private readonly stackName: string;
+
+  constructor(scope: Construct, id: string, { services, settings, removalPolicy }: ServicesUserPoolProps) {
+    super(scope, id);
+    this.stackName = settings.stackName;
+    if (settings.userPoolId && settings.userPoolClientId) {
+      this.userPool = UserPool.fromUserPoolId(this, 'Existing', settings.userPoolId);
+      this.userPoolId = settings.userPoolId;
+      this.userPoolClientId = settings.userPoolClientId;
+      // The id starts with the pool's region; the authorizer expects it to be the stack's.
+      const region = settings.userPoolId.split('_')[0];
+      this.issuer = `https://cognito-idp.${region}.${Aws.URL_SUFFIX}/${settings.userPoolId}`;
+      return;
+    }
+    const ephemeral = removalPolicy === RemovalPolicy.DESTROY;
+    const pool = new UserPool(this, 'Users', {
+      userPoolName: settings.stackName,
+      // Users are created by an administrator (README: "Sign in"), never by themselves.
+      selfSignUpEnabled: false,
+      signInAliases: { username: true, email: true },
+      signInCaseSensitive: false,
+      standardAttributes: { email: { required: true, mutable: true } },
+      autoVerify: { email: true },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      passwordPolicy: PASSWORD_POLICY,
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      featurePlan: FeaturePlan.ESSENTIALS,
+      deletionProtection: !ephemeral,
+      removalPolicy,
+    });
+    this.created = pool;
+    this.userPool = pool;
+    this.client = pool.addClient('ApiClient', {
+      userPoolClientName: `${settings.stackName}-api`,
+      generateSecret: false,
+      // USER_PASSWORD_AUTH lets `aws cognito-idp initiate-auth` sign in; SRP is for apps (Amplify).
+      authFlows: { userPassword: true, userSrp: true },
+      // No hosted UI or OAuth redirect: tokens come from InitiateAuth only.
+      disableOAuth: true,
+      idTokenValidity: TOKEN_VALIDITY.idToken,
+      accessTokenValidity: TOKEN_VALIDITY.accessToken,
+      refreshTokenValidity: TOKEN_VALIDITY.refreshToken,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+    });
+    for (const groupName of declaredGroups(services)) {
+      const group = new UserPoolGroup(this, `Group${pascalCase(groupName)}`, {
+        userPool: pool,
+        groupName,
+        description: `Members may call the operations whose declaration allows group "${groupName}"`,
+      });
+      // Memberships are data: kept with a retained pool.
+      group.applyRemovalPolicy(removalPolicy);
+      this.groups.set(groupName, group);
+    }
+    this.userPoolId = pool.userPoolId;
+    this.userPoolClientId = this.client.userPoolClientId;
+    this.issuer = `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${pool.userPoolId}`;
+  }
+
+  /**
+   * The API's Cognito user pool authorizer, made on first use (an authorizer no method uses fails
+   * synthesis). No scopes are set on the methods, so API Gateway requires the pool's ID token.
+   */
+  authorizer(): CognitoUserPoolsAuthorizer {
+    this.cognitoAuthorizer ??= new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+      authorizerName: `${this.stackName}-cognito`,
+      cognitoUserPools: [this.userPool],
+      identitySource: IdentitySource.header('Authorization'),
+    });
+    return this.cognitoAuthorizer;
+  }
+}
