@@ -105,6 +105,23 @@ describe('the local system against the synthesized stage', { timeout: 300_000 },
     assert.equal(system.logs.length, logged, 'no function ran');
   });
 
+  test('demands a token on exactly the methods the stack puts its Cognito authorizer on', () => {
+    const methods = methodsByRoute(stack.synth.template);
+    for (const route of system.system.routes) {
+      const deployed = methods.get(`${route.method} ${route.resource}`).Properties.AuthorizationType;
+      assert.equal(route.authorizationType ?? 'NONE', deployed, `${route.method} ${route.resource}`);
+    }
+  });
+
+  test('answers a request without a token as the stack’s UNAUTHORIZED response defines, before any function runs', async () => {
+    const logged = system.logs.length;
+    await assertAnswers(
+      await fetch(`${system.url}/products`, { headers: { Authorization: 'not-a-token' } }),
+      expectedError('UNAUTHORIZED', 401, 'Unauthorized'),
+    );
+    assert.equal(system.logs.length, logged, 'no function ran');
+  });
+
   test('answers an unknown route with the stack 403, CORS included', async () => {
     await assertAnswers(
       await fetch(`${system.url}/nowhere`),
