@@ -41,10 +41,23 @@ function eventFor(base: Record<string, unknown>, method: string, resource: strin
       ? null
       : manager
         ? JSON.stringify({ operation: 'read', payload: { Key: { id: 'x' } } })
-        : JSON.stringify(method === 'PATCH' ? { price: 2 } : { name: 'cold', price: 1 });
+        : resource.startsWith('/orders')
+          ? JSON.stringify(
+              method === 'PATCH'
+                ? { status: 'paid' }
+                : { items: [{ productId: 'p1', quantity: 1 }], status: 'pending' },
+            )
+          : JSON.stringify(method === 'PATCH' ? { price: 2 } : { name: 'cold', price: 1 });
   const contentType = method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
+  // A signed-in admin, as the Cognito authorizer passes its claims: every access rule lets it in,
+  // so the first invocation reaches DynamoDB (a 401 would measure no SDK call at all).
+  const requestContext = {
+    ...(base.requestContext as Record<string, unknown>),
+    authorizer: { claims: { sub: 'bench-cold', 'cognito:username': 'bench', 'cognito:groups': 'admin' } },
+  };
   return {
     ...base,
+    requestContext,
     resource,
     path: p,
     httpMethod: method,
