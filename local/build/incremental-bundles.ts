@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type BuildContext, context } from 'esbuild';
-import { bundleBuildOptions, type ServiceFunctions } from '#src/build/bundle-function.ts';
+import { bundleBuildOptions, generatedModules, type ServiceFunctions } from '#src/build/bundle-function.ts';
 
 /** One function's current bundle; `file` changes whenever its content does. */
 export interface BuiltBundle {
@@ -38,10 +38,15 @@ export class IncrementalBundles {
 
   /** Builds `services`; throws esbuild's error (with its messages) when the build fails. */
   async build(services: readonly ServiceFunctions[]): Promise<BuildResult> {
-    const options = bundleBuildOptions(services, this.#outDir);
-    // A context has fixed entry points: a changed set of functions (or of declaration files)
-    // needs a new one. Otherwise the old one rebuilds incrementally.
-    const entriesKey = JSON.stringify(services.map(({ file, service }) => [file, service.functions]));
+    const modules = generatedModules(services);
+    const options = bundleBuildOptions(services, this.#outDir, modules);
+    // A context has fixed entry points and generated modules: a changed set of functions, of
+    // declaration files or of what is generated from them (a declaration's schema compiles into
+    // its run-time service) needs a new one. Otherwise the old one rebuilds incrementally.
+    const entriesKey = JSON.stringify([
+      services.map(({ file, service }) => [file, service.functions]),
+      [...modules],
+    ]);
     if (entriesKey !== this.#entriesKey) {
       await this.#context?.dispose();
       this.#context = undefined;

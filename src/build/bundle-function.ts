@@ -2,7 +2,8 @@ import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { PROJECT_ROOT } from '../declaration/load-services.ts';
-import type { FunctionDeclaration } from '../declaration/types.ts';
+import type { FunctionDeclaration, ServiceDeclaration } from '../declaration/types.ts';
+import { runtimeServiceSource } from './runtime-service.ts';
 
 export interface Bundle {
   readonly functionName: string;
@@ -17,33 +18,57 @@ export const BUNDLE_TARGET = 'node20';
 
 export interface ServiceFunctions {
   readonly file: string;
-  readonly service: { readonly functions: readonly FunctionDeclaration[] };
+  readonly service: ServiceDeclaration;
 }
 
 const ENTRY = 'function-entry';
+const SERVICE = 'function-service';
 
-/** The entry module of one function: its declared handler bound to its service declaration. */
+/**
+ * The entry module of one function: its declared handler bound to its run-time service (the
+ * generated module of `runtimeServiceSource`, not the declaration: no zod in the bundle).
+ */
 function entrySource(serviceFile: string, fn: FunctionDeclaration): string {
   return [
-    `import service from ${JSON.stringify(serviceFile)};`,
+    `import service from ${JSON.stringify(`${SERVICE}:${serviceFile}`)};`,
     `import { makeHandler } from ${JSON.stringify(path.resolve(PROJECT_ROOT, fn.handler))};`,
     `export const handler = makeHandler(service, ${JSON.stringify(fn.name)});`,
   ].join('\n');
 }
 
-/** Serves each function's generated entry module to esbuild without writing it to disk. */
-function entryPlugin(entries: ReadonlyMap<string, string>): Plugin {
+/**
+ * Serves each function's generated entry module, and each service's generated run-time module,
+ * to esbuild without writing them to disk.
+ */
+function entryPlugin(modules: ReadonlyMap<string, string>): Plugin {
   return {
     name: 'function-entries',
     setup(b) {
-      b.onResolve({ filter: new RegExp(`^${ENTRY}:`) }, (args) => ({ path: args.path, namespace: ENTRY }));
-      b.onLoad({ filter: /.*/, namespace: ENTRY }, (args) => ({
-        contents: entries.get(args.path) ?? '',
-        loader: 'ts',
-        resolveDir: PROJECT_ROOT,
-      }));
+      for (const namespace of [ENTRY, SERVICE]) {
+        b.onResolve({ filter: new RegExp(`^${namespace}:`) }, (args) => ({ path: args.path, namespace }));
+        b.onLoad({ filter: /.*/, namespace }, (args) => ({
+          contents: modules.get(args.path) ?? '',
+          loader: namespace === ENTRY ? 'ts' : 'js',
+          resolveDir: PROJECT_ROOT,
+        }));
+      }
     },
   };
+}
+
+/**
+ * The generated modules of `services`' bundles by their virtual path: one entry per function,
+ * one run-time service per declaration (which depends on the declaration's schema, so a changed
+ * schema changes it).
+ */
+export function generatedModules(services: readonly ServiceFunctions[]): Map<string, string> {
+  const modules = new Map<string, string>();
+  for (const { file, service } of services) {
+    if (service.functions.length === 0) continue;
+    modules.set(`${SERVICE}:${file}`, runtimeServiceSource(file, service));
+    for (const fn of service.functions) modules.set(`${ENTRY}:${fn.name}`, entrySource(file, fn));
+  }
+  return modules;
 }
 
 /**
@@ -72,20 +97,20 @@ const englishOnlyZodLocales: Plugin = {
  * (local/build/) both build with exactly these options. Empty `entryPoints` when there are no
  * functions.
  */
-export function bundleBuildOptions(services: readonly ServiceFunctions[], outDir: string) {
-  const entries = new Map<string, string>();
+export function bundleBuildOptions(
+  services: readonly ServiceFunctions[],
+  outDir: string,
+  modules: ReadonlyMap<string, string> = generatedModules(services),
+) {
   const entryPoints: Record<string, string> = {};
-  for (const { file, service } of services) {
-    for (const fn of service.functions) {
-      entries.set(`${ENTRY}:${fn.name}`, entrySource(file, fn));
-      entryPoints[`${fn.name}/index`] = `${ENTRY}:${fn.name}`;
-    }
+  for (const { service } of services) {
+    for (const fn of service.functions) entryPoints[`${fn.name}/index`] = `${ENTRY}:${fn.name}`;
   }
   return {
     entryPoints,
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
-    plugins: [entryPlugin(entries), englishOnlyZodLocales],
+    plugins: [entryPlugin(modules), englishOnlyZodLocales],
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { FieldsValidator } from '../domain/item.ts';
 import type { AccessRule } from './access.ts';
 
 /** The DynamoDB actions a function may be granted. Only these ever reach an IAM policy. */
@@ -28,7 +29,8 @@ export interface FunctionDeclaration {
   readonly path: string;
   /**
    * Module that builds the handler, relative to the project root, e.g. `src/handlers/create.ts`.
-   * It exports `makeHandler(service, fn)` returning the Lambda handler.
+   * It exports `makeHandler(service, fn)` returning the Lambda handler; `service` is the
+   * declaration's {@link RuntimeService} (plain data and precompiled validators, no zod).
    */
   readonly handler: string;
   /** Exactly the DynamoDB actions this function may call, on its own table only. */
@@ -67,4 +69,21 @@ export interface ServiceDeclaration {
    * the caller's identity, taken only from the verified token.
    */
   readonly ownerScoped?: boolean;
+}
+
+/**
+ * What a function's `makeHandler` receives of its service: the declaration's plain data and, for
+ * a typed resource, its item schema and merge-patch schema as validators compiled at build time
+ * (src/build/runtime-service.ts), so bundles carry neither the declaration nor zod.
+ */
+export interface RuntimeService {
+  readonly name: string;
+  readonly table: TableDeclaration;
+  readonly ownerScoped?: boolean;
+  /** A typed resource's client fields, in schema order. */
+  readonly fields?: readonly string[];
+  /** Checks a typed resource's full item (client fields). */
+  readonly item?: FieldsValidator;
+  /** Checks a typed resource's JSON Merge Patch body. */
+  readonly patch?: FieldsValidator;
 }

@@ -1,5 +1,4 @@
 import { monotonicFactory } from 'ulid';
-import type { z } from 'zod';
 import { type FieldError, ValidationError } from './errors.ts';
 
 /** Fields the server owns on every item; a body that sets one is refused. */
@@ -38,27 +37,66 @@ const nextUlid = monotonicFactory();
 /** A new id: a ULID, URL-safe and sortable by creation time. */
 export const newId = (): string => nextUlid();
 
-/** Maps zod issues to problem+json field errors (`tags.3`, or the key itself for unknown keys). */
-export function toFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
-  return issues.flatMap((issue) => {
-    const base = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        path: base ? `${base}.${key}` : key,
-        message: RESERVED_FIELDS.includes(key)
-          ? 'is set by the server and cannot be sent'
-          : 'is not a known field',
-      }));
-    }
-    return [{ path: base, message: issue.message }];
-  });
+/** One failure as a compiled JSON Schema validator (Ajv, standalone or not) reports it. */
+export interface SchemaError {
+  readonly instancePath: string;
+  readonly keyword: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly message?: string;
 }
 
-/** Validates client fields against the item schema; 400 with every failing field otherwise. */
-export function validateFields(schema: z.ZodObject, fields: unknown): Record<string, unknown> {
-  const result = schema.safeParse(fields);
-  if (!result.success) throw new ValidationError(toFieldErrors(result.error.issues));
-  return result.data;
+/** A compiled JSON Schema validator: true when valid, else its `errors`. */
+export interface CompiledSchema {
+  (value: unknown): boolean;
+  errors?: readonly SchemaError[] | null;
+}
+
+/** Checks client fields: returns them (defaults applied), or throws a `ValidationError`. */
+export type FieldsValidator = (fields: unknown) => Record<string, unknown>;
+
+/**
+ * Maps a validator's errors to problem+json field errors, one per path and message: `tags.3`,
+ * the key itself for unknown keys (server-owned ones said so), and a missing field by its name.
+ * A nullable member's alternatives (`must be null`, `must match a schema in anyOf`) are left
+ * out when the member has a more telling error.
+ */
+export function schemaFieldErrors(errors: readonly SchemaError[]): FieldError[] {
+  const join = (base: string, key: string) => (base ? `${base}.${key}` : key);
+  const mapped = errors.map((error) => {
+    const base = error.instancePath.split('/').slice(1).join('.');
+    const { additionalProperty, missingProperty } = error.params as Record<string, string | undefined>;
+    if (error.keyword === 'additionalProperties' && additionalProperty !== undefined) {
+      return {
+        path: join(base, additionalProperty),
+        message: RESERVED_FIELDS.includes(additionalProperty)
+          ? 'is set by the server and cannot be sent'
+          : 'is not a known field',
+        weak: false,
+      };
+    }
+    if (error.keyword === 'required' && missingProperty !== undefined)
+      return { path: join(base, missingProperty), message: 'is required', weak: false };
+    const weak = error.keyword === 'anyOf' || (error.keyword === 'type' && error.params.type === 'null');
+    return { path: base, message: error.message ?? `fails ${error.keyword}`, weak };
+  });
+  const strong = new Set(mapped.filter((e) => !e.weak).map((e) => e.path));
+  const seen = new Set<string>();
+  const result: FieldError[] = [];
+  for (const { path, message, weak } of mapped) {
+    const key = `${path}\n${message}`;
+    if ((weak && strong.has(path)) || seen.has(key)) continue;
+    seen.add(key);
+    result.push({ path, message });
+  }
+  return result;
+}
+
+/** A compiled schema as a {@link FieldsValidator}: 400 with every failing field. */
+export function fieldsValidator(validate: CompiledSchema): FieldsValidator {
+  return (fields) => {
+    if (validate(fields)) return fields as Record<string, unknown>;
+    throw new ValidationError(schemaFieldErrors(validate.errors ?? []));
+  };
 }
 
 /** The client's fields of a stored item (everything but the system fields and the revision). */

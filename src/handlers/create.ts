@@ -1,14 +1,13 @@
-import type { ServiceDeclaration } from '../declaration/types.ts';
-import { validateFields } from '../domain/item.ts';
+import type { RuntimeService } from '../declaration/types.ts';
 import { httpHandler } from '../http/handle.ts';
 import { readJsonBody } from '../http/request.ts';
 import { JSON_BODY, typedResource } from './typed-resource.ts';
 
 /** `POST /{resource}`: 201 with the new item, its `Location` and `ETag`. */
-export function makeHandler(service: ServiceDeclaration) {
-  const { schema, storeOf, location } = typedResource(service);
+export function makeHandler(service: RuntimeService) {
+  const { checkItem, storeOf, location } = typedResource(service);
   return httpHandler(async (request) => {
-    const fields = validateFields(schema, readJsonBody(request, JSON_BODY));
+    const fields = checkItem(readJsonBody(request, JSON_BODY));
     const { item, etag } = await storeOf(request).create(fields);
     return {
       status: 201,

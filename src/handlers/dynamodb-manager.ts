@@ -1,59 +1,83 @@
-import { z } from 'zod';
-import type { ServiceDeclaration } from '../declaration/types.ts';
-import { BadRequestError, ForbiddenError } from '../domain/errors.ts';
-import { toFieldErrors } from '../domain/item.ts';
+import type { RuntimeService } from '../declaration/types.ts';
+import { BadRequestError, type FieldError, ForbiddenError } from '../domain/errors.ts';
 import { loadConfig } from '../http/config.ts';
 import { httpHandler } from '../http/handle.ts';
 import { readJsonBody } from '../http/request.ts';
-import { MANAGER_OPERATIONS, managerStore } from '../store/manager-store.ts';
+import { MANAGER_OPERATIONS, type ManagerOperation, managerStore } from '../store/manager-store.ts';
 
-const record = z.record(z.string(), z.unknown());
-const request = z.object({
-  operation: z.enum([...MANAGER_OPERATIONS, 'echo', 'ping'], {
-    error: `operation must be one of ${[...MANAGER_OPERATIONS, 'echo', 'ping'].join(', ')}`,
-  }),
-  tableName: z.string().optional(),
-  payload: z.unknown().optional(),
-});
-const payloads = {
-  create: z.looseObject({ Item: record }),
-  read: z.looseObject({ Key: record }),
-  update: z.looseObject({ Key: record }),
-  delete: z.looseObject({ Key: record }),
-  list: record,
-} as const;
+const OPERATIONS = [...MANAGER_OPERATIONS, 'echo', 'ping'] as const;
+type Operation = (typeof OPERATIONS)[number];
+
+/** The member each operation's payload must carry as an object (list takes the payload as is). */
+const PAYLOAD_MEMBER: Record<ManagerOperation, string | undefined> = {
+  create: 'Item',
+  read: 'Key',
+  update: 'Key',
+  delete: 'Key',
+  list: undefined,
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const kindOf = (value: unknown) => (Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value);
+
+/** The request's operation, table and payload, checked (a few lines instead of a schema library). */
+function parseRequest(body: unknown): { operation: Operation; tableName?: string; payload?: unknown } {
+  if (!isRecord(body)) {
+    throw new BadRequestError('The request is not a DynamoDBManager request.', [
+      { path: '', message: `Invalid input: expected object, received ${kindOf(body)}` },
+    ]);
+  }
+  const errors: FieldError[] = [];
+  const { operation, tableName, payload } = body;
+  if (!OPERATIONS.includes(operation as Operation))
+    errors.push({ path: 'operation', message: `operation must be one of ${OPERATIONS.join(', ')}` });
+  if (tableName !== undefined && typeof tableName !== 'string')
+    errors.push({
+      path: 'tableName',
+      message: `Invalid input: expected string, received ${kindOf(tableName)}`,
+    });
+  if (errors.length > 0) throw new BadRequestError('The request is not a DynamoDBManager request.', errors);
+  return {
+    operation: operation as Operation,
+    ...(typeof tableName === 'string' ? { tableName } : {}),
+    payload,
+  };
+}
+
+/** An operation's payload, checked: an object, with its `Item` or `Key` an object. */
+function checkPayload(operation: ManagerOperation, payload: unknown): Record<string, unknown> {
+  const member = PAYLOAD_MEMBER[operation];
+  const problem: FieldError | undefined = !isRecord(payload)
+    ? { path: 'payload', message: `Invalid input: expected record, received ${kindOf(payload)}` }
+    : member && !isRecord(payload[member])
+      ? {
+          path: `payload.${member}`,
+          message: `Invalid input: expected record, received ${kindOf(payload[member])}`,
+        }
+      : undefined;
+  if (problem) throw new BadRequestError(`The payload of "${operation}" is not valid.`, [problem]);
+  return payload as Record<string, unknown>;
+}
 
 /**
  * `POST /DynamoDBManager`: the tutorial's operation-in-the-body service, restricted to its own
  * table. Any Content-Type is read as JSON, as the tutorial's clients (curl -d) rely on.
  */
-export function makeHandler(service: ServiceDeclaration) {
+export function makeHandler(service: RuntimeService) {
   const { tableName } = loadConfig();
   const store = managerStore({ tableName });
   const allowedNames = new Set([tableName, service.table.name]);
   return httpHandler(async (httpRequest) => {
-    const parsed = request.safeParse(readJsonBody(httpRequest));
-    if (!parsed.success)
-      throw new BadRequestError(
-        'The request is not a DynamoDBManager request.',
-        toFieldErrors(parsed.error.issues),
-      );
-    const { operation, tableName: requestedTable, payload } = parsed.data;
+    const { operation, tableName: requestedTable, payload } = parseRequest(readJsonBody(httpRequest));
     if (requestedTable !== undefined && !allowedNames.has(requestedTable)) {
       throw new ForbiddenError(`This service works on its own table only, not on "${requestedTable}".`);
     }
     if (operation === 'echo') return { status: 200, body: payload ?? null };
     if (operation === 'ping') return { status: 200, body: 'pong' };
-    const checked = payloads[operation].safeParse(payload ?? {});
-    if (!checked.success) {
-      const errors = toFieldErrors(checked.error.issues).map((e) => ({
-        ...e,
-        path: `payload${e.path ? `.${e.path}` : ''}`,
-      }));
-      throw new BadRequestError(`The payload of "${operation}" is not valid.`, errors);
-    }
-    if ('TableName' in checked.data)
-      throw new ForbiddenError('The payload must not name a table (TableName).');
-    return { status: 200, body: await store.run(operation, checked.data) };
+    const checked = checkPayload(operation, payload ?? {});
+    if ('TableName' in checked) throw new ForbiddenError('The payload must not name a table (TableName).');
+    return { status: 200, body: await store.run(operation, checked) };
   });
 }

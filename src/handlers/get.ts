@@ -1,4 +1,4 @@
-import type { ServiceDeclaration } from '../declaration/types.ts';
+import type { RuntimeService } from '../declaration/types.ts';
 import { NotFoundError, PreconditionFailedError } from '../domain/errors.ts';
 import { evaluatePreconditions } from '../domain/etag.ts';
 import { httpHandler } from '../http/handle.ts';
@@ -8,7 +8,7 @@ import { typedResource } from './typed-resource.ts';
  * `GET /{resource}/{id}`: 200 with the item and its `ETag`, or 404; 304 (no body) when
  * `If-None-Match` lists its tag, 412 when `If-Match` does not (RFC 9110 §13.2.2).
  */
-export function makeHandler(service: ServiceDeclaration) {
+export function makeHandler(service: RuntimeService) {
   const { storeOf, idOf, preconditions } = typedResource(service);
   return httpHandler(async (request) => {
     const id = idOf(request);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { runtimeService } from '#src/build/runtime-service.ts';
 import { functionEnvironment } from '#src/declaration/function-environment.ts';
 import { loadServices, PROJECT_ROOT } from '#src/declaration/load-services.ts';
 
@@ -25,7 +26,7 @@ test('every declared handler takes at most (event, context), as Node.js 24 requi
       Object.assign(process.env, environment);
       let handler: (...args: unknown[]) => unknown;
       try {
-        handler = module.makeHandler(service, fn.name);
+        handler = module.makeHandler(runtimeService(service), fn.name);
       } finally {
         for (const [name, value] of Object.entries(saved)) {
           if (value === undefined) delete process.env[name];

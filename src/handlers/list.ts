@@ -1,4 +1,4 @@
-import type { ServiceDeclaration } from '../declaration/types.ts';
+import type { RuntimeService } from '../declaration/types.ts';
 import { BadRequestError } from '../domain/errors.ts';
 import { LIST_LIMIT } from '../domain/list-limit.ts';
 import { httpHandler } from '../http/handle.ts';
@@ -7,7 +7,7 @@ import { typedResource } from './typed-resource.ts';
 const { default: DEFAULT_LIMIT, min: MIN_LIMIT, max: MAX_LIMIT } = LIST_LIMIT;
 
 /** `GET /{resource}?limit=&cursor=`: one page of items and the cursor of the next (or null). */
-export function makeHandler(service: ServiceDeclaration) {
+export function makeHandler(service: RuntimeService) {
   const { storeOf } = typedResource(service);
   return httpHandler(async (request) => {
     const { limit: rawLimit, cursor } = request.query;

@@ -1,5 +1,4 @@
-import type { ServiceDeclaration } from '../declaration/types.ts';
-import { validateFields } from '../domain/item.ts';
+import type { RuntimeService } from '../declaration/types.ts';
 import { httpHandler } from '../http/handle.ts';
 import { readJsonBody } from '../http/request.ts';
 import { JSON_BODY, typedResource } from './typed-resource.ts';
@@ -8,12 +7,12 @@ import { JSON_BODY, typedResource } from './typed-resource.ts';
  * `PUT /{resource}/{id}`: replaces the item (200) or creates it with the client's id (201).
  * `If-Match` and `If-None-Match` are checked by DynamoDB with the write; 412 when one fails.
  */
-export function makeHandler(service: ServiceDeclaration) {
-  const { schema, storeOf, idOf, preconditions, location } = typedResource(service);
+export function makeHandler(service: RuntimeService) {
+  const { checkItem, storeOf, idOf, preconditions, location } = typedResource(service);
   return httpHandler(async (request) => {
     const id = idOf(request);
     const conditions = preconditions(request);
-    const fields = validateFields(schema, readJsonBody(request, JSON_BODY));
+    const fields = checkItem(readJsonBody(request, JSON_BODY));
     const { item, etag, created } = await storeOf(request).replace(id, fields, conditions);
     const headers = { ETag: etag, ...(created ? { Location: location(request, id) } : {}) };
     return { status: created ? 201 : 200, headers, body: item };

@@ -1,5 +1,5 @@
 import { bodyMediaTypes } from '../declaration/api-settings.ts';
-import type { ServiceDeclaration } from '../declaration/types.ts';
+import type { RuntimeService } from '../declaration/types.ts';
 import { BadRequestError } from '../domain/errors.ts';
 import { type Preconditions, parseTagList } from '../domain/etag.ts';
 import { ID_PATTERN } from '../domain/item.ts';
@@ -13,17 +13,21 @@ export const MERGE_PATCH_BODY = { mediaTypes: bodyMediaTypes('PATCH'), storableN
 
 /**
  * What every operation of a typed resource shares, built once per function instance:
- * its item schema, its store (per caller when owner-scoped) and the helpers that read ids and
+ * its item and patch validators, its store (per caller when owner-scoped) and the helpers that read ids and
  * preconditions.
  */
-export function typedResource(service: ServiceDeclaration) {
-  const schema = service.itemSchema;
-  if (!schema) throw new Error(`${service.name} is not a typed resource: it declares no itemSchema`);
+export function typedResource(service: RuntimeService) {
+  const { item, patch, fields } = service;
+  if (!item || !patch || !fields)
+    throw new Error(`${service.name} is not a typed resource: it declares no itemSchema`);
   const config = loadConfig();
-  const options = { tableName: config.tableName, fields: Object.keys(schema.shape) };
+  const options = { tableName: config.tableName, fields };
   const shared = service.ownerScoped ? undefined : resourceStore(options);
   return {
-    schema,
+    /** Checks a full item's client fields (400 otherwise). */
+    checkItem: item,
+    /** Checks a merge patch (400 otherwise). */
+    checkPatch: patch,
     /**
      * The store a request may use: the whole table, or for an owner-scoped resource only the
      * caller's own items (the owner is the verified caller, never anything the client sent).

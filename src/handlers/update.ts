@@ -1,6 +1,5 @@
-import { mergePatchSchema } from '../declaration/merge-patch-schema.ts';
-import type { ServiceDeclaration } from '../declaration/types.ts';
-import { clientFields, validateFields } from '../domain/item.ts';
+import type { RuntimeService } from '../declaration/types.ts';
+import { clientFields } from '../domain/item.ts';
 import { applyMergePatch } from '../domain/merge-patch.ts';
 import { httpHandler } from '../http/handle.ts';
 import { readJsonBody } from '../http/request.ts';
@@ -11,15 +10,14 @@ import { MERGE_PATCH_BODY, typedResource } from './typed-resource.ts';
  * any read (unknown or system fields, wrong types), the merged item after it (e.g. a required
  * field set to null).
  */
-export function makeHandler(service: ServiceDeclaration) {
-  const { schema, storeOf, idOf, preconditions } = typedResource(service);
-  const patchSchema = mergePatchSchema(schema);
+export function makeHandler(service: RuntimeService) {
+  const { checkItem, checkPatch, storeOf, idOf, preconditions } = typedResource(service);
   return httpHandler(async (request) => {
     const id = idOf(request);
     const conditions = preconditions(request);
-    const patch = validateFields(patchSchema, readJsonBody(request, MERGE_PATCH_BODY));
+    const changes = checkPatch(readJsonBody(request, MERGE_PATCH_BODY));
     const { item, etag } = await storeOf(request).update(id, conditions, (current) =>
-      validateFields(schema, applyMergePatch(clientFields(current), patch)),
+      checkItem(applyMergePatch(clientFields(current), changes)),
     );
     return { status: 200, headers: { ETag: etag }, body: item };
   });

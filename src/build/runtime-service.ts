@@ -1,0 +1,141 @@
+// What a function needs of its service declaration at run time, without zod: the declaration's
+// plain data, and its item schema compiled ahead of time (Ajv standalone code) from the same
+// draft-4 JSON Schema the API Gateway model is. zod stays the one schema source, at build time.
+
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import AjvDraft04 from 'ajv-draft-04';
+import type { z } from 'zod';
+import { bodyDraft4Schema } from '../declaration/body-schema.ts';
+import { PROJECT_ROOT } from '../declaration/load-services.ts';
+import { mergePatchSchema } from '../declaration/merge-patch-schema.ts';
+import type { RuntimeService, ServiceDeclaration } from '../declaration/types.ts';
+import { type CompiledSchema, fieldsValidator } from '../domain/item.ts';
+
+const ITEM_MODULE = `${PROJECT_ROOT}/src/domain/item.ts`;
+
+/**
+ * One Ajv per compilation, configured as zod validates: every failure reported (allErrors),
+ * string lengths in UTF-16 code units like zod's `.length` (unicode: false), defaults applied.
+ */
+function newAjv(source: boolean) {
+  return new AjvDraft04({
+    allErrors: true,
+    strict: false,
+    unicode: false,
+    useDefaults: true,
+    logger: false,
+    ...(source ? { code: { source: true, esm: true } } : {}),
+  });
+}
+
+// Checks JSON Schema says exactly as zod does. Anything else (refinements, transforms, formats,
+// stripping objects) keeps zod in the bundle: its semantics are not given up silently.
+const PLAIN_CHECKS = new Set([
+  'min_length',
+  'max_length',
+  'length_equals',
+  'greater_than',
+  'less_than',
+  'multiple_of',
+  'number_format',
+]);
+const WRAPPERS = new Set(['optional', 'nullable', 'default', 'readonly']);
+const LEAVES = new Set(['string', 'number', 'boolean', 'null', 'literal', 'enum', 'unknown', 'any']);
+
+/** Whether `schema` is said exactly by its JSON Schema (see {@link PLAIN_CHECKS}). */
+export function isPlainSchema(schema: z.ZodType): boolean {
+  const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
+  const checks = (def.checks ?? []) as readonly z.ZodType[];
+  for (const check of checks) {
+    const checkDef = check._zod.def as unknown as { check: string; format?: string };
+    if (!PLAIN_CHECKS.has(checkDef.check)) return false;
+    if (checkDef.check === 'number_format' && !['safeint', 'int32', 'uint32'].includes(checkDef.format ?? ''))
+      return false;
+  }
+  if (LEAVES.has(def.type)) return def.type !== 'string' || def.format === undefined;
+  if (WRAPPERS.has(def.type)) return isPlainSchema(def.innerType as z.ZodType);
+  if (def.type === 'array') return isPlainSchema(def.element as z.ZodType);
+  if (def.type === 'union') return (def.options as z.ZodType[]).every(isPlainSchema);
+  if (def.type === 'record') {
+    const key = def.keyType as z.ZodType;
+    return (
+      key._zod.def.type === 'string' &&
+      ((key._zod.def as { checks?: unknown[] }).checks ?? []).length === 0 &&
+      isPlainSchema(def.valueType as z.ZodType)
+    );
+  }
+  if (def.type === 'object') {
+    const catchall = def.catchall as z.ZodType | undefined;
+    // A stripping object (z.object) drops unknown members; JSON Schema would keep them.
+    if (!catchall) return false;
+    if (catchall._zod.def.type !== 'never' && !isPlainSchema(catchall)) return false;
+    return Object.values(def.shape as Record<string, z.ZodType>).every(isPlainSchema);
+  }
+  return false;
+}
+
+/** The draft-4 schemas of a typed resource's item and of its merge patch. */
+function itemSchemas(itemSchema: z.ZodObject) {
+  return { item: bodyDraft4Schema(itemSchema), patch: bodyDraft4Schema(mergePatchSchema(itemSchema)) };
+}
+
+/** The declaration's plain data a handler reads (no schema). */
+function plainData(service: ServiceDeclaration) {
+  return {
+    name: service.name,
+    table: service.table,
+    ...(service.ownerScoped ? { ownerScoped: true } : {}),
+    ...(service.itemSchema ? { fields: Object.keys(service.itemSchema.shape) } : {}),
+  };
+}
+
+/**
+ * The run-time service of `service`, compiled in this process (the same validators the bundles
+ * carry as standalone code): what tests and tools hand a handler's `makeHandler`.
+ */
+export function runtimeService(service: ServiceDeclaration): RuntimeService {
+  const data = plainData(service);
+  if (!service.itemSchema) return data;
+  const ajv = newAjv(false);
+  const { item, patch } = itemSchemas(service.itemSchema);
+  return {
+    ...data,
+    item: fieldsValidator(ajv.compile(item) as CompiledSchema),
+    patch: fieldsValidator(ajv.compile(patch) as CompiledSchema),
+  };
+}
+
+/**
+ * The source of the module a bundle imports as its service (see {@link runtimeService}): plain
+ * data and Ajv standalone validators, so neither the declaration nor zod is in the bundle. An
+ * item schema JSON Schema cannot say exactly (see {@link isPlainSchema}) keeps the declaration
+ * and zod instead. Its imports are absolute paths.
+ */
+export function runtimeServiceSource(declarationFile: string, service: ServiceDeclaration): string {
+  const data = `const data = ${JSON.stringify(plainData(service))};`;
+  const itemModule = JSON.stringify(ITEM_MODULE);
+  if (!service.itemSchema) return `${data}\nexport default data;\n`;
+  if (!isPlainSchema(service.itemSchema)) {
+    return [
+      `import declaration from ${JSON.stringify(declarationFile)};`,
+      `import { zodFieldsValidator } from ${JSON.stringify(`${PROJECT_ROOT}/src/declaration/zod-fields.ts`)};`,
+      `import { mergePatchSchema } from ${JSON.stringify(`${PROJECT_ROOT}/src/declaration/merge-patch-schema.ts`)};`,
+      data,
+      'export default { ...data, item: zodFieldsValidator(declaration.itemSchema),',
+      '  patch: zodFieldsValidator(mergePatchSchema(declaration.itemSchema)) };',
+      '',
+    ].join('\n');
+  }
+  const ajv = newAjv(true);
+  const { item, patch } = itemSchemas(service.itemSchema);
+  ajv.addSchema(item, 'item');
+  ajv.addSchema(patch, 'patch');
+  const validators = standaloneCode(ajv, { validateItem: 'item', validatePatch: 'patch' });
+  return [
+    `import { fieldsValidator } from ${itemModule};`,
+    validators.replace(/^"use strict";/, ''),
+    data,
+    'export default { ...data, item: fieldsValidator(validateItem), patch: fieldsValidator(validatePatch) };',
+    '',
+  ].join('\n');
+}
