@@ -3,7 +3,7 @@ import path from 'node:path';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { PROJECT_ROOT } from '../declaration/load-services.ts';
 import type { FunctionDeclaration, ServiceDeclaration } from '../declaration/types.ts';
-import { runtimeServiceSource } from './runtime-service.ts';
+import { ALL_VALIDATORS, HANDLER_VALIDATORS, runtimeServiceSource } from './runtime-service.ts';
 
 export interface Bundle {
   readonly functionName: string;
@@ -28,9 +28,9 @@ const SERVICE = 'function-service';
  * The entry module of one function: its declared handler bound to its run-time service (the
  * generated module of `runtimeServiceSource`, not the declaration: no zod in the bundle).
  */
-function entrySource(serviceFile: string, fn: FunctionDeclaration): string {
+function entrySource(serviceModule: string, fn: FunctionDeclaration): string {
   return [
-    `import service from ${JSON.stringify(`${SERVICE}:${serviceFile}`)};`,
+    `import service from ${JSON.stringify(serviceModule)};`,
     `import { makeHandler } from ${JSON.stringify(path.resolve(PROJECT_ROOT, fn.handler))};`,
     `export const handler = makeHandler(service, ${JSON.stringify(fn.name)});`,
   ].join('\n');
@@ -58,15 +58,21 @@ function entryPlugin(modules: ReadonlyMap<string, string>): Plugin {
 
 /**
  * The generated modules of `services`' bundles by their virtual path: one entry per function,
- * one run-time service per declaration (which depends on the declaration's schema, so a changed
- * schema changes it).
+ * one run-time service per declaration and set of validators (which depends on the declaration's
+ * schema, so a changed schema changes it).
  */
 export function generatedModules(services: readonly ServiceFunctions[]): Map<string, string> {
   const modules = new Map<string, string>();
   for (const { file, service } of services) {
     if (service.functions.length === 0) continue;
-    modules.set(`${SERVICE}:${file}`, runtimeServiceSource(file, service));
-    for (const fn of service.functions) modules.set(`${ENTRY}:${fn.name}`, entrySource(file, fn));
+    for (const fn of service.functions) {
+      // Each function's service carries only the validators its handler uses.
+      const validators = HANDLER_VALIDATORS[fn.handler] ?? ALL_VALIDATORS;
+      const serviceModule = `${SERVICE}:${file}#${validators.join(',')}`;
+      if (!modules.has(serviceModule))
+        modules.set(serviceModule, runtimeServiceSource(file, service, validators));
+      modules.set(`${ENTRY}:${fn.name}`, entrySource(serviceModule, fn));
+    }
   }
   return modules;
 }

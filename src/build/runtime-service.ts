@@ -105,16 +105,37 @@ export function runtimeService(service: ServiceDeclaration): RuntimeService {
   };
 }
 
+/** A typed resource's validators a handler may use. */
+export type ValidatorName = 'item' | 'patch';
+export const ALL_VALIDATORS: readonly ValidatorName[] = ['item', 'patch'];
+
+/**
+ * The validators each built-in handler uses: a bundle carries only those (a read carries none).
+ * Any other handler gets them all.
+ */
+export const HANDLER_VALIDATORS: Readonly<Record<string, readonly ValidatorName[]>> = {
+  'src/handlers/create.ts': ['item'],
+  'src/handlers/replace.ts': ['item'],
+  'src/handlers/update.ts': ['item', 'patch'],
+  'src/handlers/get.ts': [],
+  'src/handlers/delete.ts': [],
+  'src/handlers/list.ts': [],
+};
+
 /**
  * The source of the module a bundle imports as its service (see {@link runtimeService}): plain
  * data and Ajv standalone validators, so neither the declaration nor zod is in the bundle. An
  * item schema JSON Schema cannot say exactly (see {@link isPlainSchema}) keeps the declaration
  * and zod instead. Its imports are absolute paths.
  */
-export function runtimeServiceSource(declarationFile: string, service: ServiceDeclaration): string {
+export function runtimeServiceSource(
+  declarationFile: string,
+  service: ServiceDeclaration,
+  validators: readonly ValidatorName[] = ALL_VALIDATORS,
+): string {
   const data = `const data = ${JSON.stringify(plainData(service))};`;
   const itemModule = JSON.stringify(ITEM_MODULE);
-  if (!service.itemSchema) return `${data}\nexport default data;\n`;
+  if (!service.itemSchema || validators.length === 0) return `${data}\nexport default data;\n`;
   if (!isPlainSchema(service.itemSchema)) {
     return [
       `import declaration from ${JSON.stringify(declarationFile)};`,
@@ -128,14 +149,15 @@ export function runtimeServiceSource(declarationFile: string, service: ServiceDe
   }
   const ajv = newAjv(true);
   const { item, patch } = itemSchemas(service.itemSchema);
-  ajv.addSchema(item, 'item');
-  ajv.addSchema(patch, 'patch');
-  const validators = standaloneCode(ajv, { validateItem: 'item', validatePatch: 'patch' });
+  const schemas = { item, patch };
+  for (const name of validators) ajv.addSchema(schemas[name], name);
+  const code = standaloneCode(ajv, Object.fromEntries(validators.map((name) => [`${name}Schema`, name])));
+  const members = validators.map((name) => `${name}: fieldsValidator(${name}Schema)`);
   return [
     `import { fieldsValidator } from ${itemModule};`,
-    validators.replace(/^"use strict";/, ''),
+    code.replace(/^"use strict";/, ''),
     data,
-    'export default { ...data, item: fieldsValidator(validateItem), patch: fieldsValidator(validatePatch) };',
+    `export default { ...data, ${members.join(', ')} };`,
     '',
   ].join('\n');
 }

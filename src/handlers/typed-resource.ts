@@ -17,9 +17,13 @@ export const MERGE_PATCH_BODY = { mediaTypes: bodyMediaTypes('PATCH'), storableN
  * preconditions.
  */
 export function typedResource(service: RuntimeService) {
-  const { item, patch, fields } = service;
-  if (!item || !patch || !fields)
-    throw new Error(`${service.name} is not a typed resource: it declares no itemSchema`);
+  const { fields } = service;
+  if (!fields) throw new Error(`${service.name} is not a typed resource: it declares no itemSchema`);
+  const missing = (name: string) => () => {
+    throw new Error(`${service.name}: this function's bundle carries no ${name} validator`);
+  };
+  const item = service.item ?? missing('item');
+  const patch = service.patch ?? missing('patch');
   const config = loadConfig();
   const options = { tableName: config.tableName, fields };
   const shared = service.ownerScoped ? undefined : resourceStore(options);
