@@ -32,19 +32,16 @@ for (const root of roots) {
   }
 }
 
-// DynamoDB Local's loopback launcher is compiled, so it needs a JDK: Java 17+ with jdk.compiler.
-const modules = spawnSync('java', ['--list-modules'], { encoding: 'utf8' });
+// DynamoDB Local needs Java 17+; a JRE is enough (its loopback launcher is committed compiled).
 const version = spawnSync('java', ['-version'], { encoding: 'utf8' });
-const hasJava =
-  /version "(1[7-9]|[2-9]\d)/.test(`${version.stderr ?? ''}${version.stdout ?? ''}`) &&
-  /^jdk\.compiler@/m.test(modules.stdout ?? '');
+const hasJava = /version "(1[7-9]|[2-9]\d)/.test(`${version.stderr ?? ''}${version.stdout ?? ''}`);
 const needsJava = (file) => file.includes('dynamodb-local');
 if (!hasJava) {
   if (process.env.CI === 'true') {
-    console.error('CI needs a JDK 17+ to run the DynamoDB Local suites.');
+    console.error('CI needs Java 17+ to run the DynamoDB Local suites.');
     process.exit(1);
   }
-  console.log('No JDK 17+ found: the DynamoDB Local suites are left out (the dynalite suites still run).');
+  console.log('No Java 17+ found: the DynamoDB Local suites are left out (the dynalite suites still run).');
 }
 
 // A part of a path selects among the files found; a path to a test file runs that file, even

@@ -26,10 +26,9 @@ import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
  * <p>The parent keeps this process's stdin open as a lifeline: when it closes (the parent exited or
  * was killed, even with SIGKILL), the server shuts down, so no JVM outlives the local runtime.
  *
- * <p>Compiled once with {@code javac} and cached by dynamodb-local-launcher.ts, then run as
- * {@code java -cp "<cache>:DynamoDBLocal.jar:DynamoDBLocal_lib/*" LoopbackDynamoDbLocal -port 0 -inMemory};
- * without javac, with Java's single-file source launcher (which compiles it at every start):
- * {@code java -cp "DynamoDBLocal.jar:DynamoDBLocal_lib/*" LoopbackDynamoDbLocal.java -port 0 -inMemory}.
+ * <p>Committed compiled for Java 17 as LoopbackDynamoDbLocal.jar (rebuild it with
+ * {@code npm run dynamodb-launcher} after editing this file; a test checks it), so a JRE runs it:
+ * {@code java -cp "LoopbackDynamoDbLocal.jar:DynamoDBLocal.jar:DynamoDBLocal_lib/*" LoopbackDynamoDbLocal -port 0 -inMemory}.
  */
 public final class LoopbackDynamoDbLocal {
   private static final String READY = "DYNAMODB_LOCAL_READY";

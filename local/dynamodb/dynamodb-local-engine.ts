@@ -5,21 +5,23 @@ import { createInterface } from 'node:readline';
 import { type DataFolderLock, lockDataFolder } from './data-folder-lock.ts';
 import { locateDynamoDbLocalJar } from './dynamodb-local-jar.ts';
 import { LAUNCHER_CLASS, type Launcher, prepareLauncher } from './dynamodb-local-launcher.ts';
-import { type JavaRuntime, MINIMUM_JAVA_MAJOR } from './find-java.ts';
+import type { JavaRuntime } from './find-java.ts';
 import type { RunningDynamoDb } from './start-dynamodb.ts';
 
 /** The launcher's one machine-readable line, e.g. `DYNAMODB_LOCAL_READY {"port":43121,"version":"3.3.0"}`. */
 const READY = /^DYNAMODB_LOCAL_READY (\{.*\})$/;
-/** A cold JVM on a busy 2-core machine (compiling the launcher at first) is slow; this only bounds a hang. */
+/** A cold JVM on a busy 2-core machine is slow; this only bounds a hang. */
 const START_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 5_000;
+/** A JVM recording its class data archive writes it (tens of MB) as it exits: more time, once. */
+const STOP_GRACE_RECORDING_MS = 30_000;
 const KEPT_OUTPUT_LINES = 200;
 
 export interface DynamoDbLocalEngineOptions {
   readonly java: JavaRuntime;
   /** Existing folder for the SQLite file; null keeps everything in memory. */
   readonly dataDir: string | null;
-  /** Where the compiled launcher is cached; see `prepareLauncher` for the default. */
+  /** Where the class data archive is cached; see `prepareLauncher` for the default. */
   readonly launcherCacheRoot?: string;
   /** Port on 127.0.0.1; 0 (the default) picks a free one. A restart asks for the previous one. */
   readonly port?: number;
@@ -28,32 +30,19 @@ export interface DynamoDbLocalEngineOptions {
 export interface RunningDynamoDbLocal extends RunningDynamoDb {
   /** Process id of the JVM. */
   readonly pid: number;
-  /** How the JVM was started: the cached class, or the source launcher when it could not be compiled. */
+  /** How the JVM was started: its class path, and whether it used or recorded a class data archive. */
   readonly launcher: Launcher;
   /** Settles when the JVM exits, for whatever reason, with how it ended (e.g. `signal SIGKILL`). */
   readonly exited: Promise<string>;
 }
 
 /**
- * Why `java` cannot run DynamoDB Local, or null when it can: the launcher has to be compiled, by
- * `javac` or by the `jdk.compiler` module, and a bare JRE has neither.
- */
-export function missingJdkMessage(java: JavaRuntime): string | null {
-  if (java.canCompile) return null;
-  const jdk = `JDK ${MINIMUM_JAVA_MAJOR}+`;
-  return (
-    `DynamoDB Local needs a ${jdk}, but Java ${java.version} (${java.command}) is a runtime without a ` +
-    'compiler (no javac, no jdk.compiler module). ' +
-    `Install a ${jdk} (e.g. Debian's openjdk-${MINIMUM_JAVA_MAJOR}-jdk-headless) or use --engine dynalite.`
-  );
-}
-
-/**
  * Runs AWS's DynamoDB Local in a child JVM, listening on a free port of 127.0.0.1 only, with
  * telemetry off and one shared database for every region and credential. Its log output is kept
  * off the terminal and shown only when it fails to start. The JVM stops with `stop()`, with this
- * process, or when this process dies (it exits when its stdin closes). The launcher class is
- * compiled once and cached (see `prepareLauncher`); `java` must be a JDK (see `missingJdkMessage`).
+ * process, or when this process dies (it exits when its stdin closes). The launcher is committed
+ * compiled, so a Java runtime (JRE) is enough; the first start records the classes it loads into
+ * an archive that later starts map (class data sharing, see `prepareLauncher`).
  *
  * @example
  * const java = await findJava();
@@ -68,8 +57,6 @@ export async function startDynamoDbLocal({
   launcherCacheRoot,
   port = 0,
 }: DynamoDbLocalEngineOptions): Promise<RunningDynamoDbLocal> {
-  const noJdk = missingJdkMessage(java);
-  if (noJdk) throw new Error(noJdk);
   const lock = dataDir ? await lockDataFolder(dataDir, 'DynamoDB Local') : null;
   try {
     return await runDynamoDbLocal({ java, dataDir, launcherCacheRoot, port }, lock);
@@ -85,17 +72,17 @@ async function runDynamoDbLocal(
 ): Promise<RunningDynamoDbLocal> {
   const { jar, libDir } = locateDynamoDbLocalJar();
   const launcher = await prepareLauncher({ java, jar: { jar, libDir }, cacheRoot: launcherCacheRoot });
-  const classPath = [jar, path.join(libDir, '*')];
   const storage = dataDir ? ['-dbPath', dataDir] : ['-inMemory'];
   const child = spawn(
     java.command,
     [
+      ...launcher.jvmOptions,
       '-cp',
-      (launcher.kind === 'compiled' ? [launcher.classDir, ...classPath] : classPath).join(path.delimiter),
+      launcher.classPath.join(path.delimiter),
       `-Djava.library.path=${libDir}`,
       // A plain IPv4 socket, so the listener reads 127.0.0.1 rather than ::ffff:127.0.0.1.
       '-Djava.net.preferIPv4Stack=true',
-      launcher.kind === 'compiled' ? LAUNCHER_CLASS : launcher.file,
+      LAUNCHER_CLASS,
       '-port',
       String(port),
       ...storage,
@@ -109,11 +96,15 @@ async function runDynamoDbLocal(
   const killWithParent = () => child.kill('SIGKILL');
   process.on('exit', killWithParent);
   const exited = once(child, 'exit').finally(() => process.off('exit', killWithParent));
+  // A recorded archive is kept once the JVM has written it; stop() waits for this.
+  const finished = exited.then(
+    ([code, signal]) => launcher.finish({ code, signal }),
+    () => launcher.finish({ code: null, signal: null }),
+  );
   // Spawn failures (e.g. ENOENT) are reported by the start-up wait below; this keeps them from being unhandled.
   exited.catch(() => {});
 
-  // Shown if the JVM then fails: the source launcher may be why (e.g. javac's own errors).
-  const output: string[] = launcher.kind === 'source' ? [`(source launcher: ${launcher.reason})`] : [];
+  const output: string[] = [];
   const keep = (line: string) => {
     output.push(line);
     if (output.length > KEPT_OUTPUT_LINES) output.shift();
@@ -121,6 +112,7 @@ async function runDynamoDbLocal(
   createInterface({ input: child.stderr }).on('line', keep);
   const stdout = createInterface({ input: child.stdout });
 
+  const graceMs = launcher.sharing.state === 'record' ? STOP_GRACE_RECORDING_MS : STOP_GRACE_MS;
   let timer: NodeJS.Timeout | undefined;
   let started: { port: number; version: string };
   try {
@@ -140,7 +132,8 @@ async function runDynamoDbLocal(
       });
     });
   } catch (error) {
-    await stopChild(child, exited);
+    await stopChild(child, exited, graceMs);
+    await finished;
     throw error;
   } finally {
     clearTimeout(timer);
@@ -160,17 +153,19 @@ async function runDynamoDbLocal(
     ),
     stop() {
       // The folder's lock goes once the JVM, and so its SQLite file, is closed.
-      stopped ??= stopChild(child, exited).finally(() => lock?.release());
+      stopped ??= stopChild(child, exited, graceMs)
+        .then(() => finished)
+        .finally(() => lock?.release());
       return stopped;
     },
   };
 }
 
 /** SIGTERM (the JVM runs its shutdown hook), then SIGKILL if it is still there after a grace period. */
-async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
+async function stopChild(child: ChildProcess, exited: Promise<unknown>, graceMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited.catch(() => {});
   clearTimeout(timer);
 }

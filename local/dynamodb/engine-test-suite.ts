@@ -53,8 +53,6 @@ export async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise
 }
 
 export interface FakeJavaOptions {
-  /** What `java --list-modules` prints, one `name@version` a line; a bare JRE has no `jdk.compiler`. */
-  readonly modules?: readonly string[];
   /** Puts an executable `javac` beside it, as a JDK has. */
   readonly javac?: boolean;
   /** Appends the arguments of every run to this file, one run a line. */
@@ -63,12 +61,12 @@ export interface FakeJavaOptions {
 
 /**
  * A stand-in `java` that reports `version` the way the real one does (on stderr), and lists
- * `modules` for `--list-modules` (on stdout).
+ * nothing else.
  */
 export async function fakeJava(
   binDir: string,
   version: string,
-  { modules = ['java.base@17'], javac = false, log }: FakeJavaOptions = {},
+  { javac = false, log }: FakeJavaOptions = {},
 ): Promise<string> {
   await mkdir(binDir, { recursive: true });
   const file = path.join(binDir, 'java');
@@ -77,7 +75,6 @@ export async function fakeJava(
     [
       '#!/bin/sh',
       log ? `echo "$*" >> '${log}'` : '',
-      `if [ "$1" = "--list-modules" ]; then printf '%s\\n' ${modules.map((name) => `'${name}'`).join(' ')}; exit 0; fi`,
       `echo 'openjdk version "${version}" 2024-01-16' >&2`,
       '',
     ].join('\n'),

@@ -16,12 +16,6 @@ export interface JavaRuntime {
    * `/usr/bin/java` → `/usr/lib/jvm/java-17-openjdk-amd64/bin/java`); null when there is none.
    */
   readonly javac: string | null;
-  /**
-   * Whether this Java is a JDK able to compile: it has `javac`, or its runtime holds the
-   * `jdk.compiler` module that Java's single-file source launcher uses. DynamoDB Local's loopback
-   * launcher needs one or the other; a bare JRE has neither.
-   */
-  readonly canCompile: boolean;
 }
 
 export interface FindJavaOptions {
@@ -32,32 +26,25 @@ export interface FindJavaOptions {
 
 /**
  * Finds a Java runtime recent enough for DynamoDB Local: `$JAVA_HOME/bin/java` first, then `java`
- * on PATH, preferring one that can compile (see `canCompile`); when none can, the first recent
- * enough is returned anyway, so that callers can say a JDK is missing. Usually costs one spawn of
- * `java -version`; a Java without `javac` beside it costs one more (`java --list-modules`).
- * Resolves null when there is no Java recent enough.
+ * on PATH. A JRE is enough (the loopback launcher is committed compiled); `javac` is only looked
+ * for, without a spawn, for the tests and the script that rebuild the launcher. Costs one spawn of
+ * `java -version` per candidate. Resolves null when there is no Java recent enough.
  *
  * @example
  * const java = await findJava();
- * if (java?.canCompile) console.log(`Java ${java.version} at ${java.command}`);
+ * if (java) console.log(`Java ${java.version} at ${java.command}`);
  */
 export async function findJava({
   env = process.env,
   minimumMajor = MINIMUM_JAVA_MAJOR,
 }: FindJavaOptions = {}): Promise<JavaRuntime | null> {
-  let withoutCompiler: JavaRuntime | null = null;
   for (const command of candidates(env)) {
     const output = await javaVersionOutput(command, env);
     const parsed = output === null ? null : parseJavaVersion(output);
-    if (!parsed || parsed.major < minimumMajor) continue;
-    const javac = javacBeside(command, env);
-    // A javac file settles it without a spawn; otherwise ask the runtime for its compiler module.
-    const canCompile = javac !== null || (await hasCompilerModule(command, env));
-    const java = { command, ...parsed, javac, canCompile };
-    if (canCompile) return java;
-    withoutCompiler ??= java;
+    if (parsed && parsed.major >= minimumMajor)
+      return { command, ...parsed, javac: javacBeside(command, env) };
   }
-  return withoutCompiler;
+  return null;
 }
 
 /**
@@ -133,15 +120,6 @@ function javaVersionOutput(command: string, env: NodeJS.ProcessEnv): Promise<str
   return new Promise((resolve) => {
     execFile(command, ['-version'], { env, timeout: 15_000, windowsHide: true }, (error, stdout, stderr) => {
       resolve(error ? null : `${stderr}\n${stdout}`);
-    });
-  });
-}
-
-/** Whether `java --list-modules` lists `jdk.compiler` (e.g. `jdk.compiler@17.0.15`): false for a bare JRE. */
-function hasCompilerModule(command: string, env: NodeJS.ProcessEnv): Promise<boolean> {
-  return new Promise((resolve) => {
-    execFile(command, ['--list-modules'], { env, timeout: 15_000, windowsHide: true }, (error, stdout) => {
-      resolve(!error && /^jdk\.compiler(@|\s*$)/m.test(stdout));
     });
   });
 }

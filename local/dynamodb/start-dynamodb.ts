@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { startDynalite } from './dynalite-engine.ts';
-import { missingJdkMessage, startDynamoDbLocal } from './dynamodb-local-engine.ts';
+import { startDynamoDbLocal } from './dynamodb-local-engine.ts';
 import { useExternalDynamoDb } from './external-engine.ts';
 import { findJava, type JavaRuntime, MINIMUM_JAVA_MAJOR } from './find-java.ts';
 import type { RestartableDynamoDb } from './supervise.ts';
@@ -11,7 +11,7 @@ export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 export type EngineName = Exclude<EngineChoice, 'auto'>;
 
 export interface DynamoDbOptions {
-  /** `auto` runs DynamoDB Local when a JDK 17+ is installed, dynalite otherwise (no Java, or only a JRE). */
+  /** `auto` runs DynamoDB Local when Java 17+ (a JRE is enough) is installed, dynalite otherwise. */
   readonly engine: EngineChoice;
   /** Parent of the per-engine data folders (`<dataDir>/dynamodb-local`, `<dataDir>/dynalite`). */
   readonly dataDir: string;
@@ -63,15 +63,12 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<RunningDy
     if (!found) {
       throw new Error(
         `DynamoDB Local needs Java ${MINIMUM_JAVA_MAJOR} or newer, and none was found (JAVA_HOME, then PATH). ` +
-          `Install a JDK ${MINIMUM_JAVA_MAJOR}+ (e.g. Debian's openjdk-${MINIMUM_JAVA_MAJOR}-jdk-headless) ` +
+          `Install Java ${MINIMUM_JAVA_MAJOR}+ (a JRE is enough, e.g. Debian's openjdk-${MINIMUM_JAVA_MAJOR}-jre-headless) ` +
           'or use --engine dynalite.',
       );
     }
-    const noJdk = missingJdkMessage(found);
-    if (noJdk) throw new Error(noJdk);
   }
-  // A JRE cannot run DynamoDB Local's launcher: `auto` takes dynalite then.
-  const java = found?.canCompile ? found : null;
+  const java = found;
   const engine: EngineName = java ? 'dynamodb-local' : 'dynalite';
   const dataDir = options.inMemory ? null : path.resolve(options.dataDir, engine);
   if (dataDir) await mkdir(dataDir, { recursive: true });
@@ -93,7 +90,7 @@ async function startRestartable(
 function engineReason(choice: EngineChoice, found: Awaited<ReturnType<typeof findJava>>): string {
   if (choice !== 'auto') return `--engine ${choice}`;
   if (!found) return `auto: no Java ${MINIMUM_JAVA_MAJOR}+ found (JAVA_HOME, PATH), so dynalite`;
-  if (!found.canCompile)
-    return `auto: Java ${found.version} at ${found.command} has no compiler for DynamoDB Local's launcher, so dynalite`;
-  return `auto: Java ${found.version} at ${found.command} runs DynamoDB Local`;
+  // No compiler is needed: the loopback launcher is committed compiled (LoopbackDynamoDbLocal.jar).
+  const launcher = found.javac ? '' : ' (a JRE without javac: the launcher is prebuilt)';
+  return `auto: Java ${found.version} at ${found.command} runs DynamoDB Local${launcher}`;
 }
