@@ -1,6 +1,6 @@
 // Writes a benchmark run: the raw figures as JSON (bench/results/) and, for a full run, the
 // tables and an SVG chart of system ÷ raw ratios in docs/benchmarks.md.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import type { ColdStart } from './cold-start.ts';
@@ -127,6 +127,24 @@ ${coldRows.join('\n')}
 `;
 }
 
+/**
+ * `docs/benchmarks-notes.md` as the last section of benchmarks.md: measurements of one change,
+ * made by hand between full runs, are not lost when a full run rewrites the page. Empty when the
+ * notes are gone (delete them once a full run has measured the same).
+ */
+async function targetedMeasurements(): Promise<string> {
+  let notes: string;
+  try {
+    notes = await readFile(path.join(PROJECT_ROOT, 'docs', 'benchmarks-notes.md'), 'utf8');
+  } catch {
+    return '';
+  }
+  const body = notes
+    .replace(/^# .*\n/, '## Targeted measurements since this run\n')
+    .replace(/\n## /g, '\n### ');
+  return `\n---\n\n${body}`;
+}
+
 /** Writes the JSON (always) and, for a full run, docs/benchmarks.md and its chart. */
 export async function writeReport(result: BenchResult): Promise<string> {
   const dir = path.join(PROJECT_ROOT, 'bench', 'results');
@@ -137,7 +155,10 @@ export async function writeReport(result: BenchResult): Promise<string> {
   await writeFile(path.join(dir, jsonName), `${JSON.stringify(result, null, 2)}\n`);
   if (!result.quick) {
     await writeFile(path.join(PROJECT_ROOT, 'docs', 'benchmarks.svg'), chart(result));
-    await writeFile(path.join(PROJECT_ROOT, 'docs', 'benchmarks.md'), markdown(result, jsonName));
+    await writeFile(
+      path.join(PROJECT_ROOT, 'docs', 'benchmarks.md'),
+      markdown(result, jsonName) + (await targetedMeasurements()),
+    );
   }
   return path.join(dir, jsonName);
 }
