@@ -2,7 +2,10 @@
 // tree (gateway, Lambda instances, DynamoDB) from outside.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { openLocalUserPool } from '#local/auth/local-user-pool.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 
 export interface CliProcess {
@@ -14,13 +17,19 @@ export interface CliProcess {
   readonly readyMs: number;
   /** Lines printed after the banner (function logs), kept only when asked. */
   readonly output: string[];
+  /** An ID token of its local user pool for an admin: every route but a public one needs one. */
+  readonly token: string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `local/cli.ts` with `args` and resolves once its banner is printed. */
+/**
+ * Starts `local/cli.ts` with `args` and resolves once its banner is printed. Its data folder (the
+ * local user pool lives there even `--in-memory`) is a scratch folder, removed on stop.
+ */
 export async function startCli(args: readonly string[], keepOutput = false): Promise<CliProcess> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sm-bench-data-'));
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/cli.ts', '--data-dir', dataDir, ...args], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
@@ -48,12 +57,15 @@ export async function startCli(args: readonly string[], keepOutput = false): Pro
   const url = /API\s+(http:\/\/\S+)/.exec(banner)?.[1];
   const endpoint = / at (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1];
   if (!url || !endpoint) throw new Error(`unexpected banner: ${banner}`);
+  const token = await (await openLocalUserPool(dataDir)).mint({ user: 'bench', groups: ['admin'] });
+  child.once('exit', () => void rm(dataDir, { recursive: true, force: true }));
   return {
     child,
     url,
     endpoint,
     readyMs,
     output,
+    token,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null) return child.exitCode;
       const exited = once(child, 'exit');

@@ -19,9 +19,10 @@ export async function measureReload(engine: EngineName, runs: number): Promise<n
   await writeFile(handlerFile, handler('v0'));
   await writeFile(
     path.join(servicesDir, 'say.ts'),
-    `import { defineService } from '#src/declaration/define-service.ts';
+    `import { allow } from '#src/declaration/access.ts';
+import { defineService } from '#src/declaration/define-service.ts';
 export default defineService({ name: 'say', table: { name: 'say', partitionKey: 'id' },
-  functions: [{ name: 'say', method: 'GET', path: '/say', handler: '${path.relative(PROJECT_ROOT, handlerFile)}', actions: [] }] });
+  functions: [{ name: 'say', method: 'GET', path: '/say', handler: '${path.relative(PROJECT_ROOT, handlerFile)}', actions: [], access: allow.public() }] });
 `,
   );
   const system = await startLocalSystem({

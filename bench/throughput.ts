@@ -28,33 +28,46 @@ const JSON_TYPE = { 'content-type': 'application/json' };
 
 /** The four routes with their raw counterparts on the raw SDK server. */
 async function routes(cli: CliProcess, raw: string): Promise<Record<string, [LoadTarget, LoadTarget]>> {
+  // Signed in as an admin, as a real client of the deployed API would be (the check is measured too).
+  const auth = { authorization: cli.token };
   const created = await fetch(`${cli.url}/products`, {
     method: 'POST',
-    headers: JSON_TYPE,
+    headers: { ...JSON_TYPE, ...auth },
     body: JSON.stringify({ name: 'bench', price: 1, tags: ['a', 'b'] }),
   });
+  if (created.status !== 201)
+    throw new Error(`POST /products answered ${created.status}: ${await created.text()}`);
   const { id } = (await created.json()) as { id: string };
-  await fetch(`${cli.url}/DynamoDBManager`, {
+  const seeded = await fetch(`${cli.url}/DynamoDBManager`, {
     method: 'POST',
+    headers: auth,
     body: JSON.stringify({ operation: 'create', payload: { Item: { id: 'bench', number: 5 } } }),
   });
+  if (seeded.status !== 200) throw new Error(`POST /DynamoDBManager answered ${seeded.status}`);
   return {
-    'GET /products/{id}': [{ url: `${cli.url}/products/${id}` }, { url: `${raw}/products/${id}` }],
+    'GET /products/{id}': [
+      { url: `${cli.url}/products/${id}`, headers: auth },
+      { url: `${raw}/products/${id}` },
+    ],
     'POST /products': [
       {
         url: `${cli.url}/products`,
         method: 'POST',
-        headers: JSON_TYPE,
+        headers: { ...JSON_TYPE, ...auth },
         // Every POST creates a new item (the server picks the id): one body serves them all.
         body: JSON.stringify({ name: 'bench', price: 1, tags: ['a', 'b'] }),
       },
       { url: `${raw}/products`, method: 'POST' },
     ],
-    'GET /products?limit=20': [{ url: `${cli.url}/products?limit=20` }, { url: `${raw}/products` }],
+    'GET /products?limit=20': [
+      { url: `${cli.url}/products?limit=20`, headers: auth },
+      { url: `${raw}/products` },
+    ],
     'POST /DynamoDBManager (read)': [
       {
         url: `${cli.url}/DynamoDBManager`,
         method: 'POST',
+        headers: auth,
         body: JSON.stringify({ operation: 'read', payload: { Key: { id: 'bench' } } }),
       },
       { url: `${raw}/lambda-apigateway/bench` },
@@ -99,6 +112,10 @@ export async function measureThroughput(cli: CliProcess, options: ThroughputOpti
         const s = combine(systemRuns);
         const r = combine(rawRuns);
         const ratio = Math.round((s.requestsPerSecond / Math.max(1, r.requestsPerSecond)) * 100) / 100;
+        // Answers that are not 2xx (401, 503…) are cheap and would inflate the ratio: such a run measures nothing.
+        if (s.failures > s.requests * 0.01) {
+          throw new Error(`${route} c=${concurrency}: ${s.failures} of ${s.requests} responses were not 2xx`);
+        }
         scenarios.push({ route, concurrency, system: s, raw: r, ratio });
         console.log(
           `  ${route} c=${concurrency}: ${s.requestsPerSecond} req/s (p50 ${s.p50} ms) vs raw ${r.requestsPerSecond} req/s → ${Math.round(ratio * 100)} %${s.failures ? `, ${s.failures} failures` : ''}`,
