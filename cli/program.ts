@@ -60,10 +60,10 @@ export function buildProgram(io: CliIo): Command {
       ),
     )
     .addOption(
-      new Option('--token <token>', `bearer token sent as Authorization (env ${CLI_ENV.token})`).default(
-        io.env[CLI_ENV.token],
-        io.env[CLI_ENV.token] ? 'from the environment' : undefined,
-      ),
+      new Option(
+        '--token <token>',
+        `ID token sent as the Authorization header (env ${CLI_ENV.token})`,
+      ).default(io.env[CLI_ENV.token], io.env[CLI_ENV.token] ? 'from the environment' : undefined),
     )
     .addOption(new Option('--output <format>', 'output format').choices(OUTPUT_FORMATS).default('json'))
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })

@@ -99,7 +99,7 @@ describe('the typed client', () => {
         const client = createClient({ baseUrl, token: async () => `t${++n}` });
         await client.products.page();
         await client.products.page();
-        assert.deepEqual(seen, ['Bearer t1', 'Bearer t2']);
+        assert.deepEqual(seen, ['t1', 't2']);
       },
     );
   });

@@ -10,7 +10,10 @@ export const LOCAL_URL = 'http://127.0.0.1:3000';
 export interface ClientOptions {
   /** The API's base URL: the local system, or the stack's `ApiUrl` (with its stage, e.g. `…/prod`). */
   readonly baseUrl?: string;
-  /** Called before every request; a token it returns is sent as `Authorization: Bearer …`. */
+  /**
+   * Called before every request; a token it returns is sent as the `Authorization` header, as is
+   * (the form API Gateway's Cognito authorizer documents; the local gateway takes it too).
+   */
   readonly token?: () => string | undefined | Promise<string | undefined>;
   /** Retries on 503/429 honouring `Retry-After`; bounded. */
   readonly retry?: RetryOptions;
@@ -43,7 +46,7 @@ export function createClient(options: ClientOptions = {}) {
     api.use({
       async onRequest({ request }) {
         const value = await token();
-        if (value) request.headers.set('Authorization', `Bearer ${value}`);
+        if (value) request.headers.set('Authorization', value);
         return request;
       },
     });

@@ -151,14 +151,16 @@ const parameters = {
 export const USER_POOL_SCHEME = 'userPool';
 
 const securitySchemes = {
+  // As API Gateway exports a Cognito user pool authorizer: the raw token in `Authorization`.
   [USER_POOL_SCHEME]: {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
+    type: 'apiKey',
+    in: 'header',
+    name: 'Authorization',
+    'x-amazon-apigateway-authtype': 'cognito_user_pools',
     description:
-      'An ID token of the Cognito user pool the stack creates (locally: `npm run token`), sent in ' +
-      '`Authorization` as is or after `Bearer `. Group and owner rules are checked by the function: ' +
-      'a caller outside the groups gets 403, another owner’s item is a 404.',
+      'An ID token of the Cognito user pool the stack creates (locally: `npm run token`), sent as ' +
+      'the `Authorization` header. Group and owner rules are checked by the function: a caller ' +
+      'outside the groups gets 403, another owner’s item is a 404.',
   },
 } as const;
 
