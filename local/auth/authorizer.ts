@@ -84,12 +84,11 @@ export function apiGatewayClaims(payload: JWTPayload): Record<string, string> {
   return claims;
 }
 
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
+/** `Tue Jun 18 15:00:04 UTC 2024` (Java's `Date.toString()`), rearranged from `toUTCString()`. */
 function javaDate(epochSeconds: number): string {
-  const at = new Date(epochSeconds * 1000);
-  const two = (n: number) => String(n).padStart(2, '0');
-  const time = `${two(at.getUTCHours())}:${two(at.getUTCMinutes())}:${two(at.getUTCSeconds())}`;
-  return `${DAYS[at.getUTCDay()]} ${MONTHS[at.getUTCMonth()]} ${two(at.getUTCDate())} ${time} UTC ${at.getUTCFullYear()}`;
+  const [day, date, month, year, time] = new Date(epochSeconds * 1000)
+    .toUTCString()
+    .replace(',', '')
+    .split(' ');
+  return `${day} ${month} ${date} ${time} UTC ${year}`;
 }
