@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,11 +20,20 @@ const GUARD = 'trap "" INT TERM HUP; cat >/dev/null; rm -rf -- "$0"';
 
 /**
  * Creates a private folder in the system's temp directory that does not outlive this process,
- * not even after `kill -9`: the bundles the local system builds live there. Where there is no
+ * not even after `kill -9`: the bundles the local system builds, and the Lambda instances' temp
+ * folders, live there. Where there is no
  * `sh` (Windows) it is only removed on a normal stop.
  */
 export async function scratchDir(prefix: string): Promise<ScratchDir> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  return guarded(await mkdtemp(path.join(os.tmpdir(), prefix)));
+}
+
+/** {@link scratchDir}, for a caller that cannot wait (the local Lambda service starts synchronously). */
+export function scratchDirSync(prefix: string): ScratchDir {
+  return guarded(mkdtempSync(path.join(os.tmpdir(), prefix)));
+}
+
+function guarded(dir: string): ScratchDir {
   const guard =
     process.platform === 'win32'
       ? undefined

@@ -41,6 +41,8 @@ export interface InstanceOptions {
   readonly logSink: LogSink;
   /** Source of worker-bootstrap.ts, compiled (see compile-bootstrap.ts). */
   readonly bootstrap: string;
+  /** Where the instance's temp folder is made (the Lambda service's scratch folder). */
+  readonly tmpRoot: string;
 }
 
 /**
@@ -68,11 +70,12 @@ export class FunctionInstance {
   /** This instance's log stream, as Lambda gives each execution environment one. */
   readonly #logStream = newLogStreamName();
   /** This instance's own temp folder (`TMPDIR`), its `/tmp`. */
-  readonly #tmpDir = createInstanceTmp();
+  readonly #tmpDir: string;
   /** Settles once the worker has exited and all of its output has reached the log sink. */
   readonly gone: Promise<void>;
 
-  constructor({ spec, region, logSink, bootstrap }: InstanceOptions) {
+  constructor({ spec, region, logSink, bootstrap, tmpRoot }: InstanceOptions) {
+    this.#tmpDir = createInstanceTmp(tmpRoot);
     this.#spec = spec;
     this.#sink = logSink;
     this.#ready = new Promise((resolve) => {

@@ -20,6 +20,8 @@ export interface PoolOptions {
   /** An instance idle this long is stopped, and its memory returned. */
   readonly idleTimeoutMs: number;
   readonly bootstrap: string;
+  /** The service's scratch folder, which holds each instance's temp folder. */
+  readonly tmpRoot: string;
 }
 
 interface Waiting {

@@ -4,9 +4,9 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { InvokeOptions, InvokeOutcome, Invoker, LogSink } from '#local/contracts.ts';
 import type { LogLevel } from '#src/declaration/function-environment.ts';
 import type { LogFormat } from '#src/declaration/types.ts';
+import { scratchDirSync } from '../build/scratch-dir.ts';
 import { bootstrapSource } from './compile-bootstrap.ts';
 import { FunctionPool, type FunctionStats } from './function-pool.ts';
-import { removeOrphanedInstanceTmp } from './instance-tmp.ts';
 import { MAX_PAYLOAD_BYTES, SHUTDOWN_OUTCOME } from './invocation-outcomes.ts';
 import { functionArn, traceRootOf } from './lambda-environment.ts';
 
@@ -94,18 +94,21 @@ export interface LambdaService extends Invoker {
  */
 export function startLambdaService(options: LambdaServiceOptions): LambdaService {
   const region = options.region ?? 'us-east-1';
-  // Temp folders of instances whose host was killed before it could remove them.
-  removeOrphanedInstanceTmp();
+  const names = options.functions.map((spec) => spec.name);
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice) throw new Error(`Function ${twice} is declared twice`);
+  // Every instance's temp folder lives in this one, which goes with the service even after `kill -9`.
+  const tmp = scratchDirSync('sm-lambda-tmp-');
   const poolOptions = {
     region,
     logSink: options.logSink,
     maxInstances: options.maxInstancesPerFunction ?? DEFAULT_MAX_INSTANCES,
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     bootstrap: bootstrapSource(),
+    tmpRoot: tmp.dir,
   };
   const pools = new Map<string, FunctionPool>();
   for (const spec of options.functions) {
-    if (pools.has(spec.name)) throw new Error(`Function ${spec.name} is declared twice`);
     pools.set(spec.name, new FunctionPool(spec, poolOptions));
   }
   let closed = false;
@@ -143,6 +146,7 @@ export function startLambdaService(options: LambdaServiceOptions): LambdaService
     async close() {
       closed = true;
       await Promise.all([...pools.values()].map((pool) => pool.close()));
+      await tmp.remove();
     },
   };
 }
