@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Worker } from 'node:worker_threads';
 import type { InvokeOutcome, LogSink } from '#local/contracts.ts';
-import { createInstanceTmp, folderBytes, removeInstanceTmp } from './instance-tmp.ts';
+import { createInstanceTmp, removeInstanceTmp } from './instance-tmp.ts';
 import {
   crashEnding,
   type Reply,
@@ -199,7 +199,7 @@ export class FunctionInstance {
     this.#current = undefined;
     const { requestId, durationMs, initDurationMs } = { ...reply, initDurationMs: current.initDurationMs };
     this.#log([endLine(requestId), reportLine(this.#reportFields(requestId, durationMs, initDurationMs))]);
-    const overflow = this.#tmpOverflow(requestId);
+    const overflow = this.#tmpOverflow(requestId, reply.tmpBytes);
     if (overflow) {
       // Answered once the instance and its folder are gone.
       this.#state = 'gone';
@@ -216,9 +216,8 @@ export class FunctionInstance {
    * On Lambda the write that went past it would have failed (ENOSPC); here it succeeded, so the
    * invocation fails after the fact, with that error, and the next one gets a new instance.
    */
-  #tmpOverflow(requestId: string): InvokeOutcome | undefined {
+  #tmpOverflow(requestId: string, bytes: number): InvokeOutcome | undefined {
     const limitMb = this.#spec.ephemeralStorageMb ?? SPEC_DEFAULTS.ephemeralStorageMb;
-    const bytes = folderBytes(this.#tmpDir);
     if (bytes <= limitMb * MB) return undefined;
     const errorMessage = `ENOSPC: no space left on device: the instance's temp folder (TMPDIR, its /tmp) holds ${Math.ceil(bytes / MB)} MB, over the function's ${limitMb} MB of ephemeral storage`;
     this.#log([`RequestId: ${requestId} Error: ${errorMessage}`]);

@@ -19,6 +19,7 @@ describe('invocation outcomes', () => {
       json: '{"statusCode":200}',
       durationMs: 1,
       maxMemoryUsedMb: 1,
+      tmpBytes: 0,
     } as const;
     assert.deepEqual(replyOutcome(reply), { kind: 'result', value: { statusCode: 200 } });
   });
@@ -26,7 +27,14 @@ describe('invocation outcomes', () => {
   it('refuses a result of more than 6 MB and accepts one of exactly 6 MB', () => {
     const json = (bytes: number) => JSON.stringify('x'.repeat(bytes - 2));
     const reply = (bytes: number) =>
-      ({ type: 'result', requestId: ID, json: json(bytes), durationMs: 1, maxMemoryUsedMb: 1 }) as const;
+      ({
+        type: 'result',
+        requestId: ID,
+        json: json(bytes),
+        durationMs: 1,
+        maxMemoryUsedMb: 1,
+        tmpBytes: 0,
+      }) as const;
     assert.equal(replyOutcome(reply(MAX_PAYLOAD_BYTES)).kind, 'result');
     assert.deepEqual(replyOutcome(reply(MAX_PAYLOAD_BYTES + 1)), {
       kind: 'payload-too-large',

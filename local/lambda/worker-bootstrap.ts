@@ -9,6 +9,7 @@ import { format, types } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
+import { folderBytes } from './instance-tmp.ts';
 import { CALLBACK_HANDLER_MESSAGE } from './invocation-outcomes.ts';
 import { consoleLine } from './lambda-log-lines.ts';
 import type { ErrorShape, InstanceData, InstanceMessage, InvokeMessage } from './worker-messages.ts';
@@ -242,7 +243,9 @@ async function invoke(handler: Handler, message: InvokeMessage): Promise<void> {
   sampleMemory();
   invoking = false;
   flushPartial();
-  send({ ...outcome, requestId, durationMs, maxMemoryUsedMb: maxMemoryUsedMb() });
+  // Measured here, on the instance's own thread, so that the host's event loop (the gateway) never walks a folder.
+  const tmpBytes = folderBytes(process.env.TMPDIR ?? '');
+  send({ ...outcome, requestId, durationMs, maxMemoryUsedMb: maxMemoryUsedMb(), tmpBytes });
 }
 
 async function main(): Promise<void> {

@@ -42,6 +42,8 @@ export interface InvocationMetrics {
   /** The handler's own time, measured inside the instance. */
   readonly durationMs: number;
   readonly maxMemoryUsedMb: number;
+  /** What the instance's temp folder holds after the invocation, measured on the instance's thread. */
+  readonly tmpBytes: number;
 }
 
 /**
