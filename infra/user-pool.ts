@@ -10,6 +10,7 @@ import {
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { AUTHORIZER_CACHE_SECONDS } from '#src/declaration/access.ts';
 import type { ServiceDeclaration } from '#src/declaration/types.ts';
 import { pascalCase } from './logical-names.ts';
 import type { StackSettings } from './settings.ts';
@@ -142,6 +143,7 @@ export class ServicesUserPool extends Construct {
       authorizerName: `${this.stackName}-cognito`,
       cognitoUserPools: [this.userPool],
       identitySource: IdentitySource.header('Authorization'),
+      resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
     });
     return this.cognitoAuthorizer;
   }

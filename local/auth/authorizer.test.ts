@@ -47,6 +47,18 @@ describe('the local Cognito authorizer', () => {
     }
   });
 
+  test('keeps a verified result as API Gateway caches it, but never past the token’s expiry', async () => {
+    let clock = Date.now();
+    const authorize = localAuthorizer(pool, () => clock);
+    const token = await pool.mint({ user: 'alice', expiresInSeconds: 60 });
+    const first = await authorize(token);
+    const again = await authorize(token);
+    assert.ok(first.ok && again.ok);
+    assert.equal(again.claims, first.claims, 'the cached claims, not a second verification');
+    clock += 61_000;
+    assert.equal((await authorize(token)).ok, false, 'expired while cached');
+  });
+
   test('a user keeps one sub across mints, and each data folder has its own pool', async () => {
     const other = await mkdtemp(path.join(os.tmpdir(), 'sm-auth-'));
     try {

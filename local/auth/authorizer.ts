@@ -4,6 +4,7 @@
 // API Gateway accepts ID tokens only) of the pool's app client, and hands the claims to the
 // function as API Gateway formats them: every value a string.
 import { createLocalJWKSet, type JWTPayload, jwtVerify } from 'jose';
+import { AUTHORIZER_CACHE_SECONDS } from '#src/declaration/access.ts';
 import type { LocalUserPool } from './local-user-pool.ts';
 
 export type Authorization =
@@ -22,17 +23,40 @@ export type Authorizer = (authorizationHeader: string | undefined) => Promise<Au
  * const result = await authorize(req.headers.authorization);
  * if (!result.ok) answer401();
  */
-export function localAuthorizer(pool: Pick<LocalUserPool, 'issuer' | 'clientId' | 'jwks'>): Authorizer {
+export function localAuthorizer(
+  pool: Pick<LocalUserPool, 'issuer' | 'clientId' | 'jwks'>,
+  now: () => number = Date.now,
+): Authorizer {
   const keys = createLocalJWKSet({ keys: [...pool.jwks.keys] });
+  // As API Gateway caches an authorizer's result by token: a client sending the same token again
+  // is not verified again, for AUTHORIZER_CACHE_SECONDS at most and never past the token's expiry.
+  const verified = new Map<string, { claims: Record<string, string>; until: number }>();
   return async (header) => {
     const token = tokenOf(header);
     if (!token) return { ok: false, reason: 'no token in the Authorization header' };
+    const cached = verified.get(token);
+    if (cached && cached.until > now()) return { ok: true, claims: cached.claims };
+    verified.delete(token);
+    const result = await verify(token);
+    if (!result.ok) return result;
+    if (verified.size >= CACHED_TOKENS) verified.delete(verified.keys().next().value ?? '');
+    const until = Math.min(result.expiresAtMs, now() + AUTHORIZER_CACHE_SECONDS * 1000);
+    verified.set(token, { claims: result.claims, until });
+    return { ok: true, claims: result.claims };
+  };
+
+  async function verify(
+    token: string,
+  ): Promise<
+    Exclude<Authorization, { ok: true }> | { ok: true; claims: Record<string, string>; expiresAtMs: number }
+  > {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, keys, {
         issuer: pool.issuer,
         algorithms: ['RS256'],
         requiredClaims: ['sub', 'exp', 'iat', 'token_use'],
+        currentDate: new Date(now()),
       }));
     } catch (error) {
       return { ok: false, reason: (error as Error).message };
@@ -49,9 +73,13 @@ export function localAuthorizer(pool: Pick<LocalUserPool, 'issuer' | 'clientId' 
         reason: `the token's audience ${String(payload.aud)} is not the pool's app client`,
       };
     }
-    return { ok: true, claims: apiGatewayClaims(payload) };
-  };
+    // `exp` is required above, so it is a number here.
+    return { ok: true, claims: apiGatewayClaims(payload), expiresAtMs: Number(payload.exp) * 1000 };
+  }
 }
+
+/** Tokens whose result is kept at once; the oldest goes first beyond it. */
+const CACHED_TOKENS = 1000;
 
 /**
  * The token in an `Authorization` header: the header's whole value, as API Gateway's Cognito

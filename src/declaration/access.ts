@@ -77,6 +77,12 @@ export function needsToken(rule: AccessRule): boolean {
   return rule.allow !== 'public';
 }
 
+/**
+ * How long the API's authorizer keeps a verified token's result (CDK's default for a Cognito
+ * authorizer, written out): the stack deploys it and the local gateway caches for as long.
+ */
+export const AUTHORIZER_CACHE_SECONDS = 300;
+
 /** The variable that tells a function its rule in force. */
 export const ACCESS_RULE_ENV = 'ACCESS_RULE';
 

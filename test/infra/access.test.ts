@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PASSWORD_POLICY, TOKEN_VALIDITY } from '#infra/user-pool.ts';
-import { effectiveAccess, needsToken } from '#src/declaration/access.ts';
+import { AUTHORIZER_CACHE_SECONDS, effectiveAccess, needsToken } from '#src/declaration/access.ts';
 import {
   arnOf,
   type Bundled,
@@ -115,6 +115,8 @@ describe('API authorization', () => {
       Name: `${retained.settings.stackName}-cognito`,
       Type: 'COGNITO_USER_POOLS',
       IdentitySource: 'method.request.header.Authorization',
+      // The same time the local gateway keeps a verified token's result.
+      AuthorizerResultTtlInSeconds: AUTHORIZER_CACHE_SECONDS,
       ProviderARNs: [arnOf(pool)],
       RestApiId: refOf(retained.stack.restApi.api),
     });
