@@ -19,7 +19,7 @@ async function measure(engineName: Exclude<EngineName, 'external'>): Promise<voi
   const policy = byFunction.get('products-get');
   if (!policy) throw new Error('no policy for products-get');
   const guard = await startDynamoDbGuard({
-    target: () => engine.endpoint,
+    target: () => engine,
     principals: new Map([[localAccessKey('products-get'), policy]]),
     account,
   });

@@ -1,9 +1,10 @@
+import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { isAllowedHost } from '#local/exposure.ts';
 import { type DataFolderLock, dataInUseError, lockDataFolder } from './data-folder-lock.ts';
-import type { RunningDynamoDb } from './start-dynamodb.ts';
+import type { InProcessRequest, RunningDynamoDb } from './start-dynamodb.ts';
 
 /** The options of dynalite's factory that this project uses (the package ships no types). */
 interface DynaliteOptions {
@@ -56,7 +57,9 @@ async function serveDynalite(dataDir: string | null, lock: DataFolderLock | null
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  onlyThisMachine(server);
+  // dynalite's own request handler, before the loopback-only check wraps it.
+  const handlers = server.listeners('request') as RequestHandler[];
+  onlyThisMachine(server, handlers);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
@@ -71,6 +74,12 @@ async function serveDynalite(dataDir: string | null, lock: DataFolderLock | null
     endpoint: `http://127.0.0.1:${port}`,
     dataDir,
     detail: `dynalite ${dynaliteVersion} (Node ${process.versions.node})`,
+    serveInProcess(request, res) {
+      const replay = readRequest(request);
+      for (const handler of handlers) handler.call(server, replay, res);
+      replay.emit('data', request.body);
+      replay.emit('end');
+    },
     stop() {
       // Closing also flushes and closes the LevelDB store; the folder's lock goes last.
       stopped ??= new Promise<void>((resolve, reject) =>
@@ -81,13 +90,22 @@ async function serveDynalite(dataDir: string | null, lock: DataFolderLock | null
   };
 }
 
+type RequestHandler = (this: Server, req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * A request whose body was already read, as dynalite's handler reads one: it listens for `data`
+ * and `end`, then reads the method, URL and headers.
+ */
+function readRequest({ method, url, headers }: InProcessRequest): IncomingMessage {
+  return Object.assign(new EventEmitter(), { method, url, headers }) as unknown as IncomingMessage;
+}
+
 /**
  * dynalite grants CORS to every origin, so any web page could read and write the tables. The
  * database has no authentication, so only this machine's programs may use it: a request with an
  * `Origin` (a browser) or a foreign `Host` (DNS rebinding) is refused before dynalite sees it.
  */
-function onlyThisMachine(server: Server): void {
-  const handlers = server.listeners('request') as ((...args: unknown[]) => void)[];
+function onlyThisMachine(server: Server, handlers: readonly RequestHandler[]): void {
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const port = req.socket.localPort ?? 0;

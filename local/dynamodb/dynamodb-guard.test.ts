@@ -9,116 +9,127 @@ import type { RunningDynamoDb } from './start-dynamodb.ts';
 const account = { region: 'us-east-1', accountId: '000000000000' };
 const arn = (t: string) => `arn:aws:dynamodb:us-east-1:000000000000:table/${t}`;
 
-describe('the DynamoDB guard in front of a real engine (dynalite)', () => {
-  let engine: RunningDynamoDb;
-  let guard: DynamoDbGuard;
-  const post = (target: string | null, key: string, body: unknown) =>
-    fetch(guard.endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-amz-json-1.0',
-        authorization: `AWS4-HMAC-SHA256 Credential=${key}/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=x`,
-        ...(target ? { 'x-amz-target': `DynamoDB_20120810.${target}` } : {}),
-      },
-      body: JSON.stringify(body),
-    }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, string> }));
+// dynalite runs in this process, so the guard hands it each request directly; DynamoDB Local is
+// reached over a connection. Both paths are run here, on dynalite.
+const PATHS = {
+  'handed over in process': (engine: RunningDynamoDb) => engine,
+  'forwarded over a loopback connection': (engine: RunningDynamoDb) => ({ endpoint: engine.endpoint }),
+};
 
-  before(async () => {
-    engine = await startDynalite({ dataDir: null });
-    guard = await startDynamoDbGuard({
-      target: () => engine.endpoint,
-      account,
-      principals: new Map([
-        [
-          'LOCALREADER',
-          {
-            functionName: 'reader',
-            roleName: 'ReaderRole',
-            statements: [
-              { Effect: 'Allow', Action: 'dynamodb:*', Resource: arn('books*') },
-              { Effect: 'Deny', Action: 'dynamodb:DeleteItem', Resource: '*' },
-            ],
-          },
-        ],
-      ]),
-    });
-    const admin = new DynamoDBClient({
-      region: 'us-east-1',
-      endpoint: engine.endpoint,
-      credentials: { accessKeyId: 'ADMIN', secretAccessKey: 'x' },
-    });
-    await admin.send(
-      new CreateTableCommand({
-        TableName: 'books',
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    admin.destroy();
-  });
-  after(async () => {
-    await guard?.close();
-    await engine?.stop();
-  });
+for (const [path, targetOf] of Object.entries(PATHS))
+  describe(`the DynamoDB guard in front of a real engine (dynalite), ${path}`, () => {
+    let engine: RunningDynamoDb;
+    let guard: DynamoDbGuard;
+    const post = (target: string | null, key: string, body: unknown) =>
+      fetch(guard.endpoint, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          authorization: `AWS4-HMAC-SHA256 Credential=${key}/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=x`,
+          ...(target ? { 'x-amz-target': `DynamoDB_20120810.${target}` } : {}),
+        },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, string> }));
 
-  test('forwards an allowed call signed by the SDK and records the action used', async () => {
-    const client = new DynamoDBClient({
-      region: 'us-east-1',
-      endpoint: guard.endpoint,
-      credentials: { accessKeyId: 'LOCALREADER', secretAccessKey: 'x' },
-    });
-    try {
-      const page = await client.send(new ScanCommand({ TableName: 'books' }));
-      assert.equal(page.Count, 0);
-    } finally {
-      client.destroy();
-    }
-    assert.deepEqual([...(guard.usedActions().get('reader') ?? [])], ['dynamodb:Scan']);
-  });
-
-  test("answers a denied call with DynamoDB's AccessDeniedException", async () => {
-    const denied = await post('Scan', 'LOCALREADER', { TableName: 'films' });
-    assert.equal(denied.status, 400);
-    assert.deepEqual(denied.json, {
-      __type: 'com.amazon.coral.service#AccessDeniedException',
-      Message:
-        'User: arn:aws:sts::000000000000:assumed-role/ReaderRole/reader is not authorized to perform: ' +
-        `dynamodb:Scan on resource: ${arn('films')} because no identity-based policy allows the dynamodb:Scan action`,
-    });
-    const explicit = await post('DeleteItem', 'LOCALREADER', { TableName: 'books', Key: { id: { S: '1' } } });
-    assert.equal(explicit.status, 400);
-    assert.match(
-      explicit.json.Message ?? '',
-      /DeleteItem on resource: .*table\/books with an explicit deny in an identity-based policy$/,
-    );
-  });
-
-  test('refuses unknown keys and requests without an operation', async () => {
-    const stranger = await post('Scan', 'LOCALSTRANGER', { TableName: 'books' });
-    assert.equal(stranger.json.__type, 'com.amazonaws.dynamodb.v20120810#UnrecognizedClientException');
-    const untargeted = await post(null, 'LOCALREADER', { TableName: 'books' });
-    assert.equal(untargeted.json.__type, 'com.amazon.coral.service#UnknownOperationException');
-  });
-
-  test('injects the configured faults as DynamoDB sends them', async () => {
-    guard.setFaults(parseFaults('throttle=100%@table:books'));
-    try {
-      const throttled = await post('Scan', 'LOCALREADER', { TableName: 'books' });
-      assert.equal(throttled.status, 400);
-      assert.equal(
-        throttled.json.__type,
-        'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+    before(async () => {
+      engine = await startDynalite({ dataDir: null });
+      guard = await startDynamoDbGuard({
+        target: () => targetOf(engine),
+        account,
+        principals: new Map([
+          [
+            'LOCALREADER',
+            {
+              functionName: 'reader',
+              roleName: 'ReaderRole',
+              statements: [
+                { Effect: 'Allow', Action: 'dynamodb:*', Resource: arn('books*') },
+                { Effect: 'Deny', Action: 'dynamodb:DeleteItem', Resource: '*' },
+              ],
+            },
+          ],
+        ]),
+      });
+      const admin = new DynamoDBClient({
+        region: 'us-east-1',
+        endpoint: engine.endpoint,
+        credentials: { accessKeyId: 'ADMIN', secretAccessKey: 'x' },
+      });
+      await admin.send(
+        new CreateTableCommand({
+          TableName: 'books',
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
       );
-      guard.setFaults(parseFaults('error=100%@reader'));
-      const failed = await post('Scan', 'LOCALREADER', { TableName: 'books' });
-      assert.equal(failed.status, 500);
-      assert.equal(failed.json.__type, 'com.amazonaws.dynamodb.v20120810#InternalServerError');
-    } finally {
-      guard.setFaults([]);
-    }
-    // Off again: the engine answers (here its complaint about the test's made-up signature).
-    const answered = await post('Scan', 'LOCALREADER', { TableName: 'books' });
-    assert.doesNotMatch(answered.json.__type ?? '', /ProvisionedThroughput|InternalServerError/);
+      admin.destroy();
+    });
+    after(async () => {
+      await guard?.close();
+      await engine?.stop();
+    });
+
+    test('forwards an allowed call signed by the SDK and records the action used', async () => {
+      const client = new DynamoDBClient({
+        region: 'us-east-1',
+        endpoint: guard.endpoint,
+        credentials: { accessKeyId: 'LOCALREADER', secretAccessKey: 'x' },
+      });
+      try {
+        const page = await client.send(new ScanCommand({ TableName: 'books' }));
+        assert.equal(page.Count, 0);
+      } finally {
+        client.destroy();
+      }
+      assert.deepEqual([...(guard.usedActions().get('reader') ?? [])], ['dynamodb:Scan']);
+    });
+
+    test("answers a denied call with DynamoDB's AccessDeniedException", async () => {
+      const denied = await post('Scan', 'LOCALREADER', { TableName: 'films' });
+      assert.equal(denied.status, 400);
+      assert.deepEqual(denied.json, {
+        __type: 'com.amazon.coral.service#AccessDeniedException',
+        Message:
+          'User: arn:aws:sts::000000000000:assumed-role/ReaderRole/reader is not authorized to perform: ' +
+          `dynamodb:Scan on resource: ${arn('films')} because no identity-based policy allows the dynamodb:Scan action`,
+      });
+      const explicit = await post('DeleteItem', 'LOCALREADER', {
+        TableName: 'books',
+        Key: { id: { S: '1' } },
+      });
+      assert.equal(explicit.status, 400);
+      assert.match(
+        explicit.json.Message ?? '',
+        /DeleteItem on resource: .*table\/books with an explicit deny in an identity-based policy$/,
+      );
+    });
+
+    test('refuses unknown keys and requests without an operation', async () => {
+      const stranger = await post('Scan', 'LOCALSTRANGER', { TableName: 'books' });
+      assert.equal(stranger.json.__type, 'com.amazonaws.dynamodb.v20120810#UnrecognizedClientException');
+      const untargeted = await post(null, 'LOCALREADER', { TableName: 'books' });
+      assert.equal(untargeted.json.__type, 'com.amazon.coral.service#UnknownOperationException');
+    });
+
+    test('injects the configured faults as DynamoDB sends them', async () => {
+      guard.setFaults(parseFaults('throttle=100%@table:books'));
+      try {
+        const throttled = await post('Scan', 'LOCALREADER', { TableName: 'books' });
+        assert.equal(throttled.status, 400);
+        assert.equal(
+          throttled.json.__type,
+          'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+        );
+        guard.setFaults(parseFaults('error=100%@reader'));
+        const failed = await post('Scan', 'LOCALREADER', { TableName: 'books' });
+        assert.equal(failed.status, 500);
+        assert.equal(failed.json.__type, 'com.amazonaws.dynamodb.v20120810#InternalServerError');
+      } finally {
+        guard.setFaults([]);
+      }
+      // Off again: the engine answers (here its complaint about the test's made-up signature).
+      const answered = await post('Scan', 'LOCALREADER', { TableName: 'books' });
+      assert.doesNotMatch(answered.json.__type ?? '', /ProvisionedThroughput|InternalServerError/);
+    });
   });
-});

@@ -12,10 +12,14 @@ import { readDynamoDbRequest } from './iam/dynamodb-request.ts';
 import { DECISIONS, evaluatePolicy } from './iam/evaluate-policy.ts';
 import type { FunctionPolicy } from './iam/policy-types.ts';
 import type { LocalAccount } from './iam/resolve-intrinsics.ts';
+import type { RunningDynamoDb } from './start-dynamodb.ts';
 
 export interface DynamoDbGuardOptions {
-  /** The engine's current base URL (it may change when a dead engine is restarted). */
-  readonly target: () => string;
+  /**
+   * The engine as it is now (it may change when a dead engine is restarted): its base URL, and
+   * for an engine in this process the function that answers a request without a connection.
+   */
+  readonly target: () => Pick<RunningDynamoDb, 'endpoint' | 'serveInProcess'>;
   /** Each function's access key → its synthesized policy. */
   readonly principals: ReadonlyMap<string, FunctionPolicy>;
   readonly account: LocalAccount;
@@ -39,11 +43,12 @@ export interface DynamoDbGuard {
  * know. For each request it finds the calling function from the SigV4 access key, checks every
  * permission the request needs against that function's synthesized policy and answers a denied
  * call with DynamoDB's own `AccessDeniedException`; then it applies the configured faults and
- * forwards the request, unchanged, to the engine. The local system's admin client (tables, test
- * scans) talks to the engine directly.
+ * forwards the request, unchanged, to the engine (an engine in this process is handed the request
+ * and the response directly, with no second connection). The local system's admin client (tables,
+ * test scans) talks to the engine directly.
  *
  * @example
- * const guard = await startDynamoDbGuard({ target: () => engine.endpoint, principals, account });
+ * const guard = await startDynamoDbGuard({ target: () => engine, principals, account });
  * // functions get AWS_ENDPOINT_URL_DYNAMODB=guard.endpoint
  */
 export async function startDynamoDbGuard(options: DynamoDbGuardOptions): Promise<DynamoDbGuard> {
@@ -101,12 +106,17 @@ export async function startDynamoDbGuard(options: DynamoDbGuardOptions): Promise
       const fault = FAULT_RESPONSES[plan.error];
       return sendError(res, fault.status, fault.type, fault.message);
     }
-    await forward(req, body, res);
+    const engine = options.target();
+    if (engine.serveInProcess) {
+      const { method = 'POST', url = '/', headers } = req;
+      return engine.serveInProcess({ method, url, headers, body }, res);
+    }
+    await forward(engine.endpoint, req, body, res);
   }
 
-  function forward(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
+  function forward(endpoint: string, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
     return new Promise((resolve) => {
-      const target = new URL(req.url ?? '/', options.target());
+      const target = new URL(req.url ?? '/', endpoint);
       // The engine answers only its own loopback Host (no DNS rebinding); it checks no signature.
       const headers = { ...req.headers, host: target.host, 'content-length': String(body.length) };
       const upstream = httpRequest(target, { method: req.method, headers, agent }, (answer) => {

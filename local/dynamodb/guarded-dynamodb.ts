@@ -65,7 +65,7 @@ export async function startGuardedDynamoDb(options: GuardedDynamoDbOptions): Pro
     const byFunction = new Map(loaded.byFunction);
     const principals = principalsOf(byFunction);
     guard = await startDynamoDbGuard({
-      target: () => supervised.current.endpoint,
+      target: () => supervised.current,
       principals,
       account,
       ...(options.faults ? { faults: options.faults } : {}),

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { startDynalite } from './dynalite-engine.ts';
 import { startDynamoDbLocal } from './dynamodb-local-engine.ts';
@@ -33,8 +34,22 @@ export interface RunningDynamoDb {
   readonly detail: string;
   /** Why this engine runs, for the banner, e.g. `auto: Java 17.0.15 can run DynamoDB Local`. */
   readonly reason?: string;
+  /**
+   * Set by an engine that runs inside this process (dynalite): it answers a request whose body was
+   * already read, writing straight to `res`, with no loopback connection in between. The guard
+   * uses it so that a function's call crosses one HTTP hop, not two.
+   */
+  readonly serveInProcess?: (request: InProcessRequest, res: ServerResponse) => void;
   /** Stops what was started (nothing for `external`); resolves once it is fully down. */
   stop(): Promise<void>;
+}
+
+/** A DynamoDB request already read from its connection. */
+export interface InProcessRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
 }
 
 /**
