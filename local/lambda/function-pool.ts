@@ -17,8 +17,10 @@ export interface PoolOptions {
   readonly region: string;
   readonly logSink: LogSink;
   readonly maxInstances: number;
-  /** An instance idle this long is stopped, and its memory returned. */
+  /** A function's last idle instance is stopped after this long, and its memory returned. */
   readonly idleTimeoutMs: number;
+  /** Extra instances (started while the others were busy) are stopped after this long idle. */
+  readonly scaleInMs: number;
   readonly bootstrap: string;
   /** The service's scratch folder, which holds each instance's temp folder. */
   readonly tmpRoot: string;
@@ -40,8 +42,10 @@ interface Idle {
  * The instances of one function, scaled as Lambda scales them: an invocation goes to an idle
  * instance; if none is idle a new one starts (a cold start), up to `maxInstances`; beyond that
  * invocations wait in order. Instances that time out or crash leave the pool, and the next
- * waiting invocation starts a replacement. Instances idle for `idleTimeoutMs` are stopped, and
- * `replace` swaps the function's code: old instances retire once their invocation is done.
+ * waiting invocation starts a replacement. Idle instances are stopped: all but one after
+ * `scaleInMs`, the last after `idleTimeoutMs`, as Lambda scales a function in after a burst and
+ * keeps a warm instance a while longer. `replace` swaps the function's code: old instances retire
+ * once their invocation is done.
  */
 export class FunctionPool {
   #spec: FunctionSpec;
@@ -59,7 +63,7 @@ export class FunctionPool {
   constructor(spec: FunctionSpec, options: PoolOptions) {
     this.#spec = spec;
     this.#options = options;
-    const every = Math.max(50, Math.min(1_000, options.idleTimeoutMs / 2));
+    const every = Math.max(50, Math.min(1_000, options.idleTimeoutMs / 2, options.scaleInMs / 2));
     this.#sweeper = setInterval(() => this.#retireIdle(), every).unref();
   }
 
@@ -116,18 +120,30 @@ export class FunctionPool {
     return idle?.instance;
   }
 
+  /** Stops idle instances, the least recently used first, as their idle time runs out. */
   #retireIdle(): void {
-    const cutoff = performance.now() - this.#options.idleTimeoutMs;
-    while (this.#idle[0] && this.#idle[0].since <= cutoff) void this.#idle.shift()?.instance.terminate();
+    const { idleTimeoutMs, scaleInMs } = this.#options;
+    const now = performance.now();
+    for (let oldest = this.#idle[0]; oldest; oldest = this.#idle[0]) {
+      const limit = this.#alive() > 1 ? Math.min(scaleInMs, idleTimeoutMs) : idleTimeoutMs;
+      if (now - oldest.since < limit) return;
+      this.#idle.shift();
+      void oldest.instance.terminate();
+    }
+  }
+
+  /** Instances that can take an invocation now or after their current one. */
+  #alive(): number {
+    let alive = 0;
+    for (const instance of this.#instances)
+      if (instance.state !== 'gone' && !this.#retiring.has(instance)) alive += 1;
+    return alive;
   }
 
   #startInstance(): FunctionInstance | undefined {
     // An instance that is gone but still flushing its logs, or retiring after its last
     // invocation, no longer counts against the limit.
-    const alive = [...this.#instances].filter(
-      (instance) => instance.state !== 'gone' && !this.#retiring.has(instance),
-    ).length;
-    if (alive >= this.#options.maxInstances) return undefined;
+    if (this.#alive() >= this.#options.maxInstances) return undefined;
     const instance = new FunctionInstance({ spec: this.#spec, ...this.#options });
     this.#instances.add(instance);
     this.#coldStarts += 1;

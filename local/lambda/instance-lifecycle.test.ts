@@ -33,6 +33,33 @@ describe('instance lifecycle', () => {
     }
   });
 
+  it('keeps one warm instance for idleTimeoutMs, and stops the extra ones a burst started after scaleInMs', async () => {
+    const lambda = startLambdaService({
+      functions: [testFunction('whoami', 'whoami')],
+      logSink: recordingSink(),
+      idleTimeoutMs: 60_000,
+      scaleInMs: 200,
+    });
+    try {
+      // Two at once: the second finds the first busy and starts a second instance.
+      const burst = await Promise.all([
+        lambda.invoke('whoami', testEvent({ waitMs: 300 })),
+        lambda.invoke('whoami', testEvent({ waitMs: 300 })),
+      ]);
+      assert.notEqual(instanceOf(burst[0]), instanceOf(burst[1]));
+      assert.equal(lambda.stats().whoami?.instances, 2);
+      await waitFor('the extra instance stopping', () => lambda.stats().whoami?.instances === 1);
+      // Well past scaleInMs, the one left stays warm.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      assert.equal(lambda.stats().whoami?.instances, 1);
+      const next = await lambda.invoke('whoami', testEvent());
+      assert.ok(burst.map(instanceOf).includes(instanceOf(next)), 'served by a warm instance');
+      assert.equal(lambda.stats().whoami?.coldStarts, 2);
+    } finally {
+      await lambda.close();
+    }
+  });
+
   it('keeps a busy instance until its invocation ends, and one used again in time', async () => {
     const lambda = startLambdaService({
       functions: [testFunction('whoami', 'whoami')],

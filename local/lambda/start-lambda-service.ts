@@ -40,8 +40,10 @@ export interface LambdaServiceOptions {
   readonly logSink: LogSink;
   /** Instances per function at most (default: see DEFAULT_MAX_INSTANCES); further invocations wait. */
   readonly maxInstancesPerFunction?: number;
-  /** An instance idle this long is stopped (default DEFAULT_IDLE_TIMEOUT_MS). */
+  /** A function's last idle instance is stopped after this long (default DEFAULT_IDLE_TIMEOUT_MS). */
   readonly idleTimeoutMs?: number;
+  /** Its other idle instances are stopped after this long (default DEFAULT_SCALE_IN_MS). */
+  readonly scaleInMs?: number;
 }
 
 /** The `X-Amzn-Trace-Id` header API Gateway passed on, whatever the case of its name. */
@@ -60,6 +62,11 @@ function traceHeaderOf(event: APIGatewayProxyEvent): string | undefined {
 export const DEFAULT_MAX_INSTANCES = Math.max(2, availableParallelism());
 /** Lambda keeps an idle instance for minutes; a laptop wants its memory back sooner. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+/**
+ * The extra instances a burst started (each an isolate of tens of MB) go sooner: a function keeps
+ * one warm instance, and the memory of the others comes back a few seconds after the burst.
+ */
+export const DEFAULT_SCALE_IN_MS = 5_000;
 
 export interface LambdaService extends Invoker {
   /** Per function name: instances alive, busy, waiting invocations and cold starts so far. */
@@ -104,6 +111,7 @@ export function startLambdaService(options: LambdaServiceOptions): LambdaService
     logSink: options.logSink,
     maxInstances: options.maxInstancesPerFunction ?? DEFAULT_MAX_INSTANCES,
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    scaleInMs: options.scaleInMs ?? DEFAULT_SCALE_IN_MS,
     bootstrap: bootstrapSource(),
     tmpRoot: tmp.dir,
   };
