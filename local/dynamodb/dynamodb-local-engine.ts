@@ -16,6 +16,13 @@ const STOP_GRACE_MS = 5_000;
 /** A JVM recording its class data archive writes it (tens of MB) as it exits: more time, once. */
 const STOP_GRACE_RECORDING_MS = 30_000;
 const KEPT_OUTPUT_LINES = 200;
+/**
+ * The JVM's memory for DynamoDB Local: by default a JVM may take a quarter of the machine's
+ * memory for its heap and G1 grows into it freely (the engine's resident size passed 380 MB after
+ * a minute of load). Requests need little heap (in-memory tables live in SQLite's native memory),
+ * so a bounded heap and the serial collector keep it near 230 MB; see docs/benchmarks-notes.md.
+ */
+export const DYNAMODB_LOCAL_JVM_MEMORY = ['-Xms16m', '-Xmx256m', '-XX:+UseSerialGC'];
 
 export interface DynamoDbLocalEngineOptions {
   readonly java: JavaRuntime;
@@ -77,6 +84,7 @@ async function runDynamoDbLocal(
     java.command,
     [
       ...launcher.jvmOptions,
+      ...DYNAMODB_LOCAL_JVM_MEMORY,
       '-cp',
       launcher.classPath.join(path.delimiter),
       `-Djava.library.path=${libDir}`,
