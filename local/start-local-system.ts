@@ -139,10 +139,35 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const since = (from: number) => Math.round(performance.now() - from);
   const servicesDirs = options.servicesDirs ?? [DEFAULT_SERVICES_DIR];
   // The rules in force are the deployed stage's: `openTutorial` opens DynamoDBManager as `-c openTutorial=true` would.
-  const services = withAccessSettings(await loadServices(servicesDirs), api);
-  const buildDir = await scratchDir('sm-bundles-');
+  const servicesLoading = loadServices(servicesDirs).then((loaded) => withAccessSettings(loaded, api));
+  // DynamoDB (a JVM, for DynamoDB Local) starts meanwhile: only its guard's policies need the declarations.
+  const dynamoStarted = performance.now();
+  const guardedStarting = startGuardedDynamoDb({
+    engine: options.engine,
+    dataDir: options.dataDir,
+    inMemory: options.inMemory,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    services: servicesLoading,
+    region,
+    ...(options.faults ? { faults: options.faults } : {}),
+    notice: options.notice ?? ((line) => process.stderr.write(`${line}\n`)),
+  });
+  // Awaited below; until then a failed start (e.g. the data folder in use) must not go unobserved.
+  guardedStarting.catch(() => {});
+  const stopEngine = () => guardedStarting.then((guarded) => guarded.stop());
+  let services: LoadedService[];
+  try {
+    services = await servicesLoading;
+  } catch (error) {
+    await stopEngine().catch(() => {});
+    throw error;
+  }
+  const buildDir = await scratchDir('sm-bundles-').catch(async (error: unknown) => {
+    await stopEngine().catch(() => {});
+    throw error;
+  });
   const bundles = new IncrementalBundles(buildDir.dir);
-  const cleanups: (() => Promise<void>)[] = [() => buildDir.remove(), () => bundles.dispose()];
+  const cleanups: (() => Promise<void>)[] = [() => buildDir.remove(), () => bundles.dispose(), stopEngine];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   };
@@ -157,18 +182,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // and tokens minted by `npm run token` must outlive a restart). Its first key is made meanwhile.
     const openingPool = openLocalUserPool(options.dataDir);
     openingPool.catch(() => {});
-    const dynamoStarted = performance.now();
-    const guarded = await startGuardedDynamoDb({
-      engine: options.engine,
-      dataDir: options.dataDir,
-      inMemory: options.inMemory,
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      services,
-      region,
-      ...(options.faults ? { faults: options.faults } : {}),
-      notice: options.notice ?? ((line) => process.stderr.write(`${line}\n`)),
-    });
-    cleanups.push(() => guarded.stop());
+    const guarded = await guardedStarting;
     const dynamodb = guarded.engine;
     const dynamoMs = since(dynamoStarted);
     const tablesStarted = performance.now();

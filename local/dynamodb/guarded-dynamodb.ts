@@ -10,7 +10,8 @@ import { type DynamoDbOptions, type RunningDynamoDb, startDynamoDb } from './sta
 import { superviseDynamoDb } from './supervise.ts';
 
 export interface GuardedDynamoDbOptions extends DynamoDbOptions {
-  readonly services: readonly LoadedService[];
+  /** The declarations whose policies the guard enforces; the engine starts without waiting for them. */
+  readonly services: readonly LoadedService[] | Promise<readonly LoadedService[]>;
   readonly region: string;
   readonly faults?: readonly FaultRule[];
   /** The local system's own messages (engine restarts, denied calls). */
@@ -40,7 +41,9 @@ export interface GuardedDynamoDb {
  */
 export async function startGuardedDynamoDb(options: GuardedDynamoDbOptions): Promise<GuardedDynamoDb> {
   const account = { region: options.region, accountId: LOCAL_ACCOUNT_ID };
-  const policiesLoading = loadFunctionPolicies(options.services, account);
+  const policiesLoading = Promise.resolve(options.services).then((services) =>
+    loadFunctionPolicies(services, account),
+  );
   policiesLoading.catch(() => {});
   const engine = await startDynamoDb(options);
   if (engine.engine === 'external') {

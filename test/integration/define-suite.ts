@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { lockDataFolder } from '#local/dynamodb/data-folder-lock.ts';
 import type { EngineName } from '#local/dynamodb/start-dynamodb.ts';
 import { DEFAULT_SERVICES_DIR } from '#src/declaration/load-services.ts';
 import { type ApiClient, apiClient } from '../support/http.ts';
@@ -158,6 +159,24 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
       );
       assert.match(outcome, /is another local runtime using it\?/);
       assert.equal((await client('GET', '/products?limit=1')).status, 200);
+    });
+
+    test('a declaration that fails to load stops the engine started beside it, freeing its data folder', async () => {
+      const services = await mkdtemp(path.join(os.tmpdir(), 'sm-broken-services-'));
+      const folder = await mkdtemp(path.join(os.tmpdir(), 'sm-broken-data-'));
+      try {
+        await writeFile(path.join(services, 'broken.ts'), "throw new Error('this declaration is broken');\n");
+        await assert.rejects(
+          startTestSystem({ engine, dataDir: folder, servicesDirs: [services] }),
+          /this declaration is broken/,
+        );
+        // The engine took the folder's lock while the declarations loaded; it was released.
+        const lock = await lockDataFolder(path.join(folder, engine), engine);
+        await lock.release();
+      } finally {
+        await rm(services, { recursive: true, force: true });
+        await rm(folder, { recursive: true, force: true });
+      }
     });
 
     test('keeps data across a stop and a start on the same data folder', async () => {
