@@ -102,7 +102,9 @@ Versions: ${Object.entries(versions)
   HTTP → gateway → an isolated instance (worker thread) → the engine.
 - **Raw SDK**: the same DynamoDB call through the AWS SDK's document client behind Node's barest
   HTTP server (\`bench/raw-sdk-server.ts\`), in its own process, against the same engine instance.
-- Each scenario: a warm-up, then system and raw runs alternate; medians are kept.
+- Each scenario: a warm-up (10 s for the local system: every instance has its own JIT to warm;
+  2 s for the raw server), then system and raw runs alternate; medians are kept. The local
+  system's functions log at WARN, so no per-request INFO line is written.
 - RSS: the whole \`npm start\` process tree (Linux \`/proc\`), after each route's run at c=64.
 
 ## Throughput: local system against raw SDK

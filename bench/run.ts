@@ -57,6 +57,7 @@ async function benchEngine(engine: string): Promise<EngineResult> {
       concurrencies: quick ? [16] : [1, 16, 64],
       seconds: (c) => (quick ? 2 : c === 64 ? 10 : 5),
       rounds: quick ? 1 : 2,
+      warmupSeconds: quick ? 2 : 10,
       afterRoute: async (route) => {
         rssMb[route] = await treeRssMb(pid);
         console.log(`  RSS of the npm start tree after ${route}: ${rssMb[route]} MB`);

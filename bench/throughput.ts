@@ -20,6 +20,12 @@ export interface ThroughputOptions {
   readonly seconds: (concurrency: number) => number;
   /** Runs alternate system / raw this many times; the medians are kept. */
   readonly rounds: number;
+  /**
+   * Load before each concurrency's counted runs, unmeasured. Each instance has its own V8 isolate
+   * and JIT: at 2 s the local system's compiler threads were still busy (a third of the CPU) and
+   * it served about a third less than after 25 s, so a full run warms it for 10 s.
+   */
+  readonly warmupSeconds: number;
   /** Called after each route's last (highest concurrency) run, e.g. to sample memory. */
   readonly afterRoute?: (route: string) => Promise<void>;
 }
@@ -101,8 +107,8 @@ export async function measureThroughput(cli: CliProcess, options: ThroughputOpti
     for (const [route, [system, raw]] of Object.entries(targets)) {
       for (const concurrency of options.concurrencies) {
         // Warm-up: instances start and JITs warm before anything is counted.
-        await runLoad(system, concurrency, 2);
-        await runLoad(raw, concurrency, 1);
+        await runLoad(system, concurrency, options.warmupSeconds);
+        await runLoad(raw, concurrency, Math.min(options.warmupSeconds, 2));
         const systemRuns: LoadResult[] = [];
         const rawRuns: LoadResult[] = [];
         for (let round = 0; round < options.rounds; round++) {
