@@ -1,6 +1,7 @@
 // The identifiers API Gateway stamps on requests, in the formats AWS uses, e.g. requestId
 // `f88e38e3-2060-4a56-93c0-9efbc6a659a0`, extendedRequestId `ZhDrKF5dDoEEHfA=`, apiId `puhdx84jy9`.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { pooledRandomBytes } from '#src/domain/random-pool.ts';
 
 /** Identifiers API Gateway gives one request; the response headers repeat them. */
 export interface RequestIds {
@@ -25,8 +26,8 @@ export function newRequestIds(now: Date, clientTraceId?: string): RequestIds {
     .padStart(8, '0');
   return {
     requestId: randomUUID(),
-    extendedRequestId: randomBytes(11).toString('base64'),
-    traceId: clientTraceId ?? `Root=1-${epochHex}-${randomBytes(12).toString('hex')}`,
+    extendedRequestId: pooledRandomBytes(11).toString('base64'),
+    traceId: clientTraceId ?? `Root=1-${epochHex}-${pooledRandomBytes(12).toString('hex')}`,
   };
 }
 

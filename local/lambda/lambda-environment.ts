@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LogLevel } from '#src/declaration/function-environment.ts';
 import { LAMBDA_EXECUTION_ENV } from '#src/declaration/lambda-runtime.ts';
 import type { LogFormat } from '#src/declaration/types.ts';
+import { pooledRandomBytes } from '#src/domain/random-pool.ts';
 
 /** What identifies one instance of a function to itself. */
 export interface InstanceIdentity {
@@ -55,7 +55,7 @@ export function logGroupName(functionName: string): string {
  */
 export function newLogStreamName(now = new Date()): string {
   const day = now.toISOString().slice(0, 10).replaceAll('-', '/');
-  return `${day}/[${FUNCTION_VERSION}]${randomBytes(16).toString('hex')}`;
+  return `${day}/[${FUNCTION_VERSION}]${pooledRandomBytes(16).toString('hex')}`;
 }
 
 /**
@@ -72,8 +72,8 @@ export function traceHeader(root?: string, now = Date.now()): string {
     root ??
     `Root=1-${Math.floor(now / 1000)
       .toString(16)
-      .padStart(8, '0')}-${randomBytes(12).toString('hex')}`;
-  return `${traceRoot};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+      .padStart(8, '0')}-${pooledRandomBytes(12).toString('hex')}`;
+  return `${traceRoot};Parent=${pooledRandomBytes(8).toString('hex')};Sampled=0`;
 }
 
 const TRACE_ROOT = /(?:^|;)\s*(Root=1-[0-9a-f]{8}-[0-9a-f]{24})/;

@@ -1,12 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { BadRequestError } from './errors.ts';
+import { pooledRandomBytes } from './random-pool.ts';
 
 /**
  * A fresh revision: 96 random bits in base64url, stored with the item on every write. The
  * entity tag is made from it, so a tag never comes back, not even after a delete and a
  * re-create of the same id (RFC 9110 §8.8.1), while `version` stays a plain counter.
  */
-export const newRevision = (): string => randomBytes(12).toString('base64url');
+export const newRevision = (): string => pooledRandomBytes(12).toString('base64url');
 
 const LEGACY_REVISION = /^v([1-9][0-9]{0,15})$/;
 

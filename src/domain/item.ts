@@ -1,5 +1,6 @@
 import { monotonicFactory } from 'ulid';
 import { type FieldError, ValidationError } from './errors.ts';
+import { randomFraction } from './random-pool.ts';
 
 /** Fields the server owns on every item; a body that sets one is refused. */
 export const SYSTEM_FIELDS = ['id', 'version', 'createdAt', 'updatedAt'] as const;
@@ -32,7 +33,7 @@ export type StoredItem = SystemFields & Record<string, unknown>;
 /** Ids a client may choose on PUT: URL-safe, no separators, no dots, at most 128 characters. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
-const nextUlid = monotonicFactory();
+const nextUlid = monotonicFactory(randomFraction);
 
 /** A new id: a ULID, URL-safe and sortable by creation time. */
 export const newId = (): string => nextUlid();
