@@ -36,9 +36,16 @@ export function newApiIds(): ApiIds {
   return { apiId: stableId('local-rest-api', 10), deploymentId: stableId(randomUUID(), 6) };
 }
 
-/** The id of a resource: six characters, the same for the same template every time. */
+const resourceIds = new Map<string, string>();
+
+/** The id of a resource: six characters, the same for the same template every time (kept, not hashed per request). */
 export function resourceIdOf(template: string): string {
-  return stableId(`resource:${template}`, 6);
+  let id = resourceIds.get(template);
+  if (id === undefined) {
+    id = stableId(`resource:${template}`, 6);
+    resourceIds.set(template, id);
+  }
+  return id;
 }
 
 // Lower-case alphanumerics like AWS's ids (`puhdx84jy9`, `3nq1cq`), stable for the same seed.
