@@ -105,7 +105,10 @@ Versions: ${Object.entries(versions)
 - Each scenario: a warm-up (10 s for the local system: every instance has its own JIT to warm;
   2 s for the raw server), then system and raw runs alternate; medians are kept. The local
   system's functions log at WARN, so no per-request INFO line is written.
-- RSS: the whole \`npm start\` process tree (Linux \`/proc\`), after each route's run at c=64.
+- RSS: the whole \`npm start\` process tree (Linux \`/proc\`), on a fresh \`npm start\` with no raw
+  runs (with dynalite the engine is in that process: the raw runs' items and work would be
+  counted), idle, then after 10 s at c=64 of GET, POST and list in turn, then once the idle
+  instances have retired.
 
 ## Throughput: local system against raw SDK
 

@@ -18,7 +18,7 @@ import { startCli, treeRssMb } from './cli-process.ts';
 import { measureColdStarts } from './cold-start.ts';
 import { measureReload } from './reload-time.ts';
 import { type BenchResult, type EngineResult, throughputTable, writeReport } from './report.ts';
-import { measureThroughput } from './throughput.ts';
+import { measureFootprint, measureThroughput } from './throughput.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const quick = values.quick ?? false;
@@ -48,29 +48,42 @@ async function benchEngine(engine: string): Promise<EngineResult> {
   }
   console.log(`  npm start until its banner: ${startupMs.join(', ')} ms`);
   const cli = await startCli(cliArgs(engine));
-  const rssMb: Record<string, number> = {};
-  let idleRssMb: number | undefined;
+  let scenarios: Awaited<ReturnType<typeof measureThroughput>>;
   try {
-    const pid = cli.child.pid ?? 0;
-    rssMb.idle = await treeRssMb(pid);
-    const scenarios = await measureThroughput(cli, {
+    scenarios = await measureThroughput(cli, {
       concurrencies: quick ? [16] : [1, 16, 64],
       seconds: (c) => (quick ? 2 : c === 64 ? 10 : 5),
       rounds: quick ? 1 : 2,
       warmupSeconds: quick ? 2 : 10,
-      afterRoute: async (route) => {
-        rssMb[route] = await treeRssMb(pid);
-        console.log(`  RSS of the npm start tree after ${route}: ${rssMb[route]} MB`);
-      },
     });
-    if (!quick) {
-      await new Promise((resolve) => setTimeout(resolve, DEFAULT_IDLE_TIMEOUT_MS + 5_000));
-      idleRssMb = await treeRssMb(pid);
-      console.log(`  RSS once idle instances retired: ${idleRssMb} MB`);
-    }
-    const reloadMs = await measureReload(engine as 'dynalite', quick ? 1 : 3);
-    console.log(`  edit → served: ${reloadMs.join(', ')} ms`);
-    return { engine, startupMs, reloadMs, scenarios, rssMb, ...(idleRssMb ? { idleRssMb } : {}) };
+  } finally {
+    await cli.stop();
+  }
+  const { rssMb, idleRssMb } = await footprint(engine);
+  const reloadMs = await measureReload(engine as 'dynalite', quick ? 1 : 3);
+  console.log(`  edit → served: ${reloadMs.join(', ')} ms`);
+  return { engine, startupMs, reloadMs, scenarios, rssMb, ...(idleRssMb ? { idleRssMb } : {}) };
+}
+
+/**
+ * The footprint, on a fresh `npm start` with nothing else going on: idle, after 10 s at c=64 on
+ * each of GET, POST and list in turn, and (full run) once its idle instances have retired.
+ */
+async function footprint(engine: string): Promise<{ rssMb: Record<string, number>; idleRssMb?: number }> {
+  const cli = await startCli(cliArgs(engine));
+  try {
+    const pid = cli.child.pid ?? 0;
+    const rssMb: Record<string, number> = { idle: await treeRssMb(pid) };
+    const seconds = quick ? 2 : 10;
+    await measureFootprint(cli, seconds, async (route) => {
+      rssMb[route] = await treeRssMb(pid);
+      console.log(`  RSS of the npm start tree after ${seconds} s of ${route} at c=64: ${rssMb[route]} MB`);
+    });
+    if (quick) return { rssMb };
+    await new Promise((resolve) => setTimeout(resolve, DEFAULT_IDLE_TIMEOUT_MS + 5_000));
+    const idleRssMb = await treeRssMb(pid);
+    console.log(`  RSS once idle instances retired: ${idleRssMb} MB`);
+    return { rssMb, idleRssMb };
   } finally {
     await cli.stop();
   }

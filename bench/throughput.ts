@@ -26,8 +26,6 @@ export interface ThroughputOptions {
    * it served about a third less than after 25 s, so a full run warms it for 10 s.
    */
   readonly warmupSeconds: number;
-  /** Called after each route's last (highest concurrency) run, e.g. to sample memory. */
-  readonly afterRoute?: (route: string) => Promise<void>;
 }
 
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -93,6 +91,30 @@ function combine(results: readonly LoadResult[]): LoadResult {
   };
 }
 
+/** The routes whose memory the footprint phase measures, as the issue names them. */
+const FOOTPRINT_ROUTES = ['GET /products/{id}', 'POST /products', 'GET /products?limit=20'];
+
+/**
+ * Memory of a fresh local system under load alone (no raw runs, whose data and work would land
+ * in an in-process engine): `seconds` at c=64 on each of GET, POST and list in turn, the process
+ * tree's RSS read after each by `rssAfter`.
+ */
+export async function measureFootprint(
+  cli: CliProcess,
+  seconds: number,
+  rssAfter: (route: string) => Promise<void>,
+): Promise<void> {
+  const targets = await routes(cli, 'http://127.0.0.1:9/unused');
+  for (const route of FOOTPRINT_ROUTES) {
+    const [system] = targets[route] ?? [];
+    if (!system) throw new Error(`no target for ${route}`);
+    const result = await runLoad(system, 64, seconds);
+    if (result.failures > result.requests * 0.01)
+      throw new Error(`${route} c=64: ${result.failures} of ${result.requests} responses were not 2xx`);
+    await rssAfter(route);
+  }
+}
+
 /** Runs every route at every concurrency against `cli` and the raw SDK server beside it. */
 export async function measureThroughput(cli: CliProcess, options: ThroughputOptions): Promise<Scenario[]> {
   const rawServer = spawn(process.execPath, ['--import', 'tsx', 'bench/raw-sdk-server.ts', cli.endpoint], {
@@ -127,7 +149,6 @@ export async function measureThroughput(cli: CliProcess, options: ThroughputOpti
           `  ${route} c=${concurrency}: ${s.requestsPerSecond} req/s (p50 ${s.p50} ms) vs raw ${r.requestsPerSecond} req/s → ${Math.round(ratio * 100)} %${s.failures ? `, ${s.failures} failures` : ''}`,
         );
       }
-      await options.afterRoute?.(route);
     }
     return scenarios;
   } finally {
