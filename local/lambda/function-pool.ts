@@ -107,7 +107,14 @@ export class FunctionPool {
 
   #dispatch(): void {
     while (!this.#closed && this.#waiting.length > 0) {
-      const instance = this.#takeIdle() ?? this.#startInstance();
+      let instance: FunctionInstance | undefined;
+      try {
+        instance = this.#takeIdle() ?? this.#startInstance();
+      } catch (error) {
+        // No instance could be made (no thread, no temp folder): this invocation fails, the pool serves on.
+        this.#waiting.shift()?.resolve(startFailure(this.#spec.name, error));
+        continue;
+      }
       const next = instance && this.#waiting.shift();
       if (!instance || !next) return;
       void this.#run(instance, next);
@@ -163,4 +170,14 @@ export class FunctionPool {
     waiting.resolve(outcome);
     this.#dispatch();
   }
+}
+
+/** The outcome of an invocation for which no instance could be started, as a Lambda service fault. */
+function startFailure(functionName: string, error: unknown): InvokeOutcome {
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    kind: 'error',
+    errorType: 'ServiceException',
+    errorMessage: `The local Lambda service could not start an instance of ${functionName}: ${reason}`,
+  };
 }

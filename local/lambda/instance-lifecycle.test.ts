@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { bootstrapSource } from './compile-bootstrap.ts';
+import { FunctionPool } from './function-pool.ts';
 import { startLambdaService } from './start-lambda-service.ts';
 import { handlerFile, recordingSink, testEvent, testFunction } from './test-handlers/test-kit.ts';
 
@@ -93,6 +95,31 @@ describe('instance lifecycle', () => {
       assert.equal(lambda.stats().swap?.coldStarts, 2);
     } finally {
       await lambda.close();
+    }
+  });
+
+  it('answers an invocation whose instance cannot be started with a ServiceException, and keeps serving', async () => {
+    // No local engine or handler can make a worker fail to start; a temp folder root that does
+    // not exist makes the instance's own temp folder, and so the instance, impossible to create.
+    const pool = new FunctionPool(testFunction('whoami', 'whoami'), {
+      region: 'us-east-1',
+      logSink: recordingSink(),
+      maxInstances: 2,
+      idleTimeoutMs: 60_000,
+      scaleInMs: 60_000,
+      bootstrap: bootstrapSource(),
+      tmpRoot: '/nonexistent/serverless-microservices-tmp-root',
+    });
+    try {
+      const outcomes = await Promise.all([pool.invoke('r1', '{}'), pool.invoke('r2', '{}')]);
+      for (const outcome of outcomes) {
+        assert.equal(outcome.kind, 'error');
+        assert.equal(outcome.kind === 'error' && outcome.errorType, 'ServiceException');
+        assert.match(outcome.kind === 'error' ? outcome.errorMessage : '', /could not start an instance/);
+      }
+      assert.deepEqual(pool.stats(), { instances: 0, busy: 0, queued: 0, coldStarts: 0 });
+    } finally {
+      await pool.close();
     }
   });
 });
