@@ -2,8 +2,8 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { isAllowedHost } from '#local/exposure.ts';
 import { type DataFolderLock, dataInUseError, lockDataFolder } from './data-folder-lock.ts';
+import { refuseOutsiders } from './refuse-outsiders.ts';
 import type { InProcessRequest, RunningDynamoDb } from './start-dynamodb.ts';
 
 /** The options of dynalite's factory that this project uses (the package ships no types). */
@@ -108,13 +108,7 @@ function readRequest({ method, url, headers }: InProcessRequest): IncomingMessag
 function onlyThisMachine(server: Server, handlers: readonly RequestHandler[]): void {
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const port = req.socket.localPort ?? 0;
-    if (req.headers.origin !== undefined || !isAllowedHost(req.headers.host, port)) {
-      req.resume();
-      res.writeHead(403, { 'Content-Type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify({ __type: 'AccessDeniedException', message: "This machine's programs only" }));
-      return;
-    }
+    if (refuseOutsiders(req, res)) return;
     for (const handler of handlers) handler.call(server, req, res);
   });
 }

@@ -12,6 +12,7 @@ import { readDynamoDbRequest } from './iam/dynamodb-request.ts';
 import { DECISIONS, evaluatePolicy } from './iam/evaluate-policy.ts';
 import type { FunctionPolicy } from './iam/policy-types.ts';
 import type { LocalAccount } from './iam/resolve-intrinsics.ts';
+import { refuseOutsiders } from './refuse-outsiders.ts';
 import type { RunningDynamoDb } from './start-dynamodb.ts';
 
 export interface DynamoDbGuardOptions {
@@ -56,6 +57,9 @@ export async function startDynamoDbGuard(options: DynamoDbGuardOptions): Promise
   const used = new Map<string, Set<string>>();
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const server = createServer((req, res) => {
+    // The engine behind it refuses browsers and foreign Hosts; an engine handed the call in process
+    // never sees the connection, so the guard refuses them first, whichever engine runs.
+    if (refuseOutsiders(req, res)) return;
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent)
         sendError(res, 500, 'com.amazonaws.dynamodb.v20120810#InternalServerError', String(error));

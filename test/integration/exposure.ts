@@ -136,6 +136,29 @@ export function exposure(system: () => TestSystem): void {
       assert.equal(preflight.headers['access-control-allow-origin'], undefined);
     });
 
+    test("the functions' DynamoDB endpoint (the IAM guard) answers its functions but no browser and no foreign Host", async () => {
+      const endpoint = system().system.guard.functionEndpoint;
+      assert.equal(new URL(endpoint).hostname, '127.0.0.1');
+      // Signed with products-list's local key, for a call its policy allows: only Host or Origin decides.
+      const call = {
+        ...dynamodbCall,
+        'X-Amz-Target': 'DynamoDB_20120810.Scan',
+        Authorization: dynamodbCall.Authorization.replace('Credential=LOCAL/', 'Credential=LOCALPRODUCTSLIST/'),
+      };
+      const body = JSON.stringify({ TableName: 'products', Limit: 1 });
+      const served = await send(endpoint, 'POST', call, body);
+      assert.notEqual(served.status, 403, served.text);
+      for (const headers of [
+        { ...call, Origin: 'http://localhost:5173' },
+        { ...call, Origin: 'https://evil.example' },
+        { ...call, Host: 'rebind.example' },
+      ]) {
+        const reply = await send(endpoint, 'POST', headers, body);
+        assert.equal(reply.status, 403, JSON.stringify(headers));
+        assert.equal(reply.headers['access-control-allow-origin'], undefined);
+      }
+    });
+
     test('neither the gateway nor DynamoDB accepts connections on this machine’s other addresses', async () => {
       const others = Object.values(os.networkInterfaces())
         .flat()
