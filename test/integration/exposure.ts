@@ -143,7 +143,10 @@ export function exposure(system: () => TestSystem): void {
       const call = {
         ...dynamodbCall,
         'X-Amz-Target': 'DynamoDB_20120810.Scan',
-        Authorization: dynamodbCall.Authorization.replace('Credential=LOCAL/', 'Credential=LOCALPRODUCTSLIST/'),
+        Authorization: dynamodbCall.Authorization.replace(
+          'Credential=LOCAL/',
+          'Credential=LOCALPRODUCTSLIST/',
+        ),
       };
       const body = JSON.stringify({ TableName: 'products', Limit: 1 });
       const served = await send(endpoint, 'POST', call, body);
