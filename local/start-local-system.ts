@@ -154,23 +154,24 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   });
   // Awaited below; until then a failed start (e.g. the data folder in use) must not go unobserved.
   guardedStarting.catch(() => {});
-  const stopEngine = () => guardedStarting.then((guarded) => guarded.stop());
-  let services: LoadedService[];
-  try {
-    services = await servicesLoading;
-  } catch (error) {
-    await stopEngine().catch(() => {});
-    throw error;
-  }
-  const buildDir = await scratchDir('sm-bundles-').catch(async (error: unknown) => {
-    await stopEngine().catch(() => {});
-    throw error;
-  });
-  const bundles = new IncrementalBundles(buildDir.dir);
-  const cleanups: (() => Promise<void>)[] = [() => buildDir.remove(), () => bundles.dispose(), stopEngine];
+  const cleanups: (() => Promise<void>)[] = [() => guardedStarting.then((guarded) => guarded.stop())];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   };
+  let services: LoadedService[];
+  let buildDir: Awaited<ReturnType<typeof scratchDir>>;
+  try {
+    services = await servicesLoading;
+    buildDir = await scratchDir('sm-bundles-');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const bundles = new IncrementalBundles(buildDir.dir);
+  cleanups.push(
+    () => buildDir.remove(),
+    () => bundles.dispose(),
+  );
   let building: Promise<unknown> | undefined;
   try {
     const buildStarted = performance.now();
