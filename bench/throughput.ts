@@ -30,8 +30,14 @@ export interface ThroughputOptions {
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
-/** The four routes with their raw counterparts on the raw SDK server. */
-async function routes(cli: CliProcess, raw: string): Promise<Record<string, [LoadTarget, LoadTarget]>> {
+/** A route through the local system, and its raw counterpart on a raw SDK server at `rawUrl`. */
+interface Route {
+  readonly system: LoadTarget;
+  readonly raw: (rawUrl: string) => LoadTarget;
+}
+
+/** The four routes, with the items they read seeded through the local system. */
+async function routes(cli: CliProcess): Promise<Record<string, Route>> {
   // Signed in as an admin, as a real client of the deployed API would be (the check is measured too).
   const auth = { authorization: cli.token };
   const created = await fetch(`${cli.url}/products`, {
@@ -49,33 +55,33 @@ async function routes(cli: CliProcess, raw: string): Promise<Record<string, [Loa
   });
   if (seeded.status !== 200) throw new Error(`POST /DynamoDBManager answered ${seeded.status}`);
   return {
-    'GET /products/{id}': [
-      { url: `${cli.url}/products/${id}`, headers: auth },
-      { url: `${raw}/products/${id}` },
-    ],
-    'POST /products': [
-      {
+    'GET /products/{id}': {
+      system: { url: `${cli.url}/products/${id}`, headers: auth },
+      raw: (rawUrl) => ({ url: `${rawUrl}/products/${id}` }),
+    },
+    'POST /products': {
+      system: {
         url: `${cli.url}/products`,
         method: 'POST',
         headers: { ...JSON_TYPE, ...auth },
         // Every POST creates a new item (the server picks the id): one body serves them all.
         body: JSON.stringify({ name: 'bench', price: 1, tags: ['a', 'b'] }),
       },
-      { url: `${raw}/products`, method: 'POST' },
-    ],
-    'GET /products?limit=20': [
-      { url: `${cli.url}/products?limit=20`, headers: auth },
-      { url: `${raw}/products` },
-    ],
-    'POST /DynamoDBManager (read)': [
-      {
+      raw: (rawUrl) => ({ url: `${rawUrl}/products`, method: 'POST' }),
+    },
+    'GET /products?limit=20': {
+      system: { url: `${cli.url}/products?limit=20`, headers: auth },
+      raw: (rawUrl) => ({ url: `${rawUrl}/products` }),
+    },
+    'POST /DynamoDBManager (read)': {
+      system: {
         url: `${cli.url}/DynamoDBManager`,
         method: 'POST',
         headers: auth,
         body: JSON.stringify({ operation: 'read', payload: { Key: { id: 'bench' } } }),
       },
-      { url: `${raw}/lambda-apigateway/bench` },
-    ],
+      raw: (rawUrl) => ({ url: `${rawUrl}/lambda-apigateway/bench` }),
+    },
   };
 }
 
@@ -104,11 +110,11 @@ export async function measureFootprint(
   seconds: number,
   rssAfter: (route: string) => Promise<void>,
 ): Promise<void> {
-  const targets = await routes(cli, 'http://127.0.0.1:9/unused');
+  const targets = await routes(cli);
   for (const route of FOOTPRINT_ROUTES) {
-    const [system] = targets[route] ?? [];
-    if (!system) throw new Error(`no target for ${route}`);
-    const result = await runLoad(system, 64, seconds);
+    const target = targets[route];
+    if (!target) throw new Error(`no target for ${route}`);
+    const result = await runLoad(target.system, 64, seconds);
     if (result.failures > result.requests * 0.01)
       throw new Error(`${route} c=64: ${result.failures} of ${result.requests} responses were not 2xx`);
     await rssAfter(route);
@@ -124,9 +130,12 @@ export async function measureThroughput(cli: CliProcess, options: ThroughputOpti
   });
   try {
     const [first] = (await once(rawServer.stdout, 'data')) as [Buffer];
-    const targets = await routes(cli, first.toString().trim());
+    const rawUrl = first.toString().trim();
+    const targets = await routes(cli);
     const scenarios: Scenario[] = [];
-    for (const [route, [system, raw]] of Object.entries(targets)) {
+    for (const [route, target] of Object.entries(targets)) {
+      const { system } = target;
+      const raw = target.raw(rawUrl);
       for (const concurrency of options.concurrencies) {
         // Warm-up: instances start and JITs warm before anything is counted.
         await runLoad(system, concurrency, options.warmupSeconds);
