@@ -3,19 +3,13 @@ import { BadRequestError, type FieldError, ForbiddenError } from '../domain/erro
 import { loadConfig } from '../http/config.ts';
 import { httpHandler } from '../http/handle.ts';
 import { readJsonBody } from '../http/request.ts';
-import { MANAGER_OPERATIONS, type ManagerOperation, managerStore } from '../store/manager-store.ts';
-
-const OPERATIONS = [...MANAGER_OPERATIONS, 'echo', 'ping'] as const;
-type Operation = (typeof OPERATIONS)[number];
-
-/** The member each operation's payload must carry as an object (list takes the payload as is). */
-const PAYLOAD_MEMBER: Record<ManagerOperation, string | undefined> = {
-  create: 'Item',
-  read: 'Key',
-  update: 'Key',
-  delete: 'Key',
-  list: undefined,
-};
+import {
+  MANAGER_PAYLOAD_MEMBER,
+  MANAGER_REQUEST_OPERATIONS,
+  type ManagerOperation,
+  type ManagerRequestOperation,
+  managerStore,
+} from '../store/manager-store.ts';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -23,7 +17,11 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const kindOf = (value: unknown) => (Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value);
 
 /** The request's operation, table and payload, checked (a few lines instead of a schema library). */
-function parseRequest(body: unknown): { operation: Operation; tableName?: string; payload?: unknown } {
+function parseRequest(body: unknown): {
+  operation: ManagerRequestOperation;
+  tableName?: string;
+  payload?: unknown;
+} {
   if (!isRecord(body)) {
     throw new BadRequestError('The request is not a DynamoDBManager request.', [
       { path: '', message: `Invalid input: expected object, received ${kindOf(body)}` },
@@ -31,8 +29,11 @@ function parseRequest(body: unknown): { operation: Operation; tableName?: string
   }
   const errors: FieldError[] = [];
   const { operation, tableName, payload } = body;
-  if (!OPERATIONS.includes(operation as Operation))
-    errors.push({ path: 'operation', message: `operation must be one of ${OPERATIONS.join(', ')}` });
+  if (!MANAGER_REQUEST_OPERATIONS.includes(operation as ManagerRequestOperation))
+    errors.push({
+      path: 'operation',
+      message: `operation must be one of ${MANAGER_REQUEST_OPERATIONS.join(', ')}`,
+    });
   if (tableName !== undefined && typeof tableName !== 'string')
     errors.push({
       path: 'tableName',
@@ -40,7 +41,7 @@ function parseRequest(body: unknown): { operation: Operation; tableName?: string
     });
   if (errors.length > 0) throw new BadRequestError('The request is not a DynamoDBManager request.', errors);
   return {
-    operation: operation as Operation,
+    operation: operation as ManagerRequestOperation,
     ...(typeof tableName === 'string' ? { tableName } : {}),
     payload,
   };
@@ -48,7 +49,7 @@ function parseRequest(body: unknown): { operation: Operation; tableName?: string
 
 /** An operation's payload, checked: an object, with its `Item` or `Key` an object. */
 function checkPayload(operation: ManagerOperation, payload: unknown): Record<string, unknown> {
-  const member = PAYLOAD_MEMBER[operation];
+  const member: string | undefined = MANAGER_PAYLOAD_MEMBER[operation];
   const problem: FieldError | undefined = !isRecord(payload)
     ? { path: 'payload', message: `Invalid input: expected record, received ${kindOf(payload)}` }
     : member && !isRecord(payload[member])

@@ -1,6 +1,7 @@
 // DynamoDBManager as the AWS tutorial shows it: one POST whose body names the operation, its
 // payload a DynamoDB document-client input, its answer that call's output.
 import type { ServiceDeclaration } from '../declaration/types.ts';
+import { MANAGER_PAYLOAD_MEMBER, type ManagerRequestOperation } from '../store/manager-store.ts';
 import { type JsonSchema, schemaRef } from './components.ts';
 import { errors, pascalCase } from './resource-operations.ts';
 
@@ -13,24 +14,44 @@ const expressions = {
   ReturnValues: { type: 'string', enum: ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] },
 } as const;
 
-// One request shape per operation, each with the tutorial's payload.
-const requests: Record<string, { summary: string; payload?: JsonSchema }> = {
+const MEMBER = MANAGER_PAYLOAD_MEMBER;
+const memberOf = (operation: string): string | undefined =>
+  (MEMBER as Readonly<Record<string, string | undefined>>)[operation];
+
+// One request shape per operation the handler accepts, each with the tutorial's payload; the
+// member a payload must carry is the handler's own (MANAGER_PAYLOAD_MEMBER).
+const requests: Record<ManagerRequestOperation, { summary: string; payload?: JsonSchema }> = {
   create: {
     summary: 'PutItem',
-    payload: { type: 'object', properties: { Item: attributes, ...expressions }, required: ['Item'] },
+    payload: {
+      type: 'object',
+      properties: { [MEMBER.create]: attributes, ...expressions },
+      required: [MEMBER.create],
+    },
   },
-  read: { summary: 'GetItem', payload: { type: 'object', properties: { Key: key }, required: ['Key'] } },
+  read: {
+    summary: 'GetItem',
+    payload: { type: 'object', properties: { [MEMBER.read]: key }, required: [MEMBER.read] },
+  },
   update: {
     summary: 'UpdateItem',
     payload: {
       type: 'object',
-      properties: { Key: key, UpdateExpression: { type: 'string' }, ...expressions },
-      required: ['Key'],
+      properties: {
+        [MEMBER.update]: key,
+        UpdateExpression: { type: 'string' },
+        ...expressions,
+      },
+      required: [MEMBER.update],
     },
   },
   delete: {
     summary: 'DeleteItem',
-    payload: { type: 'object', properties: { Key: key, ...expressions }, required: ['Key'] },
+    payload: {
+      type: 'object',
+      properties: { [MEMBER.delete]: key, ...expressions },
+      required: [MEMBER.delete],
+    },
   },
   list: {
     summary: 'Scan',
@@ -58,7 +79,8 @@ export function managerSchemas(service: ServiceDeclaration): Record<string, Json
       tableName,
       ...(payload ? { payload } : {}),
     },
-    required: ['operation', ...(payload && operation !== 'echo' && operation !== 'list' ? ['payload'] : [])],
+    // A payload is required exactly when the handler needs a member of it.
+    required: ['operation', ...(memberOf(operation) ? ['payload'] : [])],
   }));
   const name = pascalCase(service.name);
   return {

@@ -14,6 +14,19 @@ import { translateSdkError } from './translate-error.ts';
 export const MANAGER_OPERATIONS = ['create', 'read', 'update', 'delete', 'list'] as const;
 export type ManagerOperation = (typeof MANAGER_OPERATIONS)[number];
 
+/** What a DynamoDBManager body may name: the DynamoDB operations, and two answered without DynamoDB. */
+export const MANAGER_REQUEST_OPERATIONS = [...MANAGER_OPERATIONS, 'echo', 'ping'] as const;
+export type ManagerRequestOperation = (typeof MANAGER_REQUEST_OPERATIONS)[number];
+
+/** The member each operation's payload must carry as an object (`list` takes its payload as it is). */
+export const MANAGER_PAYLOAD_MEMBER = {
+  create: 'Item',
+  read: 'Key',
+  update: 'Key',
+  delete: 'Key',
+  list: undefined,
+} as const satisfies Record<ManagerOperation, string | undefined>;
+
 const COMMANDS = {
   create: PutCommand,
   read: GetCommand,
