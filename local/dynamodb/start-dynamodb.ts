@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { startDynalite } from './dynalite-engine.ts';
 import { startDynamoDbLocal } from './dynamodb-local-engine.ts';
 import { useExternalDynamoDb } from './external-engine.ts';
 import { findJava, type JavaRuntime, MINIMUM_JAVA_MAJOR } from './find-java.ts';
@@ -87,7 +86,11 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<RunningDy
   const engine: EngineName = java ? 'dynamodb-local' : 'dynalite';
   const dataDir = options.inMemory ? null : path.resolve(options.dataDir, engine);
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const started = await (java ? startRestartable(java, dataDir, 0) : startDynalite({ dataDir }));
+  // dynalite (and its storage modules) is loaded only when it is the engine: with DynamoDB Local
+  // the JVM is spawned without waiting for them.
+  const started = await (java
+    ? startRestartable(java, dataDir, 0)
+    : import('./dynalite-engine.ts').then(({ startDynalite }) => startDynalite({ dataDir })));
   return { ...started, reason: engineReason(options.engine, found) };
 }
 
