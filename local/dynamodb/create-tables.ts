@@ -43,7 +43,7 @@ async function ensureTable(client: DynamoDBClient, service: ServiceDeclaration, 
   let created = false;
   if (!existing) {
     try {
-      await client.send(
+      const answer = await client.send(
         new CreateTableCommand({
           TableName: tableName,
           BillingMode: 'PAY_PER_REQUEST',
@@ -52,6 +52,8 @@ async function ensureTable(client: DynamoDBClient, service: ServiceDeclaration, 
         }),
       );
       created = true;
+      // Local engines answer with the table ACTIVE already: nothing to wait for.
+      existing = answer.TableDescription;
     } catch (error) {
       // Someone else (another runtime on a shared endpoint) created it in the meantime: use theirs.
       if (!(error instanceof ResourceInUseException)) throw error;
