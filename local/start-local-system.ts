@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type ApiSettings, DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
 import type { LogLevel } from '#src/declaration/function-environment.ts';
 import {
@@ -11,22 +10,15 @@ import {
   withAccessSettings,
 } from '#src/declaration/load-services.ts';
 import type { LogFormat } from '#src/declaration/types.ts';
-import { localAuthorizer } from './auth/authorizer.ts';
-import { type LocalUserPool, openLocalUserPool } from './auth/local-user-pool.ts';
-import { userPoolPage } from './auth/user-pool-page.ts';
-import { IncrementalBundles } from './build/incremental-bundles.ts';
+import type { LocalUserPool } from './auth/local-user-pool.ts';
 import { scratchDir } from './build/scratch-dir.ts';
 import type { LogSink, RouteBinding } from './contracts.ts';
-import { apiReference, REFERENCE_PREFIX } from './docs/api-reference.ts';
-import { ensureTables } from './dynamodb/create-tables.ts';
 import type { FaultRule } from './dynamodb/faults.ts';
 import { type GuardedDynamoDb, startGuardedDynamoDb } from './dynamodb/guarded-dynamodb.ts';
 import type { EngineChoice, RunningDynamoDb } from './dynamodb/start-dynamodb.ts';
 import type { ExposureOptions } from './exposure.ts';
-import { awsCredentialsFrom, functionSpecs, routeBindings } from './function-specs.ts';
-import { startGateway } from './gateway/start-gateway.ts';
-import { type ReloadEvent, startHotReload } from './hot-reload.ts';
-import { type FunctionSpec, type FunctionStats, startLambdaService } from './lambda/start-lambda-service.ts';
+import type { ReloadEvent } from './hot-reload.ts';
+import type { FunctionSpec, FunctionStats } from './lambda/start-lambda-service.ts';
 import { ACCESS_LOG_FOLDER, openLogStore } from './logs/log-store.ts';
 
 export interface LocalSystemOptions {
@@ -154,19 +146,40 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   });
   // Awaited below; until then a failed start (e.g. the data folder in use) must not go unobserved.
   guardedStarting.catch(() => {});
+  // The rest of the system's modules load while the engine starts (see system-parts.ts).
+  const partsLoading = import('./system-parts.ts');
+  partsLoading.catch(() => {});
   const cleanups: (() => Promise<void>)[] = [() => guardedStarting.then((guarded) => guarded.stop())];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   };
   let services: LoadedService[];
   let buildDir: Awaited<ReturnType<typeof scratchDir>>;
+  let parts: Awaited<typeof partsLoading>;
   try {
+    parts = await partsLoading;
     services = await servicesLoading;
     buildDir = await scratchDir('sm-bundles-');
   } catch (error) {
     await stop();
     throw error;
   }
+  const {
+    apiReference,
+    awsCredentialsFrom,
+    DynamoDBClient,
+    ensureTables,
+    functionSpecs,
+    IncrementalBundles,
+    localAuthorizer,
+    openLocalUserPool,
+    REFERENCE_PREFIX,
+    routeBindings,
+    startGateway,
+    startHotReload,
+    startLambdaService,
+    userPoolPage,
+  } = parts;
   const bundles = new IncrementalBundles(buildDir.dir);
   cleanups.push(
     () => buildDir.remove(),
