@@ -8,6 +8,13 @@ const model = bodyDraft4Schema(z.strictObject({ name: z.string().min(1), price: 
 const check = bodyValidator({ 'application/json': model });
 
 describe('bodyValidator', () => {
+  it('refuses a model that is not a valid draft-4 schema when it is built, not at the first request', () => {
+    assert.throws(
+      () => bodyValidator({ 'application/json': { type: 'object', required: 'name' } }),
+      /schema is invalid/,
+    );
+  });
+
   it('accepts a body that fits the model', () => {
     assert.deepEqual(check('application/json; charset=utf-8', '{"name":"a","price":1}'), { ok: true });
   });

@@ -1,6 +1,6 @@
 // Request body validation as a REST API stage does it with a body validator: the method's model
 // for the request's content type, JSON Schema draft 4, checked before the function runs.
-import AjvDraft04 from 'ajv-draft-04';
+import { assertDraft4Schema, draft4Ajv } from '#src/build/draft4-ajv.ts';
 
 /** A method's request models: media type (or `$default`) → draft-4 JSON Schema. */
 export type RequestModels = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -26,9 +26,12 @@ export type BodyValidator = (contentType: string | undefined, body: string) => B
  */
 export function bodyValidator(models: RequestModels): BodyValidator {
   // allErrors: API Gateway reports every violation, not only the first.
-  const ajv = new AjvDraft04({ allErrors: true, strict: false });
+  const ajv = draft4Ajv({ allErrors: true, strict: false });
   const compiled = new Map(
-    Object.entries(models).map(([type, schema]) => [type.toLowerCase(), ajv.compile(schema)]),
+    Object.entries(models).map(([type, schema]) => [
+      type.toLowerCase(),
+      ajv.compile(assertDraft4Schema(schema)),
+    ]),
   );
   return (contentType, body) => {
     const mediaType = contentType?.split(';')[0]?.trim().toLowerCase() || 'application/json';

@@ -3,13 +3,13 @@
 // draft-4 JSON Schema the API Gateway model is. zod stays the one schema source, at build time.
 
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import AjvDraft04 from 'ajv-draft-04';
 import type { z } from 'zod';
 import { bodyDraft4Schema } from '../declaration/body-schema.ts';
 import { PROJECT_ROOT } from '../declaration/load-services.ts';
 import { mergePatchSchema } from '../declaration/merge-patch-schema.ts';
 import type { RuntimeService, ServiceDeclaration } from '../declaration/types.ts';
 import { type CompiledSchema, fieldsValidator } from '../domain/item.ts';
+import { assertDraft4Schema, draft4Ajv } from './draft4-ajv.ts';
 
 const ITEM_MODULE = `${PROJECT_ROOT}/src/domain/item.ts`;
 
@@ -18,7 +18,7 @@ const ITEM_MODULE = `${PROJECT_ROOT}/src/domain/item.ts`;
  * string lengths in UTF-16 code units like zod's `.length` (unicode: false), defaults applied.
  */
 function newAjv(source: boolean) {
-  return new AjvDraft04({
+  return draft4Ajv({
     allErrors: true,
     strict: false,
     unicode: false,
@@ -76,7 +76,10 @@ export function isPlainSchema(schema: z.ZodType): boolean {
 
 /** The draft-4 schemas of a typed resource's item and of its merge patch. */
 function itemSchemas(itemSchema: z.ZodObject) {
-  return { item: bodyDraft4Schema(itemSchema), patch: bodyDraft4Schema(mergePatchSchema(itemSchema)) };
+  return {
+    item: assertDraft4Schema(bodyDraft4Schema(itemSchema)),
+    patch: assertDraft4Schema(bodyDraft4Schema(mergePatchSchema(itemSchema))),
+  };
 }
 
 /** The declaration's plain data a handler reads (no schema). */
