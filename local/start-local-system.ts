@@ -164,23 +164,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     await stop();
     throw error;
   }
-  const {
-    apiReference,
-    awsCredentialsFrom,
-    DynamoDBClient,
-    ensureTables,
-    functionSpecs,
-    IncrementalBundles,
-    localAuthorizer,
-    openLocalUserPool,
-    REFERENCE_PREFIX,
-    routeBindings,
-    startGateway,
-    startHotReload,
-    startLambdaService,
-    userPoolPage,
-  } = parts;
-  const bundles = new IncrementalBundles(buildDir.dir);
+  const bundles = new parts.IncrementalBundles(buildDir.dir);
   cleanups.push(
     () => buildDir.remove(),
     () => bundles.dispose(),
@@ -194,21 +178,22 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     bundling.catch(() => {});
     // The local user pool lives in the data folder even with --in-memory (it holds no user data,
     // and tokens minted by `npm run token` must outlive a restart). Its first key is made meanwhile.
-    const openingPool = openLocalUserPool(options.dataDir);
+    const openingPool = parts.openLocalUserPool(options.dataDir);
     openingPool.catch(() => {});
     const guarded = await guardedStarting;
     const dynamodb = guarded.engine;
     const dynamoMs = since(dynamoStarted);
     const tablesStarted = performance.now();
-    const hostCredentials = dynamodb.engine === 'external' ? awsCredentialsFrom(process.env) : undefined;
-    const admin = new DynamoDBClient({
+    const hostCredentials =
+      dynamodb.engine === 'external' ? parts.awsCredentialsFrom(process.env) : undefined;
+    const admin = new parts.DynamoDBClient({
       region,
       endpoint: dynamodb.endpoint,
       ...(hostCredentials ? {} : { credentials: { accessKeyId: 'LOCALADMIN', secretAccessKey: 'local' } }),
     });
     cleanups.push(async () => admin.destroy());
     const createTables = async (loaded: readonly LoadedService[]) => {
-      await ensureTables(
+      await parts.ensureTables(
         admin,
         loaded.map((s) => s.service),
       );
@@ -223,7 +208,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       corsOrigins: api.corsOrigins,
       hostCredentials,
     };
-    const functions = functionSpecs(services, built.bundles, specContext);
+    const functions = parts.functionSpecs(services, built.bundles, specContext);
     // Each function's declared log format, which the kept logs follow; a reload may change it.
     const logFormats = new Map<string, LogFormat>();
     const noteLogFormats = (specs: readonly FunctionSpec[]) => {
@@ -237,7 +222,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       : null;
     if (logStore) cleanups.push(() => logStore.close());
     const logSink: LogSink = logStore ? teeLogSink(options.logSink, logStore) : options.logSink;
-    const lambda = startLambdaService({
+    const lambda = parts.startLambdaService({
       functions,
       region,
       logSink,
@@ -247,17 +232,20 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     });
     cleanups.push(() => lambda.close());
-    const routes: RouteBinding[] = routeBindings(services);
-    const gateway = await startGateway({
+    const routes: RouteBinding[] = parts.routeBindings(services);
+    const gateway = await parts.startGateway({
       routes,
       invoker: lambda,
-      authorizer: localAuthorizer(userPool),
+      authorizer: parts.localAuthorizer(userPool),
       port: options.port,
       stage: api.stageName,
       corsOrigins: api.corsOrigins,
       throttle,
       exposure,
-      localPages: localPages(apiReference(services.map((s) => s.service)), userPoolPage(userPool)),
+      localPages: localPages(
+        parts.apiReference(services.map((s) => s.service)),
+        parts.userPoolPage(userPool),
+      ),
       ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
       // The stage's access log, kept beside the functions' logs as its own group.
       ...(logStore
@@ -266,7 +254,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     });
     cleanups.push(() => gateway.close(options.shutdownGraceMs ?? 0));
     if (options.onReload) {
-      const reload = startHotReload({
+      const reload = parts.startHotReload({
         servicesDirs,
         sourceDirs: [path.join(PROJECT_ROOT, 'src')],
         bundles,
@@ -312,7 +300,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       logsDir,
       stage: { name: api.stageName, throttle, corsOrigins: api.corsOrigins, exposure },
       guard: guarded,
-      referenceUrl: `${gateway.url}${REFERENCE_PREFIX}/`,
+      referenceUrl: `${gateway.url}${parts.REFERENCE_PREFIX}/`,
       timings: { build: buildMs, dynamodb: dynamoMs, tables: tablesMs, total: since(started) },
       stats: () => lambda.stats(),
       stop,
