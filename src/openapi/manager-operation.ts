@@ -1,7 +1,11 @@
 // DynamoDBManager as the AWS tutorial shows it: one POST whose body names the operation, its
 // payload a DynamoDB document-client input, its answer that call's output.
 import type { ServiceDeclaration } from '../declaration/types.ts';
-import { MANAGER_PAYLOAD_MEMBER, type ManagerRequestOperation } from '../store/manager-store.ts';
+import {
+  MANAGER_PAYLOAD_MEMBER,
+  type ManagerOperation,
+  type ManagerRequestOperation,
+} from '../store/manager-store.ts';
 import { type JsonSchema, schemaRef } from './components.ts';
 import { errors, pascalCase } from './resource-operations.ts';
 
@@ -14,45 +18,25 @@ const expressions = {
   ReturnValues: { type: 'string', enum: ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] },
 } as const;
 
-const MEMBER = MANAGER_PAYLOAD_MEMBER;
-const memberOf = (operation: string): string | undefined =>
-  (MEMBER as Readonly<Record<string, string | undefined>>)[operation];
+/** A payload that must carry the member the handler requires of `operation` (MANAGER_PAYLOAD_MEMBER). */
+function carrying(
+  operation: Exclude<ManagerOperation, 'list'>,
+  member: JsonSchema,
+  more: Record<string, JsonSchema> = {},
+): JsonSchema {
+  const name = MANAGER_PAYLOAD_MEMBER[operation];
+  return { type: 'object', properties: { [name]: member, ...more }, required: [name] };
+}
 
-// One request shape per operation the handler accepts, each with the tutorial's payload; the
-// member a payload must carry is the handler's own (MANAGER_PAYLOAD_MEMBER).
+// One request shape per operation the handler accepts, each with the tutorial's payload.
 const requests: Record<ManagerRequestOperation, { summary: string; payload?: JsonSchema }> = {
-  create: {
-    summary: 'PutItem',
-    payload: {
-      type: 'object',
-      properties: { [MEMBER.create]: attributes, ...expressions },
-      required: [MEMBER.create],
-    },
-  },
-  read: {
-    summary: 'GetItem',
-    payload: { type: 'object', properties: { [MEMBER.read]: key }, required: [MEMBER.read] },
-  },
+  create: { summary: 'PutItem', payload: carrying('create', attributes, expressions) },
+  read: { summary: 'GetItem', payload: carrying('read', key) },
   update: {
     summary: 'UpdateItem',
-    payload: {
-      type: 'object',
-      properties: {
-        [MEMBER.update]: key,
-        UpdateExpression: { type: 'string' },
-        ...expressions,
-      },
-      required: [MEMBER.update],
-    },
+    payload: carrying('update', key, { UpdateExpression: { type: 'string' }, ...expressions }),
   },
-  delete: {
-    summary: 'DeleteItem',
-    payload: {
-      type: 'object',
-      properties: { [MEMBER.delete]: key, ...expressions },
-      required: [MEMBER.delete],
-    },
-  },
+  delete: { summary: 'DeleteItem', payload: carrying('delete', key, expressions) },
   list: {
     summary: 'Scan',
     payload: {
@@ -80,7 +64,7 @@ export function managerSchemas(service: ServiceDeclaration): Record<string, Json
       ...(payload ? { payload } : {}),
     },
     // A payload is required exactly when the handler needs a member of it.
-    required: ['operation', ...(memberOf(operation) ? ['payload'] : [])],
+    required: ['operation', ...(payload?.required ? ['payload'] : [])],
   }));
   const name = pascalCase(service.name);
   return {
