@@ -97,6 +97,15 @@ function combine(results: readonly LoadResult[]): LoadResult {
   };
 }
 
+/**
+ * Answers that are not 2xx (401, 503…) are cheap and would flatter the figures: a run where more
+ * than 1 % of them failed measures nothing, and stops the bench.
+ */
+function assertAnswered(scenario: string, result: LoadResult): void {
+  if (result.failures > result.requests * 0.01)
+    throw new Error(`${scenario}: ${result.failures} of ${result.requests} responses were not 2xx`);
+}
+
 /** The routes whose memory the footprint phase measures, as the issue names them. */
 const FOOTPRINT_ROUTES = ['GET /products/{id}', 'POST /products', 'GET /products?limit=20'];
 
@@ -114,9 +123,7 @@ export async function measureFootprint(
   for (const route of FOOTPRINT_ROUTES) {
     const target = targets[route];
     if (!target) throw new Error(`no target for ${route}`);
-    const result = await runLoad(target.system, 64, seconds);
-    if (result.failures > result.requests * 0.01)
-      throw new Error(`${route} c=64: ${result.failures} of ${result.requests} responses were not 2xx`);
+    assertAnswered(`${route} c=64`, await runLoad(target.system, 64, seconds));
     await rssAfter(route);
   }
 }
@@ -149,10 +156,7 @@ export async function measureThroughput(cli: CliProcess, options: ThroughputOpti
         const s = combine(systemRuns);
         const r = combine(rawRuns);
         const ratio = Math.round((s.requestsPerSecond / Math.max(1, r.requestsPerSecond)) * 100) / 100;
-        // Answers that are not 2xx (401, 503…) are cheap and would inflate the ratio: such a run measures nothing.
-        if (s.failures > s.requests * 0.01) {
-          throw new Error(`${route} c=${concurrency}: ${s.failures} of ${s.requests} responses were not 2xx`);
-        }
+        assertAnswered(`${route} c=${concurrency}`, s);
         scenarios.push({ route, concurrency, system: s, raw: r, ratio });
         console.log(
           `  ${route} c=${concurrency}: ${s.requestsPerSecond} req/s (p50 ${s.p50} ms) vs raw ${r.requestsPerSecond} req/s → ${Math.round(ratio * 100)} %${s.failures ? `, ${s.failures} failures` : ''}`,
