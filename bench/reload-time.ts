@@ -1,8 +1,7 @@
 // Reload-to-served time: a handler of a temporary service is edited while the local system runs
 // the project's own services beside it, and the time until the first response from the new code
-// is measured. With the project's services in the build, a reload rebuilds as many bundles as a
-// real edit does (esbuild's context links and prints every bundle again; only changed ones are
-// written and swapped).
+// is measured. The edit reaches one bundle, so one is rebuilt, but the project's functions stay
+// in the build (and their declarations are read again), as in a real edit.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EngineName } from '#local/dynamodb/start-dynamodb.ts';

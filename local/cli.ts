@@ -23,7 +23,8 @@ function reloadLine(event: ReloadEvent): string {
   if (event.kind === 'failed')
     return `\n  Reload failed — the previous build keeps serving until this is fixed:\n${event.message}\n`;
   const what = event.functions.length > 0 ? event.functions.join(', ') : 'no function changed';
-  return `  Reloaded in ${event.ms} ms: ${what}`;
+  const rebuilt = `${event.rebuilt.length} ${event.rebuilt.length === 1 ? 'bundle' : 'bundles'} rebuilt`;
+  return `  Reloaded in ${event.ms} ms (${rebuilt}): ${what}`;
 }
 
 async function main(): Promise<void> {

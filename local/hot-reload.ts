@@ -1,7 +1,7 @@
 // `npm start` watches the declarations and the sources its bundles are built from, and serves
 // a change without a restart: declarations are read again, tables added, changed bundles rebuilt
 // and their functions' instances retired once idle; the next request gets a cold start.
-import { type FSWatcher, watch } from 'node:fs';
+import { type Dirent, existsSync, type FSWatcher, readdirSync, watch } from 'node:fs';
 import path from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 import type { AccessSettings } from '#src/declaration/access.ts';
@@ -13,7 +13,14 @@ import type { FunctionSpec, LambdaService } from './lambda/start-lambda-service.
 
 /** What a reload did, for the terminal and for tests. */
 export type ReloadEvent =
-  | { readonly kind: 'reloaded'; readonly ms: number; readonly functions: readonly string[] }
+  | {
+      readonly kind: 'reloaded';
+      readonly ms: number;
+      /** Functions whose bundle was rebuilt: those the change reached. */
+      readonly rebuilt: readonly string[];
+      /** Functions swapped to new instances: their bundle or settings changed. */
+      readonly functions: readonly string[];
+    }
   | { readonly kind: 'failed'; readonly message: string };
 
 export interface HotReloadOptions {
@@ -50,6 +57,9 @@ export function startHotReload(options: HotReloadOptions): HotReload {
   let again = false;
   let closed = false;
 
+  // What changed since the last reload began; `undefined` once a watcher could not say which file.
+  let changedFiles: Set<string> | undefined = new Set();
+
   const schedule = () => {
     if (closed) return;
     clearTimeout(timer);
@@ -66,28 +76,64 @@ export function startHotReload(options: HotReloadOptions): HotReload {
     }, SETTLE_MS);
   };
 
-  const watchDir = (dir: string, recursive: boolean) => {
-    if (watchers.has(dir)) return;
+  // Each folder has its own (non-recursive) watcher. A folder's watcher names the file behind
+  // every event, including a save that replaces the file (written beside it, then renamed over
+  // it, as many editors save); Node 20's recursive watch on Linux watches each file instead, and
+  // loses a file for good once it has been replaced.
+  const trees = [...options.servicesDirs, ...options.sourceDirs];
+  const within = (dir: string, file: string) => !path.relative(dir, file).startsWith('..');
+  const unwatch = (gone: string) => {
+    for (const [dir, watcher] of watchers) {
+      if (!within(gone, dir)) continue;
+      watcher.close();
+      watchers.delete(dir);
+    }
+  };
+  const watchDir = (dir: string) => {
+    if (closed || watchers.has(dir)) return;
     try {
-      const watcher = watch(dir, { recursive, persistent: false }, schedule);
-      watcher.on('error', () => watchers.delete(dir));
+      const watcher = watch(dir, { persistent: false }, (event, filename) => {
+        if (filename === null) changedFiles = undefined;
+        else {
+          const file = path.resolve(dir, filename.toString());
+          changedFiles?.add(file);
+          // A folder that appeared in a watched tree is watched too; one that went is not.
+          if (event === 'rename' && trees.some((tree) => within(tree, file))) {
+            if (existsSync(file)) watchTree(file);
+            else unwatch(file);
+          }
+        }
+        schedule();
+      });
+      watcher.on('error', () => unwatch(dir));
       watchers.set(dir, watcher);
     } catch {
       // A folder that vanished is simply not watched.
     }
   };
-  const covered = (file: string) =>
-    [...options.servicesDirs, ...options.sourceDirs].some(
-      (dir) => !path.relative(dir, file).startsWith('..'),
-    );
-  const watchInputs = (inputs: readonly string[]) => {
-    for (const input of inputs) if (!covered(input)) watchDir(path.dirname(input), false);
+  const watchTree = (dir: string) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return; // not a folder, or gone
+    }
+    watchDir(dir);
+    for (const entry of entries) {
+      if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.'))
+        watchTree(path.join(dir, entry.name));
+    }
   };
-  for (const dir of [...options.servicesDirs, ...options.sourceDirs]) watchDir(dir, true);
+  const watchInputs = (inputs: readonly string[]) => {
+    for (const input of inputs) if (!trees.some((tree) => within(tree, input))) watchDir(path.dirname(input));
+  };
+  for (const tree of trees) watchTree(tree);
   watchInputs(options.initial.inputs);
 
   async function reload(): Promise<void> {
     const started = performance.now();
+    const changes = changedFiles;
+    changedFiles = new Set();
     try {
       // tsImport loads each declaration (and the sources it imports) afresh, past the module cache.
       const services = withAccessSettings(
@@ -95,7 +141,7 @@ export function startHotReload(options: HotReloadOptions): HotReload {
         options.accessSettings,
       );
       await options.ensureTables(services);
-      const built = await options.bundles.build(services);
+      const built = await options.bundles.build(services, changes);
       watchInputs(built.inputs);
       const specs = functionSpecs(services, built.bundles, options.specContext);
       const changed = specs.filter((spec) => served.get(spec.name) !== JSON.stringify(spec));
@@ -104,9 +150,17 @@ export function startHotReload(options: HotReloadOptions): HotReload {
       options.gateway.setRoutes(routeBindings(services));
       lastFailure = undefined;
       const functions = changed.map((spec) => spec.name);
-      options.onReload({ kind: 'reloaded', ms: Math.round(performance.now() - started), functions });
+      options.onReload({
+        kind: 'reloaded',
+        ms: Math.round(performance.now() - started),
+        rebuilt: built.rebuilt,
+        functions,
+      });
     } catch (error) {
       // The previous build keeps serving; the same error is reported once, not at every save.
+      // What this reload was asked to serve is still to be served by the next one.
+      if (changes && changedFiles) for (const file of changes) changedFiles.add(file);
+      else changedFiles = undefined;
       const message = error instanceof Error ? error.message : String(error);
       if (message !== lastFailure) options.onReload({ kind: 'failed', message });
       lastFailure = message;

@@ -64,17 +64,40 @@ function entryPlugin(modules: ReadonlyMap<string, string>): Plugin {
 export function generatedModules(services: readonly ServiceFunctions[]): Map<string, string> {
   const modules = new Map<string, string>();
   for (const { file, service } of services) {
-    if (service.functions.length === 0) continue;
     for (const fn of service.functions) {
-      // Each function's service carries only the validators its handler uses.
-      const validators = HANDLER_VALIDATORS[fn.handler] ?? ALL_VALIDATORS;
-      const serviceModule = `${SERVICE}:${file}#${validators.join(',')}`;
+      const serviceModule = serviceModuleOf(file, fn);
       if (!modules.has(serviceModule))
-        modules.set(serviceModule, runtimeServiceSource(file, service, validators));
-      modules.set(`${ENTRY}:${fn.name}`, entrySource(serviceModule, fn));
+        modules.set(serviceModule, runtimeServiceSource(file, service, validatorsOf(fn)));
+      modules.set(entryModuleOf(fn.name), entrySource(serviceModule, fn));
     }
   }
   return modules;
+}
+
+/** Each function's service carries only the validators its handler uses. */
+const validatorsOf = (fn: FunctionDeclaration) => HANDLER_VALIDATORS[fn.handler] ?? ALL_VALIDATORS;
+const serviceModuleOf = (file: string, fn: FunctionDeclaration) =>
+  `${SERVICE}:${file}#${validatorsOf(fn).join(',')}`;
+/** The virtual path of a function's generated entry module. */
+export const entryModuleOf = (functionName: string) => `${ENTRY}:${functionName}`;
+
+/**
+ * Everything generated for each function (its entry and its run-time service) as one string per
+ * function name: when the string is unchanged, so is the generated code its bundle is built from.
+ */
+export function generatedSourcesByFunction(
+  services: readonly ServiceFunctions[],
+  modules: ReadonlyMap<string, string> = generatedModules(services),
+): Map<string, string> {
+  const sources = new Map<string, string>();
+  for (const { file, service } of services) {
+    for (const fn of service.functions)
+      sources.set(
+        fn.name,
+        `${modules.get(entryModuleOf(fn.name))}\n${modules.get(serviceModuleOf(file, fn))}`,
+      );
+  }
+  return sources;
 }
 
 /**
@@ -110,7 +133,7 @@ export function bundleBuildOptions(
 ) {
   const entryPoints: Record<string, string> = {};
   for (const { service } of services) {
-    for (const fn of service.functions) entryPoints[`${fn.name}/index`] = `${ENTRY}:${fn.name}`;
+    for (const fn of service.functions) entryPoints[`${fn.name}/index`] = entryModuleOf(fn.name);
   }
   return {
     entryPoints,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -154,6 +154,25 @@ export function defineHotReloadSuite(engine: Exclude<EngineName, 'external'>): v
       const read = await get(`/notes/${created.id}`);
       assert.equal(read.status, 200, read.text);
       assert.match(read.text, /written after a reload/);
+    });
+
+    test('a save that replaces the file (as many editors save) is served, and so are the saves after it', async () => {
+      const file = path.join(services, 'echo.ts');
+      // Written beside it, then renamed over it: the file gets a new inode.
+      await writeFile(`${file}.tmp`, declaration('echo', '/speak', `${relative}/say.ts`));
+      await rename(`${file}.tmp`, file);
+      await eventually('the replaced declaration being served', async () => (await get('/speak')).status === 200);
+      await writeFile(file, declaration('echo', '/say', `${relative}/say.ts`));
+      await eventually('the next save being served', async () => (await get('/say')).status === 200);
+      assert.equal((await get('/speak')).status, 403);
+    });
+
+    test('an edit rebuilds only the bundles that include the edited file', async () => {
+      const reloads = events.length;
+      await writeFile(path.join(handlers, 'shout.ts'), handlerSource('HEY!'));
+      await eventually('the edit being served', async () => (await get('/shout')).text === 'HEY!');
+      const rebuilt = events.slice(reloads).flatMap((e) => (e.kind === 'reloaded' ? e.rebuilt : []));
+      assert.deepEqual([...new Set(rebuilt)], ['loud-say']);
     });
   });
 }
