@@ -80,6 +80,9 @@ function runFile(file) {
         './scripts/test-timeouts.mjs',
         '--import',
         './scripts/test-leaks.mjs',
+        // Code under test runs with the deployed runtime's (Node.js 24) JSON.parse.
+        '--import',
+        './local/lambda/node24-features.ts',
         '--test',
         '--test-force-exit',
         '--test-reporter=spec',

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+// Instances have the JSON.parse of Node.js 24, the deployed runtime.
+import './node24-features.ts';
 import { FUNCTION_VERSION, functionArn, instanceEnvironment, logGroupName } from './lambda-environment.ts';
 import { type FunctionSpec, SPEC_DEFAULTS } from './start-lambda-service.ts';
 import type { InstanceData } from './worker-messages.ts';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { PROJECT_ROOT } from '../declaration/load-services.ts';
 import { BadRequestError } from '../domain/errors.ts';
 import { readJsonBody, toHttpRequest } from './request.ts';
 
@@ -46,6 +48,27 @@ test('names every number DynamoDB cannot store by its path, judged on its JSON t
     c: { d: 1.2345678901234568e40 },
     e: 1.5,
   });
+});
+
+test('refuses an unstorable number where JSON.parse gives no source text, without naming the field', () => {
+  // A fresh process without the test runner's preloads: on Node 20 its JSON.parse has no source
+  // text access (Node.js 22 and later have it, and then the field is named as above).
+  const code = [
+    "import { readJsonBody, toHttpRequest } from './src/http/request.ts';",
+    "const request = toHttpRequest({ httpMethod: 'POST', path: '/x', resource: '/x', body: '{\"a\":1e300}', headers: {} });",
+    'try { readJsonBody(request, { storableNumbers: true }); console.log("accepted"); }',
+    'catch (error) { console.log(JSON.stringify({ name: error.name, fields: error.errors?.map((e) => e.path) ?? null })); }',
+    "JSON.parse('1', (key, value, context) => { console.log(context?.source === undefined ? 'no source text' : 'source text'); return value; });",
+  ].join('\n');
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  assert.equal(child.status, 0, child.stderr);
+  const [outcome = '', support] = child.stdout.trim().split('\n');
+  const expectedFields = support === 'no source text' ? null : ['a'];
+  assert.deepEqual(JSON.parse(outcome), { name: 'BadRequestError', fields: expectedFields });
 });
 
 test('does not read digits inside strings as numbers, escaped quotes included', () => {

@@ -1,5 +1,4 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { parse } from 'lossless-json';
 import { unstorableNumberReason } from '../domain/dynamodb-number.ts';
 import {
   BadRequestError,
@@ -74,9 +73,16 @@ class UnstorableNumber {
   constructor(readonly reason: string) {}
 }
 
-const parseNumber = (text: string): number | UnstorableNumber => {
-  const reason = unstorableNumberReason(text);
-  return reason ? new UnstorableNumber(reason) : Number(text);
+/**
+ * A reviver for `JSON.parse` that marks each number DynamoDB cannot store, judged on its text as
+ * written. The text comes from the reviver's third argument (JSON.parse source text access,
+ * ES2025): Node.js 22 and later have it, so the deployed Node.js 24 does; a runtime without it
+ * passes no third argument, and the numbers stay as parsed.
+ */
+const markUnstorable = (_key: string, value: unknown, context?: { source?: string }) => {
+  if (typeof value !== 'number' || context?.source === undefined) return value;
+  const reason = unstorableNumberReason(context.source);
+  return reason ? new UnstorableNumber(reason) : value;
 };
 
 // The tokens of valid JSON text that hold digits: strings (skipped, so their digits are not
@@ -130,15 +136,17 @@ export function readJsonBody(
   } catch {
     throw new BadRequestError('The body is not valid JSON.');
   }
-  if (storableNumbers && hasUnstorableNumber(body)) {
-    // Parsed again, slowly, only to name the fields: lossless-json hands over each number's
-    // text. A member named twice keeps its last value, as with JSON.parse.
-    value = parse(body, undefined, { parseNumber, onDuplicateKey: ({ newValue }) => newValue });
-  }
+  // Rare, so judged on the text first; then parsed again only to name the fields.
+  const unstorable = storableNumbers && hasUnstorableNumber(body);
+  if (unstorable) value = JSON.parse(body, markUnstorable);
   const problems: FieldError[] = [];
   inspect(value, '', problems);
-  if (problems.length > 0) {
-    throw new BadRequestError('The body holds numbers DynamoDB cannot store.', problems);
+  // Without source text access the fields cannot be named, but the body is refused all the same.
+  if (unstorable) {
+    throw new BadRequestError(
+      'The body holds numbers DynamoDB cannot store.',
+      problems.length > 0 ? problems : undefined,
+    );
   }
   return value;
 }
