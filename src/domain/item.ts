@@ -33,7 +33,8 @@ export type StoredItem = SystemFields & Record<string, unknown>;
 /** Ids a client may choose on PUT: URL-safe, no separators, no dots, at most 128 characters. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
-const nextUlid = monotonicFactory(randomFraction);
+// Pure: a bundle that never calls `newId` leaves the generator (and `ulid`) out.
+const nextUlid = /* @__PURE__ */ monotonicFactory(randomFraction);
 
 /** A new id: a ULID, URL-safe and sortable by creation time. */
 export const newId = (): string => nextUlid();

@@ -1,4 +1,5 @@
 import type { RuntimeService } from '../declaration/types.ts';
+import { newId } from '../domain/item.ts';
 import { httpHandler } from '../http/handle.ts';
 import { readJsonBody } from '../http/request.ts';
 import { JSON_BODY, typedResource } from './typed-resource.ts';
@@ -8,7 +9,7 @@ export function makeHandler(service: RuntimeService) {
   const { checkItem, storeOf, location } = typedResource(service);
   return httpHandler(async (request) => {
     const fields = checkItem(readJsonBody(request, JSON_BODY));
-    const { item, etag } = await storeOf(request).create(fields);
+    const { item, etag } = await storeOf(request).create(newId(), fields);
     return {
       status: 201,
       headers: { Location: location(request, item.id), ETag: etag },

@@ -22,7 +22,7 @@ import {
   type Preconditions,
   revisionOf,
 } from '../domain/etag.ts';
-import { newId, OWNER_FIELD, orderItem, REVISION_FIELD, type StoredItem } from '../domain/item.ts';
+import { OWNER_FIELD, orderItem, REVISION_FIELD, type StoredItem } from '../domain/item.ts';
 import { assertItemFits } from '../domain/item-size.ts';
 import { documentClient } from './document-client.ts';
 import { conditionFor, fullWrite, type WriteCondition } from './item-write.ts';
@@ -113,12 +113,15 @@ export function resourceStore(options: ResourceStoreOptions) {
   return {
     get,
 
-    /** Creates a new item with a fresh id; one PutItem. */
-    async create(item: Record<string, unknown>): Promise<Representation> {
+    /**
+     * Creates a new item under `id`, a fresh one (`newId`, which the create handler calls, so
+     * that only its bundle carries the id generator); one PutItem.
+     */
+    async create(id: string, item: Record<string, unknown>): Promise<Representation> {
       const timestamp = now();
       const stored = {
         ...item,
-        ...keyOf(newId()),
+        ...keyOf(id),
         version: 1,
         [REVISION_FIELD]: newRevision(),
         createdAt: timestamp,
