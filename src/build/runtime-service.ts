@@ -1,6 +1,7 @@
 // What a function needs of its service declaration at run time, without zod: the declaration's
-// plain data, and its item schema compiled ahead of time (Ajv standalone code) from the same
-// draft-4 JSON Schema the API Gateway model is. zod stays the one schema source, at build time.
+// plain data, and its item schema compiled ahead of time (Ajv standalone code) from the draft-4
+// JSON Schema the API Gateway model is (less DynamoDB's number bounds, which the handlers check
+// on each number's text). zod stays the one schema source, at build time.
 
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import type { z } from 'zod';
@@ -74,11 +75,18 @@ export function isPlainSchema(schema: z.ZodType): boolean {
   return false;
 }
 
-/** The draft-4 schemas of a typed resource's item and of its merge patch. */
+/**
+ * The draft-4 schemas of a typed resource's item and of its merge patch, as the function checks
+ * them: the API models but for DynamoDB's number bounds. The handlers refuse a number DynamoDB
+ * cannot store on its JSON text (digit by digit, so more exactly than a schema can) before they
+ * validate, so the validators would never meet one; leaving the bounds out keeps each number
+ * field's code in the bundles small.
+ */
 function itemSchemas(itemSchema: z.ZodObject) {
+  const options = { storableNumbers: false };
   return {
-    item: assertDraft4Schema(bodyDraft4Schema(itemSchema)),
-    patch: assertDraft4Schema(bodyDraft4Schema(mergePatchSchema(itemSchema))),
+    item: assertDraft4Schema(bodyDraft4Schema(itemSchema, options)),
+    patch: assertDraft4Schema(bodyDraft4Schema(mergePatchSchema(itemSchema), options)),
   };
 }
 

@@ -15,14 +15,22 @@ export const DRAFT_04 = 'http://json-schema.org/draft-04/schema#';
  * bodyDraft4Schema(z.strictObject({ name: z.string().min(1) }));
  * // { $schema: DRAFT_04, type: 'object', properties: { name: { type: 'string', minLength: 1 } },
  * //   required: ['name'], additionalProperties: false }
+ *
+ * `storableNumbers: false` leaves out the bounds of what DynamoDB stores (see
+ * `dynamoDbNumberBounds`): for the functions' own validators, whose handlers have refused such
+ * numbers on their JSON text before validating (`readJsonBody`'s `storableNumbers`).
  */
-export function bodyDraft4Schema(body: z.ZodType): Record<string, unknown> {
+export function bodyDraft4Schema(
+  body: z.ZodType,
+  { storableNumbers = true }: { readonly storableNumbers?: boolean } = {},
+): Record<string, unknown> {
   // `io: 'input'` describes what a client may send (e.g. a field with a default is optional).
   const { $schema: _draft, ...schema } = z.toJSONSchema(body, {
     target: 'draft-04',
     io: 'input',
     override: ({ zodSchema, jsonSchema }) => {
-      if (zodSchema._zod.def.type === 'number') dynamoDbNumberBounds(jsonSchema as JsonSchemaNode);
+      if (storableNumbers && zodSchema._zod.def.type === 'number')
+        dynamoDbNumberBounds(jsonSchema as JsonSchemaNode);
     },
   });
   return { $schema: DRAFT_04, ...schema };
