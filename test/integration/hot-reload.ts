@@ -161,7 +161,10 @@ export function defineHotReloadSuite(engine: Exclude<EngineName, 'external'>): v
       // Written beside it, then renamed over it: the file gets a new inode.
       await writeFile(`${file}.tmp`, declaration('echo', '/speak', `${relative}/say.ts`));
       await rename(`${file}.tmp`, file);
-      await eventually('the replaced declaration being served', async () => (await get('/speak')).status === 200);
+      await eventually(
+        'the replaced declaration being served',
+        async () => (await get('/speak')).status === 200,
+      );
       await writeFile(file, declaration('echo', '/say', `${relative}/say.ts`));
       await eventually('the next save being served', async () => (await get('/say')).status === 200);
       assert.equal((await get('/speak')).status, 403);
