@@ -1,7 +1,7 @@
 // Reload-to-served time: a handler of a temporary service is edited while the local system runs
 // the project's own services beside it, and the time until the first response from the new code
-// is measured. The edit reaches one bundle, so one is rebuilt, but the project's functions stay
-// in the build (and their declarations are read again), as in a real edit.
+// is measured. The edit reaches one bundle and no declaration, so one bundle is rebuilt and the
+// declarations are not read again; the project's functions stay in the build, as in a real edit.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EngineName } from '#local/dynamodb/start-dynamodb.ts';

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 import type { AccessSettings } from '#src/declaration/access.ts';
 import { type LoadedService, loadServices, withAccessSettings } from '#src/declaration/load-services.ts';
+import { declarationInputs } from './build/declaration-inputs.ts';
 import type { IncrementalBundles } from './build/incremental-bundles.ts';
 import { functionSpecs, routeBindings, type SpecContext } from './function-specs.ts';
 import type { RunningGateway } from './gateway/start-gateway.ts';
@@ -16,6 +17,8 @@ export type ReloadEvent =
   | {
       readonly kind: 'reloaded';
       readonly ms: number;
+      /** Whether the declarations were read again (a change reached them or a file they import). */
+      readonly readDeclarations: boolean;
       /** Functions whose bundle was rebuilt: those the change reached. */
       readonly rebuilt: readonly string[];
       /** Functions swapped to new instances: their bundle or settings changed. */
@@ -37,7 +40,11 @@ export interface HotReloadOptions {
   readonly ensureTables: (services: readonly LoadedService[]) => Promise<void>;
   readonly onReload: (event: ReloadEvent) => void;
   /** What the first build served: what is compared against to tell what changed. */
-  readonly initial: { readonly specs: readonly FunctionSpec[]; readonly inputs: readonly string[] };
+  readonly initial: {
+    readonly services: readonly LoadedService[];
+    readonly specs: readonly FunctionSpec[];
+    readonly inputs: readonly string[];
+  };
 }
 
 export interface HotReload {
@@ -130,17 +137,44 @@ export function startHotReload(options: HotReloadOptions): HotReload {
   for (const tree of trees) watchTree(tree);
   watchInputs(options.initial.inputs);
 
+  // The declarations as last read, and the files they are made of (once known).
+  let declarations: { services: readonly LoadedService[]; inputs?: ReadonlySet<string> } = {
+    services: options.initial.services,
+  };
+  const learnInputs = (services: readonly LoadedService[]) =>
+    declarationInputs(services.map(({ file }) => file)).then(
+      (inputs) => {
+        if (declarations.services === services) declarations = { services, inputs };
+      },
+      () => {}, // unknown: every reload reads the declarations
+    );
+  void learnInputs(options.initial.services);
+  /** Whether `changes` may change what the declarations say: then they are read again. */
+  const touchesDeclarations = (changes: ReadonlySet<string> | undefined) => {
+    const { inputs } = declarations;
+    if (!changes || !inputs) return true;
+    return [...changes].some(
+      (file) => inputs.has(file) || options.servicesDirs.some((dir) => within(dir, file)),
+    );
+  };
+
   async function reload(): Promise<void> {
     const started = performance.now();
     const changes = changedFiles;
     changedFiles = new Set();
     try {
-      // tsImport loads each declaration (and the sources it imports) afresh, past the module cache.
-      const services = withAccessSettings(
-        await loadServices(options.servicesDirs, (url) => tsImport(url, import.meta.url)),
-        options.accessSettings,
-      );
-      await options.ensureTables(services);
+      const readDeclarations = touchesDeclarations(changes);
+      let { services } = declarations;
+      if (readDeclarations) {
+        // tsImport loads each declaration (and the sources it imports) afresh, past the module cache.
+        services = withAccessSettings(
+          await loadServices(options.servicesDirs, (url) => tsImport(url, import.meta.url)),
+          options.accessSettings,
+        );
+        declarations = { services };
+        await learnInputs(services);
+        await options.ensureTables(services);
+      }
       const built = await options.bundles.build(services, changes);
       watchInputs(built.inputs);
       const specs = functionSpecs(services, built.bundles, options.specContext);
@@ -153,6 +187,7 @@ export function startHotReload(options: HotReloadOptions): HotReload {
       options.onReload({
         kind: 'reloaded',
         ms: Math.round(performance.now() - started),
+        readDeclarations,
         rebuilt: built.rebuilt,
         functions,
       });

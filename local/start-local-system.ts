@@ -273,7 +273,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           await guarded.reloadPolicies(loaded);
         },
         onReload: options.onReload,
-        initial: { specs: functions, inputs: built.inputs },
+        initial: { services, specs: functions, inputs: built.inputs },
       });
       cleanups.push(async () => reload.close());
     }

@@ -107,9 +107,11 @@ export function defineHotReloadSuite(engine: Exclude<EngineName, 'external'>): v
 
     test('serves a declaration file added while running, with its own table', async () => {
       assert.equal((await get('/shout')).status, 403);
+      const reloads = events.length;
       await writeFile(path.join(handlers, 'shout.ts'), handlerSource('HEY'));
       await writeFile(path.join(services, 'loud.ts'), declaration('loud', '/shout', `${relative}/shout.ts`));
       await eventually('the new route', async () => (await get('/shout')).status === 200);
+      assert.ok(events.slice(reloads).some((e) => e.kind === 'reloaded' && e.readDeclarations));
       assert.deepEqual(await get('/shout'), { status: 200, text: 'HEY' });
       assert.deepEqual(await get('/say'), { status: 200, text: 'hallo' });
       const admin = new DynamoDBClient({
@@ -174,8 +176,13 @@ export function defineHotReloadSuite(engine: Exclude<EngineName, 'external'>): v
       const reloads = events.length;
       await writeFile(path.join(handlers, 'shout.ts'), handlerSource('HEY!'));
       await eventually('the edit being served', async () => (await get('/shout')).text === 'HEY!');
-      const rebuilt = events.slice(reloads).flatMap((e) => (e.kind === 'reloaded' ? e.rebuilt : []));
-      assert.deepEqual([...new Set(rebuilt)], ['loud-say']);
+      const reloaded = events.slice(reloads).filter((e) => e.kind === 'reloaded');
+      assert.deepEqual([...new Set(reloaded.flatMap((e) => e.rebuilt))], ['loud-say']);
+      // No declaration imports the handler, so the declarations were not read again.
+      assert.deepEqual(
+        reloaded.map((e) => e.readDeclarations),
+        reloaded.map(() => false),
+      );
     });
   });
 }
