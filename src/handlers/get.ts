@@ -2,6 +2,7 @@ import type { RuntimeService } from '../declaration/types.ts';
 import { NotFoundError, PreconditionFailedError } from '../domain/errors.ts';
 import { evaluatePreconditions } from '../domain/etag.ts';
 import { httpHandler } from '../http/handle.ts';
+import { getItem } from '../store/resource-store.ts';
 import { typedResource } from './typed-resource.ts';
 
 /**
@@ -9,11 +10,11 @@ import { typedResource } from './typed-resource.ts';
  * `If-None-Match` lists its tag, 412 when `If-Match` does not (RFC 9110 §13.2.2).
  */
 export function makeHandler(service: RuntimeService) {
-  const { storeOf, idOf, preconditions } = typedResource(service);
+  const { tableOf, idOf, preconditions } = typedResource(service);
   return httpHandler(async (request) => {
     const id = idOf(request);
     const conditions = preconditions(request);
-    const found = await storeOf(request).get(id);
+    const found = await getItem(tableOf(request), id);
     if (!found) throw new NotFoundError(`No item has the id "${id}".`);
     const headers = { ETag: found.etag };
     const outcome = evaluatePreconditions(conditions, found.revision, 'read');

@@ -5,7 +5,7 @@ import { type Preconditions, parseTagList } from '../domain/etag.ts';
 import { ID_PATTERN } from '../domain/item.ts';
 import { loadConfig } from '../http/config.ts';
 import type { HttpRequest } from '../http/request.ts';
-import { resourceStore } from '../store/resource-store.ts';
+import type { ResourceTable } from '../store/resource-store.ts';
 
 /** Media types a typed resource accepts for full bodies, and for merge patches. */
 export const JSON_BODY = { mediaTypes: bodyMediaTypes('PUT'), storableNumbers: true } as const;
@@ -13,7 +13,7 @@ export const MERGE_PATCH_BODY = { mediaTypes: bodyMediaTypes('PATCH'), storableN
 
 /**
  * What every operation of a typed resource shares, built once per function instance:
- * its item and patch validators, its store (per caller when owner-scoped) and the helpers that read ids and
+ * its item and patch validators, its table (per caller when owner-scoped) and the helpers that read ids and
  * preconditions.
  */
 export function typedResource(service: RuntimeService) {
@@ -25,21 +25,20 @@ export function typedResource(service: RuntimeService) {
   const item = service.item ?? missing('item');
   const patch = service.patch ?? missing('patch');
   const config = loadConfig();
-  const options = { tableName: config.tableName, fields };
-  const shared = service.ownerScoped ? undefined : resourceStore(options);
+  const shared: ResourceTable = { tableName: config.tableName, fields };
   return {
     /** Checks a full item's client fields (400 otherwise). */
     checkItem: item,
     /** Checks a merge patch (400 otherwise). */
     checkPatch: patch,
     /**
-     * The store a request may use: the whole table, or for an owner-scoped resource only the
+     * The table a request may use: the whole table, or for an owner-scoped resource only the
      * caller's own items (the owner is the verified caller, never anything the client sent).
      */
-    storeOf(request: HttpRequest): ReturnType<typeof resourceStore> {
-      if (shared) return shared;
+    tableOf(request: HttpRequest): ResourceTable {
+      if (!service.ownerScoped) return shared;
       if (!request.caller) throw new Error(`${service.name} is owner-scoped but the request has no caller`);
-      return resourceStore({ ...options, owner: request.caller.sub });
+      return { ...shared, owner: request.caller.sub };
     },
     /** The `{id}` path parameter, checked: URL-safe characters only. */
     idOf(request: HttpRequest): string {

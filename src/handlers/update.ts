@@ -3,6 +3,7 @@ import { clientFields } from '../domain/item.ts';
 import { applyMergePatch } from '../domain/merge-patch.ts';
 import { httpHandler } from '../http/handle.ts';
 import { readJsonBody } from '../http/request.ts';
+import { updateItem } from '../store/resource-store.ts';
 import { MERGE_PATCH_BODY, typedResource } from './typed-resource.ts';
 
 /**
@@ -11,12 +12,12 @@ import { MERGE_PATCH_BODY, typedResource } from './typed-resource.ts';
  * field set to null).
  */
 export function makeHandler(service: RuntimeService) {
-  const { checkItem, checkPatch, storeOf, idOf, preconditions } = typedResource(service);
+  const { checkItem, checkPatch, tableOf, idOf, preconditions } = typedResource(service);
   return httpHandler(async (request) => {
     const id = idOf(request);
     const conditions = preconditions(request);
     const changes = checkPatch(readJsonBody(request, MERGE_PATCH_BODY));
-    const { item, etag } = await storeOf(request).update(id, conditions, (current) =>
+    const { item, etag } = await updateItem(tableOf(request), id, conditions, (current) =>
       checkItem(applyMergePatch(clientFields(current), changes)),
     );
     return { status: 200, headers: { ETag: etag }, body: item };

@@ -28,7 +28,11 @@ import { documentClient } from './document-client.ts';
 import { conditionFor, fullWrite, type WriteCondition } from './item-write.ts';
 import { callDynamoDb } from './translate-error.ts';
 
-export interface ResourceStoreOptions {
+/**
+ * A typed resource's table as one caller may use it. Each operation below is a function of its
+ * own taking it, so that a function's bundle carries only the operation its handler calls.
+ */
+export interface ResourceTable {
   readonly tableName: string;
   /** Every client field the schema declares: a full write removes those it is not given. */
   readonly fields: readonly string[];
@@ -59,187 +63,210 @@ const PATCH_ATTEMPTS = 25;
 
 const PRECONDITION_FAILED = 'The item does not satisfy If-Match / If-None-Match (it changed, or exists).';
 
+// Every write is conditional or bumps `version` atomically, so concurrent writers never lose an
+// update; every write stores a new revision, so an entity tag is never handed out twice.
+
+const clientOf = (table: ResourceTable) => table.client ?? documentClient();
+const nowOf = (table: ResourceTable) => (table.clock?.() ?? new Date()).toISOString();
+const notFound = (id: string) => new NotFoundError(`No item has the id "${id}".`);
+
+/** An owner-scoped table is keyed by owner and id; the owner is the caller, never the client's say. */
+const keyOf = ({ owner }: ResourceTable, id: string) =>
+  owner === undefined ? { id } : { [OWNER_FIELD]: owner, id };
+
+const represent = (table: ResourceTable, stored: Record<string, unknown>): Representation => {
+  const revision = revisionOf(stored, REVISION_FIELD);
+  return { item: orderItem(stored as StoredItem, table.fields), revision, etag: etagOf(revision) };
+};
+
+/** The item `id` with its entity tag, or undefined; one consistent GetItem. */
+export async function getItem(table: ResourceTable, id: string): Promise<Representation | undefined> {
+  const out = await callDynamoDb(() =>
+    clientOf(table).send(
+      new GetCommand({ TableName: table.tableName, Key: keyOf(table, id), ConsistentRead: true }),
+    ),
+  );
+  return out.Item ? represent(table, out.Item) : undefined;
+}
+
+/** Writes every client field of `item` (removing the others) on `condition`; one UpdateItem. */
+async function writeItem(
+  table: ResourceTable,
+  id: string,
+  item: Record<string, unknown>,
+  condition: WriteCondition,
+): Promise<Representation> {
+  const stamp = { now: nowOf(table), revision: newRevision() };
+  // The item as stored: the fields plus every system field, the version at its widest.
+  const system = {
+    ...keyOf(table, id),
+    version: Number.MAX_SAFE_INTEGER,
+    createdAt: stamp.now,
+    updatedAt: stamp.now,
+  };
+  assertItemFits({ ...item, ...system, [REVISION_FIELD]: stamp.revision });
+  const out = await callDynamoDb(() =>
+    clientOf(table).send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: keyOf(table, id),
+        ReturnValues: 'ALL_NEW',
+        ...fullWrite(item, table.fields, stamp, condition),
+      }),
+    ),
+  );
+  return represent(table, out.Attributes ?? {});
+}
+
 /**
- * DynamoDB access for a typed resource. Every write is conditional or bumps `version`
- * atomically, so concurrent writers never lose an update; every write stores a new revision,
- * so an entity tag is never handed out twice.
+ * Creates a new item under `id`, a fresh one (`newId`, which the create handler calls, so that
+ * only its bundle carries the id generator); one PutItem.
  */
-export function resourceStore(options: ResourceStoreOptions) {
-  const { tableName: TableName, fields, owner } = options;
-  const client = () => options.client ?? documentClient();
-  const now = () => (options.clock?.() ?? new Date()).toISOString();
-  const notFound = (id: string) => new NotFoundError(`No item has the id "${id}".`);
-  // An owner-scoped table is keyed by owner and id; the owner is the caller, never the client's say.
-  const keyOf = (id: string) => (owner === undefined ? { id } : { [OWNER_FIELD]: owner, id });
+export async function createItem(
+  table: ResourceTable,
+  id: string,
+  item: Record<string, unknown>,
+): Promise<Representation> {
+  const timestamp = nowOf(table);
+  const stored = {
+    ...item,
+    ...keyOf(table, id),
+    version: 1,
+    [REVISION_FIELD]: newRevision(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  };
+  assertItemFits(stored);
+  await callDynamoDb(() =>
+    clientOf(table).send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: stored,
+        ConditionExpression: 'attribute_not_exists(#id)',
+        ExpressionAttributeNames: { '#id': 'id' },
+      }),
+    ),
+  );
+  return represent(table, stored);
+}
+
+/**
+ * Replaces (or creates) the item `id` if the preconditions hold, checked by DynamoDB with the
+ * write; one UpdateItem. `created` tells which happened.
+ */
+export async function replaceItem(
+  table: ResourceTable,
+  id: string,
+  item: Record<string, unknown>,
+  preconditions: Preconditions,
+): Promise<Representation & { readonly created: boolean }> {
+  try {
+    const stored = await writeItem(table, id, item, { preconditions });
+    return { ...stored, created: stored.item.version === 1 };
+  } catch (error) {
+    if (error instanceof ConditionFailedError) throw new PreconditionFailedError(PRECONDITION_FAILED);
+    throw error;
+  }
+}
+
+/**
+ * Reads the item, checks the preconditions against it, lets `change` compute its new fields and
+ * writes them on condition that nobody wrote in between; when someone did, starts over from the
+ * read (so the preconditions are judged against what is really replaced).
+ */
+export async function updateItem(
+  table: ResourceTable,
+  id: string,
+  preconditions: Preconditions,
+  change: (current: StoredItem) => Record<string, unknown>,
+): Promise<Representation> {
+  for (let attempt = 1; attempt <= PATCH_ATTEMPTS; attempt++) {
+    const out = await callDynamoDb(() =>
+      clientOf(table).send(
+        new GetCommand({ TableName: table.tableName, Key: keyOf(table, id), ConsistentRead: true }),
+      ),
+    );
+    if (!out.Item) throw notFound(id);
+    const revision = revisionOf(out.Item, REVISION_FIELD);
+    if (evaluatePreconditions(preconditions, revision, 'write') !== 'proceed') {
+      throw new PreconditionFailedError(PRECONDITION_FAILED);
+    }
+    try {
+      return await writeItem(table, id, change(orderItem(out.Item as StoredItem, table.fields)), {
+        revision,
+      });
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+    }
+  }
+  throw new ServiceUnavailableError('The item is being changed by many writers at once; retry shortly.', 1);
+}
+
+/** Deletes the item; one DeleteItem (a second read only to tell 404 from 412 on failure). */
+export async function deleteItem(
+  table: ResourceTable,
+  id: string,
+  preconditions: Preconditions,
+): Promise<void> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const condition = conditionFor({ preconditions, exists: true }, names, values);
+  try {
+    await callDynamoDb(() =>
+      clientOf(table).send(
+        new DeleteCommand({
+          TableName: table.tableName,
+          Key: keyOf(table, id),
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+        }),
+      ),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionFailedError)) throw error;
+    const preconditionsSent = preconditions.ifMatch ?? preconditions.ifNoneMatch;
+    if (!preconditionsSent || (await getItem(table, id)) === undefined) throw notFound(id);
+    throw new PreconditionFailedError(PRECONDITION_FAILED);
+  }
+}
+
+/**
+ * One page of items: one Scan, or for an owner-scoped resource one Query of the caller's
+ * partition. The cursor binds this table and is checked for its key shape, and an owner's cursor
+ * for that owner: a cursor crafted with another owner's key is refused.
+ */
+export async function listItems(
+  table: ResourceTable,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page> {
+  const { tableName: TableName, owner } = table;
   const cursorScope: CursorScope = {
     table: TableName,
     key: owner === undefined ? { id: 'string' } : { [OWNER_FIELD]: 'string', id: 'string' },
   };
-  const represent = (stored: Record<string, unknown>): Representation => {
-    const revision = revisionOf(stored, REVISION_FIELD);
-    return { item: orderItem(stored as StoredItem, fields), revision, etag: etagOf(revision) };
-  };
-
-  const get = async (id: string): Promise<Representation | undefined> => {
-    const out = await callDynamoDb(() =>
-      client().send(new GetCommand({ TableName, Key: keyOf(id), ConsistentRead: true })),
-    );
-    return out.Item ? represent(out.Item) : undefined;
-  };
-
-  const write = async (id: string, item: Record<string, unknown>, condition: WriteCondition) => {
-    const stamp = { now: now(), revision: newRevision() };
-    // The item as stored: the fields plus every system field, the version at its widest.
-    const system = {
-      ...keyOf(id),
-      version: Number.MAX_SAFE_INTEGER,
-      createdAt: stamp.now,
-      updatedAt: stamp.now,
-    };
-    assertItemFits({ ...item, ...system, [REVISION_FIELD]: stamp.revision });
-    const out = await callDynamoDb(() =>
-      client().send(
-        new UpdateCommand({
-          TableName,
-          Key: keyOf(id),
-          ReturnValues: 'ALL_NEW',
-          ...fullWrite(item, fields, stamp, condition),
-        }),
-      ),
-    );
-    return represent(out.Attributes ?? {});
-  };
-
-  return {
-    get,
-
-    /**
-     * Creates a new item under `id`, a fresh one (`newId`, which the create handler calls, so
-     * that only its bundle carries the id generator); one PutItem.
-     */
-    async create(id: string, item: Record<string, unknown>): Promise<Representation> {
-      const timestamp = now();
-      const stored = {
-        ...item,
-        ...keyOf(id),
-        version: 1,
-        [REVISION_FIELD]: newRevision(),
-        createdAt: timestamp,
-        updatedAt: timestamp,
-      };
-      assertItemFits(stored);
-      await callDynamoDb(() =>
-        client().send(
-          new PutCommand({
-            TableName,
-            Item: stored,
-            ConditionExpression: 'attribute_not_exists(#id)',
-            ExpressionAttributeNames: { '#id': 'id' },
+  const start = cursor === undefined ? undefined : decodeCursor(cursor, cursorScope);
+  if (start && owner !== undefined && start[OWNER_FIELD] !== owner) {
+    throw new BadRequestError('The cursor is not valid: pass back the nextCursor of a previous page.');
+  }
+  const page = { TableName, Limit: limit, ...(start ? { ExclusiveStartKey: start } : {}) };
+  const out = await callDynamoDb(() =>
+    clientOf(table).send(
+      owner === undefined
+        ? new ScanCommand(page)
+        : new QueryCommand({
+            ...page,
+            KeyConditionExpression: '#owner = :owner',
+            ExpressionAttributeNames: { '#owner': OWNER_FIELD },
+            ExpressionAttributeValues: { ':owner': owner },
           }),
-        ),
-      );
-      return represent(stored);
-    },
-
-    /**
-     * Replaces (or creates) the item `id` if the preconditions hold, checked by DynamoDB with the
-     * write; one UpdateItem. `created` tells which happened.
-     */
-    async replace(id: string, item: Record<string, unknown>, preconditions: Preconditions) {
-      try {
-        const stored = await write(id, item, { preconditions });
-        return { ...stored, created: stored.item.version === 1 };
-      } catch (error) {
-        if (error instanceof ConditionFailedError) throw new PreconditionFailedError(PRECONDITION_FAILED);
-        throw error;
-      }
-    },
-
-    /**
-     * Reads the item, checks the preconditions against it, lets `change` compute its new fields
-     * and writes them on condition that nobody wrote in between; when someone did, starts over
-     * from the read (so the preconditions are judged against what is really replaced).
-     */
-    async update(
-      id: string,
-      preconditions: Preconditions,
-      change: (current: StoredItem) => Record<string, unknown>,
-    ): Promise<Representation> {
-      for (let attempt = 1; attempt <= PATCH_ATTEMPTS; attempt++) {
-        const out = await callDynamoDb(() =>
-          client().send(new GetCommand({ TableName, Key: keyOf(id), ConsistentRead: true })),
-        );
-        if (!out.Item) throw notFound(id);
-        const revision = revisionOf(out.Item, REVISION_FIELD);
-        if (evaluatePreconditions(preconditions, revision, 'write') !== 'proceed') {
-          throw new PreconditionFailedError(PRECONDITION_FAILED);
-        }
-        try {
-          return await write(id, change(orderItem(out.Item as StoredItem, fields)), { revision });
-        } catch (error) {
-          if (!(error instanceof ConditionFailedError)) throw error;
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-        }
-      }
-      throw new ServiceUnavailableError(
-        'The item is being changed by many writers at once; retry shortly.',
-        1,
-      );
-    },
-
-    /** Deletes the item; one DeleteItem (a second read only to tell 404 from 412 on failure). */
-    async delete(id: string, preconditions: Preconditions): Promise<void> {
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {};
-      const condition = conditionFor({ preconditions, exists: true }, names, values);
-      try {
-        await callDynamoDb(() =>
-          client().send(
-            new DeleteCommand({
-              TableName,
-              Key: keyOf(id),
-              ConditionExpression: condition,
-              ExpressionAttributeNames: names,
-              ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
-            }),
-          ),
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionFailedError)) throw error;
-        const preconditionsSent = preconditions.ifMatch ?? preconditions.ifNoneMatch;
-        if (!preconditionsSent || (await get(id)) === undefined) throw notFound(id);
-        throw new PreconditionFailedError(PRECONDITION_FAILED);
-      }
-    },
-
-    /**
-     * One page of items: one Scan, or for an owner-scoped resource one Query of the caller's
-     * partition. The cursor binds this table and is checked for its key shape, and an owner's
-     * cursor for that owner: a cursor crafted with another owner's key is refused.
-     */
-    async list(limit: number, cursor: string | undefined): Promise<Page> {
-      const start = cursor === undefined ? undefined : decodeCursor(cursor, cursorScope);
-      if (start && owner !== undefined && start[OWNER_FIELD] !== owner) {
-        throw new BadRequestError('The cursor is not valid: pass back the nextCursor of a previous page.');
-      }
-      const page = { TableName, Limit: limit, ...(start ? { ExclusiveStartKey: start } : {}) };
-      const out = await callDynamoDb(() =>
-        client().send(
-          owner === undefined
-            ? new ScanCommand(page)
-            : new QueryCommand({
-                ...page,
-                KeyConditionExpression: '#owner = :owner',
-                ExpressionAttributeNames: { '#owner': OWNER_FIELD },
-                ExpressionAttributeValues: { ':owner': owner },
-              }),
-        ),
-      );
-      const last = out.LastEvaluatedKey as PageKey | undefined;
-      return {
-        items: (out.Items ?? []).map((item) => orderItem(item as StoredItem, fields)),
-        nextCursor: last ? encodeCursor(last, cursorScope) : null,
-      };
-    },
+    ),
+  );
+  const last = out.LastEvaluatedKey as PageKey | undefined;
+  return {
+    items: (out.Items ?? []).map((item) => orderItem(item as StoredItem, table.fields)),
+    nextCursor: last ? encodeCursor(last, cursorScope) : null,
   };
 }
