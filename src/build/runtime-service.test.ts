@@ -52,3 +52,40 @@ test('a compiled item validator accepts what zod accepts and names each failing 
   );
   assert.doesNotMatch(runtimeServiceSource('/x.ts', service, []), /zod|validate/);
 });
+
+test('a member the patch repeats from the item is compiled once, and both validators name its failures by path', () => {
+  const line = z.strictObject({ sku: z.string().min(1).max(20), qty: z.int().min(1).max(99) });
+  const item = z.strictObject({ lines: z.array(line).min(1).max(50), note: z.string().max(10).optional() });
+  const service = {
+    name: 'carts',
+    table: { name: 'carts', partitionKey: 'id' },
+    functions: [],
+    itemSchema: item,
+  };
+  const source = runtimeServiceSource('/x.ts', service, ['item', 'patch']);
+  assert.equal(source.split('must NOT have more than 50 items').length - 1, 1, 'the lines member once');
+  const { item: check, patch } = runtimeService(service);
+  const bad = { lines: [{ sku: '', qty: 100 }, { qty: 1 }] };
+  const paths = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      return (error as { errors: { path: string }[] }).errors.map((e) => e.path).sort();
+    }
+    return [];
+  };
+  const expected = ['lines.0.qty', 'lines.0.sku', 'lines.1.sku'];
+  assert.deepEqual(
+    paths(() => check?.(bad)),
+    expected,
+  );
+  assert.deepEqual(
+    paths(() => patch?.(bad)),
+    expected,
+  );
+  assert.deepEqual(patch?.({ lines: null }), { lines: null });
+  assert.deepEqual(
+    paths(() => check?.({ lines: null })),
+    ['lines'],
+  );
+});

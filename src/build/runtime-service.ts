@@ -25,6 +25,7 @@ function newAjv(source: boolean) {
     unicode: false,
     useDefaults: true,
     logger: false,
+    inlineRefs: false,
     ...(source ? { code: { source: true, esm: true } } : {}),
   });
 }
@@ -81,13 +82,61 @@ export function isPlainSchema(schema: z.ZodType): boolean {
  * cannot store on its JSON text (digit by digit, so more exactly than a schema can) before they
  * validate, so the validators would never meet one; leaving the bounds out keeps each number
  * field's code in the bundles small.
+ *
+ * The members the patch repeats verbatim from the item (a field a patch replaces whole: a
+ * string, a number, an array) become schemas of their own that both refer to, and Ajv compiles
+ * each of them once, as a function both validators call (`inlineRefs: false`).
  */
 function itemSchemas(itemSchema: z.ZodObject) {
   const options = { storableNumbers: false };
-  return {
-    item: assertDraft4Schema(bodyDraft4Schema(itemSchema, options)),
-    patch: assertDraft4Schema(bodyDraft4Schema(mergePatchSchema(itemSchema), options)),
+  return shareMembers(
+    assertDraft4Schema(bodyDraft4Schema(itemSchema, options)),
+    assertDraft4Schema(bodyDraft4Schema(mergePatchSchema(itemSchema), options)),
+  );
+}
+
+type SchemaNode = Record<string, unknown>;
+
+/** The ids of the member schemas the item and patch schemas share: `shared-member-0`, …. */
+const SHARED = 'shared-member';
+/** A member schema shorter than this (as JSON) is not worth a function call of its own. */
+const SHARED_MIN_CHARS = 40;
+
+function shareMembers(item: SchemaNode, patch: SchemaNode) {
+  // Every member schema of the item: what `properties` and `items` hold, at any depth.
+  const members = new Map<string, SchemaNode>();
+  const collect = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null) return;
+    const { properties, items } = node as SchemaNode;
+    const children = [...Object.values((properties as Record<string, unknown>) ?? {}), items];
+    for (const child of children) {
+      if (typeof child !== 'object' || child === null || Array.isArray(child)) continue;
+      const key = JSON.stringify(child);
+      if (key.length >= SHARED_MIN_CHARS) members.set(key, child as SchemaNode);
+      collect(child);
+    }
   };
+  collect(item);
+  const names = new Map<string, string>();
+  /** `node` with each subschema found among `candidates` replaced by a reference, outermost first. */
+  const refer = (node: unknown, candidates: ReadonlyMap<string, unknown>, isRoot = false): unknown => {
+    if (typeof node !== 'object' || node === null) return node;
+    if (!isRoot && !Array.isArray(node)) {
+      const key = JSON.stringify(node);
+      if (candidates.has(key)) {
+        if (!names.has(key)) names.set(key, `${SHARED}-${names.size}`);
+        return { $ref: names.get(key) };
+      }
+    }
+    if (Array.isArray(node)) return node.map((child) => refer(child, candidates));
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, refer(v, candidates)]));
+  };
+  const sharedPatch = refer(patch, members, true) as SchemaNode;
+  // Only what the patch really repeats is shared; the item refers to the same definitions.
+  const used = new Map([...members].filter(([key]) => names.has(key)));
+  const sharedItem = refer(item, used, true) as SchemaNode;
+  const shared = [...names].map(([key, name]) => ({ id: name, ...used.get(key) }));
+  return { item: sharedItem, patch: sharedPatch, shared };
 }
 
 /** The declaration's plain data a handler reads (no schema). */
@@ -108,7 +157,8 @@ export function runtimeService(service: ServiceDeclaration): RuntimeService {
   const data = plainData(service);
   if (!service.itemSchema) return data;
   const ajv = newAjv(false);
-  const { item, patch } = itemSchemas(service.itemSchema);
+  const { item, patch, shared } = itemSchemas(service.itemSchema);
+  for (const member of shared) ajv.addSchema(member);
   return {
     ...data,
     item: fieldsValidator(ajv.compile(item) as CompiledSchema),
@@ -159,7 +209,8 @@ export function runtimeServiceSource(
     ].join('\n');
   }
   const ajv = newAjv(true);
-  const { item, patch } = itemSchemas(service.itemSchema);
+  const { item, patch, shared } = itemSchemas(service.itemSchema);
+  for (const member of shared) ajv.addSchema(member);
   const schemas = { item, patch };
   for (const name of validators) ajv.addSchema(schemas[name], name);
   const code = standaloneCode(ajv, Object.fromEntries(validators.map((name) => [`${name}Schema`, name])));

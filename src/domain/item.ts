@@ -60,7 +60,7 @@ export type FieldsValidator = (fields: unknown) => Record<string, unknown>;
  * Maps a validator's errors to problem+json field errors, one per path and message: `tags.3`,
  * the key itself for unknown keys (server-owned ones said so), and a missing field by its name.
  * A nullable member's alternatives (`must be null`, `must match a schema in anyOf`) are left
- * out when the member has a more telling error.
+ * out when the member, or a member inside it, has a more telling error.
  */
 export function schemaFieldErrors(errors: readonly SchemaError[]): FieldError[] {
   const join = (base: string, key: string) => (base ? `${base}.${key}` : key);
@@ -81,12 +81,15 @@ export function schemaFieldErrors(errors: readonly SchemaError[]): FieldError[] 
     const weak = error.keyword === 'anyOf' || (error.keyword === 'type' && error.params.type === 'null');
     return { path: base, message: error.message ?? `fails ${error.keyword}`, weak };
   });
-  const strong = new Set(mapped.filter((e) => !e.weak).map((e) => e.path));
+  const strong = mapped.filter((e) => !e.weak).map((e) => e.path);
+  // A weak error is left out when the member, or something inside it, has a telling one.
+  const explained = (path: string) =>
+    strong.some((p) => p === path || path === '' || p.startsWith(`${path}.`));
   const seen = new Set<string>();
   const result: FieldError[] = [];
   for (const { path, message, weak } of mapped) {
     const key = `${path}\n${message}`;
-    if ((weak && strong.has(path)) || seen.has(key)) continue;
+    if ((weak && explained(path)) || seen.has(key)) continue;
     seen.add(key);
     result.push({ path, message });
   }
