@@ -1,6 +1,7 @@
 // Cold start per deployed bundle: a fresh Node process imports the bundle and runs its first
 // invocation against the engine, beside two baselines bundled the same way (an empty handler;
-// the SDK's document client with one GetItem). Runs are interleaved so load hits all alike.
+// the SDK's document client with one GetItem). Runs are interleaved, each round in a new order,
+// so that load from elsewhere hits all alike.
 import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -78,6 +79,16 @@ const result = await handler(JSON.parse(process.argv[2]), { awsRequestId: 'cold'
 console.log(JSON.stringify({ ms: performance.now() - started, statusCode: result?.statusCode }));
 process.exit(0);`;
 
+/** A copy of `items` in random order (Fisher–Yates). */
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}
+
 function runOnce(candidate: Candidate): Promise<{ ms: number; statusCode?: number }> {
   const args = [
     '--input-type=module',
@@ -138,10 +149,14 @@ export async function measureColdStarts(
   ];
   const times = new Map<string, number[]>(candidates.map((c) => [c.name, []]));
   const status = new Map<string, number | undefined>();
-  for (let run = 0; run < runs; run++) {
-    for (const candidate of candidates) {
+  // One round first, not counted: the engine (in the freshly started local system) warms up on
+  // it, so that its first, slow answers do not fall on the first candidates only.
+  for (let run = -1; run < runs; run++) {
+    // Each round in its own order, so a burst of load elsewhere does not fall on the same
+    // neighbours round after round.
+    for (const candidate of shuffled(candidates)) {
       const { ms, statusCode } = await runOnce(candidate);
-      times.get(candidate.name)?.push(ms);
+      if (run >= 0) times.get(candidate.name)?.push(ms);
       status.set(candidate.name, statusCode);
     }
   }

@@ -109,7 +109,8 @@ async function coldStarts(): Promise<BenchResult['coldStarts']> {
       method: routeOf.get(spec.name)?.method ?? 'GET',
       resource: routeOf.get(spec.name)?.path ?? '/',
     }));
-    const results = await measureColdStarts(functions, dir, quick ? 3 : 11);
+    // 21 interleaved runs: with 11, one burst of load on this 2-core machine moved a median by 30 %.
+    const results = await measureColdStarts(functions, dir, quick ? 3 : 21);
     console.log('\n## cold start (import + first invocation, median)');
     for (const r of results)
       console.log(`  ${r.name}: ${r.medianMs} ms (${r.msRatio}×), ${r.bytes} bytes (${r.bytesRatio}×)`);
