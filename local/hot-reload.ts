@@ -104,6 +104,7 @@ export function startHotReload(options: HotReloadOptions): HotReload {
         else {
           const file = path.resolve(dir, filename.toString());
           changedFiles?.add(file);
+          void learnOnce();
           // A folder that appeared in a watched tree is watched too; one that went is not.
           if (event === 'rename' && trees.some((tree) => within(tree, file))) {
             if (existsSync(file)) watchTree(file);
@@ -148,7 +149,12 @@ export function startHotReload(options: HotReloadOptions): HotReload {
       },
       () => {}, // unknown: every reload reads the declarations
     );
-  void learnInputs(options.initial.services);
+  // Learnt at the first change rather than at start, where every 40 ms of CPU delays the banner.
+  let learning: Promise<void> | undefined;
+  const learnOnce = () => {
+    learning ??= learnInputs(declarations.services);
+    return learning;
+  };
   /** Whether `changes` may change what the declarations say: then they are read again. */
   const touchesDeclarations = (changes: ReadonlySet<string> | undefined) => {
     const { inputs } = declarations;
@@ -163,6 +169,7 @@ export function startHotReload(options: HotReloadOptions): HotReload {
     const changes = changedFiles;
     changedFiles = new Set();
     try {
+      await learnOnce();
       const readDeclarations = touchesDeclarations(changes);
       let { services } = declarations;
       if (readDeclarations) {
@@ -172,7 +179,8 @@ export function startHotReload(options: HotReloadOptions): HotReload {
           options.accessSettings,
         );
         declarations = { services };
-        await learnInputs(services);
+        learning = learnInputs(services);
+        await learning;
         await options.ensureTables(services);
       }
       const built = await options.bundles.build(services, changes);
