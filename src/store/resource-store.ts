@@ -79,14 +79,20 @@ const represent = (table: ResourceTable, stored: Record<string, unknown>): Repre
   return { item: orderItem(stored as StoredItem, table.fields), revision, etag: etagOf(revision) };
 };
 
-/** The item `id` with its entity tag, or undefined; one consistent GetItem. */
-export async function getItem(table: ResourceTable, id: string): Promise<Representation | undefined> {
+/** The item `id` as stored, or undefined; one consistent GetItem. */
+async function readStored(table: ResourceTable, id: string): Promise<Record<string, unknown> | undefined> {
   const out = await callDynamoDb(() =>
     clientOf(table).send(
       new GetCommand({ TableName: table.tableName, Key: keyOf(table, id), ConsistentRead: true }),
     ),
   );
-  return out.Item ? represent(table, out.Item) : undefined;
+  return out.Item;
+}
+
+/** The item `id` with its entity tag, or undefined; one consistent GetItem. */
+export async function getItem(table: ResourceTable, id: string): Promise<Representation | undefined> {
+  const stored = await readStored(table, id);
+  return stored ? represent(table, stored) : undefined;
 }
 
 /** Writes every client field of `item` (removing the others) on `condition`; one UpdateItem. */
@@ -181,18 +187,14 @@ export async function updateItem(
   change: (current: StoredItem) => Record<string, unknown>,
 ): Promise<Representation> {
   for (let attempt = 1; attempt <= PATCH_ATTEMPTS; attempt++) {
-    const out = await callDynamoDb(() =>
-      clientOf(table).send(
-        new GetCommand({ TableName: table.tableName, Key: keyOf(table, id), ConsistentRead: true }),
-      ),
-    );
-    if (!out.Item) throw notFound(id);
-    const revision = revisionOf(out.Item, REVISION_FIELD);
+    const stored = await readStored(table, id);
+    if (!stored) throw notFound(id);
+    const revision = revisionOf(stored, REVISION_FIELD);
     if (evaluatePreconditions(preconditions, revision, 'write') !== 'proceed') {
       throw new PreconditionFailedError(PRECONDITION_FAILED);
     }
     try {
-      return await writeItem(table, id, change(orderItem(out.Item as StoredItem, table.fields)), {
+      return await writeItem(table, id, change(orderItem(stored as StoredItem, table.fields)), {
         revision,
       });
     } catch (error) {
