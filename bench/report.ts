@@ -8,7 +8,10 @@ import type { Scenario } from './throughput.ts';
 
 export interface EngineResult {
   readonly engine: string;
+  /** `npm start` until its banner, serving the bundles the previous start kept. */
   readonly startupMs: readonly number[];
+  /** The same with `--no-build-cache`: every bundle built, as after an edit made while stopped. */
+  readonly startupBuildingMs?: readonly number[];
   readonly reloadMs: readonly number[];
   readonly scenarios: readonly Scenario[];
   /** RSS of the `npm start` process tree after each route's run at the highest concurrency. */
@@ -77,7 +80,9 @@ function chart(result: BenchResult): string {
 function markdown(result: BenchResult, jsonName: string): string {
   const engineRows = result.engines.map(
     (e) =>
-      `| ${e.engine} | ${e.startupMs.join(', ')} | ${e.reloadMs.join(', ')} | ${Object.entries(e.rssMb)
+      `| ${e.engine} | ${e.startupMs.join(', ')} | ${e.startupBuildingMs?.join(', ') ?? '—'} | ${e.reloadMs.join(', ')} | ${Object.entries(
+        e.rssMb,
+      )
         .map(([route, mb]) => `${route}: ${mb}`)
         .join('; ')} | ${e.idleRssMb ?? '—'} |`,
   );
@@ -105,6 +110,10 @@ Versions: ${Object.entries(versions)
 - Each scenario: a warm-up (10 s for the local system: every instance has its own JIT to warm;
   2 s for the raw server), then system and raw runs alternate; medians are kept. The local
   system's functions log at WARN, so no per-request INFO line is written.
+- Start-up: from spawning \`npm start\` to its banner. A start with nothing changed serves the
+  bundles the previous start kept (the first start of the run keeps them and is not counted);
+  the second column builds every bundle (\`--no-build-cache\`), as the first start after an edit
+  made while it was stopped does.
 - RSS: the whole \`npm start\` process tree (Linux \`/proc\`), on a fresh \`npm start\` with no raw
   runs (with dynalite the engine is in that process: the raw runs' items and work would be
   counted), idle, then after 10 s at c=64 of GET, POST and list in turn, then once the idle
@@ -118,8 +127,8 @@ ${throughputTable(result)}
 
 ## Start-up, reload, memory
 
-| engine | \`npm start\` until its banner, ms | edit → served, ms | RSS after each route at c=64, MB | RSS after idle instances retire, MB |
-| --- | --- | --- | --- | --- |
+| engine | \`npm start\` until its banner, ms | the same, building every bundle, ms | edit → served, ms | RSS after each route at c=64, MB | RSS after idle instances retire, MB |
+| --- | --- | --- | --- | --- | --- |
 ${engineRows.join('\n')}
 
 ## Cold start: import + first invocation in a fresh Node process (median)

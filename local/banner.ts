@@ -18,7 +18,7 @@ export function banner(system: LocalSystem): string {
   );
   const lines = [
     '',
-    `  Serverless Microservices — local system ready in ${(timings.total / 1000).toFixed(1)} s`,
+    `  Serverless Microservices — local system ready in ${(timings.total / 1000).toFixed(1)} s${system.bundlesFromCache ? ' (bundles kept from the last start)' : ''}`,
     '',
     `  API        ${system.url}  (also ${system.url}/${stage.name}, as stage ${stage.name})`,
     `  Throttle   ${throttle}`,

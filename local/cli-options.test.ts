@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
+import { BUNDLE_CACHE_DIR } from './cache-root.ts';
 import { parseCliOptions, stageSettings } from './cli-options.ts';
 
 const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
@@ -101,5 +102,13 @@ describe('parseCliOptions: the terminal view', () => {
     assert.equal(parse([]).logView, 'compact');
     assert.equal(parse(['--full-logs']).logView, 'full');
     assert.equal(parse([], { SM_LOG_VIEW: 'full' }).logView, 'full');
+  });
+});
+
+describe('parseCliOptions: the bundles kept between starts', () => {
+  test('are kept in the local cache unless --no-build-cache or SM_BUILD_CACHE=false', () => {
+    assert.equal(parse([]).bundleCacheDir, BUNDLE_CACHE_DIR);
+    assert.equal(parse(['--no-build-cache']).bundleCacheDir, undefined);
+    assert.equal(parse([], { SM_BUILD_CACHE: 'false' }).bundleCacheDir, undefined);
   });
 });

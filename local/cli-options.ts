@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { type ApiSettings, environmentName, readApiSettings } from '#src/declaration/api-settings.ts';
 import { LOG_LEVELS, type LogLevel } from '#src/declaration/function-environment.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
+import { BUNDLE_CACHE_DIR } from './cache-root.ts';
 import { FAULTS_ENV, parseFaults } from './dynamodb/faults.ts';
 import { ENGINE_CHOICES, type EngineChoice } from './dynamodb/start-dynamodb.ts';
 import type { LocalSystemOptions } from './start-local-system.ts';
@@ -24,6 +25,7 @@ export type CliOptions = Pick<
   | 'faults'
   | 'maxInstancesPerFunction'
   | 'idleTimeoutMs'
+  | 'bundleCacheDir'
 > & {
   /** Print each function's unused permissions whenever Enter is pressed (`--iam-report`). */
   readonly iamReport: boolean;
@@ -52,6 +54,8 @@ export const USAGE = `Usage: npm start -- [options]
                        verbatim (env OPEN_TUTORIAL=true; deployed: -c openTutorial=true); admins only otherwise
   --full-logs          show every log line in the terminal, START/END/REPORT included (env SM_LOG_VIEW=full);
                        by default one line per request plus warnings and errors (all kept in .data/logs)
+  --no-build-cache     build every bundle at start, ignoring those kept from the last start
+                       (env SM_BUILD_CACHE=false; kept in node_modules/.cache/serverless-microservices)
   --help               this text
 
   The stage name, throttling, CORS origins and openTutorial are the CDK app's settings (cdk.json
@@ -84,6 +88,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       'open-tutorial': { type: 'boolean' },
       'max-instances': { type: 'string' },
       'idle-timeout': { type: 'string' },
+      'no-build-cache': { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -122,6 +127,9 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     logView: (values['full-logs'] ?? env.SM_LOG_VIEW === 'full') ? 'full' : 'compact',
     ...(maxInstances ? { maxInstancesPerFunction: Math.ceil(maxInstances) } : {}),
     ...(idleSeconds ? { idleTimeoutMs: idleSeconds * 1000 } : {}),
+    ...((values['no-build-cache'] ?? env.SM_BUILD_CACHE === 'false')
+      ? {}
+      : { bundleCacheDir: BUNDLE_CACHE_DIR }),
   };
 }
 

@@ -7,7 +7,7 @@ import { tsImport } from 'tsx/esm/api';
 import type { AccessSettings } from '#src/declaration/access.ts';
 import { type LoadedService, loadServices, withAccessSettings } from '#src/declaration/load-services.ts';
 import { declarationInputs } from './build/declaration-inputs.ts';
-import type { IncrementalBundles } from './build/incremental-bundles.ts';
+import type { BuildResult, IncrementalBundles } from './build/incremental-bundles.ts';
 import { functionSpecs, routeBindings, type SpecContext } from './function-specs.ts';
 import type { RunningGateway } from './gateway/start-gateway.ts';
 import type { FunctionSpec, LambdaService } from './lambda/start-lambda-service.ts';
@@ -72,15 +72,18 @@ export function startHotReload(options: HotReloadOptions): HotReload {
     clearTimeout(timer);
     timer = setTimeout(() => {
       if (running) again = true;
-      else
-        running = reload().finally(() => {
-          running = undefined;
-          if (again) {
-            again = false;
-            schedule();
-          }
-        });
+      else run(reload);
     }, SETTLE_MS);
+  };
+  /** Runs a reload (or the warm-up); changes meanwhile are served by one more reload after it. */
+  const run = (task: () => Promise<void>) => {
+    running = task().finally(() => {
+      running = undefined;
+      if (again) {
+        again = false;
+        schedule();
+      }
+    });
   };
 
   // Each folder has its own (non-recursive) watcher. A folder's watcher names the file behind
@@ -164,6 +167,43 @@ export function startHotReload(options: HotReloadOptions): HotReload {
     );
   };
 
+  /** Swaps what `built` changed in: new instances for changed functions, routes as declared. */
+  function serve(services: readonly LoadedService[], built: BuildResult): string[] {
+    watchInputs(built.inputs);
+    const specs = functionSpecs(services, built.bundles, options.specContext);
+    const changed = specs.filter((spec) => served.get(spec.name) !== JSON.stringify(spec));
+    served = new Map(specs.map((spec) => [spec.name, JSON.stringify(spec)]));
+    options.lambda.update(changed);
+    options.gateway.setRoutes(routeBindings(services));
+    lastFailure = undefined;
+    return changed.map((spec) => spec.name);
+  }
+
+  /**
+   * Bundles served from the build cache: the build context is filled now, so that the first
+   * change is as quick as any other. Silent, unless a bundle turns out to differ from the kept
+   * one (then it is served, and reported as a reload).
+   */
+  async function warm(): Promise<void> {
+    const started = performance.now();
+    try {
+      const built = await options.bundles.warm(declarations.services);
+      const functions = serve(declarations.services, built);
+      if (functions.length > 0)
+        options.onReload({
+          kind: 'reloaded',
+          ms: Math.round(performance.now() - started),
+          readDeclarations: false,
+          rebuilt: built.rebuilt,
+          functions,
+        });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      options.onReload({ kind: 'failed', message });
+      lastFailure = message;
+    }
+  }
+
   async function reload(): Promise<void> {
     const started = performance.now();
     const changes = changedFiles;
@@ -184,14 +224,7 @@ export function startHotReload(options: HotReloadOptions): HotReload {
         await options.ensureTables(services);
       }
       const built = await options.bundles.build(services, changes);
-      watchInputs(built.inputs);
-      const specs = functionSpecs(services, built.bundles, options.specContext);
-      const changed = specs.filter((spec) => served.get(spec.name) !== JSON.stringify(spec));
-      served = new Map(specs.map((spec) => [spec.name, JSON.stringify(spec)]));
-      options.lambda.update(changed);
-      options.gateway.setRoutes(routeBindings(services));
-      lastFailure = undefined;
-      const functions = changed.map((spec) => spec.name);
+      const functions = serve(services, built);
       options.onReload({
         kind: 'reloaded',
         ms: Math.round(performance.now() - started),
@@ -209,6 +242,9 @@ export function startHotReload(options: HotReloadOptions): HotReload {
       lastFailure = message;
     }
   }
+
+  // Reloads wait for it, as for a reload in progress.
+  if (options.bundles.cold) run(warm);
 
   return {
     close() {

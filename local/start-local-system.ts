@@ -56,6 +56,11 @@ export interface LocalSystemOptions {
   readonly idleTimeoutMs?: number;
   /** On stop, how long requests in flight may take to be answered (default 0). */
   readonly shutdownGraceMs?: number;
+  /**
+   * Where the bundles served are kept between starts, so that a start with nothing changed
+   * builds none (`npm start`: `BUNDLE_CACHE_DIR`); every start builds them all when absent.
+   */
+  readonly bundleCacheDir?: string;
 }
 
 export interface LocalSystem {
@@ -84,6 +89,8 @@ export interface LocalSystem {
   readonly referenceUrl: string;
   /** How long each start-up step took, in ms, for the banner and the benchmark. */
   readonly timings: Readonly<Record<'build' | 'dynamodb' | 'tables' | 'total', number>>;
+  /** Whether the bundles served at start were kept from an earlier start (none was built). */
+  readonly bundlesFromCache: boolean;
   /** Per function: instances alive and busy, invocations waiting, cold starts so far. */
   stats(): Record<string, FunctionStats>;
   stop(): Promise<void>;
@@ -164,7 +171,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     await stop();
     throw error;
   }
-  const bundles = new parts.IncrementalBundles(buildDir.dir);
+  const bundles = new parts.IncrementalBundles(buildDir.dir, {
+    ...(options.bundleCacheDir ? { cache: new parts.BundleCache(options.bundleCacheDir) } : {}),
+  });
   cleanups.push(
     () => buildDir.remove(),
     () => bundles.dispose(),
@@ -302,6 +311,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       guard: guarded,
       referenceUrl: `${gateway.url}${parts.REFERENCE_PREFIX}/`,
       timings: { build: buildMs, dynamodb: dynamoMs, tables: tablesMs, total: since(started) },
+      bundlesFromCache: built.fromCache,
       stats: () => lambda.stats(),
       stop,
     };

@@ -6,6 +6,7 @@ export { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 export { localAuthorizer } from './auth/authorizer.ts';
 export { openLocalUserPool } from './auth/local-user-pool.ts';
 export { userPoolPage } from './auth/user-pool-page.ts';
+export { BundleCache } from './build/bundle-cache.ts';
 export { IncrementalBundles } from './build/incremental-bundles.ts';
 export { apiReference, REFERENCE_PREFIX } from './docs/api-reference.ts';
 export { ensureTables } from './dynamodb/create-tables.ts';

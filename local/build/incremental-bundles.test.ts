@@ -7,6 +7,7 @@ import type { ServiceFunctions } from '#src/build/bundle-function.ts';
 import { allow } from '#src/declaration/access.ts';
 import { defineService } from '#src/declaration/define-service.ts';
 import { loadServices, PROJECT_ROOT } from '#src/declaration/load-services.ts';
+import { BundleCache } from './bundle-cache.ts';
 import { IncrementalBundles } from './incremental-bundles.ts';
 
 const handlerSource = (word: string) =>
@@ -121,5 +122,114 @@ describe('incremental bundles rebuild only what a change reaches', { timeout: 12
     const built = await bundles.build(services, new Set([sayFile]));
     assert.deepEqual(built.rebuilt, ['say-get']);
     assert.deepEqual((await bundles.build(services, new Set())).rebuilt, []);
+  });
+});
+
+/** One service whose handler lives in a temporary file under test/tmp/, built with a cache. */
+describe('bundles kept between starts', { timeout: 120_000 }, () => {
+  let dir: string;
+  let sayFile: string;
+  let services: ServiceFunctions[];
+  let cache: BundleCache;
+  const opened: IncrementalBundles[] = [];
+  /** A new start's builder: its own output folder, the same cache. */
+  const start = async () => {
+    const bundles = new IncrementalBundles(await mkdtemp(path.join(dir, 'out-')), { cache });
+    opened.push(bundles);
+    return bundles;
+  };
+  const say = async (built: { bundles: ReadonlyMap<string, { file: string }> }) => {
+    const { handler } = (await import(built.bundles.get('say-get')?.file ?? '')) as {
+      handler: () => Promise<{ body: string }>;
+    };
+    return (await handler()).body;
+  };
+  /** A save, as a reload sees it: a reload begins at least its settle time after the save. */
+  const save = async (text: string) => {
+    await writeFile(sayFile, handlerSource(text));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  };
+
+  before(async () => {
+    await mkdir(path.join(PROJECT_ROOT, 'test', 'tmp'), { recursive: true });
+    dir = await mkdtemp(path.join(PROJECT_ROOT, 'test', 'tmp', 'kept-bundles-'));
+    sayFile = path.join(dir, 'say.ts');
+    await save('hello');
+    cache = new BundleCache(path.join(dir, 'cache'));
+    const service = defineService({
+      name: 'say',
+      table: { name: 'say', partitionKey: 'id' },
+      functions: ['say-get', 'say-list'].map((name) => ({
+        name,
+        method: 'GET' as const,
+        path: `/${name}`,
+        handler: path.relative(PROJECT_ROOT, sayFile),
+        actions: [],
+        access: allow.public(),
+      })),
+    });
+    services = [{ file: path.join(dir, 'say-service.ts'), service }];
+  });
+  after(async () => {
+    for (const bundles of opened) await bundles.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('a start with nothing changed serves the kept bundles without building', async () => {
+    const first = await start();
+    const built = await first.build(services);
+    assert.equal(built.fromCache, false);
+    await first.dispose(); // resolves once the build is kept
+
+    const second = await start();
+    const kept = await second.build(services);
+    assert.equal(kept.fromCache, true);
+    assert.deepEqual(kept.rebuilt, []);
+    assert.deepEqual([...kept.changed].sort(), ['say-get', 'say-list']);
+    for (const [name, bundle] of built.bundles) assert.equal(kept.bundles.get(name)?.hash, bundle.hash, name);
+    assert.ok(kept.inputs.includes(sayFile));
+    assert.equal(await say(kept), 'hello');
+    assert.equal(second.cold, true);
+
+    // Warming up builds every bundle once, and finds them the same.
+    const warmed = await second.warm(services);
+    assert.deepEqual([...warmed.rebuilt].sort(), ['say-get', 'say-list']);
+    assert.deepEqual(warmed.changed, []);
+    assert.equal(second.cold, false);
+    await second.dispose();
+  });
+
+  test('what a reload served is kept for the next start', async () => {
+    const running = await start();
+    assert.equal((await running.build(services)).fromCache, true);
+    await running.warm(services);
+    await save('bonjour');
+    const reloaded = await running.build(services, new Set([sayFile]));
+    assert.deepEqual([...reloaded.rebuilt].sort(), ['say-get', 'say-list']);
+    await running.dispose();
+
+    const next = await start();
+    const kept = await next.build(services);
+    assert.equal(kept.fromCache, true);
+    assert.equal(await say(kept), 'bonjour');
+    await next.dispose();
+  });
+
+  test('a file edited while nothing ran is built again, and so is a change before the warm-up', async () => {
+    await save('hallo');
+    const next = await start();
+    const built = await next.build(services);
+    assert.equal(built.fromCache, false);
+    assert.equal(await say(built), 'hallo');
+    await next.dispose();
+
+    const cold = await start();
+    assert.equal((await cold.build(services)).fromCache, true);
+    await save('hej');
+    // Its context has built nothing yet: every bundle is built, and the edited ones are swapped.
+    const changed = await cold.build(services, new Set([sayFile]));
+    assert.deepEqual([...changed.rebuilt].sort(), ['say-get', 'say-list']);
+    assert.deepEqual([...changed.changed].sort(), ['say-get', 'say-list']);
+    assert.equal(await say(changed), 'hej');
   });
 });

@@ -1,7 +1,11 @@
-import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type BuildContext, context, type BuildResult as EsbuildResult } from 'esbuild';
+import {
+  type BuildContext,
+  context,
+  type BuildResult as EsbuildResult,
+  version as esbuildVersion,
+} from 'esbuild';
 import {
   bundleBuildOptions,
   entryModuleOf,
@@ -9,6 +13,7 @@ import {
   generatedSourcesByFunction,
   type ServiceFunctions,
 } from '#src/build/bundle-function.ts';
+import { type BundleCache, type BundleToKeep, buildKey, contentHash } from './bundle-cache.ts';
 
 /** One function's current bundle; `file` changes whenever its content does. */
 export interface BuiltBundle {
@@ -26,6 +31,8 @@ export interface BuildResult {
   readonly changed: readonly string[];
   /** Source files the bundles were built from, outside node_modules: what to watch. */
   readonly inputs: readonly string[];
+  /** Whether the bundles are a build kept from an earlier start (nothing was built). */
+  readonly fromCache: boolean;
 }
 
 /** Bundles are kept in memory (only changed ones are written), with the inputs of each. */
@@ -51,6 +58,11 @@ const UNAFFECTED_ENTRY = '';
  *
  * Each version lives in its own folder (`<outDir>/<function>/<hash>/index.mjs`), so instances
  * still running the previous version keep their file while new ones load the new one.
+ *
+ * With a cache, the bundles served are kept after each build, and a first build whose inputs are
+ * all unchanged since is served from the cache without esbuild. The context is then still cold:
+ * its first rebuild (`warm`, or the first change) builds every bundle, and replaces any that
+ * differs.
  */
 export class IncrementalBundles {
   readonly #outDir: string;
@@ -65,9 +77,21 @@ export class IncrementalBundles {
   /** Functions a failed build was asked for: they are rebuilt with the next change. */
   #pending = new Set<string>();
   #current = new Map<string, BuiltBundle>();
+  readonly #cache: BundleCache | undefined;
+  /** Each function's inputs, node_modules included, and when the build of its bundle began. */
+  readonly #made = new Map<string, { inputs: readonly string[]; builtAt: number }>();
+  /** Whether the bundles served came from the cache and the context has not built since. */
+  #cold = false;
+  #keeping: Promise<unknown> = Promise.resolve();
 
-  constructor(outDir: string) {
+  constructor(outDir: string, options: { readonly cache?: BundleCache } = {}) {
     this.#outDir = outDir;
+    this.#cache = options.cache;
+  }
+
+  /** Whether the bundles came from the cache and nothing has been built since (see `warm`). */
+  get cold(): boolean {
+    return this.#cold;
   }
 
   /**
@@ -90,17 +114,23 @@ export class IncrementalBundles {
       this.#entriesKey = entriesKey;
       this.#builtFrom = new Map();
       this.#pending.clear();
-      if (sources.size > 0) this.#context = await context({ ...options, ...ESBUILD_OUTPUT });
     }
-    if (!this.#context) {
+    if (sources.size === 0) {
       this.#current = new Map();
       return this.#result([], []);
     }
+    const key = this.#cache ? cacheKey(options, modules) : '';
+    if (this.#cache && !changedFiles && !this.#context && this.#current.size === 0) {
+      const kept = await this.#fromCache(key, sources);
+      if (kept) return kept;
+    }
+    this.#context ??= await context({ ...options, ...ESBUILD_OUTPUT });
 
     const affected = new Set(
       [...sources.keys()].filter(
         (name) =>
           !changedFiles ||
+          this.#cold ||
           this.#pending.has(name) ||
           this.#builtFrom.get(name) !== sources.get(name) ||
           (this.#inputs.get(name) ?? []).some((input) => changedFiles.has(input)),
@@ -113,6 +143,7 @@ export class IncrementalBundles {
     for (const name of sources.keys())
       if (!affected.has(name)) this.#served.set(entryModuleOf(name), UNAFFECTED_ENTRY);
     let result: EsbuildResult<typeof ESBUILD_OUTPUT>;
+    const builtAt = performance.timeOrigin + performance.now();
     try {
       result = await this.#context.rebuild();
     } catch (error) {
@@ -120,6 +151,7 @@ export class IncrementalBundles {
       throw error;
     }
     this.#pending.clear();
+    this.#cold = false;
 
     const next = new Map([...this.#current].filter(([name]) => sources.has(name)));
     const changed: string[] = [];
@@ -127,7 +159,7 @@ export class IncrementalBundles {
       const functionName = path.basename(path.dirname(output.path));
       if (!affected.has(functionName)) continue;
       this.#builtFrom.set(functionName, sources.get(functionName) ?? '');
-      const hash = createHash('sha256').update(output.contents).digest('hex').slice(0, 16);
+      const hash = contentHash(output.contents);
       if (next.get(functionName)?.hash === hash) continue;
       const file = path.join(this.#outDir, functionName, hash, 'index.mjs');
       await mkdir(path.dirname(file), { recursive: true });
@@ -138,26 +170,92 @@ export class IncrementalBundles {
     for (const [output, { inputs }] of Object.entries(result.metafile.outputs)) {
       const functionName = path.basename(path.dirname(output));
       if (!affected.has(functionName)) continue;
-      this.#inputs.set(
-        functionName,
-        Object.keys(inputs)
-          .filter((input) => !input.includes('node_modules') && !input.includes(':'))
-          .map((input) => path.resolve(input)),
-      );
+      const files = Object.keys(inputs)
+        .filter((input) => !input.includes(':'))
+        .map((input) => path.resolve(input));
+      this.#made.set(functionName, { inputs: files, builtAt });
+      this.#inputs.set(functionName, withoutPackages(files));
     }
     this.#current = next;
+    if (changed.length > 0) this.#keep(key);
     return this.#result([...affected], changed);
+  }
+
+  /**
+   * Builds every bundle in the context when the bundles came from the cache, so that the next
+   * change rebuilds only what it reaches. Resolves the functions whose bundle differs from the
+   * one served (none unless the cache was wrong): their new bundles are in `bundles`.
+   */
+  async warm(services: readonly ServiceFunctions[]): Promise<BuildResult> {
+    return this.build(services, new Set());
+  }
+
+  /** Serves the kept build of `key` when it has exactly these functions. */
+  async #fromCache(key: string, sources: ReadonlyMap<string, string>): Promise<BuildResult | undefined> {
+    const kept = await this.#cache?.read(key);
+    if (
+      !kept ||
+      kept.functions.size !== sources.size ||
+      ![...sources.keys()].every((n) => kept.functions.has(n))
+    )
+      return undefined;
+    const readAt = performance.timeOrigin + performance.now();
+    for (const [functionName, record] of kept.functions) {
+      const file = path.join(this.#outDir, functionName, record.hash, 'index.mjs');
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, kept.contents.get(functionName) ?? '');
+      this.#current.set(functionName, { functionName, file, bytes: record.bytes, hash: record.hash });
+      this.#builtFrom.set(functionName, sources.get(functionName) ?? '');
+      // Its files were as they are kept when read: a later change is newer than `readAt`.
+      this.#made.set(functionName, { inputs: record.inputs, builtAt: readAt });
+      this.#inputs.set(functionName, withoutPackages(record.inputs));
+    }
+    this.#cold = true;
+    return { ...this.#result([], [...kept.functions.keys()]), fromCache: true };
+  }
+
+  /** Keeps the bundles now served in the cache, after the build (never delaying what is served). */
+  #keep(key: string): void {
+    const cache = this.#cache;
+    if (!cache) return;
+    const bundles = new Map<string, BundleToKeep>();
+    for (const [name, { file, hash, bytes }] of this.#current) {
+      const made = this.#made.get(name);
+      if (!made) return;
+      bundles.set(name, { file, hash, bytes, ...made });
+    }
+    this.#keeping = this.#keeping.then(() => cache.write(key, bundles)).catch(() => {});
   }
 
   #result(rebuilt: readonly string[], changed: readonly string[]): BuildResult {
     const inputs = new Set<string>();
     for (const name of this.#current.keys())
       for (const input of this.#inputs.get(name) ?? []) inputs.add(input);
-    return { bundles: this.#current, rebuilt, changed, inputs: [...inputs] };
+    return { bundles: this.#current, rebuilt, changed, inputs: [...inputs], fromCache: false };
   }
 
   async dispose(): Promise<void> {
     await this.#context?.dispose();
     this.#context = undefined;
+    // The output folder may go once this resolves: the bundles must have been kept by then.
+    await this.#keeping;
   }
+}
+
+/** Files outside node_modules: the project's own sources, which a reload watches. */
+const withoutPackages = (files: readonly string[]) => files.filter((file) => !file.includes('node_modules'));
+
+/** What a build depends on besides its files: esbuild, its options and the generated modules. */
+function cacheKey(
+  options: ReturnType<typeof bundleBuildOptions>,
+  modules: ReadonlyMap<string, string>,
+): string {
+  const { plugins, outdir: _outdir, ...rest } = options;
+  return buildKey({
+    esbuildVersion,
+    cwd: process.cwd(),
+    options: rest,
+    plugins: plugins.map((plugin) => plugin.name),
+    modules: [...modules],
+  });
 }

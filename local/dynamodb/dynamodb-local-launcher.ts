@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { LOCAL_CACHE_ROOT } from '../cache-root.ts';
 import type { DynamoDbLocalJar } from './dynamodb-local-jar.ts';
 import { type JavaRuntime, MINIMUM_JAVA_MAJOR } from './find-java.ts';
 
@@ -17,10 +18,7 @@ export const LAUNCHER_SOURCE = path.join(import.meta.dirname, `${LAUNCHER_CLASS}
  */
 export const LAUNCHER_JAR = path.join(import.meta.dirname, `${LAUNCHER_CLASS}.jar`);
 /** One sub-folder per Java, DynamoDB Local release and launcher, holding the class data archive. */
-export const LAUNCHER_CACHE_ROOT = path.resolve(
-  import.meta.dirname,
-  '../../node_modules/.cache/serverless-microservices/dynamodb-local-launcher',
-);
+export const LAUNCHER_CACHE_ROOT = path.join(LOCAL_CACHE_ROOT, 'dynamodb-local-launcher');
 /** The archive of the classes a previous run loaded, which the JVM maps instead of loading them again. */
 export const ARCHIVE_FILE = 'classes.jsa';
 const BUILD_TIMEOUT_MS = 120_000;

@@ -9,7 +9,7 @@ import { type LocalSystem, startLocalSystem } from '#local/start-local-system.ts
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 
 /** A declaration of one GET function (its handler in a folder beside, all under test/tmp/). */
-function declaration(name: string, route: string, handler: string): string {
+export function declaration(name: string, route: string, handler: string): string {
   return [
     "import { allow } from '#src/declaration/access.ts';",
     "import { defineService } from '#src/declaration/define-service.ts';",
@@ -22,11 +22,11 @@ function declaration(name: string, route: string, handler: string): string {
   ].join('\n');
 }
 
-const handlerSource = (word: string) =>
+export const handlerSource = (word: string) =>
   `export function makeHandler() {\n  return async () => ({ statusCode: 200, body: ${JSON.stringify(word)} });\n}\n`;
 
 /** Polls `check` until it holds (a reload is asynchronous), failing after `ms`. */
-async function eventually(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+export async function eventually(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     if (await check()) return;

@@ -3,11 +3,12 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { type LoadedService, PROJECT_ROOT } from '#src/declaration/load-services.ts';
+import { LOCAL_CACHE_ROOT } from '../../cache-root.ts';
 import type { FunctionPolicy } from './policy-types.ts';
 import type { LocalAccount } from './resolve-intrinsics.ts';
 
 /** Where synthesized policies are kept between starts (git-ignored with node_modules). */
-export const POLICY_CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'sm-iam-policies');
+export const POLICY_CACHE_DIR = path.join(LOCAL_CACHE_ROOT, 'iam-policies');
 
 /** What the synthesized policies depend on, besides the declaration files themselves. */
 const SOURCE_DIRS = ['infra', 'src/declaration', 'local/dynamodb/iam'] as const;
