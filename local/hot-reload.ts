@@ -198,6 +198,7 @@ export function startHotReload(options: HotReloadOptions): HotReload {
           functions,
         });
     } catch (error) {
+      if (closed) return; // stopped meanwhile: the build was cut short, nothing failed
       const message = error instanceof Error ? error.message : String(error);
       options.onReload({ kind: 'failed', message });
       lastFailure = message;

@@ -183,8 +183,8 @@ export class IncrementalBundles {
 
   /**
    * Builds every bundle in the context when the bundles came from the cache, so that the next
-   * change rebuilds only what it reaches. Resolves the functions whose bundle differs from the
-   * one served (none unless the cache was wrong): their new bundles are in `bundles`.
+   * change rebuilds only what it reaches; nothing otherwise. In the result, `changed` lists the
+   * bundles that differ from those served (none unless the cache was wrong).
    */
   async warm(services: readonly ServiceFunctions[]): Promise<BuildResult> {
     return this.build(services, new Set());
