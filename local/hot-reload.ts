@@ -167,8 +167,16 @@ export function startHotReload(options: HotReloadOptions): HotReload {
     );
   };
 
-  /** Swaps what `built` changed in: new instances for changed functions, routes as declared. */
-  function serve(services: readonly LoadedService[], built: BuildResult): string[] {
+  /**
+   * Serves `built`: new instances for the functions whose bundle or settings changed, routes as
+   * declared. Resolves the reload it makes, begun at `started`.
+   */
+  function serve(
+    services: readonly LoadedService[],
+    built: BuildResult,
+    started: number,
+    readDeclarations: boolean,
+  ): ReloadEvent & { kind: 'reloaded' } {
     watchInputs(built.inputs);
     const specs = functionSpecs(services, built.bundles, options.specContext);
     const changed = specs.filter((spec) => served.get(spec.name) !== JSON.stringify(spec));
@@ -176,7 +184,24 @@ export function startHotReload(options: HotReloadOptions): HotReload {
     options.lambda.update(changed);
     options.gateway.setRoutes(routeBindings(services));
     lastFailure = undefined;
-    return changed.map((spec) => spec.name);
+    return {
+      kind: 'reloaded',
+      ms: Math.round(performance.now() - started),
+      readDeclarations,
+      rebuilt: built.rebuilt,
+      functions: changed.map((spec) => spec.name),
+    };
+  }
+
+  /**
+   * A failed build: the previous one keeps serving, and the same error is reported once, not at
+   * every save. Nothing is reported once stopping has cut a build short.
+   */
+  function failed(error: unknown): void {
+    if (closed) return;
+    const message = error instanceof Error ? error.message : String(error);
+    if (message !== lastFailure) options.onReload({ kind: 'failed', message });
+    lastFailure = message;
   }
 
   /**
@@ -188,20 +213,10 @@ export function startHotReload(options: HotReloadOptions): HotReload {
     const started = performance.now();
     try {
       const built = await options.bundles.warm(declarations.services);
-      const functions = serve(declarations.services, built);
-      if (functions.length > 0)
-        options.onReload({
-          kind: 'reloaded',
-          ms: Math.round(performance.now() - started),
-          readDeclarations: false,
-          rebuilt: built.rebuilt,
-          functions,
-        });
+      const event = serve(declarations.services, built, started, false);
+      if (event.functions.length > 0) options.onReload(event);
     } catch (error) {
-      if (closed) return; // stopped meanwhile: the build was cut short, nothing failed
-      const message = error instanceof Error ? error.message : String(error);
-      options.onReload({ kind: 'failed', message });
-      lastFailure = message;
+      failed(error);
     }
   }
 
@@ -225,22 +240,12 @@ export function startHotReload(options: HotReloadOptions): HotReload {
         await options.ensureTables(services);
       }
       const built = await options.bundles.build(services, changes);
-      const functions = serve(services, built);
-      options.onReload({
-        kind: 'reloaded',
-        ms: Math.round(performance.now() - started),
-        readDeclarations,
-        rebuilt: built.rebuilt,
-        functions,
-      });
+      options.onReload(serve(services, built, started, readDeclarations));
     } catch (error) {
-      // The previous build keeps serving; the same error is reported once, not at every save.
       // What this reload was asked to serve is still to be served by the next one.
       if (changes && changedFiles) for (const file of changes) changedFiles.add(file);
       else changedFiles = undefined;
-      const message = error instanceof Error ? error.message : String(error);
-      if (message !== lastFailure) options.onReload({ kind: 'failed', message });
-      lastFailure = message;
+      failed(error);
     }
   }
 

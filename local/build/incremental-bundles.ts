@@ -72,16 +72,15 @@ export class IncrementalBundles {
   readonly #served = new Map<string, string>();
   /** The generated modules each function's last good bundle was built from. */
   #builtFrom = new Map<string, string>();
-  /** Each function's inputs (absolute paths, outside node_modules) in its last good bundle. */
-  #inputs = new Map<string, readonly string[]>();
   /** Functions a failed build was asked for: they are rebuilt with the next change. */
   #pending = new Set<string>();
   #current = new Map<string, BuiltBundle>();
   readonly #cache: BundleCache | undefined;
-  /** Each function's inputs, node_modules included, and when the build of its bundle began. */
+  /**
+   * Each function's inputs in its last good bundle (absolute paths, node_modules included), and
+   * when the build that made it began.
+   */
   readonly #made = new Map<string, { inputs: readonly string[]; builtAt: number }>();
-  /** Whether the bundles served came from the cache and the context has not built since. */
-  #cold = false;
   #keeping: Promise<unknown> = Promise.resolve();
 
   constructor(outDir: string, options: { readonly cache?: BundleCache } = {}) {
@@ -91,7 +90,7 @@ export class IncrementalBundles {
 
   /** Whether the bundles came from the cache and nothing has been built since (see `warm`). */
   get cold(): boolean {
-    return this.#cold;
+    return !this.#context && this.#current.size > 0;
   }
 
   /**
@@ -124,16 +123,19 @@ export class IncrementalBundles {
       const kept = await this.#fromCache(key, sources);
       if (kept) return kept;
     }
+    // A new context has nothing parsed yet: its first rebuild builds every bundle (after a start
+    // from the cache, that also replaces any kept bundle that differs).
+    const fresh = !this.#context;
     this.#context ??= await context({ ...options, ...ESBUILD_OUTPUT });
 
     const affected = new Set(
       [...sources.keys()].filter(
         (name) =>
           !changedFiles ||
-          this.#cold ||
+          fresh ||
           this.#pending.has(name) ||
           this.#builtFrom.get(name) !== sources.get(name) ||
-          (this.#inputs.get(name) ?? []).some((input) => changedFiles.has(input)),
+          (this.#made.get(name)?.inputs ?? []).some((input) => changedFiles.has(input)),
       ),
     );
     if (affected.size === 0) return this.#result([], []);
@@ -151,7 +153,6 @@ export class IncrementalBundles {
       throw error;
     }
     this.#pending.clear();
-    this.#cold = false;
 
     const next = new Map([...this.#current].filter(([name]) => sources.has(name)));
     const changed: string[] = [];
@@ -174,7 +175,6 @@ export class IncrementalBundles {
         .filter((input) => !input.includes(':'))
         .map((input) => path.resolve(input));
       this.#made.set(functionName, { inputs: files, builtAt });
-      this.#inputs.set(functionName, withoutPackages(files));
     }
     this.#current = next;
     if (changed.length > 0) this.#keep(key);
@@ -208,9 +208,7 @@ export class IncrementalBundles {
       this.#builtFrom.set(functionName, sources.get(functionName) ?? '');
       // Its files were as they are kept when read: a later change is newer than `readAt`.
       this.#made.set(functionName, { inputs: record.inputs, builtAt: readAt });
-      this.#inputs.set(functionName, withoutPackages(record.inputs));
     }
-    this.#cold = true;
     return { ...this.#result([], [...kept.functions.keys()]), fromCache: true };
   }
 
@@ -230,7 +228,8 @@ export class IncrementalBundles {
   #result(rebuilt: readonly string[], changed: readonly string[]): BuildResult {
     const inputs = new Set<string>();
     for (const name of this.#current.keys())
-      for (const input of this.#inputs.get(name) ?? []) inputs.add(input);
+      for (const input of this.#made.get(name)?.inputs ?? [])
+        if (!input.includes('node_modules')) inputs.add(input);
     return { bundles: this.#current, rebuilt, changed, inputs: [...inputs], fromCache: false };
   }
 
@@ -241,9 +240,6 @@ export class IncrementalBundles {
     await this.#keeping;
   }
 }
-
-/** Files outside node_modules: the project's own sources, which a reload watches. */
-const withoutPackages = (files: readonly string[]) => files.filter((file) => !file.includes('node_modules'));
 
 /** What a build depends on besides its files: esbuild, its options and the generated modules. */
 function cacheKey(

@@ -229,7 +229,7 @@ export async function deleteItem(
   } catch (error) {
     if (!(error instanceof ConditionFailedError)) throw error;
     const preconditionsSent = preconditions.ifMatch ?? preconditions.ifNoneMatch;
-    if (!preconditionsSent || (await getItem(table, id)) === undefined) throw notFound(id);
+    if (!preconditionsSent || (await readStored(table, id)) === undefined) throw notFound(id);
     throw new PreconditionFailedError(PRECONDITION_FAILED);
   }
 }
