@@ -55,7 +55,7 @@ export const USAGE = `Usage: npm start -- [options]
   --full-logs          show every log line in the terminal, START/END/REPORT included (env SM_LOG_VIEW=full);
                        by default one line per request plus warnings and errors (all kept in .data/logs)
   --no-build-cache     build every bundle at start, ignoring those kept from the last start
-                       (env SM_BUILD_CACHE=false; kept in node_modules/.cache/serverless-microservices)
+                       (env SM_BUILD_CACHE=false; kept in ${path.relative(PROJECT_ROOT, BUNDLE_CACHE_DIR)})
   --help               this text
 
   The stage name, throttling, CORS origins and openTutorial are the CDK app's settings (cdk.json

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** One function's bundle as a build made it. */
@@ -17,11 +17,13 @@ export interface BundleToKeep extends BundleRecord {
   readonly builtAt: number;
 }
 
-/** A whole build as it was kept: every bundle, and the content of each. */
-export interface CachedBuild {
-  readonly functions: ReadonlyMap<string, BundleRecord>;
-  readonly contents: ReadonlyMap<string, Uint8Array>;
+/** A kept bundle, as read back: its record and its content. */
+export interface CachedBundle extends BundleRecord {
+  readonly content: Uint8Array;
 }
+
+/** A whole build as it was kept: every bundle, by function name. */
+export type CachedBuild = ReadonlyMap<string, CachedBundle>;
 
 interface Manifest {
   readonly format: typeof FORMAT;
@@ -69,15 +71,13 @@ export class BundleCache {
         ([, size, mtimeMs], i) => current[i]?.[0] === size && current[i]?.[1] === mtimeMs,
       );
       if (!unchanged) return undefined;
-      const functions = new Map<string, BundleRecord>();
-      const contents = new Map<string, Uint8Array>();
+      const build = new Map<string, CachedBundle>();
       for (const [name, { hash, bytes, inputs }] of Object.entries(manifest.functions)) {
         const content = await readFile(path.join(dir, `${name}.mjs`));
         if (contentHash(content) !== hash) return undefined;
-        functions.set(name, { hash, bytes, inputs: inputs.map((i) => manifest.files[i]?.[0] ?? '') });
-        contents.set(name, content);
+        build.set(name, { hash, bytes, inputs: inputs.map((i) => manifest.files[i]?.[0] ?? ''), content });
       }
-      return { functions, contents };
+      return build;
     } catch {
       return undefined; // none kept, or being replaced: build
     }
@@ -104,8 +104,7 @@ export class BundleCache {
     await mkdir(this.#root, { recursive: true });
     const partial = await mkdtemp(path.join(this.#root, '.partial-'));
     try {
-      for (const [name, { file }] of bundles)
-        await writeFile(path.join(partial, `${name}.mjs`), await readFile(file));
+      for (const [name, { file }] of bundles) await copyFile(file, path.join(partial, `${name}.mjs`));
       const manifest: Manifest = { format: FORMAT, key, files, functions };
       await writeFile(path.join(partial, MANIFEST), JSON.stringify(manifest));
       const dir = this.#folder(key);

@@ -118,9 +118,8 @@ export class IncrementalBundles {
       this.#current = new Map();
       return this.#result([], []);
     }
-    const key = this.#cache ? cacheKey(options, modules) : '';
     if (this.#cache && !changedFiles && !this.#context && this.#current.size === 0) {
-      const kept = await this.#fromCache(key, sources);
+      const kept = await this.#fromCache(cacheKey(options, modules), sources);
       if (kept) return kept;
     }
     // A new context has nothing parsed yet: its first rebuild builds every bundle (after a start
@@ -162,10 +161,7 @@ export class IncrementalBundles {
       this.#builtFrom.set(functionName, sources.get(functionName) ?? '');
       const hash = contentHash(output.contents);
       if (next.get(functionName)?.hash === hash) continue;
-      const file = path.join(this.#outDir, functionName, hash, 'index.mjs');
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, output.contents);
-      next.set(functionName, { functionName, file, bytes: output.contents.byteLength, hash });
+      next.set(functionName, await this.#place(functionName, hash, output.contents));
       changed.push(functionName);
     }
     for (const [output, { inputs }] of Object.entries(result.metafile.outputs)) {
@@ -177,7 +173,7 @@ export class IncrementalBundles {
       this.#made.set(functionName, { inputs: files, builtAt });
     }
     this.#current = next;
-    if (changed.length > 0) this.#keep(key);
+    if (changed.length > 0) this.#keep(cacheKey(options, modules));
     return this.#result([...affected], changed);
   }
 
@@ -193,23 +189,24 @@ export class IncrementalBundles {
   /** Serves the kept build of `key` when it has exactly these functions. */
   async #fromCache(key: string, sources: ReadonlyMap<string, string>): Promise<BuildResult | undefined> {
     const kept = await this.#cache?.read(key);
-    if (
-      !kept ||
-      kept.functions.size !== sources.size ||
-      ![...sources.keys()].every((n) => kept.functions.has(n))
-    )
+    if (!kept || kept.size !== sources.size || ![...sources.keys()].every((n) => kept.has(n)))
       return undefined;
     const readAt = performance.timeOrigin + performance.now();
-    for (const [functionName, record] of kept.functions) {
-      const file = path.join(this.#outDir, functionName, record.hash, 'index.mjs');
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, kept.contents.get(functionName) ?? '');
-      this.#current.set(functionName, { functionName, file, bytes: record.bytes, hash: record.hash });
+    for (const [functionName, { hash, content, inputs }] of kept) {
+      this.#current.set(functionName, await this.#place(functionName, hash, content));
       this.#builtFrom.set(functionName, sources.get(functionName) ?? '');
       // Its files were as they are kept when read: a later change is newer than `readAt`.
-      this.#made.set(functionName, { inputs: record.inputs, builtAt: readAt });
+      this.#made.set(functionName, { inputs, builtAt: readAt });
     }
-    return { ...this.#result([], [...kept.functions.keys()]), fromCache: true };
+    return { ...this.#result([], [...kept.keys()]), fromCache: true };
+  }
+
+  /** Writes a bundle into its own folder (`<function>/<hash>/index.mjs`), beside its other versions. */
+  async #place(functionName: string, hash: string, content: Uint8Array): Promise<BuiltBundle> {
+    const file = path.join(this.#outDir, functionName, hash, 'index.mjs');
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, content);
+    return { functionName, file, bytes: content.byteLength, hash };
   }
 
   /** Keeps the bundles now served in the cache, after the build (never delaying what is served). */
