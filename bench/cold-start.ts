@@ -29,13 +29,21 @@ interface Candidate {
   readonly file: string;
   readonly env: Record<string, string>;
   readonly event: unknown;
+  /**
+   * Run before each of this candidate's runs, not timed: the same service's PUT function, which
+   * puts back the item the candidate reads, changes or deletes.
+   */
+  readonly seed?: Candidate;
 }
+
+/** The id every cold invocation of a `{id}` route names. */
+const COLD_ID = 'bench-cold';
 
 const FIXTURE = path.join(PROJECT_ROOT, 'test/fixtures/apigw-rest/powertools-no-auth.json');
 
 /** A REST proxy event for the function's route, with a body its handler accepts. */
 function eventFor(base: Record<string, unknown>, method: string, resource: string) {
-  const p = resource.replace('{id}', 'bench-cold');
+  const p = resource.replace('{id}', COLD_ID);
   const manager = resource === '/DynamoDBManager';
   const body =
     method === 'GET' || method === 'DELETE'
@@ -54,7 +62,7 @@ function eventFor(base: Record<string, unknown>, method: string, resource: strin
   // so the first invocation reaches DynamoDB (a 401 would measure no SDK call at all).
   const requestContext = {
     ...(base.requestContext as Record<string, unknown>),
-    authorizer: { claims: { sub: 'bench-cold', 'cognito:username': 'bench', 'cognito:groups': 'admin' } },
+    authorizer: { claims: { sub: COLD_ID, 'cognito:username': 'bench', 'cognito:groups': 'admin' } },
   };
   return {
     ...base,
@@ -64,7 +72,7 @@ function eventFor(base: Record<string, unknown>, method: string, resource: strin
     httpMethod: method,
     headers: { 'Content-Type': contentType, Host: '127.0.0.1' },
     multiValueHeaders: { 'Content-Type': [contentType], Host: ['127.0.0.1'] },
-    pathParameters: resource.includes('{id}') ? { id: 'bench-cold' } : null,
+    pathParameters: resource.includes('{id}') ? { id: COLD_ID } : null,
     queryStringParameters: null,
     multiValueQueryStringParameters: null,
     body,
@@ -87,6 +95,13 @@ function shuffled<T>(items: readonly T[]): T[] {
     [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
   }
   return copy;
+}
+
+/** A cold start is measured on the successful path only: an error answer does less work. */
+function expectSuccess(candidate: Candidate, { statusCode }: { statusCode?: number }) {
+  if (statusCode === undefined || statusCode < 200 || statusCode >= 300) {
+    throw new Error(`cold start: ${candidate.name} answered ${statusCode}, not its successful path`);
+  }
 }
 
 function runOnce(candidate: Candidate): Promise<{ ms: number; statusCode?: number }> {
@@ -140,13 +155,24 @@ export async function measureColdStarts(
       env: envOf(reference),
       event: eventFor(base, 'GET', '/products/{id}'),
     })),
-    ...functions.map((fn) => ({
-      name: fn.name,
-      file: fn.bundleFile,
-      env: envOf(fn),
-      event: eventFor(base, fn.method, fn.resource),
-    })),
   ];
+  const own = functions.map((fn) => ({
+    name: fn.name,
+    file: fn.bundleFile,
+    env: envOf(fn),
+    event: eventFor(base, fn.method, fn.resource),
+  }));
+  const putOf = new Map(
+    functions.flatMap((fn, i) => (fn.method === 'PUT' ? [[fn.resource, own[i] as Candidate] as const] : [])),
+  );
+  // A function of an `{id}` route starts each run with the item in place (its PUT puts it back),
+  // so that every round measures its successful path: a PATCH reads and writes, a GET finds the
+  // item. Otherwise whether the item existed would depend on which function ran before it.
+  own.forEach((candidate, i) => {
+    const resource = functions[i]?.resource ?? '';
+    const seed = resource.includes('{id}') ? putOf.get(resource) : undefined;
+    candidates.push(seed ? { ...candidate, seed } : candidate);
+  });
   const times = new Map<string, number[]>(candidates.map((c) => [c.name, []]));
   const status = new Map<string, number | undefined>();
   // One round first, not counted: the engine (in the freshly started local system) warms up on
@@ -155,7 +181,9 @@ export async function measureColdStarts(
     // Each round in its own order, so a burst of load elsewhere does not fall on the same
     // neighbours round after round.
     for (const candidate of shuffled(candidates)) {
+      if (candidate.seed) expectSuccess(candidate.seed, await runOnce(candidate.seed));
       const { ms, statusCode } = await runOnce(candidate);
+      if (!candidate.name.startsWith('baseline-')) expectSuccess(candidate, { statusCode });
       if (run >= 0) times.get(candidate.name)?.push(ms);
       status.set(candidate.name, statusCode);
     }
