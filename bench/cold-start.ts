@@ -29,21 +29,16 @@ interface Candidate {
   readonly file: string;
   readonly env: Record<string, string>;
   readonly event: unknown;
-  /**
-   * Run before each of this candidate's runs, not timed: the same service's PUT function, which
-   * puts back the item the candidate reads, changes or deletes.
-   */
-  readonly seed?: Candidate;
 }
 
-/** The id every cold invocation of a `{id}` route names. */
+/** The caller every cold invocation names, and the prefix of the item ids. */
 const COLD_ID = 'bench-cold';
 
 const FIXTURE = path.join(PROJECT_ROOT, 'test/fixtures/apigw-rest/powertools-no-auth.json');
 
 /** A REST proxy event for the function's route, with a body its handler accepts. */
-function eventFor(base: Record<string, unknown>, method: string, resource: string) {
-  const p = resource.replace('{id}', COLD_ID);
+function eventFor(base: Record<string, unknown>, method: string, resource: string, id = COLD_ID) {
+  const p = resource.replace('{id}', id);
   const manager = resource === '/DynamoDBManager';
   const body =
     method === 'GET' || method === 'DELETE'
@@ -72,7 +67,7 @@ function eventFor(base: Record<string, unknown>, method: string, resource: strin
     httpMethod: method,
     headers: { 'Content-Type': contentType, Host: '127.0.0.1' },
     multiValueHeaders: { 'Content-Type': [contentType], Host: ['127.0.0.1'] },
-    pathParameters: resource.includes('{id}') ? { id: COLD_ID } : null,
+    pathParameters: resource.includes('{id}') ? { id } : null,
     queryStringParameters: null,
     multiValueQueryStringParameters: null,
     body,
@@ -146,6 +141,12 @@ export async function measureColdStarts(
       // A fresh process per run: the system's temp folder is its own enough.
       tmpDir: tmpdir(),
     });
+  const candidateOf = (fn: FunctionSpec & { method: string; resource: string }): Candidate => ({
+    name: fn.name,
+    file: fn.bundleFile,
+    env: envOf(fn),
+    event: eventFor(base, fn.method, fn.resource),
+  });
   const reference = functions.find((fn) => fn.name === 'products-get') ?? functions[0];
   if (!reference) return [];
   const candidates: Candidate[] = [
@@ -156,22 +157,17 @@ export async function measureColdStarts(
       event: eventFor(base, 'GET', '/products/{id}'),
     })),
   ];
-  const own = functions.map((fn) => ({
-    name: fn.name,
-    file: fn.bundleFile,
-    env: envOf(fn),
-    event: eventFor(base, fn.method, fn.resource),
-  }));
-  const putOf = new Map(
-    functions.flatMap((fn, i) => (fn.method === 'PUT' ? [[fn.resource, own[i] as Candidate] as const] : [])),
-  );
-  // A function of an `{id}` route starts each run with the item in place (its PUT puts it back),
-  // so that every round measures its successful path: a PATCH reads and writes, a GET finds the
-  // item. Otherwise whether the item existed would depend on which function ran before it.
-  own.forEach((candidate, i) => {
-    const resource = functions[i]?.resource ?? '';
-    const seed = resource.includes('{id}') ? putOf.get(resource) : undefined;
-    candidates.push(seed ? { ...candidate, seed } : candidate);
+  // Each function of an `{id}` route has an item of its own, which its service's PUT function puts
+  // (back) at the start of every round, untimed: every run then takes the successful path (a
+  // PATCH reads and writes, a GET finds the item, a DELETE removes it) whatever ran before it.
+  const seeds: Candidate[] = [];
+  functions.forEach((fn, i) => {
+    const id = `${COLD_ID}-${i}`;
+    const put = functions.find((other) => other.method === 'PUT' && other.resource === fn.resource);
+    if (fn.resource.includes('{id}') && put) {
+      seeds.push({ ...candidateOf(put), event: eventFor(base, 'PUT', put.resource, id) });
+    }
+    candidates.push({ ...candidateOf(fn), event: eventFor(base, fn.method, fn.resource, id) });
   });
   const times = new Map<string, number[]>(candidates.map((c) => [c.name, []]));
   const status = new Map<string, number | undefined>();
@@ -180,8 +176,8 @@ export async function measureColdStarts(
   for (let run = -1; run < runs; run++) {
     // Each round in its own order, so a burst of load elsewhere does not fall on the same
     // neighbours round after round.
+    for (const seed of seeds) expectSuccess(seed, await runOnce(seed));
     for (const candidate of shuffled(candidates)) {
-      if (candidate.seed) expectSuccess(candidate.seed, await runOnce(candidate.seed));
       const { ms, statusCode } = await runOnce(candidate);
       if (!candidate.name.startsWith('baseline-')) expectSuccess(candidate, { statusCode });
       if (run >= 0) times.get(candidate.name)?.push(ms);
