@@ -134,6 +134,10 @@ ${engineRows.join('\n')}
 ## Cold start: import + first invocation in a fresh Node process (median)
 
 Ratios are against \`baseline-sdk-get-item\` (the DynamoDB document client and one GetItem).
+Each function's first invocation takes its successful path: a function of an \`{id}\` route has
+an item of its own, which its service's PUT function puts back (untimed) at the start of every
+round, so a PATCH reads and writes and a GET finds what it reads. Rounds run in a new random
+order each time, after one round not counted.
 
 | bundle | ms | ratio | bytes | ratio | status |
 | --- | --- | --- | --- | --- | --- |
