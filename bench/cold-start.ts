@@ -29,6 +29,8 @@ interface Candidate {
   readonly file: string;
   readonly env: Record<string, string>;
   readonly event: unknown;
+  /** Whether every run must answer 2xx (its successful path is arranged), or is measured as it answers. */
+  readonly mustSucceed: boolean;
 }
 
 /** The caller every cold invocation names, and the prefix of the item ids. */
@@ -141,11 +143,16 @@ export async function measureColdStarts(
       // A fresh process per run: the system's temp folder is its own enough.
       tmpDir: tmpdir(),
     });
-  const candidateOf = (fn: FunctionSpec & { method: string; resource: string }): Candidate => ({
+  const candidateOf = (
+    fn: FunctionSpec & { method: string; resource: string },
+    id: string,
+    mustSucceed: boolean,
+  ): Candidate => ({
     name: fn.name,
     file: fn.bundleFile,
     env: envOf(fn),
-    event: eventFor(base, fn.method, fn.resource),
+    event: eventFor(base, fn.method, fn.resource, id),
+    mustSucceed,
   });
   const reference = functions.find((fn) => fn.name === 'products-get') ?? functions[0];
   if (!reference) return [];
@@ -155,23 +162,23 @@ export async function measureColdStarts(
       file: path.join(outDir, name, 'index.mjs'),
       env: envOf(reference),
       event: eventFor(base, 'GET', '/products/{id}'),
+      mustSucceed: false,
     })),
   ];
   // Each function of an `{id}` route has an item of its own, which its service's PUT function puts
   // (back) at the start of every round, untimed: every run then takes the successful path (a
   // PATCH reads and writes, a GET finds the item, a DELETE removes it) whatever ran before it.
-  // Those, and the functions of routes without an `{id}`, must answer 2xx; a function whose
-  // service has no PUT to put its item back is measured as it answers (the table shows its status).
+  // A function whose service has no PUT to put its item back is measured as it answers (the
+  // table shows its status).
   const seeds: Candidate[] = [];
-  const mustSucceed = new Set<string>();
   functions.forEach((fn, i) => {
     const id = `${COLD_ID}-${i}`;
-    const put = functions.find((other) => other.method === 'PUT' && other.resource === fn.resource);
-    if (fn.resource.includes('{id}') && put) {
-      seeds.push({ ...candidateOf(put), event: eventFor(base, 'PUT', put.resource, id) });
-    }
-    if (!fn.resource.includes('{id}') || put) mustSucceed.add(fn.name);
-    candidates.push({ ...candidateOf(fn), event: eventFor(base, fn.method, fn.resource, id) });
+    const byId = fn.resource.includes('{id}');
+    const put = byId
+      ? functions.find((other) => other.method === 'PUT' && other.resource === fn.resource)
+      : undefined;
+    if (put) seeds.push(candidateOf(put, id, true));
+    candidates.push(candidateOf(fn, id, !byId || put !== undefined));
   });
   const times = new Map<string, number[]>(candidates.map((c) => [c.name, []]));
   const status = new Map<string, number | undefined>();
@@ -183,7 +190,7 @@ export async function measureColdStarts(
     for (const seed of seeds) expectSuccess(seed, await runOnce(seed));
     for (const candidate of shuffled(candidates)) {
       const { ms, statusCode } = await runOnce(candidate);
-      if (mustSucceed.has(candidate.name)) expectSuccess(candidate, { statusCode });
+      if (candidate.mustSucceed) expectSuccess(candidate, { statusCode });
       if (run >= 0) times.get(candidate.name)?.push(ms);
       status.set(candidate.name, statusCode);
     }

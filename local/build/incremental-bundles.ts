@@ -118,8 +118,14 @@ export class IncrementalBundles {
       this.#current = new Map();
       return this.#result([], []);
     }
+    // The cache's key (a hash of every generated module), once per build and only if it is used.
+    let key: string | undefined;
+    const keyOf = () => {
+      key ??= cacheKey(options, modules);
+      return key;
+    };
     if (this.#cache && !changedFiles && !this.#context && this.#current.size === 0) {
-      const kept = await this.#fromCache(cacheKey(options, modules), sources);
+      const kept = await this.#fromCache(keyOf(), sources);
       if (kept) return kept;
     }
     // A new context has nothing parsed yet: its first rebuild builds every bundle (after a start
@@ -173,7 +179,7 @@ export class IncrementalBundles {
       this.#made.set(functionName, { inputs: files, builtAt });
     }
     this.#current = next;
-    if (changed.length > 0) this.#keep(cacheKey(options, modules));
+    if (changed.length > 0) this.#keep(keyOf);
     return this.#result([...affected], changed);
   }
 
@@ -210,9 +216,10 @@ export class IncrementalBundles {
   }
 
   /** Keeps the bundles now served in the cache, after the build (never delaying what is served). */
-  #keep(key: string): void {
+  #keep(keyOf: () => string): void {
     const cache = this.#cache;
     if (!cache) return;
+    const key = keyOf();
     const bundles = new Map<string, BundleToKeep>();
     for (const [name, { file, hash, bytes }] of this.#current) {
       const made = this.#made.get(name);
