@@ -95,7 +95,8 @@ function markdown(result: BenchResult, jsonName: string): string {
 
 Produced by \`npm run bench\` (see \`bench/\`) on ${result.date}: ${machine.cpus} × ${machine.model},
 ${machine.memoryGb} GB, load average at the start ${machine.loadAverage.join(' / ')} (the machine is
-shared: absolute figures move with its load, ratios measured in the same run much less).
+shared: absolute figures move with its load; ratios measured in the same run move less, though
+on the 2-core development machine still by 10–20 points from one full run to the next).
 Versions: ${Object.entries(versions)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}. Raw figures: [\`bench/results/${jsonName}\`](../bench/results/${jsonName}).
