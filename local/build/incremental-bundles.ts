@@ -179,7 +179,7 @@ export class IncrementalBundles {
       this.#made.set(functionName, { inputs: files, builtAt });
     }
     this.#current = next;
-    if (changed.length > 0) this.#keep(keyOf);
+    if (changed.length > 0 && this.#cache) this.#keep(this.#cache, keyOf());
     return this.#result([...affected], changed);
   }
 
@@ -216,10 +216,7 @@ export class IncrementalBundles {
   }
 
   /** Keeps the bundles now served in the cache, after the build (never delaying what is served). */
-  #keep(keyOf: () => string): void {
-    const cache = this.#cache;
-    if (!cache) return;
-    const key = keyOf();
+  #keep(cache: BundleCache, key: string): void {
     const bundles = new Map<string, BundleToKeep>();
     for (const [name, { file, hash, bytes }] of this.#current) {
       const made = this.#made.get(name);
