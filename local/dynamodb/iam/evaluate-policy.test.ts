@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the cases are IAM policy variables, written ${…} as IAM writes them.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { loadServices } from '#src/declaration/load-services.ts';
