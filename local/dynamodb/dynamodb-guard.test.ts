@@ -137,10 +137,15 @@ for (const [path, targetOf] of Object.entries(PATHS))
         foreign.json.Message ?? '',
         new RegExp(`on resource: ${elsewhere} because no identity-based`),
       );
+      // DynamoDB rejects a malformed ARN whoever signs it: a ValidationException, and nothing reaches the engine.
       const malformed = await post('Scan', 'LOCALREADER', {
         TableName: 'arn:aws:dynamodb:us-east-1:000000000000:books',
       });
-      assert.match(malformed.json.Message ?? '', /is not a DynamoDB table ARN/);
+      assert.equal(malformed.status, 400);
+      assert.deepEqual(malformed.json, {
+        __type: 'com.amazon.coral.validate#ValidationException',
+        message: 'TableName "arn:aws:dynamodb:us-east-1:000000000000:books" is not a DynamoDB table ARN',
+      });
     });
 
     test('a policy IAM would refuse grants nothing, and the denial says why', async () => {

@@ -102,6 +102,10 @@ export async function startDynamoDbGuard(options: DynamoDbGuardOptions): Promise
       options.onDenied?.(policy.functionName, message);
       sendError(res, 400, 'com.amazon.coral.service#AccessDeniedException', message);
     };
+    if (call.invalid !== null) {
+      // DynamoDB rejects such a request whoever signs it; answered here, so nothing unchecked reaches the engine.
+      return sendError(res, 400, 'com.amazon.coral.validate#ValidationException', call.invalid);
+    }
     if (call.unreadable !== null) {
       // What the check cannot read it cannot allow.
       return refuse(
@@ -186,8 +190,8 @@ export async function startDynamoDbGuard(options: DynamoDbGuardOptions): Promise
 }
 
 function sendError(res: ServerResponse, status: number, type: string, message: string): void {
-  // Coral's exceptions carry `Message`, DynamoDB's own `message`; the SDK reads both.
-  const key = type.startsWith('com.amazon.coral') ? 'Message' : 'message';
+  // Coral's service exceptions carry `Message`, validation and DynamoDB's own `message`; the SDK reads both.
+  const key = type.startsWith('com.amazon.coral.service') ? 'Message' : 'message';
   const body = JSON.stringify({ __type: type, [key]: message });
   res.writeHead(status, {
     'content-type': 'application/x-amz-json-1.0',

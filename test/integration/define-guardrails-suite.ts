@@ -63,7 +63,10 @@ export function defineGuardrailsSuite(engine: Exclude<EngineName, 'external'>): 
       );
     });
 
-    iamFailsClosed(() => current);
+    iamFailsClosed(
+      () => current,
+      () => client,
+    );
 
     test('a granted call on its own table passes the check', async () => {
       const reply = await client('GET', '/snoops/snoops-scan');

@@ -7,7 +7,9 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { localAccessKey } from '#local/dynamodb/guarded-dynamodb.ts';
+import type { ApiClient } from '../support/http.ts';
 import type { TestSystem } from '../support/test-system.ts';
+import { assertProblem } from './products-contract.ts';
 
 const OWN = 'arn:aws:dynamodb:us-east-1:000000000000:table/products';
 const ELSEWHERE = 'arn:aws:dynamodb:us-east-1:111122223333:table/products';
@@ -18,7 +20,7 @@ const ELSEWHERE = 'arn:aws:dynamodb:us-east-1:111122223333:table/products';
  * Each one the synthesized policy does not grant, or the check cannot read, gets DynamoDB's
  * AccessDeniedException and changes nothing.
  */
-export function iamFailsClosed(system: () => TestSystem): void {
+export function iamFailsClosed(system: () => TestSystem, api: () => ApiClient): void {
   const clientOf = (functionName: string) =>
     new DynamoDBClient({
       region: 'us-east-1',
@@ -112,5 +114,14 @@ export function iamFailsClosed(system: () => TestSystem): void {
     } finally {
       client.destroy();
     }
+  });
+
+  test('a request DynamoDB would reject as malformed is its ValidationException, not a denial: the manager answers 400', async () => {
+    // The tutorial's manager passes its payload on: an IndexName that is not a name is the client's mistake.
+    const reply = await api()('POST', '/DynamoDBManager', {
+      body: { operation: 'list', payload: { IndexName: 7 } },
+    });
+    assertProblem(reply, 400);
+    assert.match(reply.text, /IndexName 7 is not an index name/);
   });
 }

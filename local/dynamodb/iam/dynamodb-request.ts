@@ -14,9 +14,11 @@ export interface DynamoDbRequest {
   readonly accessKeyId: string | null;
   /** The API operation from `X-Amz-Target`, e.g. `GetItem`; null when absent or of another API. */
   readonly operation: string | null;
-  /** Every permission the request needs; empty when it is unreadable. */
+  /** Every permission the request needs; empty when it is invalid or unreadable. */
   readonly required: readonly RequiredPermission[];
-  /** Why the permissions it needs cannot be told, or null. */
+  /** Why DynamoDB itself would reject the request as malformed (before any permission), or null. */
+  readonly invalid: string | null;
+  /** Why the check cannot tell what a request DynamoDB might accept needs (so it is denied), or null. */
   readonly unreadable: string | null;
   /** Tables the request names, for fault rules scoped to a table. */
   readonly tables: readonly string[];
@@ -30,9 +32,21 @@ interface Reader {
   index(tableArn: string, value: unknown): string;
 }
 
-class Unreadable extends Error {}
-const fail = (reason: string): never => {
-  throw new Unreadable(reason);
+class Refusal extends Error {
+  constructor(
+    readonly malformed: boolean,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+/** DynamoDB would reject this request itself: a ValidationException, whoever signed it. */
+const invalid = (reason: string): never => {
+  throw new Refusal(true, reason);
+};
+/** DynamoDB might accept it, but the check cannot tell what it needs: denied. */
+const unknown = (reason: string): never => {
+  throw new Refusal(false, reason);
 };
 
 /** DynamoDB's own rules for table and index names. */
@@ -56,7 +70,7 @@ const onStream = (action: string) => (r: Reader) => {
     action,
     typeof arn === 'string' && STREAM_ARN.test(arn)
       ? arn
-      : fail(`StreamArn ${JSON.stringify(arn)} is not a stream ARN`),
+      : invalid(`StreamArn ${JSON.stringify(arn)} is not a stream ARN`),
   );
 };
 const TRANSACT: Record<string, Record<string, string>> = {
@@ -72,16 +86,18 @@ const transact = (operation: string) => (r: Reader) => {
   for (const item of list(r.input.TransactItems, 'TransactItems')) {
     const kinds = Object.keys(object(item, 'a TransactItems entry'));
     if (kinds.length !== 1)
-      fail(`a TransactItems entry names exactly one of ${Object.keys(TRANSACT[operation] ?? {}).join(', ')}`);
+      invalid(
+        `a TransactItems entry names exactly one of ${Object.keys(TRANSACT[operation] ?? {}).join(', ')}`,
+      );
     const [kind = ''] = kinds;
     const action = Object.hasOwn(TRANSACT[operation] ?? {}, kind) ? TRANSACT[operation]?.[kind] : undefined;
-    if (!action) return fail(`${kind} is not an item of ${operation}`);
+    if (!action) return invalid(`${kind} is not an item of ${operation}`);
     r.need(action, r.table(object((item as Json)[kind], kind).TableName, `${kind}.TableName`));
   }
 };
 const batch = (action: string) => (r: Reader) => {
   const tables = Object.keys(object(r.input.RequestItems, 'RequestItems'));
-  if (tables.length === 0) fail('RequestItems names no table');
+  if (tables.length === 0) invalid('RequestItems names no table');
   for (const table of tables) r.need(action, r.table(table, 'a RequestItems key'));
 };
 const partiql = (key: string, nested: boolean) => (r: Reader) => {
@@ -89,9 +105,9 @@ const partiql = (key: string, nested: boolean) => (r: Reader) => {
     ? list(r.input[key], key).map((s) => object(s, `a ${key} entry`).Statement)
     : [r.input[key]];
   for (const statement of statements) {
-    if (typeof statement !== 'string') return fail('Statement is not a string');
+    if (typeof statement !== 'string') return invalid('Statement is not a string');
     const target = readPartiqlStatement(statement);
-    if (typeof target === 'string') return fail(`the PartiQL statement has ${target}`);
+    if (typeof target === 'string') return unknown(`the PartiQL statement has ${target}`);
     const table = r.table(target.table, 'the PartiQL table');
     r.need(`PartiQL${target.kind}`, target.index === undefined ? table : r.index(table, target.index));
   }
@@ -159,53 +175,54 @@ export function readDynamoDbRequest(
   const operation = target?.[2] ?? null;
   const required: RequiredPermission[] = [];
   if (!target || operation === null)
-    return { accessKeyId, operation, required, unreadable: null, tables: [] };
+    return { accessKeyId, operation, required, invalid: null, unreadable: null, tables: [] };
   const operations = target[1] === 'DynamoDB' ? OPERATIONS : STREAM_OPERATIONS;
   try {
     const read = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
-    if (!read) fail(`${operation} is an operation the local IAM check does not know`);
+    if (!read) unknown(`${operation} is an operation the local IAM check does not know`);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body || '{}');
     } catch {
-      fail('the body is not JSON');
+      invalid('the body is not JSON');
     }
     const prefix = `arn:aws:dynamodb:${account.region}:${account.accountId}:table/`;
     read?.({
       input: object(parsed, 'the body (a JSON object)'),
       need: (action, resource) => required.push({ action: `dynamodb:${action}`, resource }),
       table(value, what) {
-        if (typeof value !== 'string') return fail(`${what} is not a string`);
+        if (typeof value !== 'string') return invalid(`${what} is not a string`);
         if (value.startsWith('arn:'))
           return TABLE_ARN.test(value)
             ? value
-            : fail(`${what} ${JSON.stringify(value)} is not a DynamoDB table ARN`);
+            : invalid(`${what} ${JSON.stringify(value)} is not a DynamoDB table ARN`);
         return NAME.test(value)
           ? `${prefix}${value}`
-          : fail(`${what} ${JSON.stringify(value)} is not a table name`);
+          : invalid(`${what} ${JSON.stringify(value)} is not a table name`);
       },
       index(tableArn, value) {
         if (typeof value !== 'string' || !NAME.test(value))
-          return fail(`IndexName ${JSON.stringify(value)} is not an index name`);
+          return invalid(`IndexName ${JSON.stringify(value)} is not an index name`);
         return `${tableArn}/index/${value}`;
       },
     });
   } catch (error) {
-    if (!(error instanceof Unreadable)) throw error;
-    return { accessKeyId, operation, required: [], unreadable: error.message, tables: [] };
+    if (!(error instanceof Refusal)) throw error;
+    const [why, other] = error.malformed ? [error.message, null] : [null, error.message];
+    return { accessKeyId, operation, required: [], invalid: why, unreadable: other, tables: [] };
   }
   const tables = [...new Set(required.map((r) => /:table\/([^/]+)/.exec(r.resource)?.[1] ?? ''))].filter(
     (t) => t !== '',
   );
-  return { accessKeyId, operation, required, unreadable: null, tables };
+  return { accessKeyId, operation, required, invalid: null, unreadable: null, tables };
 }
 
 function object(value: unknown, what: string): Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Json)
-    : fail(`${what} is not a JSON object`);
+    : invalid(`${what} is not a JSON object`);
 }
 
 function list(value: unknown, what: string): readonly unknown[] {
-  return Array.isArray(value) && value.length > 0 ? value : fail(`${what} is not a non-empty list`);
+  return Array.isArray(value) && value.length > 0 ? value : invalid(`${what} is not a non-empty list`);
 }
