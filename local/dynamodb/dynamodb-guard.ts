@@ -8,7 +8,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FAULT_RESPONSES, type FaultRule, planFaults } from './faults.ts';
-import { type CompiledPolicy, compilePolicy } from './iam/compile-policy.ts';
+import { compiledPolicyOf } from './iam/compile-policy.ts';
 import { readDynamoDbRequest } from './iam/dynamodb-request.ts';
 import { DECISIONS, evaluateCompiled } from './iam/evaluate-policy.ts';
 import type { FunctionPolicy } from './iam/policy-types.ts';
@@ -56,16 +56,8 @@ export interface DynamoDbGuard {
 export async function startDynamoDbGuard(options: DynamoDbGuardOptions): Promise<DynamoDbGuard> {
   let faults = options.faults ?? [];
   const used = new Map<string, Set<string>>();
-  // Each policy is compiled once, the first time it is met (at start, or after a reload replaced it).
-  const compiled = new WeakMap<FunctionPolicy, CompiledPolicy>();
-  const compiledOf = (policy: FunctionPolicy) => {
-    let found = compiled.get(policy);
-    if (!found) {
-      found = compilePolicy(policy.statements, options.account);
-      compiled.set(policy, found);
-    }
-    return found;
-  };
+  // Each policy is compiled once, when it is loaded (at start, or after a reload replaced it).
+  const compiledOf = (policy: FunctionPolicy) => compiledPolicyOf(policy.statements, options.account);
   for (const policy of options.principals.values()) compiledOf(policy);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const server = createServer((req, res) => {

@@ -1,7 +1,7 @@
 import type { LoadedService } from '#src/declaration/load-services.ts';
 import { type DynamoDbGuard, startDynamoDbGuard } from './dynamodb-guard.ts';
 import type { FaultRule } from './faults.ts';
-import { compilePolicy } from './iam/compile-policy.ts';
+import { compiledPolicyOf } from './iam/compile-policy.ts';
 import { loadFunctionPolicies } from './iam/load-policies.ts';
 import type { FunctionPolicy } from './iam/policy-types.ts';
 import { LOCAL_ACCOUNT_ID, type LocalAccount } from './iam/resolve-intrinsics.ts';
@@ -116,7 +116,7 @@ function principalsOf(
   notice: (line: string) => void,
 ): Map<string, FunctionPolicy> {
   for (const policy of byFunction.values()) {
-    const { problems, notes } = compilePolicy(policy.statements, account);
+    const { problems, notes } = compiledPolicyOf(policy.statements, account);
     for (const problem of problems)
       notice(
         `  IAM: ${policy.functionName}: its policy grants nothing locally, as IAM would refuse it: ${problem}`,

@@ -145,3 +145,20 @@ function exactlyOne<K extends 'Action' | 'NotAction' | 'Resource' | 'NotResource
   }
   return { key: chosen, values };
 }
+
+const compiled = new WeakMap<readonly PolicyStatement[], { accountId: string; policy: CompiledPolicy }>();
+
+/**
+ * {@link compilePolicy}, once per statement list and account: the guard and the loader that
+ * reports on the policies share one compilation.
+ */
+export function compiledPolicyOf(
+  statements: readonly PolicyStatement[],
+  context: PolicyContext,
+): CompiledPolicy {
+  const found = compiled.get(statements);
+  if (found?.accountId === context.accountId) return found.policy;
+  const policy = compilePolicy(statements, context);
+  compiled.set(statements, { accountId: context.accountId, policy });
+  return policy;
+}
