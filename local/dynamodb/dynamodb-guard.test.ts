@@ -48,6 +48,15 @@ for (const [path, targetOf] of Object.entries(PATHS))
               ],
             },
           ],
+          [
+            'LOCALBROKEN',
+            {
+              functionName: 'broken',
+              roleName: 'BrokenRole',
+              // IAM would refuse this policy: the empty Resource must not make the Allow cover everything.
+              statements: [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: '' }],
+            },
+          ],
         ]),
       });
       const admin = new DynamoDBClient({
@@ -102,6 +111,49 @@ for (const [path, targetOf] of Object.entries(PATHS))
       assert.match(
         explicit.json.Message ?? '',
         /DeleteItem on resource: .*table\/books with an explicit deny in an identity-based policy$/,
+      );
+    });
+
+    test('denies a PartiQL statement its policy does not grant, and one it cannot read', async () => {
+      const select = await post('ExecuteStatement', 'LOCALREADER', { Statement: 'SELECT * FROM "films"' });
+      assert.equal(select.json.__type, 'com.amazon.coral.service#AccessDeniedException');
+      assert.match(select.json.Message ?? '', /dynamodb:PartiQLSelect on resource: .*table\/films because/);
+      const unreadable = await post('ExecuteStatement', 'LOCALREADER', {
+        Statement: 'SELECT * FROM "books" WHERE id IN (SELECT id FROM "films")',
+      });
+      assert.equal(unreadable.status, 400);
+      assert.equal(unreadable.json.__type, 'com.amazon.coral.service#AccessDeniedException');
+      assert.match(
+        unreadable.json.Message ?? '',
+        /not authorized to perform: dynamodb:ExecuteStatement because the local IAM check cannot tell what it needs: the PartiQL statement has a second table/,
+      );
+    });
+
+    test('checks a table named by its ARN as that ARN', async () => {
+      const elsewhere = 'arn:aws:dynamodb:us-east-1:111122223333:table/books';
+      const foreign = await post('Scan', 'LOCALREADER', { TableName: elsewhere });
+      assert.equal(foreign.json.__type, 'com.amazon.coral.service#AccessDeniedException');
+      assert.match(
+        foreign.json.Message ?? '',
+        new RegExp(`on resource: ${elsewhere} because no identity-based`),
+      );
+      // DynamoDB rejects a malformed ARN whoever signs it: a ValidationException, and nothing reaches the engine.
+      const malformed = await post('Scan', 'LOCALREADER', {
+        TableName: 'arn:aws:dynamodb:us-east-1:000000000000:books',
+      });
+      assert.equal(malformed.status, 400);
+      assert.deepEqual(malformed.json, {
+        __type: 'com.amazon.coral.validate#ValidationException',
+        message: 'TableName "arn:aws:dynamodb:us-east-1:000000000000:books" is not a DynamoDB table ARN',
+      });
+    });
+
+    test('a policy IAM would refuse grants nothing, and the denial says why', async () => {
+      const denied = await post('Scan', 'LOCALBROKEN', { TableName: 'books' });
+      assert.equal(denied.json.__type, 'com.amazon.coral.service#AccessDeniedException');
+      assert.match(
+        denied.json.Message ?? '',
+        /refuses the function's policy, as IAM would: statement #1: Resource ""/,
       );
     });
 

@@ -8,8 +8,9 @@ import {
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FAULT_RESPONSES, type FaultRule, planFaults } from './faults.ts';
+import { compiledPolicyOf } from './iam/compile-policy.ts';
 import { readDynamoDbRequest } from './iam/dynamodb-request.ts';
-import { DECISIONS, evaluatePolicy } from './iam/evaluate-policy.ts';
+import { DECISIONS, evaluateCompiled } from './iam/evaluate-policy.ts';
 import type { FunctionPolicy } from './iam/policy-types.ts';
 import type { LocalAccount } from './iam/resolve-intrinsics.ts';
 import { refuseOutsiders } from './refuse-outsiders.ts';
@@ -55,6 +56,9 @@ export interface DynamoDbGuard {
 export async function startDynamoDbGuard(options: DynamoDbGuardOptions): Promise<DynamoDbGuard> {
   let faults = options.faults ?? [];
   const used = new Map<string, Set<string>>();
+  // Each policy is compiled once, when it is loaded (at start, or after a reload replaced it).
+  const compiledOf = (policy: FunctionPolicy) => compiledPolicyOf(policy.statements, options.account);
+  for (const policy of options.principals.values()) compiledOf(policy);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const server = createServer((req, res) => {
     // The engine behind it refuses browsers and foreign Hosts; an engine handed the call in process
@@ -85,18 +89,32 @@ export async function startDynamoDbGuard(options: DynamoDbGuardOptions): Promise
       // Nothing to check against a policy, so nothing goes through.
       return sendError(res, 400, 'com.amazon.coral.service#UnknownOperationException', 'Unknown operation');
     }
+    const user = `User: arn:aws:sts::${options.account.accountId}:assumed-role/${policy.roleName}/${policy.functionName}`;
+    const refuse = (message: string) => {
+      options.onDenied?.(policy.functionName, message);
+      sendError(res, 400, 'com.amazon.coral.service#AccessDeniedException', message);
+    };
+    if (call.invalid !== null) {
+      // DynamoDB rejects such a request whoever signs it; answered here, so nothing unchecked reaches the engine.
+      return sendError(res, 400, 'com.amazon.coral.validate#ValidationException', call.invalid);
+    }
+    if (call.unreadable !== null) {
+      // What the check cannot read it cannot allow.
+      return refuse(
+        `${user} is not authorized to perform: dynamodb:${call.operation} because the local IAM check cannot tell what it needs: ${call.unreadable}`,
+      );
+    }
+    const compiledPolicy = compiledOf(policy);
     for (const { action, resource } of call.required) {
-      const decision = evaluatePolicy(policy.statements, action, resource);
+      const decision = evaluateCompiled(compiledPolicy, action, resource);
       if (decision === DECISIONS.allow) continue;
       const why =
         decision === DECISIONS.explicitDeny
           ? 'with an explicit deny in an identity-based policy'
-          : `because no identity-based policy allows the ${action} action`;
-      const message =
-        `User: arn:aws:sts::${options.account.accountId}:assumed-role/${policy.roleName}/${policy.functionName} ` +
-        `is not authorized to perform: ${action} on resource: ${resource} ${why}`;
-      options.onDenied?.(policy.functionName, message);
-      return sendError(res, 400, 'com.amazon.coral.service#AccessDeniedException', message);
+          : compiledPolicy.problems.length > 0
+            ? `because the local IAM check refuses the function's policy, as IAM would: ${compiledPolicy.problems[0]}`
+            : `because no identity-based policy allows the ${action} action`;
+      return refuse(`${user} is not authorized to perform: ${action} on resource: ${resource} ${why}`);
     }
     const actions = used.get(policy.functionName) ?? new Set<string>();
     used.set(policy.functionName, actions);
@@ -164,8 +182,8 @@ export async function startDynamoDbGuard(options: DynamoDbGuardOptions): Promise
 }
 
 function sendError(res: ServerResponse, status: number, type: string, message: string): void {
-  // Coral's exceptions carry `Message`, DynamoDB's own `message`; the SDK reads both.
-  const key = type.startsWith('com.amazon.coral') ? 'Message' : 'message';
+  // Coral's service exceptions carry `Message`, validation and DynamoDB's own `message`; the SDK reads both.
+  const key = type.startsWith('com.amazon.coral.service') ? 'Message' : 'message';
   const body = JSON.stringify({ __type: type, [key]: message });
   res.writeHead(status, {
     'content-type': 'application/x-amz-json-1.0',

@@ -1,10 +1,10 @@
 import type { LoadedService } from '#src/declaration/load-services.ts';
 import { type DynamoDbGuard, startDynamoDbGuard } from './dynamodb-guard.ts';
 import type { FaultRule } from './faults.ts';
-import { assertEvaluable } from './iam/evaluate-policy.ts';
+import { compiledPolicyOf } from './iam/compile-policy.ts';
 import { loadFunctionPolicies } from './iam/load-policies.ts';
 import type { FunctionPolicy } from './iam/policy-types.ts';
-import { LOCAL_ACCOUNT_ID } from './iam/resolve-intrinsics.ts';
+import { LOCAL_ACCOUNT_ID, type LocalAccount } from './iam/resolve-intrinsics.ts';
 import { type UnusedPermissions, unusedPermissions } from './iam/unused-permissions.ts';
 import { type DynamoDbOptions, type RunningDynamoDb, startDynamoDb } from './start-dynamodb.ts';
 import { superviseDynamoDb } from './supervise.ts';
@@ -66,7 +66,7 @@ export async function startGuardedDynamoDb(options: GuardedDynamoDbOptions): Pro
     const loaded = await policiesLoading;
     const { synthesized } = loaded;
     const byFunction = new Map(loaded.byFunction);
-    const principals = principalsOf(byFunction);
+    const principals = principalsOf(byFunction, account, options.notice);
     guard = await startDynamoDbGuard({
       target: () => supervised.current,
       principals,
@@ -85,7 +85,7 @@ export async function startGuardedDynamoDb(options: GuardedDynamoDbOptions): Pro
       setFaults: (rules) => running.setFaults(rules),
       async reloadPolicies(services) {
         const reloaded = (await loadFunctionPolicies(services, account)).byFunction;
-        const next = principalsOf(reloaded);
+        const next = principalsOf(reloaded, account, options.notice);
         // The guard reads these maps on every call: replaced in place, they apply at once.
         byFunction.clear();
         for (const [name, policy] of reloaded) byFunction.set(name, policy);
@@ -105,9 +105,24 @@ export async function startGuardedDynamoDb(options: GuardedDynamoDbOptions): Pro
   }
 }
 
-/** Each function's policy by the access key it signs with; refuses a policy it cannot evaluate. */
-function principalsOf(byFunction: ReadonlyMap<string, FunctionPolicy>): Map<string, FunctionPolicy> {
-  for (const policy of byFunction.values()) assertEvaluable(policy.statements, policy.functionName);
+/**
+ * Each function's policy by the access key it signs with. A policy the local check refuses, or
+ * evaluates more strictly than IAM (a condition, a variable without a value), is named once here;
+ * the guard then fails closed on it.
+ */
+function principalsOf(
+  byFunction: ReadonlyMap<string, FunctionPolicy>,
+  account: LocalAccount,
+  notice: (line: string) => void,
+): Map<string, FunctionPolicy> {
+  for (const policy of byFunction.values()) {
+    const { problems, notes } = compiledPolicyOf(policy.statements, account);
+    for (const problem of problems)
+      notice(
+        `  IAM: ${policy.functionName}: its policy grants nothing locally, as IAM would refuse it: ${problem}`,
+      );
+    for (const note of notes) notice(`  IAM: ${policy.functionName}: ${note}`);
+  }
   const principals = new Map([...byFunction.values()].map((p) => [localAccessKey(p.functionName), p]));
   if (principals.size !== byFunction.size)
     throw new Error('Two function names give the same local access key');

@@ -6,6 +6,7 @@ import { DEFAULT_SERVICES_DIR } from '#src/declaration/load-services.ts';
 import { type ApiClient, apiClient } from '../support/http.ts';
 import { SNOOP_SLOW_TIMEOUT_S, writeSnoopService } from '../support/snoop-service.ts';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
+import { iamFailsClosed } from './iam-fails-closed.ts';
 
 const ACCESS_DENIED =
   /User: arn:aws:sts::000000000000:assumed-role\/\w+\/(snoops-\w+) is not authorized to perform: (dynamodb:\w+) on resource: (arn:aws:dynamodb:us-east-1:000000000000:table\/\w+) because no identity-based policy allows the \2 action/;
@@ -61,6 +62,11 @@ export function defineGuardrailsSuite(engine: Exclude<EngineName, 'external'>): 
         /dynamodb:Scan on resource: arn:aws:dynamodb:us-east-1:000000000000:table\/products /,
       );
     });
+
+    iamFailsClosed(
+      () => current,
+      () => client,
+    );
 
     test('a granted call on its own table passes the check', async () => {
       const reply = await client('GET', '/snoops/snoops-scan');

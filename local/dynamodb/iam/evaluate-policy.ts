@@ -1,3 +1,4 @@
+import { type CompiledPolicy, compilePolicy, type PolicyContext } from './compile-policy.ts';
 import type { PolicyStatement } from './policy-types.ts';
 
 /** The outcome of IAM's evaluation for one action on one resource. */
@@ -9,77 +10,38 @@ export const DECISIONS = {
 export type Decision = (typeof DECISIONS)[keyof typeof DECISIONS];
 
 /**
- * Evaluates identity-based statements as IAM does for one request: an explicit `Deny` wins, then
- * any `Allow`, else the default deny. Actions match case-insensitively, resources
- * case-sensitively, both with `*` and `?` wildcards; `NotAction` and `NotResource` invert.
- * A statement with a `Condition` cannot be evaluated here and throws: failing loudly beats
- * allowing or denying for the wrong reason.
+ * Evaluates a compiled identity-based policy as IAM does for one request: an explicit `Deny`
+ * wins, then any `Allow`, else the default deny. It fails closed: a policy IAM would refuse grants
+ * nothing, an Allow under a condition grants nothing, a Deny under a condition applies, and a
+ * statement with a variable the caller has no value for never matches (IAM's own rule).
  *
  * @example
- * evaluatePolicy(statements, 'dynamodb:GetItem', 'arn:aws:dynamodb:us-east-1:000000000000:table/products'); // 'allow'
+ * evaluateCompiled(compilePolicy(statements, context), 'dynamodb:GetItem', 'arn:aws:dynamodb:us-east-1:000000000000:table/products'); // 'allow'
  */
-export function evaluatePolicy(
-  statements: readonly PolicyStatement[],
-  action: string,
-  resource: string,
-): Decision {
+export function evaluateCompiled(policy: CompiledPolicy, action: string, resource: string): Decision {
+  if (policy.problems.length > 0) return DECISIONS.implicitDeny;
   let allowed = false;
-  for (const statement of statements) {
-    if (!applies(statement, action, resource)) continue;
-    if (statement.Effect === 'Deny') return DECISIONS.explicitDeny;
+  for (const statement of policy.statements) {
+    if (!statement.live) continue;
+    if (statement.actions.some((p) => p.test(action)) === statement.notAction) continue;
+    if (statement.resources.some((p) => p.test(resource)) === statement.notResource) continue;
+    if (statement.effect === 'Deny') return DECISIONS.explicitDeny;
     allowed = true;
   }
   return allowed ? DECISIONS.allow : DECISIONS.implicitDeny;
 }
 
-/** Throws unless every statement uses only what {@link evaluatePolicy} evaluates. */
-export function assertEvaluable(statements: readonly PolicyStatement[], owner: string): void {
-  for (const statement of statements) {
-    if (statement.Condition !== undefined) {
-      const keys = Object.values(statement.Condition).flatMap((block) => Object.keys(block as object));
-      throw new Error(
-        `The policy of ${owner} has a condition (${keys.join(', ')}) the local IAM check does not evaluate`,
-      );
-    }
-    if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny') {
-      throw new Error(`The policy of ${owner} has a statement with Effect ${String(statement.Effect)}`);
-    }
-    if ((statement.Action === undefined) === (statement.NotAction === undefined)) {
-      throw new Error(`The policy of ${owner} has a statement without exactly one of Action, NotAction`);
-    }
-    if ((statement.Resource === undefined) === (statement.NotResource === undefined)) {
-      throw new Error(`The policy of ${owner} has a statement without exactly one of Resource, NotResource`);
-    }
-  }
-}
-
-function applies(statement: PolicyStatement, action: string, resource: string): boolean {
-  assertEvaluable([statement], 'this function');
-  const actionMatches = statement.Action
-    ? listOf(statement.Action).some((p) => matches(p, action, true))
-    : !listOf(statement.NotAction).some((p) => matches(p, action, true));
-  if (!actionMatches) return false;
-  return statement.Resource
-    ? listOf(statement.Resource).some((p) => matches(p, resource, false))
-    : !listOf(statement.NotResource).some((p) => matches(p, resource, false));
-}
-
-const listOf = (value: string | readonly string[] | undefined): readonly string[] =>
-  value === undefined ? [] : typeof value === 'string' ? [value] : value;
-
-const patterns = new Map<string, RegExp>();
-
-/** IAM's wildcards: `*` any run of characters (`:` and `/` included), `?` one character. */
-function matches(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
-  let regex = patterns.get(key);
-  if (!regex) {
-    const body = pattern
-      .split('')
-      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-      .join('');
-    regex = new RegExp(`^${body}$`, ignoreCase ? 'is' : 's');
-    patterns.set(key, regex);
-  }
-  return regex.test(value);
+/**
+ * Compiles and evaluates in one step, for one-off checks and tests; the guard compiles once.
+ *
+ * @example
+ * evaluatePolicy(statements, 'dynamodb:GetItem', 'arn:aws:dynamodb:us-east-1:000000000000:table/products', { accountId: '000000000000' });
+ */
+export function evaluatePolicy(
+  statements: readonly PolicyStatement[],
+  action: string,
+  resource: string,
+  context: PolicyContext,
+): Decision {
+  return evaluateCompiled(compilePolicy(statements, context), action, resource);
 }

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  DynamoDBClient,
+  ExecuteStatementCommand,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { localAccessKey } from '#local/dynamodb/guarded-dynamodb.ts';
+import type { ApiClient } from '../support/http.ts';
+import type { TestSystem } from '../support/test-system.ts';
+import { assertProblem } from './products-contract.ts';
+
+const OWN = 'arn:aws:dynamodb:us-east-1:000000000000:table/products';
+const ELSEWHERE = 'arn:aws:dynamodb:us-east-1:111122223333:table/products';
+
+/**
+ * The local IAM check, end to end: calls signed by the SDK with a function's own local
+ * credentials, sent to the endpoint that function uses, against the running system's engine.
+ * Each one the synthesized policy does not grant, or the check cannot read, gets DynamoDB's
+ * AccessDeniedException and changes nothing.
+ */
+export function iamFailsClosed(system: () => TestSystem, api: () => ApiClient): void {
+  const clientOf = (functionName: string) =>
+    new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: system().system.guard.functionEndpoint,
+      credentials: { accessKeyId: localAccessKey(functionName), secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+  const deniedBy = async (send: () => Promise<unknown>): Promise<string> => {
+    const error = await send().then(
+      () => assert.fail('the call was allowed'),
+      (e: unknown) => e as { name?: string; message?: string },
+    );
+    assert.equal(error.name, 'AccessDeniedException', error.message);
+    return error.message ?? '';
+  };
+
+  test('a PartiQL write by a function granted PutItem only is denied and writes nothing', async () => {
+    const client = clientOf('products-create');
+    const marker = `partiql-${Date.now()}`;
+    try {
+      const message = await deniedBy(() =>
+        client.send(
+          new ExecuteStatementCommand({
+            Statement: `INSERT INTO "products" VALUE {'id': '${marker}', 'name': 'x', 'price': 1}`,
+          }),
+        ),
+      );
+      assert.match(
+        message,
+        new RegExp(
+          `/products-create is not authorized to perform: dynamodb:PartiQLInsert on resource: ${OWN} because`,
+        ),
+      );
+    } finally {
+      client.destroy();
+    }
+    const items = await system().scan('products');
+    assert.ok(!items.some((item) => item.id === marker), 'the denied statement wrote nothing');
+  });
+
+  test('a PartiQL statement the check cannot read is denied, not guessed at', async () => {
+    const client = clientOf('dynamodb-manager');
+    try {
+      const message = await deniedBy(() =>
+        client.send(
+          new ExecuteStatementCommand({ Statement: 'SELECT * FROM "lambda-apigateway" -- "products"' }),
+        ),
+      );
+      assert.match(
+        message,
+        /dynamodb:ExecuteStatement because the local IAM check cannot tell what it needs: the PartiQL statement has a comment/,
+      );
+    } finally {
+      client.destroy();
+    }
+  });
+
+  test("a TableName given as another account's table ARN is checked as that ARN and denied", async () => {
+    const client = clientOf('products-create');
+    const marker = `arn-${Date.now()}`;
+    try {
+      const message = await deniedBy(() =>
+        client.send(
+          new PutItemCommand({
+            TableName: ELSEWHERE,
+            Item: { id: { S: marker }, name: { S: 'x' }, price: { N: '1' } },
+          }),
+        ),
+      );
+      assert.match(
+        message,
+        new RegExp(`dynamodb:PutItem on resource: ${ELSEWHERE} because no identity-based policy allows`),
+      );
+    } finally {
+      client.destroy();
+    }
+    const items = await system().scan('products');
+    assert.ok(!items.some((item) => item.id === marker), 'the denied call wrote nothing');
+  });
+
+  test('its own table by ARN passes the check: whatever the engine answers, it is not a denial', async () => {
+    const client = clientOf('products-get');
+    try {
+      const outcome = await client
+        .send(new GetItemCommand({ TableName: OWN, Key: { id: { S: 'nothing-here' } } }))
+        .then(
+          () => 'served',
+          (e: unknown) => (e as { name?: string }).name ?? 'error',
+        );
+      assert.notEqual(outcome, 'AccessDeniedException');
+    } finally {
+      client.destroy();
+    }
+  });
+
+  test('a request DynamoDB would reject as malformed is its ValidationException, not a denial: the manager answers 400', async () => {
+    // The tutorial's manager passes its payload on: an IndexName that is not a name is the client's mistake.
+    const reply = await api()('POST', '/DynamoDBManager', {
+      body: { operation: 'list', payload: { IndexName: 7 } },
+    });
+    assertProblem(reply, 400);
+    assert.match(reply.text, /IndexName 7 is not an index name/);
+  });
+}
