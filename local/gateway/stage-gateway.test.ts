@@ -83,14 +83,14 @@ describe('the local gateway as the deployed stage', () => {
         instance: 'urn:uuid',
       },
     );
-    assert.match(problem.detail, /name/);
+    assert.equal(problem.detail, 'Invalid request body', "AWS's message: the reasons stay in the log");
     assert.equal(events.length, before);
   });
 
   it('validates a POST with no body and no Content-Type against the JSON model: 400, as deployed', async () => {
     const reply = await send(gateway, 'POST', '/things', {});
     assert.equal(reply.status, 400);
-    assert.match(JSON.parse(reply.body).detail, /required property 'name'/);
+    assert.equal(JSON.parse(reply.body).detail, 'Invalid request body');
   });
 
   it('passes a valid body on', async () => {

@@ -7,6 +7,7 @@ import { bodyMediaTypes } from '#src/declaration/api-settings.ts';
 import {
   BAD_REQUEST_BODY_TEMPLATE,
   DEFAULT_ERROR_TEMPLATE,
+  renderGatewayTemplate,
   UNAUTHORIZED,
 } from '#src/declaration/gateway-responses.ts';
 import {
@@ -82,15 +83,17 @@ describe('REST API routes', () => {
       ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/problem+json'" },
       ResponseTemplates: { 'application/json': BAD_REQUEST_BODY_TEMPLATE },
     });
-    const sample = BAD_REQUEST_BODY_TEMPLATE.replace(
-      '$context.error.validationErrorString',
-      'price: wrong type',
-    ).replace('$context.requestId', 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef');
+    const sample = renderGatewayTemplate(BAD_REQUEST_BODY_TEMPLATE, {
+      message: 'Invalid request body',
+      responseType: 'BAD_REQUEST_BODY',
+      validationErrorString: '[object has missing required properties (["name","price"])]',
+      requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+    });
     assert.deepEqual(JSON.parse(sample), {
       type: 'about:blank',
       title: 'Bad Request',
       status: 400,
-      detail: 'price: wrong type',
+      detail: 'Invalid request body',
       instance: 'urn:uuid:c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
     });
   });
