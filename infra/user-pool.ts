@@ -10,7 +10,7 @@ import {
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { AUTHORIZER_CACHE_SECONDS } from '#src/declaration/access.ts';
+import { AUTHORIZER_CACHE_SECONDS, groupNameProblem } from '#src/declaration/access.ts';
 import type { ServiceDeclaration } from '#src/declaration/types.ts';
 import { pascalCase } from './logical-names.ts';
 import type { StackSettings } from './settings.ts';
@@ -43,7 +43,16 @@ export const PASSWORD_POLICY = {
  */
 export function declaredGroups(services: readonly ServiceDeclaration[]): string[] {
   const groups = services.flatMap((service) =>
-    service.functions.flatMap((fn) => (fn.access.allow === 'groups' ? fn.access.groups : [])),
+    service.functions.flatMap((fn) => {
+      if (fn.access.allow !== 'groups') return [];
+      // The declarations were checked when they loaded; a hand-built one is checked here too, as a
+      // group whose name API Gateway would split must never exist in the pool.
+      for (const group of fn.access.groups) {
+        const problem = groupNameProblem(group);
+        if (problem) throw new Error(`${fn.name} of service ${service.name} names ${problem}`);
+      }
+      return fn.access.groups;
+    }),
   );
   return [...new Set(groups)].sort();
 }

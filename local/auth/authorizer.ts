@@ -4,7 +4,7 @@
 // API Gateway accepts ID tokens only) of the pool's app client, and hands the claims to the
 // function as API Gateway formats them: every value a string.
 import { createLocalJWKSet, type JWTPayload, jwtVerify } from 'jose';
-import { AUTHORIZER_CACHE_SECONDS } from '#src/declaration/access.ts';
+import { AUTHORIZER_CACHE_SECONDS, GROUP_SEPARATOR } from '#src/declaration/access.ts';
 import type { LocalUserPool } from './local-user-pool.ts';
 
 export type Authorization =
@@ -94,7 +94,8 @@ function tokenOf(header: string | undefined): string | undefined {
 /**
  * Claims as API Gateway passes them in `requestContext.authorizer.claims`: strings only. `exp`
  * and `iat` become dates in Java's `Date.toString()` form (`Tue Jun 18 15:00:04 UTC 2024`), other
- * numbers their decimal text, and lists (`cognito:groups`) their items joined by commas.
+ * numbers their decimal text, and lists (`cognito:groups`) their items joined by commas, without
+ * brackets or spaces ({@link GROUP_SEPARATOR}).
  *
  * @example
  * apiGatewayClaims({ sub: 'a1', exp: 1718722804, 'cognito:groups': ['admin', 'ops'] });
@@ -105,7 +106,7 @@ export function apiGatewayClaims(payload: JWTPayload): Record<string, string> {
   for (const [name, value] of Object.entries(payload)) {
     if (value === undefined || value === null) continue;
     if ((name === 'exp' || name === 'iat') && typeof value === 'number') claims[name] = javaDate(value);
-    else if (Array.isArray(value)) claims[name] = value.map(String).join(',');
+    else if (Array.isArray(value)) claims[name] = value.map(String).join(GROUP_SEPARATOR);
     else if (typeof value === 'object') claims[name] = JSON.stringify(value);
     else claims[name] = String(value);
   }
