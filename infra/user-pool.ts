@@ -1,5 +1,10 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { CognitoUserPoolsAuthorizer, IdentitySource } from 'aws-cdk-lib/aws-apigateway';
+import { Aws, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import {
+  type CfnAuthorizer,
+  CognitoUserPoolsAuthorizer,
+  IdentitySource,
+  type RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
 import {
   AccountRecovery,
   FeaturePlan,
@@ -105,6 +110,9 @@ export class ServicesUserPool extends Construct {
       signInCaseSensitive: false,
       standardAttributes: { email: { required: true, mutable: true } },
       autoVerify: { email: true },
+      // A changed email stays unverified, and the verified one keeps signing in, until the user
+      // confirms the new one: an address nobody has proven can never take over sign-in.
+      keepOriginal: { email: true },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       passwordPolicy: PASSWORD_POLICY,
       mfa: Mfa.OPTIONAL,
@@ -145,15 +153,34 @@ export class ServicesUserPool extends Construct {
 
   /**
    * The API's Cognito user pool authorizer, made on first use (an authorizer no method uses fails
-   * synthesis). No scopes are set on the methods, so API Gateway requires the pool's ID token.
+   * synthesis). No scopes are set on the methods, so API Gateway requires an ID token of the pool
+   * (signature, issuer, expiry, `token_use: id`). On its own it takes an ID token of any app client
+   * of the pool; its token validation expression ({@link audienceExpression}) narrows that to the
+   * app client users sign in with, as the local authorizer does. The expression is part of the
+   * deployment's identity, since an authorizer change only takes effect once the stage is redeployed.
    */
-  authorizer(): CognitoUserPoolsAuthorizer {
-    this.cognitoAuthorizer ??= new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
-      authorizerName: `${this.stackName}-cognito`,
-      cognitoUserPools: [this.userPool],
-      identitySource: IdentitySource.header('Authorization'),
-      resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
-    });
+  authorizer(api: RestApi): CognitoUserPoolsAuthorizer {
+    if (!this.cognitoAuthorizer) {
+      this.cognitoAuthorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+        authorizerName: `${this.stackName}-cognito`,
+        cognitoUserPools: [this.userPool],
+        identitySource: IdentitySource.header('Authorization'),
+        resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
+      });
+      // CDK's construct does not expose it; the CloudFormation property is documented.
+      (this.cognitoAuthorizer.node.defaultChild as CfnAuthorizer).identityValidationExpression =
+        this.audienceExpression;
+      api.latestDeployment?.addToLogicalId({ authorizerAudience: this.audienceExpression });
+    }
     return this.cognitoAuthorizer;
+  }
+
+  /** The authorizer's token validation: the ID token's `aud` is exactly the app client's id. */
+  get audienceExpression(): string {
+    // A configured id is literal text (`+` is allowed in one); the stack's own is a reference.
+    const id = Token.isUnresolved(this.userPoolClientId)
+      ? this.userPoolClientId
+      : this.userPoolClientId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return `^${id}$`;
   }
 }
