@@ -2,7 +2,9 @@
 // `Authorization` header, verifies its RS256 signature against the pool's keys, its issuer,
 // expiry and not-before time, that it is an ID token (the authorizer asks for no OAuth scopes, so
 // API Gateway accepts ID tokens only) of the pool's app client, and hands the claims to the
-// function as API Gateway formats them: every value a string.
+// function as API Gateway formats them: every value a string. The app client check (`aud`) is the
+// deployed authorizer's too, but only because the stack gives it a token validation expression
+// (`infra/user-pool.ts`): without one, API Gateway takes an ID token of any app client of the pool.
 import { createLocalJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import { AUTHORIZER_CACHE_SECONDS, GROUP_SEPARATOR } from '#src/declaration/access.ts';
 import type { LocalUserPool } from './local-user-pool.ts';
