@@ -23,7 +23,7 @@ import { bodyModelName } from './logical-names.ts';
  * Gateway answers 401 before Lambda runs; a public one gets none.
  *
  * @example
- * addRoute(api, validator, products.functions[0], createFunction, () => userPool.authorizer());
+ * addRoute(api, validator, products.functions[0], createFunction, () => userPool.authorizer(api));
  */
 export function addRoute(
   api: RestApi,

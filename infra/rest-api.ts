@@ -89,6 +89,7 @@ export class ServicesRestApi extends Construct {
       this.webAcl = new StageWebAcl(this, 'WebAcl', {
         stage: this.api.deploymentStage,
         metricPrefix: settings.stackName,
+        settings,
       });
     }
   }

@@ -90,7 +90,7 @@ export class ServicesStack extends Stack {
         });
         this.functions.set(fn.name, deployed);
         const method = addRoute(this.restApi.api, this.restApi.bodyValidator, fn, deployed.function, () =>
-          this.userPool.authorizer(),
+          this.userPool.authorizer(this.restApi.api),
         );
         if (!needsToken(fn.access)) {
           publicMethods.push({

@@ -61,6 +61,27 @@ describe('readSettings', () => {
     assert.equal(environmentName('waf'), 'WAF');
   });
 
+  test("reads the WAF's per-client rate: a share of the stage's rate, over one of WAF's windows", () => {
+    const settings = readSettings(fromContext({ wafClientRatePercent: '10', wafRateWindowSeconds: '300' }));
+    assert.equal(settings.wafClientRatePercent, 10);
+    assert.equal(settings.wafRateWindowSeconds, 300);
+    assert.equal(DEFAULT_SETTINGS.wafClientRatePercent, 25);
+    assert.equal(DEFAULT_SETTINGS.wafRateWindowSeconds, 60);
+    for (const [key, value] of [
+      ['wafClientRatePercent', '0'],
+      ['wafClientRatePercent', '101'],
+      ['wafClientRatePercent', 'half'],
+      ['wafRateWindowSeconds', '30'],
+      ['wafRateWindowSeconds', '3600'],
+    ] as const) {
+      assert.throws(
+        () => readSettings(fromContext({ [key]: value })),
+        new RegExp(`${key} \\(`),
+        `${key}=${value}`,
+      );
+    }
+  });
+
   test('refuses to switch WAF off on a stack that is not ephemeral', () => {
     assert.throws(
       () => readSettings(fromContext({ waf: 'false' })),

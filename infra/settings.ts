@@ -8,6 +8,7 @@ import {
   toBoolean,
 } from '#src/declaration/api-settings.ts';
 import { LOG_LEVELS, type LogLevel } from '#src/declaration/function-environment.ts';
+import { WAF_EVALUATION_WINDOWS, type WafEvaluationWindow } from './web-acl.ts';
 
 /**
  * Everything about a deployment that is not in the service declarations. The API's own settings
@@ -24,6 +25,14 @@ export interface StackSettings extends ApiSettings {
   readonly logRetentionDays: RetentionDays;
   /** Whether an AWS WAF web ACL protects the stage. Only an ephemeral stack may go without. */
   readonly waf: boolean;
+  /**
+   * The share, in percent (1-100), of the stage's steady rate (`throttlingRateLimit`) that one
+   * client IP may use before the web ACL blocks it with 429, so no client can spend the whole
+   * stage's limit. See `clientRateLimit` in `infra/web-acl.ts`.
+   */
+  readonly wafClientRatePercent: number;
+  /** The window, in seconds, WAF counts each client's requests over: one of `WAF_EVALUATION_WINDOWS`. */
+  readonly wafRateWindowSeconds: WafEvaluationWindow;
   /** Whether this stack sets the region's API Gateway CloudWatch role (an account-wide setting). */
   readonly apiGatewayCloudWatchRole: boolean;
   /** Email address subscribed to the alarm topic (it must confirm); none when undefined. */
@@ -44,6 +53,8 @@ export const DEFAULT_SETTINGS: StackSettings = {
   logLevel: 'INFO',
   logRetentionDays: RetentionDays.ONE_MONTH,
   waf: true,
+  wafClientRatePercent: 25,
+  wafRateWindowSeconds: 60,
   apiGatewayCloudWatchRole: true,
   alarmEmail: undefined,
   userPoolId: undefined,
@@ -95,6 +106,13 @@ export function readSettings(context: SettingSource, env: NodeJS.ProcessEnv = {}
     corsOrigins: pick('corsOrigins', API_SETTING_PARSERS.corsOrigins),
     openTutorial: pick('openTutorial', API_SETTING_PARSERS.openTutorial),
     waf: pick('waf', toBoolean),
+    wafClientRatePercent: pick('wafClientRatePercent', (v) => {
+      const n = Number(v);
+      return Number.isInteger(n) && n >= 1 && n <= 100 ? n : undefined;
+    }),
+    wafRateWindowSeconds: pick('wafRateWindowSeconds', (v) =>
+      WAF_EVALUATION_WINDOWS.find((window) => window === Number(v)),
+    ),
     apiGatewayCloudWatchRole: pick('apiGatewayCloudWatchRole', toBoolean),
     alarmEmail: pick('alarmEmail', matching(/^[^@\s]+@[^@\s]+\.[^@\s]+$/)),
     userPoolId: pick('userPoolId', matching(USER_POOL_ID)),

@@ -1,5 +1,10 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { CognitoUserPoolsAuthorizer, IdentitySource } from 'aws-cdk-lib/aws-apigateway';
+import { Aws, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import {
+  type CfnAuthorizer,
+  CognitoUserPoolsAuthorizer,
+  IdentitySource,
+  type RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
 import {
   AccountRecovery,
   FeaturePlan,
@@ -10,7 +15,7 @@ import {
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { AUTHORIZER_CACHE_SECONDS } from '#src/declaration/access.ts';
+import { AUTHORIZER_CACHE_SECONDS, groupNameProblem } from '#src/declaration/access.ts';
 import type { ServiceDeclaration } from '#src/declaration/types.ts';
 import { pascalCase } from './logical-names.ts';
 import type { StackSettings } from './settings.ts';
@@ -43,7 +48,16 @@ export const PASSWORD_POLICY = {
  */
 export function declaredGroups(services: readonly ServiceDeclaration[]): string[] {
   const groups = services.flatMap((service) =>
-    service.functions.flatMap((fn) => (fn.access.allow === 'groups' ? fn.access.groups : [])),
+    service.functions.flatMap((fn) => {
+      if (fn.access.allow !== 'groups') return [];
+      // The declarations were checked when they loaded; a hand-built one is checked here too, as a
+      // group whose name API Gateway would split must never exist in the pool.
+      for (const group of fn.access.groups) {
+        const problem = groupNameProblem(group);
+        if (problem) throw new Error(`${fn.name} of service ${service.name} names ${problem}`);
+      }
+      return fn.access.groups;
+    }),
   );
   return [...new Set(groups)].sort();
 }
@@ -96,6 +110,9 @@ export class ServicesUserPool extends Construct {
       signInCaseSensitive: false,
       standardAttributes: { email: { required: true, mutable: true } },
       autoVerify: { email: true },
+      // A changed email stays unverified, and the verified one keeps signing in, until the user
+      // confirms the new one: an address nobody has proven can never take over sign-in.
+      keepOriginal: { email: true },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       passwordPolicy: PASSWORD_POLICY,
       mfa: Mfa.OPTIONAL,
@@ -136,15 +153,34 @@ export class ServicesUserPool extends Construct {
 
   /**
    * The API's Cognito user pool authorizer, made on first use (an authorizer no method uses fails
-   * synthesis). No scopes are set on the methods, so API Gateway requires the pool's ID token.
+   * synthesis). No scopes are set on the methods, so API Gateway requires an ID token of the pool
+   * (signature, issuer, expiry, `token_use: id`). On its own it takes an ID token of any app client
+   * of the pool; its token validation expression ({@link audienceExpression}) narrows that to the
+   * app client users sign in with, as the local authorizer does. The expression is part of the
+   * deployment's identity, since an authorizer change only takes effect once the stage is redeployed.
    */
-  authorizer(): CognitoUserPoolsAuthorizer {
-    this.cognitoAuthorizer ??= new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
-      authorizerName: `${this.stackName}-cognito`,
-      cognitoUserPools: [this.userPool],
-      identitySource: IdentitySource.header('Authorization'),
-      resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
-    });
+  authorizer(api: RestApi): CognitoUserPoolsAuthorizer {
+    if (!this.cognitoAuthorizer) {
+      this.cognitoAuthorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+        authorizerName: `${this.stackName}-cognito`,
+        cognitoUserPools: [this.userPool],
+        identitySource: IdentitySource.header('Authorization'),
+        resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
+      });
+      // CDK's construct does not expose it; the CloudFormation property is documented.
+      (this.cognitoAuthorizer.node.defaultChild as CfnAuthorizer).identityValidationExpression =
+        this.audienceExpression;
+      api.latestDeployment?.addToLogicalId({ authorizerAudience: this.audienceExpression });
+    }
     return this.cognitoAuthorizer;
+  }
+
+  /** The authorizer's token validation: the ID token's `aud` is exactly the app client's id. */
+  get audienceExpression(): string {
+    // A configured id is literal text (`+` is allowed in one); the stack's own is a reference.
+    const id = Token.isUnresolved(this.userPoolClientId)
+      ? this.userPoolClientId
+      : this.userPoolClientId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return `^${id}$`;
   }
 }

@@ -47,6 +47,11 @@ describe('the local Cognito authorizer', () => {
     }
   });
 
+  test('mints no token with a group whose name API Gateway would split, nor an invalid group name', async () => {
+    await assert.rejects(pool.mint({ user: 'mallory', groups: ['admin,ops'] }), /"admin,ops".*holds ","/);
+    await assert.rejects(pool.mint({ user: 'mallory', groups: ['two words'] }), /not a Cognito group name/);
+  });
+
   test('keeps a verified result as API Gateway caches it, but never past the token’s expiry', async () => {
     let clock = Date.now();
     const authorize = localAuthorizer(pool, () => clock);

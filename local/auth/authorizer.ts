@@ -2,9 +2,11 @@
 // `Authorization` header, verifies its RS256 signature against the pool's keys, its issuer,
 // expiry and not-before time, that it is an ID token (the authorizer asks for no OAuth scopes, so
 // API Gateway accepts ID tokens only) of the pool's app client, and hands the claims to the
-// function as API Gateway formats them: every value a string.
+// function as API Gateway formats them: every value a string. The app client check (`aud`) is the
+// deployed authorizer's too, but only because the stack gives it a token validation expression
+// (`infra/user-pool.ts`): without one, API Gateway takes an ID token of any app client of the pool.
 import { createLocalJWKSet, type JWTPayload, jwtVerify } from 'jose';
-import { AUTHORIZER_CACHE_SECONDS } from '#src/declaration/access.ts';
+import { AUTHORIZER_CACHE_SECONDS, GROUP_SEPARATOR } from '#src/declaration/access.ts';
 import type { LocalUserPool } from './local-user-pool.ts';
 
 export type Authorization =
@@ -94,7 +96,8 @@ function tokenOf(header: string | undefined): string | undefined {
 /**
  * Claims as API Gateway passes them in `requestContext.authorizer.claims`: strings only. `exp`
  * and `iat` become dates in Java's `Date.toString()` form (`Tue Jun 18 15:00:04 UTC 2024`), other
- * numbers their decimal text, and lists (`cognito:groups`) their items joined by commas.
+ * numbers their decimal text, and lists (`cognito:groups`) their items joined by commas, without
+ * brackets or spaces ({@link GROUP_SEPARATOR}).
  *
  * @example
  * apiGatewayClaims({ sub: 'a1', exp: 1718722804, 'cognito:groups': ['admin', 'ops'] });
@@ -105,7 +108,7 @@ export function apiGatewayClaims(payload: JWTPayload): Record<string, string> {
   for (const [name, value] of Object.entries(payload)) {
     if (value === undefined || value === null) continue;
     if ((name === 'exp' || name === 'iat') && typeof value === 'number') claims[name] = javaDate(value);
-    else if (Array.isArray(value)) claims[name] = value.map(String).join(',');
+    else if (Array.isArray(value)) claims[name] = value.map(String).join(GROUP_SEPARATOR);
     else if (typeof value === 'object') claims[name] = JSON.stringify(value);
     else claims[name] = String(value);
   }

@@ -6,6 +6,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
+import { groupNameProblem } from '#src/declaration/access.ts';
 
 /**
  * The issuer of local tokens. Cognito's is `https://cognito-idp.<region>.amazonaws.com/<pool id>`;
@@ -112,6 +113,9 @@ async function poolOf(stored: StoredPool): Promise<LocalUserPool> {
     jwks: { keys: [publicJwk] },
     subOf,
     async mint({ user, groups = [], tokenUse = 'id', expiresInSeconds, notBeforeSeconds, now = new Date() }) {
+      // Cognito would create such a group, but API Gateway would pass it on as several: never mint one.
+      const problems = groups.map(groupNameProblem).filter((problem) => problem !== undefined);
+      if (problems.length > 0) throw new Error(`Cannot mint a token with ${problems.join('; ')}`);
       const iat = Math.floor(now.getTime() / 1000);
       const originJti = randomUUID();
       // The claims of a Cognito token of each kind, in Cognito's order.

@@ -48,6 +48,10 @@ describe('npm run token', () => {
     await assert.rejects(run('--user', 'a', '--expires-in', '2h'), /--expires-in/);
   });
 
+  test('refuses a group whose name API Gateway would read as two', async () => {
+    await assert.rejects(run('--user', 'a', '--group', 'admin,ops'), /group "admin,ops".*holds ","/);
+  });
+
   test('works as an npm script, printing only the token on stdout', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,

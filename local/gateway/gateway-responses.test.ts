@@ -69,11 +69,11 @@ describe('gatewayResponse with the stage definitions', () => {
     assert.deepEqual(values(response, 'Access-Control-Allow-Origin'), ['*']);
   });
 
-  it('renders BAD_REQUEST_BODY as problem+json with the validation error escaped into detail', () => {
+  it("renders BAD_REQUEST_BODY as problem+json whose detail is AWS's message, whatever the validator said", () => {
     const response = gatewayResponse('badRequestBody', ids, now, {
       ...stage,
       accept: 'application/problem+json',
-      validationErrorString: '[must have required property "name"]',
+      validationErrorString: '[object has missing required properties (["name","price"])]',
     });
     assert.equal(response.statusCode, 400);
     assert.deepEqual(values(response, 'Content-Type'), ['application/problem+json']);
@@ -81,7 +81,7 @@ describe('gatewayResponse with the stage definitions', () => {
       type: 'about:blank',
       title: 'Bad Request',
       status: 400,
-      detail: '[must have required property "name"]',
+      detail: 'Invalid request body',
       instance: `urn:uuid:${ids.requestId}`,
     });
   });

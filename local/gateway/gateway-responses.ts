@@ -2,7 +2,7 @@
 // responses), CORS preflights, and the front door's 413. Bodies, statuses and headers are as
 // captured from deployed REST APIs (e.g. AWS's own 502 body is `{"message": "Internal server error"}`).
 import { CORS } from '#src/declaration/api-settings.ts';
-import type { GatewayResponseDefinition } from '#src/declaration/gateway-responses.ts';
+import { type GatewayResponseDefinition, renderGatewayTemplate } from '#src/declaration/gateway-responses.ts';
 import { type HeaderLine, type HttpResponse, withGatewayHeaders } from './http-response.ts';
 import type { RequestIds } from './request-ids.ts';
 
@@ -118,14 +118,14 @@ export function gatewayResponse(
     return withGatewayHeaders(known.statusCode, lines, Buffer.from(known.body), ids, now, withTrace);
   }
   const [mediaType, template] = pickTemplate(definition.templates, stage.accept);
-  const body = template
-    .replaceAll('$context.error.messageString', JSON.stringify(known.message))
-    .replaceAll(
-      '$context.error.validationErrorString',
-      JSON.stringify(stage.validationErrorString ?? '').slice(1, -1),
-    )
-    .replaceAll('$context.error.message', known.message)
-    .replaceAll('$context.requestId', ids.requestId);
+  const body = renderGatewayTemplate(template, {
+    message: known.message,
+    responseType: known.responseType,
+    requestId: ids.requestId,
+    ...(stage.validationErrorString === undefined
+      ? {}
+      : { validationErrorString: stage.validationErrorString }),
+  });
   const headers = Object.entries(definition.headers);
   const lines: HeaderLine[] = [
     ...(definition.headers['Content-Type'] === undefined ? [['Content-Type', mediaType] as const] : []),

@@ -197,7 +197,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, settings: Setti
   const validate = settings.stage.validatorOf(match.binding);
   if (validate) {
     const check = validate(headerValue(req, 'content-type'), read.body.toString('utf8'));
-    if (!check.ok) return send(res, stageAnswer('badRequestBody', check.message));
+    if (!check.ok) {
+      // The body's detail is AWS's fixed message; the reasons go to the log, as deployed (execution log).
+      settings.log(
+        `[gateway] 400 ${method} ${path}: request body does not match the model: ${check.message}`,
+      );
+      return send(res, stageAnswer('badRequestBody', check.message));
+    }
   }
   const event = toProxyEvent(request, {
     resource: match.binding.resource,

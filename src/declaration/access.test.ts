@@ -1,9 +1,21 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import { z } from 'zod';
-import { allow, decodeAccessRule, effectiveAccess, encodeAccessRule, needsToken } from './access.ts';
+import {
+  allow,
+  decodeAccessRule,
+  effectiveAccess,
+  encodeAccessRule,
+  GROUP_SEPARATOR,
+  groupNameProblem,
+  needsToken,
+} from './access.ts';
 import { defineCrudResource } from './crud-resource.ts';
 import { defineService } from './define-service.ts';
+import { loadServices } from './load-services.ts';
 
 const item = z.strictObject({ text: z.string() });
 
@@ -97,7 +109,11 @@ describe('access rules in declarations', () => {
         ],
       });
     assert.throws(fn({ allow: 'groups', groups: [] }), /allows groups but names none/);
-    assert.throws(fn({ allow: 'groups', groups: ['a,b'] }), /invalid group/);
+    assert.throws(fn({ allow: 'groups', groups: ['a b'] }), /not a Cognito group name/);
+    assert.throws(
+      fn({ allow: 'groups', groups: ['admin,ops'] }),
+      /g-get names group "admin,ops", whose name holds ",": API Gateway passes a caller's groups joined by ","/,
+    );
     assert.throws(fn({ allow: 'everyone' }), /unknown access rule "everyone"/);
   });
 
@@ -123,6 +139,46 @@ describe('access rules in declarations', () => {
     }
     for (const bad of [undefined, '', 'groups:', 'admin', 'PUBLIC']) {
       assert.throws(() => decodeAccessRule(bad), /ACCESS_RULE/);
+    }
+  });
+});
+
+describe('group names and the separator API Gateway joins them with', () => {
+  test('a name holding the separator, a space or nothing at all is refused; Cognito names pass', () => {
+    assert.equal(GROUP_SEPARATOR, ',');
+    for (const good of ['admin', 'Ops-Team_2', 'ÉQUIPE', 'a.b@c', '[admin]']) {
+      assert.equal(groupNameProblem(good), undefined, good);
+    }
+    assert.match(groupNameProblem('admin,ops') ?? '', /holds ","/);
+    for (const bad of ['', 'a b', 'tab\there', 'x'.repeat(129)]) {
+      assert.match(groupNameProblem(bad) ?? '', /not a Cognito group name/, JSON.stringify(bad));
+    }
+  });
+
+  test('the declaration loader refuses it, naming the file and the group', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sm-groups-'));
+    try {
+      const declarations = new URL('./define-service.ts', import.meta.url).href;
+      const access = new URL('./access.ts', import.meta.url).href;
+      await writeFile(
+        path.join(dir, 'joined.ts'),
+        `import { defineService } from '${declarations}';
+import { allow } from '${access}';
+export default defineService({
+  name: 'joined',
+  table: { name: 'joined', partitionKey: 'id' },
+  functions: [{ name: 'joined-get', method: 'GET', path: '/joined', handler: 'h.ts', actions: [],
+    access: allow.groups('admin,ops') }],
+});
+`,
+      );
+      await assert.rejects(loadServices([dir]), (error: Error) => {
+        assert.match(error.message, new RegExp(`^${path.join(dir, 'joined.ts').replaceAll('/', '\\/')}: `));
+        assert.match(error.message, /joined-get names group "admin,ops", whose name holds ","/);
+        return true;
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -17,7 +17,33 @@ export type AccessRule =
   /** Signed-in users, each reaching only the items keyed by their own identity (`sub`). */
   | { readonly allow: 'owner' };
 
+/**
+ * How API Gateway's Cognito authorizer passes a caller's groups to a REST API's Lambda proxy
+ * integration: `cognito:groups` (a list in the token) becomes one string, the names joined by a
+ * comma, no brackets, no spaces (`admin,ops`). HTTP APIs' JWT authorizers write `[admin ops]`
+ * instead; this project deploys a REST API. A group whose name holds the separator would read as
+ * several groups, so no rule may name one and neither the stack nor the local pool creates one.
+ */
+export const GROUP_SEPARATOR = ',';
+
+// Cognito's own pattern for a group name: letters, marks, symbols, digits, punctuation; no spaces.
 const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
+
+/**
+ * Why `name` cannot be a group of this project, or undefined when it can.
+ *
+ * @example
+ * groupNameProblem('admin,ops'); // 'group "admin,ops", whose name holds ",": …'
+ */
+export function groupNameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string' || !GROUP_NAME.test(name)) {
+    return `group ${JSON.stringify(name)} is not a Cognito group name (1-128 letters, digits, symbols or punctuation; no spaces)`;
+  }
+  if (name.includes(GROUP_SEPARATOR)) {
+    return `group ${JSON.stringify(name)}, whose name holds "${GROUP_SEPARATOR}": API Gateway passes a caller's groups joined by "${GROUP_SEPARATOR}", so it would read as several groups`;
+  }
+  return undefined;
+}
 
 /**
  * The rules a declaration can state, after Amplify's `allow.*` builders.
@@ -57,10 +83,8 @@ export function accessRuleProblem(rule: unknown): string | undefined {
   if (kind !== 'groups') return `has an unknown access rule "${String(kind)}"`;
   const { groups } = rule as { groups?: unknown };
   if (!Array.isArray(groups) || groups.length === 0) return 'allows groups but names none';
-  const bad = groups.filter((g) => typeof g !== 'string' || !GROUP_NAME.test(g) || g.includes(','));
-  return bad.length > 0
-    ? `names invalid group(s) ${bad.map((g) => JSON.stringify(g)).join(', ')}`
-    : undefined;
+  const problems = groups.map(groupNameProblem).filter((problem) => problem !== undefined);
+  return problems.length > 0 ? `names ${problems.join('; ')}` : undefined;
 }
 
 /** The settings that can change a rule (both are off unless a deployment turns them on). */
@@ -93,14 +117,14 @@ export const ACCESS_RULE_ENV = 'ACCESS_RULE';
  * encodeAccessRule(allow.groups('admin', 'ops')); // 'groups:admin,ops'
  */
 export function encodeAccessRule(rule: AccessRule): string {
-  return rule.allow === 'groups' ? `groups:${rule.groups.join(',')}` : rule.allow;
+  return rule.allow === 'groups' ? `groups:${rule.groups.join(GROUP_SEPARATOR)}` : rule.allow;
 }
 
 /** Reads {@link encodeAccessRule}'s form; anything else is an error (the function refuses to start). */
 export function decodeAccessRule(text: string | undefined): AccessRule {
   if (text === 'public' || text === 'signedIn' || text === 'owner') return { allow: text };
   if (text?.startsWith('groups:')) {
-    const groups = text.slice('groups:'.length).split(',').filter(Boolean);
+    const groups = text.slice('groups:'.length).split(GROUP_SEPARATOR).filter(Boolean);
     if (groups.length > 0) return { allow: 'groups', groups };
   }
   throw new Error(

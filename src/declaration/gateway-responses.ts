@@ -1,7 +1,7 @@
 // The stage's gateway responses: how API Gateway answers the errors it produces itself (a body
 // that fails its model, an unknown route, throttling, a failed integration). The stack deploys
-// these definitions and the local gateway renders them; the templates are API Gateway's plain
-// `$context` substitution, not VTL.
+// these definitions and the local gateway renders them with `renderGatewayTemplate`, as API
+// Gateway does: plain `$context` substitution, not VTL.
 import { MEDIA_TYPES } from './api-settings.ts';
 
 /** A gateway response as the stack deploys it: static header values, templates by media type. */
@@ -20,9 +20,16 @@ export interface GatewayResponseDefinition {
  * The body API Gateway answers with when a request body fails its model, in the project's
  * problem+json shape (RFC 9457); the handlers' own 400s carry the same fields plus `errors`.
  * `instance` is the request id (a UUID on REST APIs) as a URN, as the handlers write it.
+ *
+ * `detail` is `$context.error.messageString` ("Invalid request body"), which AWS documents as the
+ * quoted value of the message, so it is a JSON string whatever it holds. The validator's own
+ * reasons (`$context.error.validationErrorString`) cannot go in the body: gateway response
+ * templates are plain substitution, with no `$util.escapeJavaScript`, and those reasons carry
+ * double quotes (`[object has missing required properties (["name","price"])]`), which would end
+ * the JSON string early. They stay in the stage's execution log (INFO), one line per refusal.
  */
 export const BAD_REQUEST_BODY_TEMPLATE =
-  '{"type":"about:blank","title":"Bad Request","status":400,"detail":"$context.error.validationErrorString","instance":"urn:uuid:$context.requestId"}';
+  '{"type":"about:blank","title":"Bad Request","status":400,"detail":$context.error.messageString,"instance":"urn:uuid:$context.requestId"}';
 /** API Gateway's own default error body, written out so that CORS headers can go with it. */
 export const DEFAULT_ERROR_TEMPLATE = '{"message":$context.error.messageString}';
 
@@ -71,4 +78,47 @@ export function gatewayResponses(corsOrigins: readonly string[]): readonly Gatew
     templates: { [MEDIA_TYPES.json]: DEFAULT_ERROR_TEMPLATE },
   };
   return [badRequestBody, unauthorized, ...defaults];
+}
+
+/** The values a gateway response template can substitute (AWS's `$context.error.*` and the request id). */
+export interface GatewayTemplateValues {
+  /** `$context.error.message`: API Gateway's own message for the error, e.g. `Invalid request body`. */
+  readonly message: string;
+  /** `$context.error.responseType`, e.g. `BAD_REQUEST_BODY`. */
+  readonly responseType: string;
+  /** `$context.error.validationErrorString`: the body validator's reasons, as it wrote them. */
+  readonly validationErrorString?: string;
+  /** `$context.requestId`. */
+  readonly requestId: string;
+}
+
+// Longest names first, so `$context.error.messageString` is never read as `$context.error.message`.
+const TEMPLATE_VARIABLE =
+  /\$context\.(error\.messageString|error\.message|error\.validationErrorString|error\.responseType|requestId)/g;
+
+/**
+ * A gateway response body, rendered as API Gateway renders it: each variable replaced once, in one
+ * pass, by its value as is, except `$context.error.messageString`, which is the message quoted as
+ * a JSON string. Nothing is escaped for the template's format: a variable inside a JSON string
+ * must be one that cannot hold a double quote (see {@link BAD_REQUEST_BODY_TEMPLATE}).
+ *
+ * @example
+ * renderGatewayTemplate('{"message":$context.error.messageString}', { message: 'Unauthorized', responseType: 'UNAUTHORIZED', requestId: 'r1' });
+ * // '{"message":"Unauthorized"}'
+ */
+export function renderGatewayTemplate(template: string, values: GatewayTemplateValues): string {
+  return template.replace(TEMPLATE_VARIABLE, (_, name: string) => {
+    switch (name) {
+      case 'error.messageString':
+        return JSON.stringify(values.message);
+      case 'error.message':
+        return values.message;
+      case 'error.validationErrorString':
+        return values.validationErrorString ?? '';
+      case 'error.responseType':
+        return values.responseType;
+      default:
+        return values.requestId;
+    }
+  });
 }

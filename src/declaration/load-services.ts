@@ -34,7 +34,12 @@ export async function loadServices(
       .sort();
     for (const name of files) {
       const file = path.join(dir, name);
-      const mod = (await importModule(pathToFileURL(file).href)) as { default?: ServiceDeclaration };
+      // A declaration refused while it loads (defineService throws) is reported with its file.
+      const mod = (await importModule(pathToFileURL(file).href).catch((error: unknown) => {
+        throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
+      })) as { default?: ServiceDeclaration };
       if (!mod.default?.functions) throw new Error(`${file} has no default export made by defineService`);
       loaded.push({ file, service: mod.default });
     }

@@ -2,7 +2,7 @@
 // token), and whether the function's access rule lets them in. The gateway already refused
 // requests without a valid token; the function checks what only it can: groups, and the owner.
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { AccessRule } from '../declaration/access.ts';
+import { type AccessRule, GROUP_SEPARATOR } from '../declaration/access.ts';
 import { ForbiddenError, UnauthorizedError } from '../domain/errors.ts';
 
 export interface Caller {
@@ -26,20 +26,14 @@ export function callerOf(event: Pick<APIGatewayProxyEvent, 'requestContext'>): C
 }
 
 /**
- * `cognito:groups` as API Gateway passes it: one string, the groups joined by commas
- * (`admin,ops`); also read in the bracketed forms some integrations produce (`[admin, ops]`,
- * `[admin ops]`) and as a list, so no form can grant a group by accident or lose one.
+ * `cognito:groups` as API Gateway's Cognito authorizer passes it to a REST API: one string, the
+ * groups joined by {@link GROUP_SEPARATOR} (`admin,ops`). Split that way and no other: a bracket or
+ * a space is part of a name, never a delimiter, so groups named `[admin` and `ops]` (which arrive
+ * as `[admin,ops]`) are not `admin`. Anything but a string is no groups at all.
  */
 export function parseGroups(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string' && g !== '');
   if (typeof value !== 'string') return [];
-  const text = value.trim();
-  const inner = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
-  const separator = inner.includes(',') || !text.startsWith('[') ? ',' : /\s+/;
-  return inner
-    .split(separator)
-    .map((group) => group.trim())
-    .filter(Boolean);
+  return value.split(GROUP_SEPARATOR).filter((group) => group !== '');
 }
 
 /**

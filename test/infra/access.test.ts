@@ -108,9 +108,10 @@ describe('API authorization', () => {
     assert.equal(manager(openTutorial), 'public');
   });
 
-  test('reads the token from the Authorization header, checked against the pool', () => {
+  test('reads the token from the Authorization header, checked against the pool and its app client', () => {
     const [, authorizer] = authorizerOf(retained);
     const pool = retained.stack.userPool.created ?? assert.fail();
+    const client = retained.stack.userPool.client ?? assert.fail();
     assert.deepEqual(authorizer.Properties, {
       Name: `${retained.settings.stackName}-cognito`,
       Type: 'COGNITO_USER_POOLS',
@@ -119,7 +120,22 @@ describe('API authorization', () => {
       AuthorizerResultTtlInSeconds: AUTHORIZER_CACHE_SECONDS,
       ProviderARNs: [arnOf(pool)],
       RestApiId: refOf(retained.stack.restApi.api),
+      // An ID token's `aud` must be the stack's app client, as the local authorizer demands.
+      IdentityValidationExpression: { 'Fn::Join': ['', ['^', refOf(client), '$']] },
     });
+  });
+
+  test('a change of the audience check redeploys the stage (authorizers take effect on deployment)', async () => {
+    const other = await synthesize(bundled, {
+      context: { userPoolId: 'eu-west-1_AbC123xyZ', userPoolClientId: 'another0client0id000000000' },
+    });
+    try {
+      const deploymentOf = (synth: Synthesized) =>
+        resourcesOfType(synth.template, 'AWS::ApiGateway::Deployment').map(([id]) => id);
+      assert.notDeepEqual(deploymentOf(other), deploymentOf(existingPool));
+    } finally {
+      await removeAll(other.outdir);
+    }
   });
 });
 
@@ -141,6 +157,15 @@ describe('user pool', () => {
     assert.equal(Properties.MfaConfiguration, 'OPTIONAL');
     assert.deepEqual(Properties.EnabledMfas, ['SOFTWARE_TOKEN_MFA']);
     assert.deepEqual(Properties.AliasAttributes, ['email']);
+  });
+
+  test('keeps the verified email until a new one is verified, so an unverified address never signs in', () => {
+    const pool = retained.stack.userPool.created ?? assert.fail();
+    const { Properties } = resourceOf(retained.template, pool);
+    assert.deepEqual(Properties.UserAttributeUpdateSettings, {
+      AttributesRequireVerificationBeforeUpdate: ['email'],
+    });
+    assert.deepEqual(Properties.AutoVerifiedAttributes, ['email']);
   });
 
   test('retains the pool with deletion protection, and deletes it with an ephemeral stack', () => {
@@ -214,9 +239,10 @@ describe('an existing user pool (userPoolId, userPoolClientId)', () => {
     assert.equal(existingPool.stack.userPool.created, undefined);
   });
 
-  test('authorizes with the existing pool and outputs its ids and issuer', () => {
+  test('authorizes with the existing pool and its app client, and outputs its ids and issuer', () => {
     const [, authorizer] = authorizerOf(existingPool);
     assert.match(JSON.stringify(authorizer.Properties.ProviderARNs), /:userpool\/eu-west-1_AbC123xyZ"/);
+    assert.equal(authorizer.Properties.IdentityValidationExpression, `^${EXISTING.userPoolClientId}$`);
     const outputs = existingPool.template.toJSON().Outputs;
     assert.equal(outputs.UserPoolId.Value, EXISTING.userPoolId);
     assert.equal(outputs.UserPoolClientId.Value, EXISTING.userPoolClientId);

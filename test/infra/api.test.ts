@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { bodyJsonSchema } from '#infra/body-model.ts';
 import { tableOutputName } from '#infra/logical-names.ts';
-import { MANAGED_RULE_GROUPS } from '#infra/web-acl.ts';
+import { clientRateLimit, MANAGED_RULE_GROUPS } from '#infra/web-acl.ts';
+import { GATEWAY_RESPONSES } from '#local/gateway/gateway-responses.ts';
 import { bodyMediaTypes } from '#src/declaration/api-settings.ts';
 import {
   BAD_REQUEST_BODY_TEMPLATE,
   DEFAULT_ERROR_TEMPLATE,
+  renderGatewayTemplate,
   UNAUTHORIZED,
 } from '#src/declaration/gateway-responses.ts';
 import {
@@ -82,15 +84,17 @@ describe('REST API routes', () => {
       ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/problem+json'" },
       ResponseTemplates: { 'application/json': BAD_REQUEST_BODY_TEMPLATE },
     });
-    const sample = BAD_REQUEST_BODY_TEMPLATE.replace(
-      '$context.error.validationErrorString',
-      'price: wrong type',
-    ).replace('$context.requestId', 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef');
+    const sample = renderGatewayTemplate(BAD_REQUEST_BODY_TEMPLATE, {
+      message: 'Invalid request body',
+      responseType: 'BAD_REQUEST_BODY',
+      validationErrorString: '[object has missing required properties (["name","price"])]',
+      requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+    });
     assert.deepEqual(JSON.parse(sample), {
       type: 'about:blank',
       title: 'Bad Request',
       status: 400,
-      detail: 'price: wrong type',
+      detail: 'Invalid request body',
       instance: 'urn:uuid:c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
     });
   });
@@ -180,15 +184,36 @@ describe('REST API stage', () => {
     });
   });
 
-  test('protects the stage with an AWS WAF web ACL of AWS managed rule groups', () => {
+  test('protects the stage with an AWS WAF web ACL: a rate limit per client IP, then AWS managed rule groups', () => {
     const webAcl = stack.synth.stack.restApi.webAcl;
     assert.ok(webAcl);
     const acl: CfnJson = resourceOf(stack.synth.template, webAcl.webAcl);
     assert.equal(acl.Properties.Scope, 'REGIONAL');
+    const [rateRule, ...managed] = acl.Properties.Rules as CfnJson[];
     assert.deepEqual(
-      acl.Properties.Rules.map((rule: CfnJson) => rule.Statement.ManagedRuleGroupStatement.Name),
+      managed.map((rule: CfnJson) => rule.Statement.ManagedRuleGroupStatement.Name),
       [...MANAGED_RULE_GROUPS],
     );
+    // Evaluated first, so a flooding client is stopped before anything else looks at its requests.
+    assert.equal(rateRule.Priority, 0);
+    assert.ok(managed.every((rule: CfnJson) => rule.Priority > 0));
+    const { settings } = stack.synth;
+    assert.deepEqual(rateRule.Statement, {
+      RateBasedStatement: {
+        AggregateKeyType: 'IP',
+        EvaluationWindowSec: settings.wafRateWindowSeconds,
+        Limit: clientRateLimit(settings),
+      },
+    });
+    // A quarter of the stage's steady rate over the window, by default.
+    assert.equal(clientRateLimit(settings), (100 * 60 * 25) / 100);
+    assert.deepEqual(rateRule.Action, {
+      Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'TooManyRequests' } },
+    });
+    assert.deepEqual(acl.Properties.CustomResponseBodies.TooManyRequests, {
+      ContentType: 'APPLICATION_JSON',
+      Content: GATEWAY_RESPONSES.throttled.body,
+    });
     const associations = resourcesOfType(stack.synth.template, 'AWS::WAFv2::WebACLAssociation');
     assert.equal(associations.length, 1);
     const association = associations[0]?.[1];

@@ -14,6 +14,8 @@ import {
 let bundled: Bundled;
 let retained: Synthesized;
 let ephemeral: Synthesized;
+/** A retained stack whose WAF rate rule is set away from its defaults. */
+let rateTuned: Synthesized;
 
 /** A throwaway dev stack with every setting away from its default, as `-c key=value` gives them. */
 const DEV_CONTEXT = {
@@ -32,8 +34,11 @@ before(async () => {
   bundled = await bundleServices();
   retained = await synthesize(bundled);
   ephemeral = await synthesize(bundled, { context: DEV_CONTEXT });
+  rateTuned = await synthesize(bundled, {
+    context: { throttlingRateLimit: '10', wafClientRatePercent: '50', wafRateWindowSeconds: '120' },
+  });
 });
-after(() => removeAll(bundled?.dir, retained?.outdir, ephemeral?.outdir));
+after(() => removeAll(bundled?.dir, retained?.outdir, ephemeral?.outdir, rateTuned?.outdir));
 
 const tables = (synth: Synthesized) =>
   bundled.services.map(({ service }) => {
@@ -160,6 +165,17 @@ describe('settings from context', () => {
         origin,
       );
     }
+  });
+
+  test("derives the WAF's per-client rate limit from the stage throttle and the settings", () => {
+    const [, acl] = resourcesOfType(rateTuned.template, 'AWS::WAFv2::WebACL')[0] ?? assert.fail();
+    const rule = acl.Properties.Rules.find((r: CfnJson) => r.Statement.RateBasedStatement);
+    // 10 requests a second, half of it for one client, over two minutes.
+    assert.deepEqual(rule.Statement.RateBasedStatement, {
+      AggregateKeyType: 'IP',
+      EvaluationWindowSec: 120,
+      Limit: 600,
+    });
   });
 
   test('leaves out the web ACL only when an ephemeral stack switches WAF off', () => {

@@ -149,8 +149,8 @@ export function accessContract(system: () => TestSystem, dataDir: () => string):
       const before = await system().scan('orders');
       for (const field of ['owner', 'id', 'version', 'createdAt', 'revision']) {
         const reply = await erin('POST', '/orders', { body: { ...ORDER, [field]: 'someone-else' } });
-        assert.equal(reply.status, 400, `${field}: ${reply.text}`);
-        assert.match(reply.text, new RegExp(field));
+        // The stage's strict model refuses it before the function runs: AWS's own detail, no field names.
+        assertProblem(reply, 400);
       }
       assert.deepEqual(await system().scan('orders'), before);
       const spoofed = await erin('POST', '/orders', {

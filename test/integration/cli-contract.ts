@@ -82,11 +82,11 @@ export function cliContract(target: () => { url: string; token: string }): void 
       assert.ok((JSON.parse(mine.stdout) as { id: string }[]).some((o) => o.id === placed.json().id));
     });
 
-    test('prints the problem and its failing fields, exiting non-zero', async () => {
+    test('prints the problem, exiting non-zero', async () => {
       const refused = await cli(target(), 'products', 'create', '--name', '', '--price', '-1');
       assert.equal(refused.code, 1);
-      // The stage's model refuses it, naming both fields in its detail.
-      assert.match(refused.stderr, /^Error 400 Bad Request: \[name: .*, price: .*\]\n$/);
+      // The stage's model refuses it; its detail is AWS's message (the reasons go to the stage's log).
+      assert.equal(refused.stderr, 'Error 400 Bad Request: Invalid request body\n');
       const missing = await cli(target(), 'products', 'create', '--price', '1');
       assert.notEqual(missing.code, 0);
       assert.match(missing.stderr, /required option '--name <value>' not specified/);
