@@ -3,6 +3,7 @@
 import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { LogSink } from '#local/contracts.ts';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '#local/private-data-folder.ts';
 import type { LogFormat } from '#src/declaration/types.ts';
 import { toJsonLogLine } from './json-log-format.ts';
 
@@ -36,10 +37,6 @@ export interface LogStore extends LogSink {
   /** Flushes and closes every open stream file. */
   close(): Promise<void>;
 }
-
-/** The data folder is this user's alone: its folders `0700`, its files `0600`. */
-const PRIVATE_DIR = 0o700;
-const PRIVATE_FILE = 0o600;
 
 const DAY_MS = 86_400_000;
 
@@ -97,7 +94,7 @@ export function openLogStore({
     }).finally(() => closing.delete(closed));
     closing.add(closed);
   };
-  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.isDirectory()) prune(path.join(dir, entry.name));
   }
@@ -109,8 +106,8 @@ export function openLogStore({
       const file = fileOf(functionName, stream);
       let out = files.get(file);
       if (!out) {
-        mkdirSync(functionDir, { recursive: true, mode: PRIVATE_DIR });
-        out = createWriteStream(file, { flags: 'a', mode: PRIVATE_FILE });
+        mkdirSync(functionDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+        out = createWriteStream(file, { flags: 'a', mode: PRIVATE_FILE_MODE });
         files.set(file, out);
       }
       const record = `${JSON.stringify({ t: Date.now(), m: message } satisfies StoredEvent)}\n`;
