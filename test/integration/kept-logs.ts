@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
+import { watch } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ACCESS_LOG_FOLDER } from '#local/logs/log-store.ts';
 import { runLogsCommand } from '#local/logs/logs-command.ts';
 import { type LogEvent, readLogEvents } from '#local/logs/read-logs.ts';
@@ -12,12 +12,35 @@ import { notPrivateUnder } from '../support/file-modes.ts';
 import type { ApiClient } from '../support/http.ts';
 import type { TestSystem } from '../support/test-system.ts';
 
-/** The events of a function's kept log group once `found` holds (lines reach the disk a moment after the response). */
-async function keptEvents(dir: string, functionName: string, found: (events: LogEvent[]) => boolean) {
-  for (const deadline = Date.now() + 15_000; ; await sleep(100)) {
-    const events = readLogEvents(dir, { functions: [functionName] });
-    if (found(events) || Date.now() > deadline) return events;
-  }
+/**
+ * The events of a function's kept log group once `found` holds: lines reach the disk a moment
+ * after the response, so this reads again on every change under the logs folder (the runner's
+ * per-test bound ends a wait that never comes true).
+ */
+function keptEvents(
+  dir: string,
+  functionName: string,
+  found: (events: LogEvent[]) => boolean,
+): Promise<LogEvent[]> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      try {
+        const events = readLogEvents(dir, { functions: [functionName] });
+        if (!found(events)) return;
+        watcher.close();
+        resolve(events);
+      } catch (error) {
+        watcher.close();
+        reject(error);
+      }
+    };
+    // Watching starts before the first read, so no change can slip between the two.
+    const watcher = watch(dir, { recursive: true }, check).on('error', (error) => {
+      watcher.close();
+      reject(error);
+    });
+    check();
+  });
 }
 
 /** The functions' logs kept on disk as CloudWatch keeps them, read back by `npm run logs`. */
