@@ -1,7 +1,13 @@
 import createFetchClient from 'openapi-fetch';
 import { toProblemError } from './problem.ts';
 import { type ResourceClient, type ResourceName, resourceClient } from './resource-client.ts';
-import { type RetryOptions, retryingFetch } from './retrying-fetch.ts';
+import {
+  type CallOptions,
+  callSignal,
+  IDEMPOTENCY_KEY_HEADER,
+  type RetryOptions,
+  retryingFetch,
+} from './retrying-fetch.ts';
 import type { components, paths } from './schema.d.ts';
 
 /** The local system's address (`npm start`). */
@@ -15,8 +21,13 @@ export interface ClientOptions {
    * (the form API Gateway's Cognito authorizer documents; the local gateway takes it too).
    */
   readonly token?: () => string | undefined | Promise<string | undefined>;
-  /** Retries on 503/429 honouring `Retry-After`; bounded. */
+  /**
+   * Retries of what is safe to send again (see the README's "The typed client"), with full jitter
+   * and honouring `Retry-After`; bounded.
+   */
   readonly retry?: RetryOptions;
+  /** Every call ends after this many ms, retries and waits included, with a `TimeoutError`. */
+  readonly timeoutMs?: number;
   /** The fetch to use; the global one by default (Node 20+, browsers). */
   readonly fetch?: (request: Request) => Promise<Response>;
 }
@@ -39,7 +50,10 @@ export function createClient(options: ClientOptions = {}) {
   const baseFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
   const api = createFetchClient<paths>({
     baseUrl: (options.baseUrl ?? LOCAL_URL).replace(/\/+$/, ''),
-    fetch: retryingFetch(baseFetch, options.retry),
+    fetch: retryingFetch(baseFetch, {
+      ...options.retry,
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    }),
   });
   const { token } = options;
   if (token) {
@@ -63,9 +77,20 @@ export function createClient(options: ClientOptions = {}) {
     resource,
     products: resource('products'),
     orders: resource('orders'),
-    /** Runs one DynamoDBManager operation and returns DynamoDB's answer. */
-    async manager(request: ManagerRequest): Promise<unknown> {
-      const answer = await api.POST('/DynamoDBManager', { body: request });
+    /**
+     * Runs one DynamoDBManager operation and returns DynamoDB's answer. A POST, so it is sent once
+     * unless `idempotencyKey` is given.
+     */
+    async manager(
+      request: ManagerRequest,
+      options: CallOptions & { idempotencyKey?: string } = {},
+    ): Promise<unknown> {
+      const signal = callSignal(options);
+      const answer = await api.POST('/DynamoDBManager', {
+        body: request,
+        ...(signal ? { signal } : {}),
+        ...(options.idempotencyKey ? { headers: { [IDEMPOTENCY_KEY_HEADER]: options.idempotencyKey } } : {}),
+      });
       if (!answer.response.ok) throw toProblemError(answer.response, answer.error);
       return answer.data;
     },

@@ -15,6 +15,13 @@ export type {
   PatchOf,
   ResourceClient,
   ResourceName,
+  WriteOptions,
 } from './resource-client.ts';
-export type { RetryOptions } from './retrying-fetch.ts';
+export { retryAfterMs } from './retry-after.ts';
+export {
+  type CallOptions,
+  IDEMPOTENCY_KEY_HEADER,
+  isRetrySafe,
+  type RetryOptions,
+} from './retrying-fetch.ts';
 export type { components, operations, paths } from './schema.d.ts';

@@ -1,3 +1,4 @@
+import { retryAfterMs } from './retry-after.ts';
 import type { components } from './schema.d.ts';
 
 /** An RFC 9457 problem as the API sends it (`application/problem+json`). */
@@ -45,8 +46,8 @@ export class PreconditionFailedError extends ProblemError {}
 
 /** The problem an error response stands for: its problem+json body, or what the gateway said. */
 export function toProblemError(response: Response, body: unknown): ProblemError {
-  const retryAfter = response.headers.get('retry-after');
-  const retryAfterSeconds = retryAfter !== null && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined;
+  const retryAfter = retryAfterMs(response.headers.get('retry-after'));
+  const retryAfterSeconds = retryAfter === undefined ? undefined : Math.ceil(retryAfter / 1000);
   const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const problem =
     typeof fields.title === 'string'

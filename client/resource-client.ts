@@ -1,5 +1,6 @@
 import type { Client } from 'openapi-fetch';
 import { PreconditionFailedError, toProblemError } from './problem.ts';
+import { type CallOptions, callSignal, IDEMPOTENCY_KEY_HEADER } from './retrying-fetch.ts';
 import type { paths } from './schema.d.ts';
 
 /** The typed resources of the API: `products` for `/products/{id}`. */
@@ -18,6 +19,15 @@ export type PatchOf<N extends ResourceName> =
 /** One page of a list. */
 export type PageOf<N extends ResourceName> =
   Collection<N>['get']['responses'][200]['content']['application/json'];
+
+/** A write that is sent again after a lost connection or a 503 only when it carries a key. */
+export interface WriteOptions extends CallOptions {
+  /**
+   * An `Idempotency-Key` for this write: the same key for the same intended write, a new one for
+   * each new write (e.g. `crypto.randomUUID()`). With it, a POST or PATCH is retried like a GET.
+   */
+  readonly idempotencyKey?: string;
+}
 
 interface Answer {
   readonly data?: unknown;
@@ -48,51 +58,80 @@ export function resourceClient<N extends ResourceName>(api: Client<paths>, name:
     return item;
   };
   const path = (id: string) => ({ path: { id } });
-  const page = async (options: { limit?: number; cursor?: string } = {}): Promise<PageOf<N>> => {
-    const answer = await api.GET(collection, { params: { query: options } });
+  /**
+   * openapi-fetch's options for a request of a call: the call's signal (one per call, so that a
+   * timeout bounds a read of the ETag and the write after it together), and its idempotency key.
+   */
+  const send = (signal: AbortSignal | undefined, key?: string, headers: Record<string, string> = {}) => ({
+    ...(signal ? { signal } : {}),
+    headers: { ...headers, ...(key ? { [IDEMPOTENCY_KEY_HEADER]: key } : {}) },
+  });
+  const page = async (
+    options: { limit?: number; cursor?: string } & CallOptions = {},
+  ): Promise<PageOf<N>> => {
+    const { signal, timeoutMs, ...query } = options;
+    const answer = await api.GET(collection, {
+      params: { query },
+      ...send(callSignal({ ...(signal ? { signal } : {}), ...(timeoutMs ? { timeoutMs } : {}) })),
+    });
     if (!answer.response.ok || answer.data === undefined) throw toProblemError(answer.response, answer.error);
     return answer.data as PageOf<N>;
   };
 
   return {
     /** Reads an item; its `ETag` is kept for the next `update` or `delete`. Throws NotFoundError. */
-    async get(id: string): Promise<Item> {
-      return unwrap(await api.GET(member, { params: path(id) }), id);
+    async get(id: string, options: CallOptions = {}): Promise<Item> {
+      return unwrap(await api.GET(member, { params: path(id), ...send(callSignal(options)) }), id);
     },
-    /** Creates an item; the server chooses its id. */
-    async create(fields: FieldsOf<N>): Promise<Item> {
-      return unwrap(await api.POST(collection, { body: fields as never }));
+    /**
+     * Creates an item; the server chooses its id. A POST: sent once, never again after it may have
+     * reached the server, unless `idempotencyKey` is given.
+     */
+    async create(fields: FieldsOf<N>, options: WriteOptions = {}): Promise<Item> {
+      const init = send(callSignal(options), options.idempotencyKey);
+      return unwrap(await api.POST(collection, { body: fields as never, ...init }));
     },
     /**
      * Replaces an item, or creates it with this id. `ifMatch: true` replaces only the version last
      * read; `ifAbsent: true` creates only (412 when it exists).
      */
-    async replace(id: string, fields: FieldsOf<N>, options: { ifMatch?: boolean; ifAbsent?: boolean } = {}) {
+    async replace(
+      id: string,
+      fields: FieldsOf<N>,
+      options: { ifMatch?: boolean; ifAbsent?: boolean } & CallOptions = {},
+    ) {
+      const signal = callSignal(options);
       const header = {
-        ...(options.ifMatch ? { 'If-Match': await etagOf(id) } : {}),
+        ...(options.ifMatch ? { 'If-Match': await etagOf(id, signal) } : {}),
         ...(options.ifAbsent ? { 'If-None-Match': '*' } : {}),
       };
-      return unwrap(await api.PUT(member, { params: { ...path(id), header }, body: fields as never }), id);
+      return unwrap(
+        await api.PUT(member, { params: { ...path(id), header }, body: fields as never, ...send(signal) }),
+        id,
+      );
     },
     /**
      * Applies a JSON Merge Patch, on condition that the item is still at the version last read
      * (read first if it was not). Throws PreconditionFailedError when someone else wrote since.
+     * A PATCH: sent once unless `idempotencyKey` is given.
      */
-    async update(id: string, patch: PatchOf<N>): Promise<Item> {
-      const header = { 'If-Match': await etagOf(id) };
+    async update(id: string, patch: PatchOf<N>, options: WriteOptions = {}): Promise<Item> {
+      const signal = callSignal(options);
+      const header = { 'If-Match': await etagOf(id, signal) };
       return unwrap(
         await api.PATCH(member, {
           params: { ...path(id), header },
           body: patch as never,
-          headers: { 'Content-Type': 'application/merge-patch+json' },
+          ...send(signal, options.idempotencyKey, { 'Content-Type': 'application/merge-patch+json' }),
         }),
         id,
       );
     },
     /** Deletes an item; conditional on the last read version when `ifMatch` is true. */
-    async delete(id: string, options: { ifMatch?: boolean } = {}): Promise<void> {
-      const header = options.ifMatch ? { 'If-Match': await etagOf(id) } : {};
-      const answer = await api.DELETE(member, { params: { ...path(id), header } });
+    async delete(id: string, options: { ifMatch?: boolean } & CallOptions = {}): Promise<void> {
+      const signal = callSignal(options);
+      const header = options.ifMatch ? { 'If-Match': await etagOf(id, signal) } : {};
+      const answer = await api.DELETE(member, { params: { ...path(id), header }, ...send(signal) });
       if (!answer.response.ok) {
         if (answer.response.status === 412) etags.delete(id);
         throw toProblemError(answer.response, answer.error);
@@ -102,16 +141,18 @@ export function resourceClient<N extends ResourceName>(api: Client<paths>, name:
     /** One page: `limit` items from `cursor` on. */
     page,
     /**
-     * Every item, page after page, as an async iterator.
+     * Every item, page after page, as an async iterator. `signal` and `timeoutMs` apply to each page.
      *
      * @example
      * for await (const product of client.products.list({ pageSize: 50 })) console.log(product.name);
      */
-    async *list(options: { pageSize?: number } = {}): AsyncGenerator<Item, void, undefined> {
+    async *list(options: { pageSize?: number } & CallOptions = {}): AsyncGenerator<Item, void, undefined> {
+      const { pageSize, ...call } = options;
       let cursor: string | undefined;
       do {
         const next = await page({
-          ...(options.pageSize ? { limit: options.pageSize } : {}),
+          ...call,
+          ...(pageSize ? { limit: pageSize } : {}),
           ...(cursor ? { cursor } : {}),
         });
         for (const item of next.items) yield item as Item;
@@ -122,10 +163,10 @@ export function resourceClient<N extends ResourceName>(api: Client<paths>, name:
     etag: (id: string): string | undefined => etags.get(id),
   };
 
-  async function etagOf(id: string): Promise<string> {
+  async function etagOf(id: string, signal: AbortSignal | undefined): Promise<string> {
     const known = etags.get(id);
     if (known !== undefined) return known;
-    const answer = await api.GET(member, { params: path(id) });
+    const answer = await api.GET(member, { params: path(id), ...send(signal) });
     unwrap(answer, id);
     const etag = etags.get(id);
     if (etag === undefined) throw new PreconditionFailedError({ status: 412, title: 'No ETag to send' });

@@ -45,4 +45,9 @@ export interface RouteBinding {
 export interface LogSink {
   /** `logStream` names the instance's stream, e.g. `2026/11/25/[$LATEST]3f2a…`. */
   write(functionName: string, line: string, logStream?: string): void;
+  /**
+   * Says that `logStream` will get no more lines (its instance is gone), so that a sink keeping a
+   * file per stream can close it.
+   */
+  end?(functionName: string, logStream: string): void;
 }

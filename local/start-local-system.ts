@@ -112,6 +112,9 @@ function teeLogSink(...sinks: readonly LogSink[]): LogSink {
     write(functionName, line, logStream) {
       for (const sink of sinks) sink.write(functionName, line, logStream);
     },
+    end(functionName, logStream) {
+      for (const sink of sinks) sink.end?.(functionName, logStream);
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '#local/private-data-folder.ts';
 import { groupNameProblem } from '#src/declaration/access.ts';
 
 /**
@@ -64,7 +65,7 @@ export async function openLocalUserPool(dataDir: string): Promise<LocalUserPool>
   const file = userPoolFile(dataDir);
   let stored = await readStored(file);
   if (!stored) {
-    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    await mkdir(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
     const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
     const privateJwk = await exportJWK(privateKey);
     const candidate: StoredPool = {
@@ -74,7 +75,7 @@ export async function openLocalUserPool(dataDir: string): Promise<LocalUserPool>
       privateJwk: { ...privateJwk, kid: randomUUID(), alg: 'RS256', use: 'sig' },
     };
     const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    await writeFile(temporary, JSON.stringify(candidate, null, 2), { mode: 0o600, flag: 'wx' });
+    await writeFile(temporary, JSON.stringify(candidate, null, 2), { mode: PRIVATE_FILE_MODE, flag: 'wx' });
     // `link` fails if the file exists, so the first writer's pool is the one everyone keeps.
     await link(temporary, file).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EEXIST') return rename(temporary, file);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ClassicLevel } from 'classic-level';
+import { withPrivateUmask } from '#local/private-data-folder.ts';
 
 /** The lock's folder inside an engine's data folder; the engines ignore it. */
 export const LOCK_FOLDER = '.runtime-lock';
@@ -24,7 +25,8 @@ export interface DataFolderLock {
 export async function lockDataFolder(dataDir: string, engine: string): Promise<DataFolderLock> {
   const store = new ClassicLevel(path.join(dataDir, LOCK_FOLDER));
   try {
-    await store.open();
+    // LevelDB creates the lock's files with the process's umask: a private one, like the data's.
+    await withPrivateUmask(() => store.open());
   } catch (error) {
     if (isLocked(error)) throw dataInUseError(engine, dataDir, error);
     // Not another runtime: a folder that cannot be used at all is the engine's to report, in its words.

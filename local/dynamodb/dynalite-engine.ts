@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { holdPrivateUmask } from '#local/private-data-folder.ts';
 import { type DataFolderLock, dataInUseError, lockDataFolder } from './data-folder-lock.ts';
 import { refuseOutsiders } from './refuse-outsiders.ts';
 import type { InProcessRequest, RunningDynamoDb } from './start-dynamodb.ts';
@@ -40,11 +41,21 @@ export interface DynaliteEngineOptions {
  * await dynamodb.stop();
  */
 export async function startDynalite({ dataDir }: DynaliteEngineOptions): Promise<RunningDynamoDb> {
-  const lock = dataDir ? await lockDataFolder(dataDir, 'dynalite') : null;
+  // dynalite's LevelDB creates its files in this process, when it likes (compactions, new logs),
+  // with the process's umask: a private one for as long as it runs on a folder.
+  const releaseUmask = dataDir ? holdPrivateUmask() : () => {};
+  const lock = dataDir ? await lockDataFolder(dataDir, 'dynalite').catch(fail) : null;
   try {
-    return await serveDynalite(dataDir, lock);
+    const running = await serveDynalite(dataDir, lock);
+    const stop = running.stop;
+    return { ...running, stop: () => stop().finally(releaseUmask) };
   } catch (error) {
     await lock?.release();
+    return fail(error);
+  }
+
+  function fail(error: unknown): never {
+    releaseUmask();
     throw error;
   }
 }

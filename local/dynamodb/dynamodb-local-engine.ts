@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { holdPrivateUmask } from '#local/private-data-folder.ts';
 import { type DataFolderLock, lockDataFolder } from './data-folder-lock.ts';
 import { locateDynamoDbLocalJar } from './dynamodb-local-jar.ts';
 import { LAUNCHER_CLASS, type Launcher, prepareLauncher } from './dynamodb-local-launcher.ts';
@@ -92,27 +93,35 @@ async function runDynamoDbLocal(
   const { jar, libDir } = locateDynamoDbLocalJar();
   const launcher = await prepareLauncher({ java, jar: { jar, libDir }, cacheRoot: launcherCacheRoot });
   const storage = dataDir ? ['-dbPath', dataDir] : ['-inMemory'];
-  const child = spawn(
-    java.command,
-    [
-      ...launcher.jvmOptions,
-      ...DYNAMODB_LOCAL_JVM_OPTIONS,
-      '-cp',
-      launcher.classPath.join(path.delimiter),
-      `-Djava.library.path=${libDir}`,
-      // A plain IPv4 socket, so the listener reads 127.0.0.1 rather than ::ffff:127.0.0.1.
-      '-Djava.net.preferIPv4Stack=true',
-      LAUNCHER_CLASS,
-      '-port',
-      String(port),
-      ...storage,
-      '-sharedDb',
-      '-disableTelemetry',
-    ],
-    // stdin is the JVM's lifeline (see LoopbackDynamoDbLocal.java). Its own process group keeps a
-    // terminal's Ctrl-C away from it, so the runtime can stop it after the gateway, in order.
-    { stdio: ['pipe', 'pipe', 'pipe'], detached: true, windowsHide: true },
-  );
+  // The JVM inherits the umask at spawn: its SQLite file is created private, like the folder.
+  const releaseUmask = holdPrivateUmask();
+  const child = (() => {
+    try {
+      return spawn(
+        java.command,
+        [
+          ...launcher.jvmOptions,
+          ...DYNAMODB_LOCAL_JVM_OPTIONS,
+          '-cp',
+          launcher.classPath.join(path.delimiter),
+          `-Djava.library.path=${libDir}`,
+          // A plain IPv4 socket, so the listener reads 127.0.0.1 rather than ::ffff:127.0.0.1.
+          '-Djava.net.preferIPv4Stack=true',
+          LAUNCHER_CLASS,
+          '-port',
+          String(port),
+          ...storage,
+          '-sharedDb',
+          '-disableTelemetry',
+        ],
+        // stdin is the JVM's lifeline (see LoopbackDynamoDbLocal.java). Its own process group keeps a
+        // terminal's Ctrl-C away from it, so the runtime can stop it after the gateway, in order.
+        { stdio: ['pipe', 'pipe', 'pipe'], detached: true, windowsHide: true },
+      );
+    } finally {
+      releaseUmask();
+    }
+  })();
   const killWithParent = () => child.kill('SIGKILL');
   process.on('exit', killWithParent);
   const exited = once(child, 'exit').finally(() => process.off('exit', killWithParent));

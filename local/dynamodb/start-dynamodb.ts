@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { makeDataFolderPrivate, PRIVATE_DIR_MODE } from '#local/private-data-folder.ts';
 import { startDynamoDbLocal } from './dynamodb-local-engine.ts';
 import { useExternalDynamoDb } from './external-engine.ts';
 import { findJava, type JavaRuntime, MINIMUM_JAVA_MAJOR } from './find-java.ts';
@@ -21,6 +22,8 @@ export interface DynamoDbOptions {
   readonly endpoint?: string;
   /** Where JAVA_HOME and PATH are read from when looking for Java; defaults to `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
+  /** Where the one-line notice goes when the data folder had to be made private; stderr by default. */
+  readonly notice?: (line: string) => void;
 }
 
 export interface RunningDynamoDb {
@@ -61,6 +64,13 @@ export interface InProcessRequest {
  * await dynamodb.stop();
  */
 export async function startDynamoDb(options: DynamoDbOptions): Promise<RunningDynamoDb> {
+  // The whole data folder (tables, logs, the local user pool) is private before anything opens it;
+  // kept in memory or elsewhere, the tables need no folder, but one already there is tightened.
+  const onDisk = !options.inMemory && options.engine !== 'external' && !options.endpoint;
+  if (options.dataDir) {
+    const notice = options.notice ?? ((line: string) => process.stderr.write(`${line}\n`));
+    await makeDataFolderPrivate(path.resolve(options.dataDir), notice, { create: onDisk });
+  }
   // An endpoint with `auto` means "use this one": nothing needs starting.
   if (options.engine === 'external' || (options.engine === 'auto' && options.endpoint)) {
     if (!options.endpoint) {
@@ -85,7 +95,7 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<RunningDy
   const java = found;
   const engine: EngineName = java ? 'dynamodb-local' : 'dynalite';
   const dataDir = options.inMemory ? null : path.resolve(options.dataDir, engine);
-  if (dataDir) await mkdir(dataDir, { recursive: true });
+  if (dataDir) await mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   // dynalite (and its storage modules) is loaded only when it is the engine: with DynamoDB Local
   // the JVM is spawned without waiting for them.
   const started = await (java

@@ -117,6 +117,8 @@ export class FunctionInstance {
     this.gone = Promise.all([exited, drained]).then(async ([exitCode]) => {
       clearTimeout(initTimer);
       this.#afterExit(exitCode);
+      // Its last lines are written: the stream ends with the instance, as its file may close.
+      this.#sink.end?.(this.#spec.name, this.#logStream);
       await removeInstanceTmp(this.#tmpDir);
     });
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -156,5 +156,84 @@ test("keeps a Text function's lines as Lambda writes them, and npm run logs filt
     assert.equal(await runLogsCommand(run, {}, (line) => printed.push(line)), 0);
     assert.equal(printed.length, 1);
     assert.match(printed[0] ?? '', /notes-get {2}2026-11-25T10:00:00\.000Z\tr1\tERROR\ttwo\rlines$/);
+  });
+});
+
+/** Descriptors of this process open on files under `dir` (Linux's /proc/self/fd); null elsewhere. */
+async function descriptorsUnder(dir: string): Promise<number | null> {
+  let fds: string[];
+  try {
+    fds = await readdir('/proc/self/fd');
+  } catch {
+    return null;
+  }
+  let count = 0;
+  for (const fd of fds) {
+    const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+    if (target.startsWith(`${dir}${path.sep}`)) count++;
+  }
+  return count;
+}
+
+test('holds one open file per live stream, however many instance generations came and went', async () => {
+  await withDir(async (dir) => {
+    const store = openLogStore({ dir });
+    try {
+      store.write('products-get', startLine('live'), 'live-stream');
+      const generations = 150;
+      for (let i = 0; i < generations; i++) {
+        const stream = `2026/11/25/[$LATEST]generation-${i}`;
+        store.write('products-get', startLine(`r${i}`), stream);
+        store.write('products-get', 'END RequestId: r', stream);
+        store.end('products-get', stream);
+      }
+      await store.settled();
+      assert.equal(store.openFiles(), 1, 'the live stream only');
+      const open = await descriptorsUnder(dir);
+      if (process.platform === 'linux') assert.equal(open, 1, 'descriptors open in the logs folder');
+      // Every generation's lines reached its file before it closed; the live one is still written.
+      const streams = await readdir(functionLogDir(dir, 'products-get'));
+      assert.equal(streams.length, generations + 1);
+      store.write('products-get', startLine('after'), 'live-stream');
+      // A line after the end of a stream opens its file again rather than losing the line.
+      store.write('products-get', startLine('late'), '2026/11/25/[$LATEST]generation-0');
+      assert.equal(store.openFiles(), 2);
+    } finally {
+      await store.close();
+    }
+    assert.equal(store.openFiles(), 0);
+    assert.equal(readLogEvents(dir, {}).length, 1 + 150 + 2);
+  });
+});
+
+test('never prunes a stream still being written, however old or large, and prunes ended ones', async () => {
+  await withDir(async (dir) => {
+    const group = functionLogDir(dir, 'products-get');
+    const store = openLogStore({ dir, maxBytesPerFunction: 2_000 });
+    try {
+      store.write('products-get', startLine('first'), 'still-written');
+      store.write('products-get', startLine('ended'), 'ended');
+      store.end('products-get', 'ended');
+      store.write('products-get', startLine('recent'), 'recent');
+      store.end('products-get', 'recent');
+      await store.settled();
+      // Both look ten days old: only the ended one may go (`recent` is the newest on disk).
+      const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000);
+      await utimes(path.join(group, 'still-written.jsonl'), tenDaysAgo, tenDaysAgo);
+      await utimes(path.join(group, 'ended.jsonl'), tenDaysAgo, tenDaysAgo);
+      // A newer stream, written past a tenth of the bound, makes the store prune as it writes.
+      for (let i = 0; i < 10; i++) store.write('products-get', `{"message":"${'x'.repeat(100)}"}`, 'newest');
+      const left = await readdir(group);
+      assert.ok(!left.includes('ended.jsonl'), 'the ended stream is pruned');
+      assert.ok(left.includes('still-written.jsonl'), 'the stream still written is kept');
+      store.write('products-get', startLine('second'), 'still-written');
+    } finally {
+      await store.close();
+    }
+    const kept = readLogEvents(dir, {}).filter((e) => e.logStream === 'still-written');
+    assert.deepEqual(
+      kept.map((e) => (e.fields.record as { requestId: string }).requestId),
+      ['first', 'second'],
+    );
   });
 });

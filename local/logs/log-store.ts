@@ -3,6 +3,7 @@
 import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { LogSink } from '#local/contracts.ts';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '#local/private-data-folder.ts';
 import type { LogFormat } from '#src/declaration/types.ts';
 import { toJsonLogLine } from './json-log-format.ts';
 
@@ -27,6 +28,12 @@ export interface LogStoreOptions {
 }
 
 export interface LogStore extends LogSink {
+  /** Flushes and closes the stream's file: its instance is gone (a later line opens it again). */
+  end(functionName: string, logStream: string): void;
+  /** Stream files open now, closing ones included: at most one per live stream. */
+  openFiles(): number;
+  /** Resolves once the file of every stream ended so far is closed. */
+  settled(): Promise<void>;
   /** Flushes and closes every open stream file. */
   close(): Promise<void>;
 }
@@ -64,11 +71,30 @@ export function openLogStore({
   maxBytesPerFunction = 20_000_000,
   logFormatOf = () => 'JSON',
 }: LogStoreOptions): LogStore {
+  /** The file of each live stream, open for appending. */
   const files = new Map<string, WriteStream>();
+  /** Files being flushed and closed: each still holds its descriptor until it is done. */
+  const closing = new Set<Promise<void>>();
   const written = new Map<string, number>();
+  // A stream still written is never deleted, whatever its age or size: its lines would go to a
+  // file no longer in the folder.
   const prune = (functionDir: string) =>
-    pruneGroup(functionDir, Date.now() - retentionDays * DAY_MS, maxBytesPerFunction);
-  mkdirSync(dir, { recursive: true });
+    pruneGroup(functionDir, Date.now() - retentionDays * DAY_MS, maxBytesPerFunction, files);
+  const fileOf = (functionName: string, stream: string) =>
+    // The file keeps the stream's own name, `/` and all, percent-encoded.
+    path.join(functionLogDir(dir, functionName), `${encodeURIComponent(stream)}.jsonl`);
+  const closeFile = (file: string) => {
+    const out = files.get(file);
+    if (!out) return;
+    files.delete(file);
+    // 'close', not 'finish': the descriptor is released only then.
+    const closed = new Promise<void>((resolve) => {
+      out.once('close', resolve);
+      out.end();
+    }).finally(() => closing.delete(closed));
+    closing.add(closed);
+  };
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.isDirectory()) prune(path.join(dir, entry.name));
   }
@@ -77,12 +103,11 @@ export function openLogStore({
       const message = logFormatOf(functionName) === 'Text' ? line : toJsonLogLine(line, new Date());
       if (message === null) return;
       const functionDir = functionLogDir(dir, functionName);
-      // The file keeps the stream's own name, `/` and all, percent-encoded.
-      const file = path.join(functionDir, `${encodeURIComponent(stream)}.jsonl`);
+      const file = fileOf(functionName, stream);
       let out = files.get(file);
       if (!out) {
-        mkdirSync(functionDir, { recursive: true });
-        out = createWriteStream(file, { flags: 'a' });
+        mkdirSync(functionDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+        out = createWriteStream(file, { flags: 'a', mode: PRIVATE_FILE_MODE });
         files.set(file, out);
       }
       const record = `${JSON.stringify({ t: Date.now(), m: message } satisfies StoredEvent)}\n`;
@@ -94,9 +119,16 @@ export function openLogStore({
         prune(functionDir);
       }
     },
+    end(functionName, stream) {
+      closeFile(fileOf(functionName, stream));
+    },
+    openFiles: () => files.size + closing.size,
+    async settled() {
+      await Promise.all(closing);
+    },
     async close() {
-      await Promise.all([...files.values()].map((out) => new Promise((resolve) => out.end(resolve))));
-      files.clear();
+      for (const file of [...files.keys()]) closeFile(file);
+      await Promise.all(closing);
     },
   };
 }
@@ -107,8 +139,16 @@ function defaultStream(): string {
   return `${day}/[$LATEST]local-${process.pid}`;
 }
 
-/** Deletes a group's streams older than `notBefore`, then the oldest ones past `maxBytes`. */
-function pruneGroup(functionDir: string, notBefore: number, maxBytes: number): void {
+/**
+ * Deletes a group's streams older than `notBefore`, then the oldest ones past `maxBytes`; never
+ * one in `live` (still written), nor the newest.
+ */
+function pruneGroup(
+  functionDir: string,
+  notBefore: number,
+  maxBytes: number,
+  live: ReadonlyMap<string, unknown>,
+): void {
   let streams: { file: string; mtimeMs: number; size: number }[];
   try {
     streams = readdirSync(functionDir)
@@ -125,8 +165,8 @@ function pruneGroup(functionDir: string, notBefore: number, maxBytes: number): v
   let kept = 0;
   for (const stream of streams) {
     kept += stream.size;
-    // The newest stream is always kept: it is the one being written.
-    if (stream !== streams[0] && (stream.mtimeMs < notBefore || kept > maxBytes))
-      rmSync(stream.file, { force: true });
+    // The newest stream is kept too: another process may be writing it.
+    if (live.has(stream.file) || stream === streams[0]) continue;
+    if (stream.mtimeMs < notBefore || kept > maxBytes) rmSync(stream.file, { force: true });
   }
 }

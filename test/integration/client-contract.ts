@@ -79,6 +79,29 @@ export function clientContract(url: () => string, token: () => string): void {
       assert.ok(pages >= 3, `${pages} pages`);
     });
 
+    test('a create with an Idempotency-Key is served as any create; an aborted call sends nothing', async () => {
+      const client = createClient({ baseUrl: url(), token });
+      const keyed = await client.products.create(
+        { name: 'Keyed mug', price: 3 },
+        { idempotencyKey: crypto.randomUUID(), timeoutMs: 60_000 },
+      );
+      assert.equal((await client.products.get(keyed.id)).name, 'Keyed mug');
+      let sent = 0;
+      const counting = createClient({
+        baseUrl: url(),
+        token,
+        fetch: (request) => {
+          sent++;
+          return fetch(request);
+        },
+      });
+      const aborted = await counting.products
+        .create({ name: 'Never', price: 1 }, { signal: AbortSignal.abort() })
+        .catch((e: unknown) => e);
+      assert.ok(aborted instanceof DOMException && aborted.name === 'AbortError', String(aborted));
+      assert.equal(sent, 0);
+    });
+
     test('runs DynamoDBManager operations', async () => {
       const client = createClient({ baseUrl: url(), token });
       assert.equal(await client.manager({ operation: 'ping' }), 'pong');

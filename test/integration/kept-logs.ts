@@ -1,20 +1,46 @@
 import assert from 'node:assert/strict';
+import { watch } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { ACCESS_LOG_FOLDER } from '#local/logs/log-store.ts';
 import { runLogsCommand } from '#local/logs/logs-command.ts';
 import { type LogEvent, readLogEvents } from '#local/logs/read-logs.ts';
 import { ACCESS_LOG_FORMAT } from '#src/declaration/access-log.ts';
 import { metricValues, readEmf } from '../support/emf.ts';
+import { notPrivateUnder } from '../support/file-modes.ts';
 import type { ApiClient } from '../support/http.ts';
 import type { TestSystem } from '../support/test-system.ts';
 
-/** The events of a function's kept log group once `found` holds (lines reach the disk a moment after the response). */
-async function keptEvents(dir: string, functionName: string, found: (events: LogEvent[]) => boolean) {
-  for (const deadline = Date.now() + 15_000; ; await sleep(100)) {
-    const events = readLogEvents(dir, { functions: [functionName] });
-    if (found(events) || Date.now() > deadline) return events;
-  }
+/**
+ * The events of a function's kept log group once `found` holds: lines reach the disk a moment
+ * after the response, so this reads again on every change under the logs folder (the runner's
+ * per-test bound ends a wait that never comes true).
+ */
+function keptEvents(
+  dir: string,
+  functionName: string,
+  found: (events: LogEvent[]) => boolean,
+): Promise<LogEvent[]> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      try {
+        const events = readLogEvents(dir, { functions: [functionName] });
+        if (!found(events)) return;
+        watcher.close();
+        resolve(events);
+      } catch (error) {
+        watcher.close();
+        reject(error);
+      }
+    };
+    // Watching starts before the first read, so no change can slip between the two.
+    const watcher = watch(dir, { recursive: true }, check).on('error', (error) => {
+      watcher.close();
+      reject(error);
+    });
+    check();
+  });
 }
 
 /** The functions' logs kept on disk as CloudWatch keeps them, read back by `npm run logs`. */
@@ -37,6 +63,8 @@ export function keptLogs(client: () => ApiClient, system: () => TestSystem): voi
       );
     };
     const events = await keptEvents(dir, 'products-create', reported);
+    // The stage's access log is written as the response ends, to a file of its own: wait for it too.
+    await keptEvents(dir, ACCESS_LOG_FOLDER, (all) => all.some((e) => e.message.includes(requestId)));
     const completed = events.find((e) => e.fields.correlation_id === requestId);
     assert.ok(completed, `the request's line is kept in ${dir}`);
     assert.equal(completed.logGroup, '/aws/lambda/products-create');
@@ -87,5 +115,19 @@ export function keptLogs(client: () => ApiClient, system: () => TestSystem): voi
     assert.ok(
       coldStarts.some((row) => row['@log'] === '/aws/lambda/products-create' && Number(row.coldStarts) >= 1),
     );
+  });
+
+  test('keeps the data folder private: every folder 0700, every file 0600, whoever created it', async () => {
+    const logsDir = system().system.logsDir;
+    assert.ok(logsDir, 'a system with a data folder keeps its logs');
+    const dataDir = path.dirname(logsDir);
+    const created = await client()('POST', '/products', { body: { name: 'private', price: 1 } });
+    assert.equal(created.status, 201, created.text);
+    const { engine } = system().system.dynamodb;
+    // The engine's tables and its lock, the kept logs and the local user pool's key are all there.
+    const entries = await readdir(dataDir);
+    for (const name of ['auth', engine, 'logs']) assert.ok(entries.includes(name), `${name} in ${entries}`);
+    assert.ok((await readdir(path.join(dataDir, engine))).length > 1, 'the engine wrote its files');
+    assert.deepEqual(await notPrivateUnder(dataDir), []);
   });
 }
