@@ -90,3 +90,26 @@ export function requestAuthority(req: {
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   return { kind: 'host', host: `${url.hostname}:${port}` };
 }
+
+/**
+ * Headers every local page (`/_local/…`) answers with. The policy lets the API reference (Swagger UI,
+ * served from this origin) run and nothing else: scripts from this origin only (no inline script,
+ * no eval), its inline styles and `data:` icons, which Swagger UI needs (swagger-ui#3370, #7540),
+ * requests ("Try it out") to this origin only, and no framing. `Vary: Origin`: the gate decides
+ * on the Origin.
+ */
+export const LOCAL_PAGE_HEADERS = {
+  'Content-Security-Policy': [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'X-Content-Type-Options': 'nosniff',
+  Vary: 'Origin',
+} as const;
