@@ -182,10 +182,11 @@ describe('the local gateway as the deployed stage', () => {
 });
 
 // Writes a request byte for byte (two Host lines, an absolute-form target), as no HTTP client will.
+// The socket stays open until the answer: a client that half-closes first gets none from Node.
 function sendRaw(gateway: RunningGateway, head: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const socket = connect(gateway.port, '127.0.0.1', () =>
-      socket.end(`${head}\r\nConnection: close\r\n\r\n`),
+      socket.write(`${head}\r\nConnection: close\r\n\r\n`),
     );
     let text = '';
     socket.setEncoding('utf8');
