@@ -42,7 +42,10 @@ const memos = [
 /** A stage throttle low enough to reach with a handful of preflights, high enough for the polling here. */
 const api = { ...DEFAULT_API_SETTINGS, throttlingRateLimit: 50, throttlingBurstLimit: 50 };
 
-/** Polls `check` until it holds (a reload is asynchronous), failing after `ms`. */
+/**
+ * Polls `check` until it holds, failing after `ms`; for outcomes no event reports (this suite
+ * waits on reload events instead).
+ */
 export async function eventually(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
@@ -176,10 +179,11 @@ export function defineHotReloadSuite(engine: Exclude<EngineName, 'external'>): v
     test('serves an edited handler without a restart, from a new instance', async () => {
       assert.deepEqual(await get('/say'), { status: 200, text: 'hello' });
       const coldStarts = system.stats()['echo-say']?.coldStarts ?? 0;
+      const swapped = nextReload((e) => reloaded(e) && e.functions.includes('echo-say'));
       await writeFile(path.join(handlers, 'say.ts'), handlerSource('bonjour'));
-      await eventually('the edit being served', async () => (await get('/say')).text === 'bonjour');
+      await swapped;
+      assert.deepEqual(await get('/say'), { status: 200, text: 'bonjour' });
       assert.equal(system.stats()['echo-say']?.coldStarts, coldStarts + 1);
-      assert.ok(events.some((e) => e.kind === 'reloaded' && e.functions.includes('echo-say')));
     });
 
     test('keeps serving the previous build and reports a broken edit once', async () => {
@@ -199,17 +203,18 @@ export function defineHotReloadSuite(engine: Exclude<EngineName, 'external'>): v
         repeated: true,
       });
       assert.equal(firstFailures(), failuresBefore + 1);
+      const fixed = nextReload((e) => reloaded(e) && e.functions.includes('echo-say'));
       await writeFile(path.join(handlers, 'say.ts'), handlerSource('hallo'));
-      await eventually('the fixed edit being served', async () => (await get('/say')).text === 'hallo');
+      await fixed;
+      assert.deepEqual(await get('/say'), { status: 200, text: 'hallo' });
     });
 
     test('serves a declaration file added while running, with its own table', async () => {
       assert.equal((await get('/shout')).status, 403);
-      const reloads = events.length;
+      const added = nextReload((e) => reloaded(e) && e.readDeclarations && e.functions.includes('loud-say'));
       await writeFile(path.join(handlers, 'shout.ts'), handlerSource('HEY'));
       await writeFile(path.join(services, 'loud.ts'), declaration('loud', '/shout', `${relative}/shout.ts`));
-      await eventually('the new route', async () => (await get('/shout')).status === 200);
-      assert.ok(events.slice(reloads).some((e) => e.kind === 'reloaded' && e.readDeclarations));
+      await added;
       assert.deepEqual(await get('/shout'), { status: 200, text: 'HEY' });
       assert.deepEqual(await get('/say'), { status: 200, text: 'hallo' });
       const admin = new DynamoDBClient({
@@ -237,20 +242,21 @@ export function defineHotReloadSuite(engine: Exclude<EngineName, 'external'>): v
         '});',
         '',
       ].join('\n');
+      const added = nextReload(
+        (e) => reloaded(e) && e.readDeclarations && e.functions.includes('notes-create'),
+      );
       await writeFile(path.join(services, 'notes.ts'), notes);
-      // Its functions sign as themselves: the local IAM check knows them once the policies are re-read.
+      await added;
+      // Its functions sign as themselves: the local IAM check knew them before the reload was served.
       const post = () =>
         fetch(`${system.url}/notes`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify({ text: 'written after a reload' }),
         });
-      await eventually(
-        'the new resource accepting writes',
-        async () => (await post()).status === 201,
-        60_000,
-      );
-      const created = (await (await post()).json()) as { id: string };
+      const response = await post();
+      assert.equal(response.status, 201);
+      const created = (await response.json()) as { id: string };
       const read = await get(`/notes/${created.id}`);
       assert.equal(read.status, 200, read.text);
       assert.match(read.text, /written after a reload/);
@@ -259,28 +265,26 @@ export function defineHotReloadSuite(engine: Exclude<EngineName, 'external'>): v
     test('a save that replaces the file (as many editors save) is served, and so are the saves after it', async () => {
       const file = path.join(services, 'echo.ts');
       // Written beside it, then renamed over it: the file gets a new inode.
+      const replaced = nextReload((e) => reloaded(e) && e.readDeclarations);
       await writeFile(`${file}.tmp`, declaration('echo', '/speak', `${relative}/say.ts`));
       await rename(`${file}.tmp`, file);
-      await eventually(
-        'the replaced declaration being served',
-        async () => (await get('/speak')).status === 200,
-      );
+      await replaced;
+      assert.equal((await get('/speak')).status, 200);
+      const saved = nextReload((e) => reloaded(e) && e.readDeclarations);
       await writeFile(file, declaration('echo', '/say', `${relative}/say.ts`));
-      await eventually('the next save being served', async () => (await get('/say')).status === 200);
+      await saved;
+      assert.equal((await get('/say')).status, 200);
       assert.equal((await get('/speak')).status, 403);
     });
 
     test('an edit rebuilds only the bundles that include the edited file', async () => {
-      const reloads = events.length;
+      const edited = nextReload((e) => reloaded(e) && e.functions.includes('loud-say'));
       await writeFile(path.join(handlers, 'shout.ts'), handlerSource('HEY!'));
-      await eventually('the edit being served', async () => (await get('/shout')).text === 'HEY!');
-      const reloaded = events.slice(reloads).filter((e) => e.kind === 'reloaded');
-      assert.deepEqual([...new Set(reloaded.flatMap((e) => e.rebuilt))], ['loud-say']);
+      const event = await edited;
+      assert.deepEqual(await get('/shout'), { status: 200, text: 'HEY!' });
+      assert.deepEqual(event.kind === 'reloaded' && event.rebuilt, ['loud-say']);
       // No declaration imports the handler, so the declarations were not read again.
-      assert.deepEqual(
-        reloaded.map((e) => e.readDeclarations),
-        reloaded.map(() => false),
-      );
+      assert.equal(event.kind === 'reloaded' && event.readDeclarations, false);
     });
 
     test('the stage rules hold after every kind of reload: an edit, an added and a removed service, a build error and its fix', async () => {
