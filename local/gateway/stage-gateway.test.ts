@@ -375,6 +375,31 @@ describe('the local gateway gate, as RFC 9112 §3.2 has it', () => {
   });
 });
 
+describe('the local gateway and a local page that fails', () => {
+  it('answers with the generic 500, the cause in the log and not in the answer', async () => {
+    const logged: string[] = [];
+    const gateway = await startGateway({
+      routes,
+      invoker,
+      port: 0,
+      throttle: false,
+      log: (line) => logged.push(line),
+      localPages: () => {
+        throw new Error('the page broke');
+      },
+    });
+    try {
+      const reply = await send(gateway, 'GET', '/_local/docs/', {});
+      assert.equal(reply.status, 500);
+      assert.deepEqual(JSON.parse(reply.body), { message: 'Internal server error' });
+      assert.doesNotMatch(reply.body, /the page broke|at /);
+      assert.match(logged.join('\n'), /the page broke/);
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
 describe('the local gateway opened up on purpose', () => {
   it('answers the extra Host names and Origins of its settings', async () => {
     const gateway = await startGateway({

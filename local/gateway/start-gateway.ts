@@ -105,16 +105,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const server = createServer((req, res) => {
     // One stage for the whole request, even if a reload swaps it meanwhile.
     const { stage } = settings;
-    // Only this machine, local pages included: refused before the body is read or anything runs.
-    const refusal = stage.refusalOf(req);
-    if (refusal) {
+    // Inside the error boundary from the first step: the gate and the local pages too.
+    const serve = async () => {
+      // Only this machine, local pages included: refused before the body is read or anything runs.
+      const refusal = stage.refusalOf(req);
+      if (refusal) {
+        if (options.accessLog) logAccess(req, res, options.accessLog);
+        send(res, refusedAnswer(refusal, new Date()));
+        return closeAfterDrain(req, res, DRAIN_GRACE_MS);
+      }
+      if (options.localPages?.(req, res)) return;
       if (options.accessLog) logAccess(req, res, options.accessLog);
-      send(res, refusedAnswer(refusal, new Date()));
-      return closeAfterDrain(req, res, DRAIN_GRACE_MS);
-    }
-    if (options.localPages?.(req, res)) return;
-    if (options.accessLog) logAccess(req, res, options.accessLog);
-    handle(req, res, settings, stage).catch((error: unknown) => {
+      await handle(req, res, settings, stage);
+    };
+    serve().catch((error: unknown) => {
       settings.log(`[gateway] 500 ${req.method} ${req.url}: gateway failure: ${stackOf(error)}`);
       const now = new Date();
       if (res.headersSent) res.destroy();
