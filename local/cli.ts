@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     logSink,
     shutdownGraceMs: SHUTDOWN_GRACE_MS,
     onReload: (event) => {
+      if (event.kind === 'failed' && event.repeated) return; // shown once already
       logSink.flush();
       console.log(reloadLine(event));
     },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isAllowedHost, isAllowedOrigin } from './exposure.ts';
+import { isAllowedHost, isAllowedOrigin, requestAuthority } from './exposure.ts';
 
 describe('isAllowedHost', () => {
   it('answers the loopback names with the gateway port', () => {
@@ -48,5 +48,51 @@ describe('isAllowedOrigin', () => {
   it('serves the extra origins of the setting, or any with *', () => {
     assert.equal(isAllowedOrigin('https://app.example', { allowedOrigins: ['https://app.example'] }), true);
     assert.equal(isAllowedOrigin('https://evil.example', { allowedOrigins: ['*'] }), true);
+  });
+});
+
+describe('requestAuthority (RFC 9112 §3.2)', () => {
+  const raw = (...hosts: string[]) => hosts.flatMap((host) => ['Host', host]);
+
+  it('is the one Host line of an origin-form request, or none', () => {
+    assert.deepEqual(requestAuthority({ url: '/products', rawHeaders: raw('localhost:3000') }), {
+      kind: 'host',
+      host: 'localhost:3000',
+    });
+    assert.deepEqual(requestAuthority({ url: '/products', rawHeaders: ['host', 'a:1', 'Accept', '*/*'] }), {
+      kind: 'host',
+      host: 'a:1',
+    });
+    assert.deepEqual(requestAuthority({ url: '/products', rawHeaders: [] }), {
+      kind: 'host',
+      host: undefined,
+    });
+  });
+
+  it('makes two Host lines malformed, whatever their case or values', () => {
+    for (const rawHeaders of [raw('localhost:3000', 'evil.example'), ['Host', 'a:1', 'HOST', 'a:1']]) {
+      assert.equal(requestAuthority({ url: '/', rawHeaders }).kind, 'malformed', rawHeaders.join(' '));
+    }
+  });
+
+  it('takes an absolute-form target’s authority over the Host line, its default port said', () => {
+    const cases = [
+      ['http://evil.example/products', 'evil.example:80'],
+      ['http://localhost:3000/products?x=1', 'localhost:3000'],
+      ['https://[::1]/', '[::1]:443'],
+    ] as const;
+    for (const [url, host] of cases) {
+      assert.deepEqual(
+        requestAuthority({ url, rawHeaders: raw('localhost:3000') }),
+        { kind: 'host', host },
+        url,
+      );
+    }
+  });
+
+  it('makes a target that is neither a path nor an http(s) URL malformed', () => {
+    for (const url of ['ftp://localhost/x', 'mailto:a@b.example', 'localhost:3000']) {
+      assert.equal(requestAuthority({ url, rawHeaders: raw('localhost:3000') }).kind, 'malformed', url);
+    }
   });
 });

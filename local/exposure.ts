@@ -53,3 +53,63 @@ export function isAllowedOrigin(origin: string | undefined, options: ExposureOpt
   const extra = options.allowedOrigins ?? [];
   return extra.includes('*') || LOOPBACK_ORIGIN.test(origin) || extra.includes(origin);
 }
+
+/** The host a request names, or why it names none unambiguously (a 400). */
+export type RequestAuthority =
+  | { readonly kind: 'host'; readonly host: string | undefined }
+  | { readonly kind: 'malformed'; readonly reason: string };
+
+/**
+ * The host a request is for, as RFC 9112 §3.2 defines it: the authority of an absolute-form target
+ * (`GET http://localhost:3000/products`), whatever its `Host` line says, else its `Host` line.
+ * Two `Host` lines make the request malformed (§3.2: a 400), as does an absolute-form target that
+ * is not an http(s) URL. Node's parser keeps the first of two `Host` lines, so they are counted
+ * here from the raw headers.
+ *
+ * @example
+ * requestAuthority({ url: 'http://evil.example/products', rawHeaders: ['Host', 'localhost:3000'] });
+ * // → { kind: 'host', host: 'evil.example:80' }
+ */
+export function requestAuthority(req: {
+  readonly url?: string | undefined;
+  readonly rawHeaders: readonly string[];
+}): RequestAuthority {
+  const hosts = req.rawHeaders.filter((value, index) => index % 2 === 0 && value.toLowerCase() === 'host');
+  if (hosts.length > 1)
+    return { kind: 'malformed', reason: 'the request has more than one Host header line' };
+  const target = req.url ?? '/';
+  if (target.startsWith('/') || target === '*') {
+    const index = req.rawHeaders.findIndex((value, i) => i % 2 === 0 && value.toLowerCase() === 'host');
+    return { kind: 'host', host: index === -1 ? undefined : req.rawHeaders[index + 1] };
+  }
+  const url = URL.canParse(target) ? new URL(target) : undefined;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.host === '') {
+    return { kind: 'malformed', reason: 'the request target is neither a path nor an http(s) URL' };
+  }
+  // The URL leaves a scheme's default port out; the Host check needs it said.
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return { kind: 'host', host: `${url.hostname}:${port}` };
+}
+
+/**
+ * Headers every local page (`/_local/…`) answers with. The policy lets the API reference (Swagger UI,
+ * served from this origin) run and nothing else: scripts from this origin only (no inline script,
+ * no eval), its inline styles and `data:` icons, which Swagger UI needs (swagger-ui#3370, #7540),
+ * requests ("Try it out") to this origin only, and no framing. `Vary: Origin`: the gate decides
+ * on the Origin.
+ */
+export const LOCAL_PAGE_HEADERS = {
+  'Content-Security-Policy': [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'X-Content-Type-Options': 'nosniff',
+  Vary: 'Origin',
+} as const;

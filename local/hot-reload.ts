@@ -24,7 +24,15 @@ export type ReloadEvent =
       /** Functions swapped to new instances: their bundle or settings changed. */
       readonly functions: readonly string[];
     }
-  | { readonly kind: 'failed'; readonly message: string };
+  | {
+      readonly kind: 'failed';
+      readonly message: string;
+      /**
+       * The same failure as the last reload's (the same broken file saved again): reported so that
+       * a watcher knows the save was tried, and shown once in the terminal.
+       */
+      readonly repeated: boolean;
+    };
 
 export interface HotReloadOptions {
   readonly servicesDirs: readonly string[];
@@ -180,9 +188,11 @@ export function startHotReload(options: HotReloadOptions): HotReload {
     watchInputs(built.inputs);
     const specs = functionSpecs(services, built.bundles, options.specContext);
     const changed = specs.filter((spec) => served.get(spec.name) !== JSON.stringify(spec));
+    // The gateway's whole stage first: if the routes clash it throws and nothing has changed. In the
+    // same turn of the event loop the functions follow, so no request sees one without the other.
+    options.gateway.setRoutes(routeBindings(services));
     served = new Map(specs.map((spec) => [spec.name, JSON.stringify(spec)]));
     options.lambda.update(changed);
-    options.gateway.setRoutes(routeBindings(services));
     lastFailure = undefined;
     return {
       kind: 'reloaded',
@@ -194,13 +204,14 @@ export function startHotReload(options: HotReloadOptions): HotReload {
   }
 
   /**
-   * A failed build: the previous one keeps serving, and the same error is reported once, not at
-   * every save. Nothing is reported once stopping has cut a build short.
+   * A failed build: the previous one keeps serving, and the same error again is marked as
+   * repeated, so that it is shown once, not at every save. Nothing is reported once stopping has
+   * cut a build short.
    */
   function failed(error: unknown): void {
     if (closed) return;
     const message = error instanceof Error ? error.message : String(error);
-    if (message !== lastFailure) options.onReload({ kind: 'failed', message });
+    options.onReload({ kind: 'failed', message, repeated: message === lastFailure });
     lastFailure = message;
   }
 

@@ -39,6 +39,8 @@ export interface LocalSystemOptions {
   readonly api?: ApiSettings;
   /** Whether the stage's throttle applies (default true); off for load tests. */
   readonly throttle?: boolean;
+  /** The throttle's clock in ms (`performance.now` by default); tests move it instead of waiting. */
+  readonly throttleClock?: () => number;
   /** Host names and browser origins served besides loopback ones. */
   readonly exposure?: ExposureOptions;
   /** Faults injected between the functions and DynamoDB (`--faults`); none by default. */
@@ -253,6 +255,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       stage: api.stageName,
       corsOrigins: api.corsOrigins,
       throttle,
+      ...(options.throttleClock ? { clock: options.throttleClock } : {}),
       exposure,
       localPages: localPages(
         parts.apiReference(services.map((s) => s.service)),

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { LOCAL_PAGE_HEADERS, requestAuthority } from '#local/exposure.ts';
 import type { ServiceDeclaration } from '#src/declaration/types.ts';
 import { buildOpenApiDocument } from '#src/openapi/build-document.ts';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -12,10 +13,14 @@ import packageJson from '../../package.json' with { type: 'json' };
 export const REFERENCE_PREFIX = '/_local/docs';
 
 const UI_DIR = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-const ASSETS = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-} as const;
+// A Map, not an object: a name from the URL must never find `constructor` or `__proto__`.
+const ASSETS = new Map([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+]);
+
+// Swagger UI's start, a file of its own: the page's policy runs no inline script.
+const start = `SwaggerUIBundle({ url: '${REFERENCE_PREFIX}/openapi.json', dom_id: '#reference', deepLinking: true });\n`;
 
 const page = `<!doctype html>
 <html lang="en">
@@ -27,9 +32,7 @@ const page = `<!doctype html>
 <body>
   <div id="reference"></div>
   <script src="${REFERENCE_PREFIX}/swagger-ui-bundle.js"></script>
-  <script>
-    SwaggerUIBundle({ url: '${REFERENCE_PREFIX}/openapi.json', dom_id: '#reference', deepLinking: true });
-  </script>
+  <script src="${REFERENCE_PREFIX}/reference.js"></script>
 </body>
 </html>
 `;
@@ -49,7 +52,7 @@ export function apiReference(services: readonly ServiceDeclaration[]) {
     const pathname = (req.url ?? '').split('?')[0] ?? '';
     if (pathname !== REFERENCE_PREFIX && !pathname.startsWith(`${REFERENCE_PREFIX}/`)) return false;
     const send = (status: number, type: string, body: string | Buffer) => {
-      res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+      res.writeHead(status, { ...LOCAL_PAGE_HEADERS, 'Content-Type': type, 'Cache-Control': 'no-store' });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -58,15 +61,18 @@ export function apiReference(services: readonly ServiceDeclaration[]) {
       return true;
     }
     const name = pathname.slice(REFERENCE_PREFIX.length + 1);
+    const asset = ASSETS.get(name);
     if (name === '' || name === 'index.html') send(200, 'text/html; charset=utf-8', page);
+    else if (name === 'reference.js') send(200, 'text/javascript; charset=utf-8', start);
     else if (name === 'openapi.json') {
-      const servers = [
-        { url: `http://${req.headers.host ?? '127.0.0.1'}`, description: 'This local system' },
-      ];
+      // The host the request was for, as the gate checked it (never a second Host line).
+      const authority = requestAuthority(req);
+      const host = (authority.kind === 'host' && authority.host) || '127.0.0.1';
+      const servers = [{ url: `http://${host}`, description: 'This local system' }];
       send(200, 'application/json', JSON.stringify({ ...document, servers }, null, 2));
-    } else if (name in ASSETS) {
+    } else if (asset) {
       readFile(path.join(UI_DIR, name)).then(
-        (body) => send(200, ASSETS[name as keyof typeof ASSETS], body),
+        (body) => send(200, asset, body),
         () => send(500, 'text/plain; charset=utf-8', 'The reference assets are missing: run npm install.\n'),
       );
     } else send(404, 'text/plain; charset=utf-8', 'Not Found\n');

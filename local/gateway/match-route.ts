@@ -11,11 +11,11 @@
 import type { RouteBinding } from '#local/contracts.ts';
 
 /** What the gateway should do with a request. */
-export type RouteMatch =
+export type RouteMatch<R extends RouteBinding = RouteBinding> =
   /** A declared method: invoke `binding.functionName`. `pathParameters` is null when the resource has none. */
   | {
       readonly kind: 'integration';
-      readonly binding: RouteBinding;
+      readonly binding: R;
       readonly pathParameters: Readonly<Record<string, string>> | null;
     }
   /** OPTIONS on a resource that declares no OPTIONS method: a CORS preflight (see start-gateway.ts). */
@@ -23,16 +23,16 @@ export type RouteMatch =
   /** Unknown path, or a method the resource does not declare: AWS answers 403 Missing Authentication Token. */
   | { readonly kind: 'missing' };
 
-interface Resource {
+interface Resource<R> {
   readonly template: string;
-  readonly methods: Map<string, RouteBinding>;
+  readonly methods: Map<string, R>;
 }
 
-interface Node {
-  readonly literals: Map<string, Node>;
-  param?: { readonly name: string; readonly node: Node };
-  greedy?: { readonly name: string; readonly resource: Resource };
-  resource?: Resource;
+interface Node<R> {
+  readonly literals: Map<string, Node<R>>;
+  param?: { readonly name: string; readonly node: Node<R> };
+  greedy?: { readonly name: string; readonly resource: Resource<R> };
+  resource?: Resource<R>;
 }
 
 const PARAM = /^\{([A-Za-z0-9._-]+)(\+?)\}$/;
@@ -48,8 +48,10 @@ const PARAM = /^\{([A-Za-z0-9._-]+)(\+?)\}$/;
  * // → { kind: 'integration', binding: {...}, pathParameters: { id: '01J0ABC' } }
  * route('DELETE', '/products/01J0ABC'); // → { kind: 'missing' }
  */
-export function createRouter(routes: readonly RouteBinding[]): (method: string, path: string) => RouteMatch {
-  const root = newNode();
+export function createRouter<R extends RouteBinding>(
+  routes: readonly R[],
+): (method: string, path: string) => RouteMatch<R> {
+  const root = newNode<R>();
   for (const route of routes) addRoute(root, route);
 
   return (method, path) => {
@@ -65,11 +67,11 @@ export function createRouter(routes: readonly RouteBinding[]): (method: string, 
   };
 }
 
-function newNode(): Node {
+function newNode<R>(): Node<R> {
   return { literals: new Map() };
 }
 
-function addRoute(root: Node, route: RouteBinding): void {
+function addRoute<R extends RouteBinding>(root: Node<R>, route: R): void {
   if (!route.resource.startsWith('/')) throw new Error(`Resource ${route.resource} must start with /`);
   const segments = route.resource === '/' ? [] : route.resource.slice(1).split('/');
   let node = root;
@@ -96,22 +98,22 @@ function addRoute(root: Node, route: RouteBinding): void {
     if (node.param && node.param.name !== name) {
       throw new Error(`${route.resource}: {${name}} clashes with sibling {${node.param.name}}`);
     }
-    node.param ??= { name, node: newNode() };
+    node.param ??= { name, node: newNode<R>() };
     node = node.param.node;
   }
   node.resource ??= { template: route.resource, methods: new Map() };
   bind(node.resource, route);
 }
 
-function child(literals: Map<string, Node>, segment: string): Node {
+function child<R>(literals: Map<string, Node<R>>, segment: string): Node<R> {
   const existing = literals.get(segment);
   if (existing) return existing;
-  const created = newNode();
+  const created = newNode<R>();
   literals.set(segment, created);
   return created;
 }
 
-function bind(resource: Resource, route: RouteBinding): void {
+function bind<R extends RouteBinding>(resource: Resource<R>, route: R): void {
   if (resource.methods.has(route.method))
     throw new Error(`Duplicate route ${route.method} ${route.resource}`);
   resource.methods.set(route.method, route);
@@ -122,9 +124,17 @@ function splitPath(path: string): string[] {
   return trimmed === '' ? [] : trimmed.replace(/^\//, '').split('/');
 }
 
-type Found = { readonly resource: Resource; readonly params: ReadonlyArray<readonly [string, string]> };
+type Found<R> = {
+  readonly resource: Resource<R>;
+  readonly params: ReadonlyArray<readonly [string, string]>;
+};
 
-function walk(node: Node, segments: string[], index: number, params: Found['params']): Found | undefined {
+function walk<R>(
+  node: Node<R>,
+  segments: string[],
+  index: number,
+  params: Found<R>['params'],
+): Found<R> | undefined {
   const segment = segments[index];
   if (segment === undefined) return node.resource && { resource: node.resource, params };
   const literal = node.literals.get(segment);

@@ -1,7 +1,8 @@
 // The gateway as the deployed stage: body models, throttling, CORS and "only this machine", over
 // real HTTP with a stand-in Lambda service that records what reached it.
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { z } from 'zod';
@@ -25,7 +26,13 @@ const routes = [
     requestModels: { 'application/json': model },
   },
   { method: 'PATCH', resource: '/things/{id}', functionName: 'update' },
-];
+  {
+    method: 'DELETE',
+    resource: '/things/{id}',
+    functionName: 'remove',
+    authorizationType: 'COGNITO_USER_POOLS',
+  },
+] as const;
 
 // node:http lets a test send any Host header and keeps the header's case.
 function send(
@@ -186,6 +193,225 @@ describe('the local gateway as the deployed stage', () => {
   });
 });
 
+// Writes a request byte for byte (two Host lines, an absolute-form target), as no HTTP client will.
+// The socket stays open until the answer: a client that half-closes first gets none from Node.
+function sendRaw(gateway: RunningGateway, head: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(gateway.port, '127.0.0.1', () =>
+      socket.write(`${head}\r\nConnection: close\r\n\r\n`),
+    );
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text }));
+  });
+}
+
+describe('the local gateway after a reload (setRoutes)', () => {
+  let gateway: RunningGateway;
+  let now = 0;
+  before(async () => {
+    gateway = await startGateway({
+      routes,
+      invoker,
+      port: 0,
+      throttle: { rateLimit: 1, burstLimit: 2 },
+      clock: () => now,
+      log: () => {},
+    });
+  });
+  after(() => gateway.close());
+
+  // Every rule of the stage, checked the same way before and after each reload.
+  // Waits for nothing: moves the throttle's clock far enough to fill the bucket.
+  const full = () => {
+    now += 10_000;
+  };
+  const rulesHold = async (when: string) => {
+    const before = events.length;
+    full();
+    const invalid = await send(
+      gateway,
+      'POST',
+      '/things',
+      { 'Content-Type': 'application/json' },
+      '{"name":""}',
+    );
+    assert.equal(invalid.status, 400, `${when}: invalid body`);
+    assert.equal(invalid.headers['content-type'], 'application/problem+json', when);
+    assert.match(JSON.parse(invalid.body).detail, /name/, when);
+    full();
+    const empty = await send(gateway, 'POST', '/things', {});
+    assert.equal(empty.status, 400, `${when}: no body`);
+    assert.match(JSON.parse(empty.body).detail, /required property 'name'/, when);
+    assert.equal(events.length, before, `${when}: no function ran`);
+    full();
+    const preflight = await send(gateway, 'OPTIONS', '/things/1', {
+      Origin: 'http://localhost:5173',
+      'Access-Control-Request-Method': 'DELETE',
+    });
+    assert.equal(preflight.status, 204, `${when}: preflight`);
+    assert.equal(preflight.headers['access-control-allow-origin'], '*', when);
+    full();
+    const unsigned = await send(gateway, 'DELETE', '/things/1', {});
+    assert.equal(unsigned.status, 401, `${when}: no token`);
+    assert.equal(events.length, before, `${when}: no function ran`);
+    full();
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await send(gateway, 'PATCH', '/things/1', {})).status);
+    assert.deepEqual(statuses, [200, 200, 429], `${when}: throttle`);
+    assert.equal((await send(gateway, 'GET', '/nowhere', {})).status, 403, `${when}: unknown route`);
+  };
+
+  it('keeps validation, CORS, authorization, throttling and routing identical after reloads', async () => {
+    await rulesHold('at start');
+    // A reload hands the gateway new route objects, equal to the old ones.
+    gateway.setRoutes(routes.map((route) => ({ ...route })));
+    await rulesHold('after a reload');
+    gateway.setRoutes([...routes, { method: 'GET', resource: '/extra', functionName: 'extra' }]);
+    await rulesHold('after a route was added');
+    full();
+    assert.equal((await send(gateway, 'GET', '/extra', {})).status, 200);
+    gateway.setRoutes(routes.map((route) => ({ ...route })));
+    await rulesHold('after it was removed');
+    assert.equal((await send(gateway, 'GET', '/extra', {})).status, 403);
+  });
+
+  it('keeps the throttle bucket across a reload: a reload is not a redeployment', async () => {
+    full();
+    assert.equal((await send(gateway, 'PATCH', '/things/1', {})).status, 200);
+    assert.equal((await send(gateway, 'PATCH', '/things/1', {})).status, 200);
+    gateway.setRoutes(routes.map((route) => ({ ...route })));
+    assert.equal((await send(gateway, 'PATCH', '/things/1', {})).status, 429);
+  });
+
+  it('refuses routes that clash, changing nothing', async () => {
+    assert.throws(() => gateway.setRoutes([...routes, routes[0]]), /Duplicate route POST \/things/);
+    full();
+    assert.equal((await send(gateway, 'POST', '/things', {})).status, 400);
+  });
+});
+
+describe('the local gateway gate, as RFC 9112 §3.2 has it', () => {
+  let gateway: RunningGateway;
+  const pageHits: string[] = [];
+  // A stand-in local page: records that it ran.
+  const localPages = (req: IncomingMessage, res: ServerResponse) => {
+    if (!(req.url ?? '').includes('/_local/')) return false;
+    pageHits.push(req.url ?? '');
+    res.writeHead(200, { 'Content-Type': 'text/plain' }).end('page');
+    return true;
+  };
+  before(async () => {
+    gateway = await startGateway({ routes, invoker, port: 0, throttle: false, log: () => {}, localPages });
+  });
+  after(() => gateway.close());
+
+  it('answers 400 problem+json to a request with two Host lines, before anything runs', async () => {
+    const before = events.length;
+    const reply = await sendRaw(
+      gateway,
+      `PATCH /things/1 HTTP/1.1\r\nHost: localhost:${gateway.port}\r\nHost: evil.example`,
+    );
+    assert.equal(reply.status, 400, reply.text);
+    assert.match(reply.text, /content-type: application\/problem\+json/i);
+    assert.match(reply.text, /more than one Host/);
+    const page = await sendRaw(
+      gateway,
+      `GET /_local/docs/ HTTP/1.1\r\nHost: localhost:${gateway.port}\r\nHost: evil.example`,
+    );
+    assert.equal(page.status, 400);
+    assert.equal(events.length, before);
+    assert.deepEqual(pageHits, []);
+  });
+
+  it('checks the authority of an absolute-form target, not the Host line', async () => {
+    const before = events.length;
+    const foreign = await sendRaw(
+      gateway,
+      `PATCH http://evil.example:${gateway.port}/things/1 HTTP/1.1\r\nHost: localhost:${gateway.port}`,
+    );
+    assert.equal(foreign.status, 403, foreign.text);
+    assert.match(foreign.text, /evil\.example/);
+    const page = await sendRaw(
+      gateway,
+      `GET http://evil.example/_local/docs/ HTTP/1.1\r\nHost: localhost:${gateway.port}`,
+    );
+    assert.equal(page.status, 403);
+    assert.equal(events.length, before);
+    const loopback = await sendRaw(
+      gateway,
+      `PATCH http://localhost:${gateway.port}/things/1 HTTP/1.1\r\nHost: localhost:${gateway.port}`,
+    );
+    assert.equal(loopback.status, 200, loopback.text);
+    assert.equal(events.length, before + 1);
+    const scheme = await sendRaw(
+      gateway,
+      `GET ftp://localhost/things HTTP/1.1\r\nHost: localhost:${gateway.port}`,
+    );
+    assert.equal(scheme.status, 400, scheme.text);
+  });
+
+  it('puts the local pages behind the same Host and Origin gate as the API', async () => {
+    const foreignHost = await send(gateway, 'GET', '/_local/docs/', {
+      Host: `rebind.example:${gateway.port}`,
+    });
+    assert.equal(foreignHost.status, 403);
+    const foreignOrigin = await send(gateway, 'GET', '/_local/auth/x', { Origin: 'https://evil.example' });
+    assert.equal(foreignOrigin.status, 403);
+    assert.deepEqual(pageHits, []);
+    const served = await send(gateway, 'GET', '/_local/docs/', {});
+    assert.equal(served.status, 200);
+    assert.deepEqual(pageHits, ['/_local/docs/']);
+  });
+
+  it('sends Vary: Origin with every answer, whose fate the Origin decides', async () => {
+    const json = { 'Content-Type': 'application/json' };
+    const answers = {
+      function: await send(gateway, 'PATCH', '/things/1', {}),
+      validation: await send(gateway, 'POST', '/things', json, '{}'),
+      missing: await send(gateway, 'GET', '/nowhere', {}),
+      unauthorized: await send(gateway, 'DELETE', '/things/1', {}),
+      preflight: await send(gateway, 'OPTIONS', '/things', {
+        Origin: 'http://localhost:5173',
+        'Access-Control-Request-Method': 'POST',
+      }),
+      refused: await send(gateway, 'PATCH', '/things/1', { Origin: 'https://evil.example' }),
+    };
+    for (const [what, reply] of Object.entries(answers)) {
+      assert.match(String(reply.headers.vary), /\bOrigin\b/, what);
+    }
+  });
+});
+
+describe('the local gateway and a local page that fails', () => {
+  it('answers with the generic 500, the cause in the log and not in the answer', async () => {
+    const logged: string[] = [];
+    const gateway = await startGateway({
+      routes,
+      invoker,
+      port: 0,
+      throttle: false,
+      log: (line) => logged.push(line),
+      localPages: () => {
+        throw new Error('the page broke');
+      },
+    });
+    try {
+      const reply = await send(gateway, 'GET', '/_local/docs/', {});
+      assert.equal(reply.status, 500);
+      assert.deepEqual(JSON.parse(reply.body), { message: 'Internal server error' });
+      assert.doesNotMatch(reply.body, /the page broke|at /);
+      assert.match(logged.join('\n'), /the page broke/);
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
 describe('the local gateway opened up on purpose', () => {
   it('answers the extra Host names and Origins of its settings', async () => {
     const gateway = await startGateway({
@@ -208,11 +434,13 @@ describe('the local gateway opened up on purpose', () => {
 
 describe('the local gateway throttling', () => {
   it('answers 429 {"message":"Too Many Requests"} over the burst, with the stage CORS, then recovers', async () => {
+    let now = 0;
     const gateway = await startGateway({
       routes,
       invoker,
       port: 0,
       throttle: { rateLimit: 1, burstLimit: 3 },
+      clock: () => now,
     });
     try {
       const statuses: number[] = [];
@@ -222,13 +450,16 @@ describe('the local gateway throttling', () => {
         statuses.push(reply.status);
         if (reply.status === 429) throttled = reply;
       }
-      assert.deepEqual(statuses.slice(0, 3), [200, 200, 200]);
-      assert.ok(throttled, `a 429 among ${statuses.join(',')}`);
+      assert.deepEqual(statuses, [200, 200, 200, 429, 429, 429]);
+      assert.ok(throttled);
       assert.equal(throttled.body, '{"message":"Too Many Requests"}');
       assert.equal(throttled.headers['access-control-allow-origin'], '*');
       assert.equal(throttled.headers['x-amzn-errortype'], 'TooManyRequestsException');
-      await new Promise((resolve) => setTimeout(resolve, 1100)); // 1/s: a token back
+      now += 999; // 1/s: not yet a token back
+      assert.equal((await send(gateway, 'PATCH', '/things/1', {})).status, 429);
+      now += 1; // a token back
       assert.equal((await send(gateway, 'PATCH', '/things/1', {})).status, 200);
+      assert.equal((await send(gateway, 'PATCH', '/things/1', {})).status, 429);
     } finally {
       await gateway.close();
     }

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Authorizer } from '#local/auth/authorizer.ts';
 import type { InvokeOutcome, Invoker, RouteBinding } from '#local/contracts.ts';
+import { MEDIA_TYPES } from '#src/declaration/api-settings.ts';
 import { logAccess, traceOf } from './access-log.ts';
 import {
   contentLengthExceededResponse,
@@ -12,11 +13,10 @@ import {
   preflightResponse,
   refusedResponse,
 } from './gateway-responses.ts';
-import type { HttpResponse } from './http-response.ts';
+import { type HeaderLine, type HttpResponse, withGatewayHeaders } from './http-response.ts';
 import { closeAfterDrain, headerValue, readBody, toIncomingRequest } from './incoming-request.ts';
-import { createRouter, type RouteMatch } from './match-route.ts';
 import { type ApiIds, newApiIds, newRequestIds, type RequestIds } from './request-ids.ts';
-import { createStage, type Stage, type StageOptions } from './stage.ts';
+import { createStage, type Refusal, type Stage, type StageOptions } from './stage.ts';
 import { toHttpResponse } from './to-http-response.ts';
 import { toProxyEvent } from './to-proxy-event.ts';
 import { validateProxyResult } from './validate-proxy-result.ts';
@@ -36,7 +36,10 @@ export interface GatewayOptions extends StageOptions {
   readonly binaryMediaTypes?: readonly string[];
   /** Where the gateway reports 5xx causes (never sent to clients). Defaults to stderr. */
   readonly log?: (line: string) => void;
-  /** Local-only pages (the API reference): answers a request and returns true, or leaves it to the API. */
+  /**
+   * Local-only pages (the API reference, the user pool's keys): answers a request and returns true,
+   * or leaves it to the API. They sit behind the same Host/Origin gate as the API.
+   */
   readonly localPages?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Where the stage's access log goes: one JSON line per answered request, as deployed. */
   readonly accessLog?: (line: string) => void;
@@ -56,16 +59,20 @@ export interface RunningGateway {
    * get up to `graceMs` (default 0) to be answered before their connections are cut.
    */
   close(graceMs?: number): Promise<void>;
-  /** Serves `routes` from the next request on (hot reload). */
+  /**
+   * Serves `routes` from the next request on (hot reload): the stage is rebuilt from them as one
+   * value and swapped whole, validators and authorization included; requests in flight finish
+   * with the stage they began with. Throws, changing nothing, when the routes clash.
+   */
   setRoutes(routes: readonly RouteBinding[]): void;
 }
 
 interface Settings {
   readonly invoker: Invoker;
   readonly authorizer: Authorizer;
-  route: (method: string, path: string) => RouteMatch;
   readonly api: ApiIds;
-  readonly stage: Stage;
+  /** The stage in force; replaced whole on reload, read once per request. */
+  stage: Stage;
   readonly integrationTimeoutMs: number;
   readonly maxBodyBytes: number;
   readonly binaryMediaTypes: readonly string[];
@@ -88,7 +95,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const settings: Settings = {
     invoker: options.invoker,
     authorizer: options.authorizer ?? (async () => ({ ok: false, reason: 'the gateway has no authorizer' })),
-    route: createRouter(options.routes),
     api: newApiIds(),
     stage: createStage(options.routes, options),
     integrationTimeoutMs: options.integrationTimeoutMs ?? 29_000,
@@ -97,9 +103,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     log: options.log ?? ((line: string) => process.stderr.write(`${line}\n`)),
   };
   const server = createServer((req, res) => {
-    if (options.localPages?.(req, res)) return;
-    if (options.accessLog) logAccess(req, res, options.accessLog);
-    handle(req, res, settings).catch((error: unknown) => {
+    // One stage for the whole request, even if a reload swaps it meanwhile.
+    const { stage } = settings;
+    // Inside the error boundary from the first step: the gate and the local pages too.
+    const serve = async () => {
+      // Only this machine, local pages included: refused before the body is read or anything runs.
+      const refusal = stage.refusalOf(req);
+      if (refusal) {
+        if (options.accessLog) logAccess(req, res, options.accessLog);
+        send(res, refusedAnswer(refusal, new Date()));
+        return closeAfterDrain(req, res, DRAIN_GRACE_MS);
+      }
+      if (options.localPages?.(req, res)) return;
+      if (options.accessLog) logAccess(req, res, options.accessLog);
+      await handle(req, res, settings, stage);
+    };
+    serve().catch((error: unknown) => {
       settings.log(`[gateway] 500 ${req.method} ${req.url}: gateway failure: ${stackOf(error)}`);
       const now = new Date();
       if (res.headersSent) res.destroy();
@@ -107,7 +126,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         send(
           res,
           gatewayResponse('internalServerError', newRequestIds(now), now, {
-            definitions: settings.stage.responses,
+            definitions: stage.responses,
           }),
         );
     });
@@ -140,19 +159,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         if (graceMs <= 0) server.closeAllConnections();
       }),
     setRoutes(routes) {
-      settings.route = createRouter(routes);
+      settings.stage = settings.stage.withRoutes(routes);
     },
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, settings: Settings): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  settings: Settings,
+  stage: Stage,
+): Promise<void> {
   const receivedAt = new Date();
-  // Only this machine: refused before the body is read or anything runs.
-  const refusal = settings.stage.refusalOf(req);
-  if (refusal) {
-    send(res, refusedResponse(refusal, newRequestIds(receivedAt), receivedAt));
-    return closeAfterDrain(req, res, DRAIN_GRACE_MS);
-  }
   const read = await readBody(req, settings.maxBodyBytes);
   if (read.kind === 'aborted') return; // nobody left to answer
   if (read.kind === 'too-large') {
@@ -164,25 +182,22 @@ async function handle(req: IncomingMessage, res: ServerResponse, settings: Setti
   const stageAnswer = (type: GatewayResponseType, validationErrorString?: string) => {
     traceOf(res).errorType = GATEWAY_RESPONSES[type].responseType;
     return gatewayResponse(type, ids, receivedAt, {
-      definitions: settings.stage.responses,
+      definitions: stage.responses,
       accept,
       ...(validationErrorString === undefined ? {} : { validationErrorString }),
     });
   };
   const incoming = toIncomingRequest(req, read.body);
-  const { basePath, path } = splitStage(incoming.path, settings.stage.name);
+  const { basePath, path } = splitStage(incoming.path, stage.name);
   const request = { ...incoming, path };
   const { method } = request;
-  const match = settings.route(method, path);
+  const match = stage.route(method, path);
   if (match.kind === 'missing') return send(res, stageAnswer('missingAuthenticationToken'));
   traceOf(res).resourcePath = match.kind === 'preflight' ? match.resource : match.binding.resource;
   // Stage throttling counts every request that reaches a method, preflights included.
-  if (!settings.stage.admit()) return send(res, stageAnswer('throttled'));
+  if (!stage.admit()) return send(res, stageAnswer('throttled'));
   if (match.kind === 'preflight') {
-    return send(
-      res,
-      preflightResponse(ids, receivedAt, settings.stage.corsOrigins, headerValue(req, 'origin')),
-    );
+    return send(res, preflightResponse(ids, receivedAt, stage.corsOrigins, headerValue(req, 'origin')));
   }
   // As on API Gateway, the authorizer runs before the body is validated or anything is invoked.
   let claims: Readonly<Record<string, string>> | undefined;
@@ -194,7 +209,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, settings: Setti
     }
     claims = authorization.claims;
   }
-  const validate = settings.stage.validatorOf(match.binding);
+  const { validate } = match.binding;
   if (validate) {
     const check = validate(headerValue(req, 'content-type'), read.body.toString('utf8'));
     if (!check.ok) {
@@ -208,7 +223,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, settings: Setti
   const event = toProxyEvent(request, {
     resource: match.binding.resource,
     pathParameters: match.pathParameters,
-    stage: settings.stage.name,
+    stage: stage.name,
     basePath,
     api: settings.api,
     ids,
@@ -217,7 +232,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, settings: Setti
     ...(claims ? { claims } : {}),
   });
   const integrationStarted = performance.now();
-  const answer = await integrate(settings, match.binding.functionName, event, { ids, accept, method, path });
+  const answer = await integrate(settings, stage, match.binding.functionName, event, {
+    ids,
+    accept,
+    method,
+    path,
+  });
   Object.assign(traceOf(res), { integrationLatencyMs: performance.now() - integrationStarted });
   send(res, answer);
 }
@@ -225,6 +245,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, settings: Setti
 // Invokes the function and turns what happened into API Gateway's answer.
 async function integrate(
   settings: Settings,
+  stage: Stage,
   functionName: string,
   event: Parameters<Invoker['invoke']>[1],
   request: {
@@ -238,7 +259,7 @@ async function integrate(
   const outcome = await invokeWithTimeout(settings, functionName, event);
   const fail = (type: GatewayResponseType, cause: string) => {
     settings.log(`[gateway] ${method} ${path} → ${functionName}: ${cause} (request ${ids.requestId})`);
-    return gatewayResponse(type, ids, new Date(), { definitions: settings.stage.responses, accept });
+    return gatewayResponse(type, ids, new Date(), { definitions: stage.responses, accept });
   };
   switch (outcome.kind) {
     case 'timeout':
@@ -257,7 +278,7 @@ async function integrate(
         accept,
         binaryMediaTypes: settings.binaryMediaTypes,
         now: new Date(),
-        stage: { definitions: settings.stage.responses, accept },
+        stage: { definitions: stage.responses, accept },
       });
     }
   }
@@ -291,8 +312,37 @@ async function invokeWithTimeout(
 
 function send(res: ServerResponse, response: HttpResponse): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(response.statusCode, response.headers.flat());
+  res.writeHead(response.statusCode, withVaryOrigin(response.headers).flat());
   res.end(response.body);
+}
+
+/**
+ * The "this machine" gate makes every answer depend on the request's Origin (a foreign one gets
+ * a 403 instead), so every answer says so, lest a cache hand one origin's answer to another.
+ */
+function withVaryOrigin(headers: readonly HeaderLine[]): readonly HeaderLine[] {
+  const varies = headers.some(
+    ([name, value]) => name.toLowerCase() === 'vary' && /(?:^|,)\s*(?:origin|\*)\s*(?:,|$)/i.test(value),
+  );
+  return varies ? headers : [...headers, ['Vary', 'Origin']];
+}
+
+/** The gate's answer: 403 for a request from outside this machine, 400 for one naming no single host. */
+function refusedAnswer(refusal: Refusal, now: Date): HttpResponse {
+  const ids = newRequestIds(now);
+  if (refusal.status === 403) return refusedResponse(refusal.reason, ids, now);
+  const problem = {
+    type: 'about:blank',
+    title: 'Bad Request',
+    status: 400,
+    detail: `Malformed request: ${refusal.reason}.`,
+    instance: `urn:uuid:${ids.requestId}`,
+  };
+  const lines: HeaderLine[] = [
+    ['Content-Type', MEDIA_TYPES.problem],
+    ['x-amzn-ErrorType', 'BadRequestException'],
+  ];
+  return withGatewayHeaders(400, lines, Buffer.from(JSON.stringify(problem)), ids, now, false);
 }
 
 // `/prod/products` is the execute-api form of a URL (stage first); `/products` is what a custom

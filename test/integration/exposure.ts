@@ -42,6 +42,26 @@ function accepts(host: string, port: number): Promise<boolean> {
   });
 }
 
+// Writes a request byte for byte (two Host lines, an absolute-form target), as no HTTP client will.
+// The socket stays open until the answer: a client that half-closes first gets none from Node.
+function sendRaw(url: string, head: string, body = ''): Promise<{ status: number; text: string }> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port: Number(port) }, () =>
+      socket.write(
+        `${head}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      ),
+    );
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text }));
+  });
+}
+
 const json = { 'Content-Type': 'application/json' };
 const product = JSON.stringify({ name: 'exposure', price: 1 });
 const dynamodbCall = {
@@ -113,6 +133,66 @@ export function exposure(system: () => TestSystem): void {
         '{"operation":"ping","payload":{}}',
       );
       assert.equal(tutorial.status, 200, tutorial.text);
+    });
+
+    test('the local pages sit behind the same gate: a foreign Host or Origin gets 403, never a page', async () => {
+      const port = String(new URL(system().url).port);
+      for (const page of [
+        '/_local/docs/',
+        '/_local/docs/openapi.json',
+        '/_local/auth/.well-known/jwks.json',
+      ]) {
+        const rebound = await send(`${system().url}${page}`, 'GET', { Host: `rebind.example:${port}` });
+        assert.equal(rebound.status, 403, page);
+        // The gate's refusal, not the page: no document, no keys, no Swagger UI.
+        assert.match(rebound.text, /^\{"message":"Forbidden: /, page);
+        assert.doesNotMatch(rebound.text, /openapi|"keys"|swagger/i, page);
+        const foreign = await send(`${system().url}${page}`, 'GET', { Origin: 'https://evil.example' });
+        assert.equal(foreign.status, 403, page);
+        const served = await send(`${system().url}${page}`, 'GET', { Host: `localhost:${port}` });
+        assert.equal(served.status, 200, page);
+        assert.ok(served.headers['content-security-policy'], page);
+        assert.match(String(served.headers.vary), /Origin/, page);
+      }
+      const document = await send(`${system().url}/_local/docs/openapi.json`, 'GET', {
+        Host: `localhost:${port}`,
+      });
+      assert.deepEqual(
+        (JSON.parse(document.text) as { servers: { url: string }[] }).servers.map((s) => s.url),
+        [`http://localhost:${port}`],
+      );
+    });
+
+    test('a request with two Host lines is a 400 and one whose absolute-form target names another host a 403, changing nothing', async () => {
+      const before = await system().scan('products');
+      const logged = system().logs.length;
+      const port = String(new URL(system().url).port);
+      const signed = `Authorization: ${system().adminToken}\r\nContent-Type: application/json`;
+      const twice = await sendRaw(
+        system().url,
+        `POST /products HTTP/1.1\r\nHost: localhost:${port}\r\nHost: rebind.example:${port}\r\n${signed}`,
+        product,
+      );
+      assert.equal(twice.status, 400, twice.text);
+      assert.match(twice.text, /application\/problem\+json/);
+      const absolute = await sendRaw(
+        system().url,
+        `POST http://rebind.example:${port}/products HTTP/1.1\r\nHost: localhost:${port}\r\n${signed}`,
+        product,
+      );
+      assert.equal(absolute.status, 403, absolute.text);
+      const docs = await sendRaw(
+        system().url,
+        `GET http://rebind.example:${port}/_local/docs/openapi.json HTTP/1.1\r\nHost: localhost:${port}`,
+      );
+      assert.equal(docs.status, 403, docs.text);
+      assert.deepEqual(await system().scan('products'), before);
+      assert.equal(system().logs.length, logged, 'no function ran');
+      const loopback = await sendRaw(
+        system().url,
+        `GET http://127.0.0.1:${port}/products?limit=1 HTTP/1.1\r\nHost: rebind.example:${port}\r\nAuthorization: ${system().adminToken}`,
+      );
+      assert.equal(loopback.status, 200, loopback.text);
     });
 
     test('the embedded DynamoDB answers its clients but no browser and no foreign Host', async () => {

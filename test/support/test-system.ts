@@ -43,6 +43,8 @@ export interface TestSystemOptions {
    * requests/s would turn some into 429s. The throttling suite sets its own limits.
    */
   readonly throttle?: boolean;
+  /** The throttle's clock, for a test that must not depend on how fast requests arrive. */
+  readonly throttleClock?: LocalSystemOptions['throttleClock'];
   readonly api?: LocalSystemOptions['api'];
   readonly exposure?: LocalSystemOptions['exposure'];
   readonly faults?: LocalSystemOptions['faults'];
@@ -63,6 +65,7 @@ export async function startTestSystem(options: TestSystemOptions): Promise<TestS
     ...(options.servicesDirs ? { servicesDirs: options.servicesDirs } : {}),
     ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
     throttle: options.throttle ?? false,
+    ...(options.throttleClock ? { throttleClock: options.throttleClock } : {}),
     ...(options.api ? { api: options.api } : {}),
     ...(options.exposure ? { exposure: options.exposure } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
