@@ -65,7 +65,10 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
       () => current,
     );
     storageContract(() => client);
-    managerContract(() => client);
+    managerContract(
+      () => client,
+      () => engine,
+    );
     concurrency(() => client);
     openApiConformance(() => client);
     clientContract(
