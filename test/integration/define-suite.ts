@@ -15,6 +15,7 @@ import { cliContract } from './cli-contract.ts';
 import { clientContract } from './client-contract.ts';
 import { concurrency } from './concurrency.ts';
 import { exposure } from './exposure.ts';
+import { foreignItems } from './foreign-items.ts';
 import { keptLogs } from './kept-logs.ts';
 import { managerContract } from './manager-contract.ts';
 import { metricsLines } from './metrics-lines.ts';
@@ -65,6 +66,12 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
       () => current,
     );
     storageContract(() => client);
+    // Items another writer put may lack what the OpenAPI document's item requires (system
+    // fields, required fields): they are served as stored, so not through the describing client.
+    foreignItems(
+      () => apiClient(current.url, { token: current.adminToken }),
+      () => current,
+    );
     managerContract(
       () => client,
       () => engine,
