@@ -16,6 +16,7 @@ import { clientContract } from './client-contract.ts';
 import { concurrency } from './concurrency.ts';
 import { exposure } from './exposure.ts';
 import { foreignItems } from './foreign-items.ts';
+import { hostileInput } from './hostile-input.ts';
 import { keptLogs } from './kept-logs.ts';
 import { managerContract } from './manager-contract.ts';
 import { metricsLines } from './metrics-lines.ts';
@@ -96,6 +97,7 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
       () => current,
     );
     exposure(() => current);
+    hostileInput(() => current);
 
     test('serves a service added as one declaration file, with its own table', async () => {
       const created = await client('POST', '/gadgets', { body: { label: 'first', f3: 'x' } });
