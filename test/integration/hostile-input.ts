@@ -191,7 +191,8 @@ export function hostileInput(system: () => TestSystem): void {
           const path = `${resource.replace('{id}', r.id)}${r.query}`;
           const before = method === 'GET' || method === 'HEAD' ? undefined : await snapshot();
           // With its length, as fetch and curl send it (the local gateway refuses a chunked GET body).
-          const length = r.body === null ? {} : { 'Content-Length': String(Buffer.byteLength(r.body)) };
+          const length: Record<string, string> =
+            r.body === null ? {} : { 'Content-Length': String(Buffer.byteLength(r.body)) };
           const reply = await rawRequest(system().url, method, path, r.body ?? undefined, {
             ...r.headers,
             ...length,
