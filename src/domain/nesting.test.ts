@@ -4,7 +4,7 @@ import { BadRequestError } from './errors.ts';
 import { assertNestingWithin, MAX_NESTING_LEVELS, nestsDeeperThan } from './nesting.ts';
 
 const arrays = (levels: number) => JSON.parse('['.repeat(levels) + ']'.repeat(levels)) as unknown;
-const objects = (levels: number) => JSON.parse('{"a":'.repeat(levels) + '1' + '}'.repeat(levels)) as unknown;
+const objects = (levels: number) => JSON.parse(`${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`) as unknown;
 
 test('counts each array and object as one level, scalars as none', () => {
   assert.equal(nestsDeeperThan(1, 0), false);
