@@ -123,17 +123,23 @@ export function conditionFor(
     if (stored.length) alternatives.push(`#revision IN (${list(stored, prefix)})`);
     if (legacy.length) {
       names['#version'] = 'version';
-      alternatives.push(`(attribute_not_exists(#revision) AND #version IN (${list(legacy, `${prefix}v`)}))`);
+      alternatives.push(`attribute_not_exists(#revision) AND #version IN (${list(legacy, `${prefix}v`)})`);
     }
-    return alternatives.length === 1 ? (alternatives[0] ?? '') : `(${alternatives.join(' OR ')})`;
+    // Bare: DynamoDB refuses redundant parentheses, so each caller groups as it needs.
+    if (alternatives.length === 1) return alternatives[0] ?? '';
+    return alternatives.map((a) => (a.includes(' AND ') ? `(${a})` : a)).join(' OR ');
   };
+  const grouped = (alternatives: string) =>
+    alternatives.includes(' OR ') ? `(${alternatives})` : alternatives;
   const { ifMatch, ifNoneMatch } = condition.preconditions ?? {};
   if (condition.exists || ifMatch?.any) parts.push(`attribute_exists(${id()})`);
   if (ifMatch && !ifMatch.any) {
     const strong = comparedTags(ifMatch, 'strong');
     // Only weak tags: If-Match can never hold, and DynamoDB says so atomically with the write.
     parts.push(
-      strong.length ? revisionIn(strong, 'm') : `attribute_not_exists(${id()}) AND attribute_exists(#id)`,
+      strong.length
+        ? grouped(revisionIn(strong, 'm'))
+        : `attribute_not_exists(${id()}) AND attribute_exists(#id)`,
     );
   }
   if (ifNoneMatch?.any) parts.push(`attribute_not_exists(${id()})`);

@@ -274,6 +274,22 @@ const corpus: BadRequest[] = [
     headers: { 'If-Match': 'W/"anything"' },
     status: 412,
   },
+  // Tags shaped as an old item's version ("v1") once made a condition DynamoDB refuses (a 500).
+  {
+    name: 'DELETE an absent id with If-None-Match "v1"',
+    method: 'DELETE',
+    path: '/products/never-there',
+    headers: { 'If-None-Match': '"v1"' },
+    status: 404,
+  },
+  {
+    name: 'PUT with If-Match "v1", "x"',
+    method: 'PUT',
+    path: `/products/${EXISTING}`,
+    raw: json(valid),
+    headers: { 'If-Match': '"v1", "x"' },
+    status: 412,
+  },
   {
     name: 'PATCH constructor member',
     method: 'PATCH',
