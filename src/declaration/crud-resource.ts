@@ -87,7 +87,8 @@ export function defineCrudResource(input: CrudResourceInput): ServiceDeclaration
         method: 'PUT',
         path: member,
         handler: 'src/handlers/replace.ts',
-        actions: ['dynamodb:UpdateItem'],
+        // GetItem: an item another writer put (no revision) is read to judge its preconditions.
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         body: item,
         ...common,
       },

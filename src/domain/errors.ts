@@ -8,6 +8,8 @@ export interface HttpErrorOptions {
   readonly detail: string;
   readonly cause?: unknown;
   readonly errors?: readonly FieldError[];
+  /** Extension members of the problem (RFC 9457 §3.2), shown below 500 only. */
+  readonly extensions?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -16,16 +18,18 @@ export interface HttpErrorOptions {
  */
 export class HttpError extends Error {
   readonly errors: readonly FieldError[] | undefined;
+  readonly extensions: Readonly<Record<string, unknown>> | undefined;
   constructor(
     readonly status: number,
     readonly code: string,
     readonly title: string,
-    { detail, cause, errors }: HttpErrorOptions,
+    { detail, cause, errors, extensions }: HttpErrorOptions,
   ) {
     super(detail, { cause });
     // Each subclass writes its name out: bundles are minified, so `new.target.name` would log as `so`.
     this.name = new.target.name;
     this.errors = errors;
+    this.extensions = extensions;
   }
 }
 
@@ -69,8 +73,8 @@ export class NotFoundError extends HttpError {
 
 export class ConflictError extends HttpError {
   override readonly name = 'ConflictError';
-  constructor(detail: string, cause?: unknown) {
-    super(409, 'conflict', 'Conflict', { detail, cause });
+  constructor(detail: string, cause?: unknown, extensions?: Readonly<Record<string, unknown>>) {
+    super(409, 'conflict', 'Conflict', { detail, cause, ...(extensions ? { extensions } : {}) });
   }
 }
 
@@ -83,8 +87,8 @@ export class PreconditionFailedError extends HttpError {
 
 export class PayloadTooLargeError extends HttpError {
   override readonly name = 'PayloadTooLargeError';
-  constructor(detail: string) {
-    super(413, 'payload-too-large', 'Payload Too Large', { detail });
+  constructor(detail: string, cause?: unknown) {
+    super(413, 'payload-too-large', 'Payload Too Large', { detail, cause });
   }
 }
 

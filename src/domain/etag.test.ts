@@ -6,6 +6,7 @@ import {
   evaluatePreconditions,
   ifMatchHolds,
   ifNoneMatchHolds,
+  isContentRevision,
   legacyVersion,
   MAX_LISTED_TAGS,
   newRevision,
@@ -19,6 +20,30 @@ test('makes a new strong tag for every revision', () => {
   const revisions = new Set(Array.from({ length: 1000 }, newRevision));
   assert.equal(revisions.size, 1000);
   for (const revision of revisions) assert.match(etagOf(revision), /^"[A-Za-z0-9_-]{16}"$/);
+});
+
+test('gives an item no handler wrote a revision made from its content: strong, stable, never a revision', () => {
+  const item = { id: 'a', name: 'x', tags: new Set(['b', 'a']), size: { h: 1, w: [2, 3] } };
+  const revision = revisionOf(item, 'revision');
+  assert.match(revision, /^c\.[A-Za-z0-9_-]{22}$/);
+  assert.ok(isContentRevision(revision));
+  assert.equal(legacyVersion(revision), undefined);
+  const reordered = { size: { w: [2, 3], h: 1 }, tags: new Set(['a', 'b']), name: 'x', id: 'a' };
+  assert.equal(revisionOf(reordered, 'revision'), revision, 'attribute order does not matter');
+  for (const changed of [
+    { ...item, name: 'y' },
+    { ...item, size: { h: 1, w: [3, 2] } },
+    { ...item, tags: new Set(['a']) },
+    { ...item, extra: null },
+    { ...item, version: 'three' },
+    { ...item, version: 0 },
+  ]) {
+    assert.notEqual(revisionOf(changed, 'revision'), revision, JSON.stringify(changed));
+    assert.ok(isContentRevision(revisionOf(changed, 'revision')));
+  }
+  assert.notEqual(revisionOf({ id: 'a', version: Number.NaN }, 'revision'), 'vNaN');
+  assert.equal(isContentRevision(newRevision()), false);
+  assert.equal(isContentRevision('v3'), false);
 });
 
 test('gives an item stored without a revision its version as revision, v3', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { BadRequestError } from './errors.ts';
 import { pooledRandomBytes } from './random-pool.ts';
 
@@ -10,14 +11,46 @@ export const newRevision = (): string => pooledRandomBytes(12).toString('base64u
 
 const LEGACY_REVISION = /^v([1-9][0-9]{0,15})$/;
 
+/** The prefix of a revision made from an item's content: `.` is never in a random or legacy one. */
+const CONTENT_REVISION_PREFIX = 'c.';
+
 /**
  * The revision of a stored item. An item written before revisions were stored has none: its
  * revision is then `v` and its version (`v3`), which no random revision can equal, and which
- * stops being its tag at its next write.
+ * stops being its tag at its next write. An item no handler wrote (no revision, no whole-number
+ * version: put by DynamoDBManager, an import, another tool) gets a revision made from its content.
  */
 export function revisionOf(stored: Readonly<Record<string, unknown>>, field: string): string {
   const revision = stored[field];
-  return typeof revision === 'string' ? revision : `v${Number(stored.version)}`;
+  if (typeof revision === 'string') return revision;
+  const { version } = stored;
+  if (typeof version === 'number' && legacyVersion(`v${version}`) === version) return `v${version}`;
+  return contentRevision(stored);
+}
+
+/** Whether a revision was made from an item's content (the item has no revision of its own). */
+export const isContentRevision = (revision: string): boolean => revision.startsWith(CONTENT_REVISION_PREFIX);
+
+/**
+ * A revision made from everything stored in the item: `c.` and 132 bits of its SHA-256 over a
+ * canonical form (members sorted, sets sorted, binary as base64), so it changes whenever any
+ * attribute changes and never equals a random (no `.`) or legacy (`v3`) revision. Items nest at
+ * most 32 levels in DynamoDB, so the serialisation's recursion is bounded.
+ */
+export function contentRevision(stored: Readonly<Record<string, unknown>>): string {
+  const canonical = JSON.stringify(stored, (_key, value: unknown) => {
+    if (value instanceof Set) return { $set: [...value].map(String).sort() };
+    if (value instanceof Uint8Array) return { $binary: Buffer.from(value).toString('base64') };
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    const object = value as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(object)
+        .sort()
+        .map((key) => [key, object[key]]),
+    );
+  });
+  const digest = createHash('sha256').update(canonical).digest('base64url').slice(0, 22);
+  return `${CONTENT_REVISION_PREFIX}${digest}`;
 }
 
 /** The version a legacy revision (`v3`) stands for, or undefined for a stored revision. */

@@ -114,14 +114,13 @@ export function clientFields(item: Record<string, unknown>): Record<string, unkn
 /**
  * The item with its keys in a stable, readable order: `id`, the client's fields in schema
  * order, then `version`, `createdAt`, `updatedAt` (DynamoDB returns attributes in any order).
- * The revision is left out (clients see it as the `ETag`), and so is the owner (always the caller).
+ * The revision is left out (clients see it as the `ETag`), and so is the owner (always the
+ * caller), and so is any attribute the schema does not declare: another writer's, or one an
+ * older schema had. It stays stored as it is; the representation is the schema's.
  */
 export function orderItem(item: StoredItem, fieldNames: readonly string[]): StoredItem {
   const ordered: Record<string, unknown> = { id: item.id };
   for (const name of fieldNames) if (item[name] !== undefined) ordered[name] = item[name];
-  for (const [name, value] of Object.entries(item)) {
-    if (!(name in ordered) && !RESERVED_FIELDS.includes(name)) ordered[name] = value;
-  }
   const { version, createdAt, updatedAt } = item;
   return { ...ordered, version, createdAt, updatedAt } as StoredItem;
 }

@@ -33,28 +33,33 @@ export function httpHandler(operation: (request: HttpRequest) => Promise<HttpRes
   const access = decodeAccessRule(process.env[ACCESS_RULE_ENV]);
   return async (event, context) => {
     const started = performance.now();
-    resetDynamoDbCalls();
-    const logger = instanceLogger();
-    logger.addContext(context);
-    logger.setCorrelationId(event.requestContext?.requestId);
-    setInvocationDeadline(context.getRemainingTimeInMillis());
     let result: APIGatewayProxyResult;
-    const request = toHttpRequest(event);
+    let origin: string | undefined;
+    // Every step is inside the boundary, reading the event included: whatever throws becomes a
+    // problem+json answer, never a rejected invocation (which API Gateway turns into a bare 502).
     try {
+      resetDynamoDbCalls();
+      const logger = instanceLogger();
+      logger.addContext(context);
+      logger.setCorrelationId(event.requestContext?.requestId);
+      setInvocationDeadline(context.getRemainingTimeInMillis());
+      const request = toHttpRequest(event);
+      origin = request.header('origin');
       checkAccess(access, request.caller);
       result = toProxyResult(await operation(request));
     } catch (error) {
       result = problemResult(error, event.requestContext?.requestId ?? context.awsRequestId);
+      const logger = instanceLogger();
       if (!(error instanceof HttpError) || error.status >= 500) {
         logger.error('request failed', { error: error as Error });
       } else {
         logger.debug('request refused', { code: error.code });
       }
     }
-    result.headers = { ...result.headers, ...corsHeaders(origins, request.header('origin')) };
+    result.headers = { ...result.headers, ...corsHeaders(origins, origin) };
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     // The line that logs the request also carries its metrics (EMF): no second line, no API call.
-    logger.info('request completed', {
+    instanceLogger().info('request completed', {
       method: event.httpMethod,
       route: event.resource,
       status: result.statusCode,

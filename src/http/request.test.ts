@@ -90,3 +90,21 @@ test('refuses __proto__ at any depth, and malformed JSON', () => {
     assert.throws(() => readJsonBody(request), BadRequestError, body);
   }
 });
+
+test('refuses a body nested 100,000 levels deep with a 400 naming the limit, before any recursive walk', () => {
+  const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+  for (const [body, options] of [
+    [deep, {}],
+    [`{"name":"x","tags":${deep}}`, { storableNumbers: true }],
+    [`{"name":"x","n":1e300,"tags":${deep}}`, { storableNumbers: true }],
+    [`{"operation":"echo","payload":${deep}}`, { envelope: 3 }],
+  ] as const) {
+    const request = toHttpRequest(event({ body, headers: { 'Content-Type': 'application/json' } }));
+    assert.throws(
+      () => readJsonBody(request, options),
+      (error: unknown) => error instanceof BadRequestError && /levels of nesting/.test(error.message),
+    );
+  }
+  const shallow = toHttpRequest(event({ body: '{"a":[[{"b":[1]}]]}' }));
+  assert.deepEqual(readJsonBody(shallow), { a: [[{ b: [1] }]] });
+});

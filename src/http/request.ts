@@ -7,6 +7,7 @@ import {
   UnsupportedMediaTypeError,
 } from '../domain/errors.ts';
 import { MAX_ITEM_BYTES } from '../domain/item-size.ts';
+import { assertNestingWithin } from '../domain/nesting.ts';
 import { type Caller, callerOf } from './caller.ts';
 
 /**
@@ -66,6 +67,11 @@ export interface JsonBodyOptions {
   readonly mediaTypes?: readonly string[];
   /** Refuse (400, naming the field) any number DynamoDB cannot store, judged on its JSON text. */
   readonly storableNumbers?: boolean;
+  /**
+   * Levels of the body around the item it carries: 1 when the body is the item (the default),
+   * more when the item sits inside a request (DynamoDBManager's `{payload: {Item}}` is 3).
+   */
+  readonly envelope?: number;
 }
 
 /** A number of the body DynamoDB cannot store, kept as written until its path is known. */
@@ -113,12 +119,13 @@ function inspect(value: unknown, path: string, problems: FieldError[]): void {
 
 /**
  * Reads the body as JSON: 415 for a media type not accepted, 413 over DynamoDB's item limit,
- * 400 when missing or malformed, when it carries a `__proto__` key, or (with `storableNumbers`)
- * when a number is one DynamoDB cannot store, each such field named.
+ * 400 when missing or malformed, when it nests deeper than an item may, when it carries a
+ * `__proto__` key, or (with `storableNumbers`) when a number is one DynamoDB cannot store, each
+ * such field named.
  */
 export function readJsonBody(
   request: HttpRequest,
-  { mediaTypes, storableNumbers = false }: JsonBodyOptions = {},
+  { mediaTypes, storableNumbers = false, envelope = 1 }: JsonBodyOptions = {},
 ): unknown {
   const contentType = request.header('content-type');
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
@@ -136,6 +143,9 @@ export function readJsonBody(
   } catch {
     throw new BadRequestError('The body is not valid JSON.');
   }
+  // JSON.parse copes with any depth; every walk after it recurses (the reviver, `inspect`,
+  // validators, the marshaller, JSON.stringify). So the depth is bounded here, iteratively, first.
+  assertNestingWithin(value, envelope);
   // Rare, so judged on the text first; then parsed again only to name the fields.
   const unstorable = storableNumbers && hasUnstorableNumber(body);
   if (unstorable) value = JSON.parse(body, markUnstorable);

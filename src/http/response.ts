@@ -43,6 +43,8 @@ export function problemResult(error: unknown, requestId: string | undefined): AP
   const status = known?.status ?? 500;
   const exposed = known !== undefined && status < 500;
   const body = {
+    // Extensions first: the standard members below always win over a member of the same name.
+    ...(exposed && known.extensions ? known.extensions : {}),
     type: `${PROBLEM_TYPE_BASE}${known?.code ?? 'internal-error'}`,
     title: known?.title ?? 'Internal Server Error',
     status,

@@ -6,6 +6,12 @@ import { boundByInvocationDeadline } from './invocation-deadline.ts';
 let shared: DynamoDBDocumentClient | undefined;
 
 /**
+ * Numbers are read back as plain numbers, never as BigInt (which JSON cannot serialise); the
+ * request bodies were checked against DynamoDB's limits before they were written.
+ */
+export const UNMARSHALL_OPTIONS = { wrapNumbers: (text: string) => Number(text) } as const;
+
+/**
  * The document client of this function instance, created on first use and reused by every
  * invocation (connections stay warm). Region, credentials and endpoint come from the standard
  * AWS environment (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB` locally).
@@ -24,10 +30,10 @@ export function documentClient(): DynamoDBDocumentClient {
   countDynamoDbCalls(client);
   shared = DynamoDBDocumentClient.from(client, {
     // Numbers DynamoDB stores but a double holds only approximately (1e20) are sent as the
-    // double's shortest text, and read back as plain numbers, never as BigInt (which JSON
-    // cannot serialise). Request bodies are checked against DynamoDB's limits before this.
+    // double's shortest text.
     marshallOptions: { removeUndefinedValues: true, allowImpreciseNumbers: true },
-    unmarshallOptions: { wrapNumbers: (text: string) => Number(text) },
+    // A copy: the document client writes its own defaults into the options object it is given.
+    unmarshallOptions: { ...UNMARSHALL_OPTIONS },
   });
   return shared;
 }

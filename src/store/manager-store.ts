@@ -1,3 +1,4 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -6,8 +7,9 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConditionFailedError, ConflictError } from '../domain/errors.ts';
-import { documentClient } from './document-client.ts';
+import { documentClient, UNMARSHALL_OPTIONS } from './document-client.ts';
 import { translateSdkError } from './translate-error.ts';
 
 /** The DynamoDB operations of the tutorial's service, each one document-client command. */
@@ -26,6 +28,19 @@ export const MANAGER_PAYLOAD_MEMBER = {
   delete: 'Key',
   list: undefined,
 } as const satisfies Record<ManagerOperation, string | undefined>;
+
+/**
+ * Levels of a DynamoDBManager body around the items it carries: the request, its payload and the
+ * payload's `Item` (or `Key`, `ExpressionAttributeValues`, `ExclusiveStartKey`).
+ */
+export const MANAGER_ITEM_ENVELOPE = 3;
+
+/**
+ * The problem member that carries the stored item DynamoDB returns with a failed condition when
+ * the payload asked for it (`ReturnValuesOnConditionCheckFailure: "ALL_OLD"`): named as the
+ * exception's member and as `read` answers an item.
+ */
+export const CONDITION_FAILED_ITEM_MEMBER = 'Item';
 
 const COMMANDS = {
   create: PutCommand,
@@ -68,8 +83,13 @@ export function managerStore({ tableName, client }: ManagerStoreOptions) {
 function managerError(error: unknown): Error {
   // The client wrote this request: DynamoDB's rejection of it is the client's 400.
   const translated = translateSdkError(error, { clientWroteRequest: true });
-  if (translated instanceof ConditionFailedError) {
-    return new ConflictError('The conditional request failed: ConditionExpression did not hold.', error);
-  }
-  return translated;
+  if (!(translated instanceof ConditionFailedError)) return translated;
+  // DynamoDB's own message, and the item it returned with the error (the SDK leaves it in
+  // DynamoDB's attribute-value form: the document client converts outputs only, not errors).
+  const { message, Item } = error as { message?: string; Item?: Record<string, AttributeValue> };
+  return new ConflictError(
+    message || 'The conditional request failed',
+    error,
+    Item ? { [CONDITION_FAILED_ITEM_MEMBER]: unmarshall(Item, { ...UNMARSHALL_OPTIONS }) } : undefined,
+  );
 }

@@ -18,6 +18,7 @@ import {
 import {
   etagOf,
   evaluatePreconditions,
+  isContentRevision,
   newRevision,
   type Preconditions,
   revisionOf,
@@ -102,7 +103,9 @@ async function writeItem(
   item: Record<string, unknown>,
   condition: WriteCondition,
 ): Promise<Representation> {
-  const stamp = { now: nowOf(table), revision: newRevision() };
+  // Another writer's `version` may be anything: the first handler write starts it at 1.
+  const restartVersion = condition.unchanged !== undefined && typeof condition.unchanged.version !== 'number';
+  const stamp = { now: nowOf(table), revision: newRevision(), restartVersion };
   // The item as stored: the fields plus every system field, the version at its widest.
   const system = {
     ...keyOf(table, id),
@@ -158,7 +161,9 @@ export async function createItem(
 
 /**
  * Replaces (or creates) the item `id` if the preconditions hold, checked by DynamoDB with the
- * write; one UpdateItem. `created` tells which happened.
+ * write; one UpdateItem. `created` tells which happened. An item no handler wrote cannot be
+ * judged by DynamoDB (it has no revision): it is read, judged here on its content tag, and
+ * written on condition that it is unchanged.
  */
 export async function replaceItem(
   table: ResourceTable,
@@ -167,13 +172,53 @@ export async function replaceItem(
   preconditions: Preconditions,
 ): Promise<Representation & { readonly created: boolean }> {
   try {
-    const stored = await writeItem(table, id, item, { preconditions });
+    const stored = await writeItem(table, id, item, { preconditions, handlerWritten: true });
     return { ...stored, created: stored.item.version === 1 };
   } catch (error) {
-    if (error instanceof ConditionFailedError) throw new PreconditionFailedError(PRECONDITION_FAILED);
-    throw error;
+    if (!(error instanceof ConditionFailedError)) throw error;
   }
+  const written = await writeUnchanged(table, id, preconditions, (unchanged) =>
+    writeItem(table, id, item, { unchanged }),
+  );
+  return { ...written, created: false };
 }
+
+/**
+ * For an item some other writer put, after the one-request path refused it: reads it, judges the
+ * preconditions on its content tag and runs `write` on condition that it is still as read; when
+ * it changed in between, starts over. A 412 when there is no such item or a precondition fails.
+ */
+async function writeUnchanged<T>(
+  table: ResourceTable,
+  id: string,
+  preconditions: Preconditions,
+  write: (unchanged: Record<string, unknown>) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; attempt <= PATCH_ATTEMPTS; attempt++) {
+    const stored = await readStored(table, id);
+    const revision = stored && revisionOf(stored, REVISION_FIELD);
+    if (
+      !stored ||
+      !revision ||
+      !isContentRevision(revision) ||
+      evaluatePreconditions(preconditions, revision, 'write') !== 'proceed'
+    ) {
+      throw new PreconditionFailedError(PRECONDITION_FAILED);
+    }
+    try {
+      return await write(stored);
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error;
+      await backOff(attempt);
+    }
+  }
+  throw busy();
+}
+
+const backOff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+const busy = () =>
+  new ServiceUnavailableError('The item is being changed by many writers at once; retry shortly.', 1);
 
 /**
  * Reads the item, checks the preconditions against it, lets `change` compute its new fields and
@@ -194,44 +239,51 @@ export async function updateItem(
       throw new PreconditionFailedError(PRECONDITION_FAILED);
     }
     try {
-      return await writeItem(table, id, change(orderItem(stored as StoredItem, table.fields)), {
-        revision,
-      });
+      // An item with no revision of its own is written on condition that its content is as read.
+      const condition = isContentRevision(revision) ? { unchanged: stored } : { revision };
+      return await writeItem(table, id, change(orderItem(stored as StoredItem, table.fields)), condition);
     } catch (error) {
       if (!(error instanceof ConditionFailedError)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      await backOff(attempt);
     }
   }
-  throw new ServiceUnavailableError('The item is being changed by many writers at once; retry shortly.', 1);
+  throw busy();
 }
 
-/** Deletes the item; one DeleteItem (a second read only to tell 404 from 412 on failure). */
+/**
+ * Deletes the item; one DeleteItem (a second read only to tell 404 from 412 on failure). An item
+ * no handler wrote is read, judged on its content tag and deleted on condition that it is unchanged.
+ */
 export async function deleteItem(
   table: ResourceTable,
   id: string,
   preconditions: Preconditions,
 ): Promise<void> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const condition = conditionFor({ preconditions, exists: true }, names, values);
-  try {
+  const remove = async (condition: WriteCondition) => {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const expression = conditionFor(condition, names, values);
     await callDynamoDb(() =>
       clientOf(table).send(
         new DeleteCommand({
           TableName: table.tableName,
           Key: keyOf(table, id),
-          ConditionExpression: condition,
+          ConditionExpression: expression,
           ExpressionAttributeNames: names,
           ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
         }),
       ),
     );
+  };
+  try {
+    await remove({ preconditions, exists: true, handlerWritten: true });
+    return;
   } catch (error) {
     if (!(error instanceof ConditionFailedError)) throw error;
-    const preconditionsSent = preconditions.ifMatch ?? preconditions.ifNoneMatch;
-    if (!preconditionsSent || (await readStored(table, id)) === undefined) throw notFound(id);
-    throw new PreconditionFailedError(PRECONDITION_FAILED);
   }
+  const stored = await readStored(table, id);
+  if (stored === undefined) throw notFound(id);
+  await writeUnchanged(table, id, preconditions, (unchanged) => remove({ unchanged }));
 }
 
 /**

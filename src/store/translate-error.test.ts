@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   BadRequestError,
   ConditionFailedError,
+  HttpError,
   InternalError,
   PayloadTooLargeError,
   ServiceUnavailableError,
@@ -94,6 +95,22 @@ test('an item too large is 413 and an unstorable number 400, on both engines’ 
     'Attempting to store more than 38 significant digits in a Number',
   ]) {
     assert.ok(translateSdkError(serviceError('ValidationException', message)) instanceof BadRequestError);
+  }
+});
+
+test("a request the client wrote gets DynamoDB's message back unchanged, whatever the status", () => {
+  for (const [message, status] of [
+    ['Item size has exceeded the maximum allowed size', 413],
+    ['Number overflow. Attempting to store a number with magnitude larger than supported range', 400],
+    ['Invalid UpdateExpression: Syntax error; token: "=", near: "SET = oops"', 400],
+    ['The provided key element does not match the schema', 400],
+  ] as const) {
+    const translated = translateSdkError(serviceError('ValidationException', message), {
+      clientWroteRequest: true,
+    });
+    assert.ok(translated instanceof HttpError);
+    assert.equal(translated.status, status);
+    assert.equal(translated.message, message);
   }
 });
 

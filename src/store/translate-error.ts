@@ -109,11 +109,19 @@ export function translateSdkError(
   ) {
     return new ServiceUnavailableError('The database is unavailable or busy; retry shortly.', 1, error);
   }
+  // A request the client wrote gets DynamoDB's own words back, unchanged (design §5).
   if (name === 'ValidationException' && ITEM_TOO_LARGE.test(message)) {
-    return new PayloadTooLargeError(`The item would be over DynamoDB's limit of ${MAX_ITEM_BYTES} bytes.`);
+    return new PayloadTooLargeError(
+      clientWroteRequest ? message : `The item would be over DynamoDB's limit of ${MAX_ITEM_BYTES} bytes.`,
+      error,
+    );
   }
   if (name === 'ValidationException' && NUMBER_OUT_OF_RANGE.test(message)) {
-    return new BadRequestError(`DynamoDB cannot store a number of the request: ${message}`, undefined, error);
+    return new BadRequestError(
+      clientWroteRequest ? message : `DynamoDB cannot store a number of the request: ${message}`,
+      undefined,
+      error,
+    );
   }
   if (e.$metadata === undefined && MARSHALLING.some((pattern) => pattern.test(message))) {
     return new BadRequestError(

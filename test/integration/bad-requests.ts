@@ -19,6 +19,8 @@ interface BadRequest {
 const valid = { name: 'ok', price: 1 };
 const json = (value: unknown) => JSON.stringify(value);
 const EXISTING = 'corpus-existing';
+const DEEP_ARRAYS = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+const DEEP_OBJECTS = `${'{"a":'.repeat(40_000)}1${'}'.repeat(40_000)}`;
 
 /** Bodies, headers and parameters a careless or hostile client sends, with the 4xx each must get. */
 const corpus: BadRequest[] = [
@@ -272,6 +274,22 @@ const corpus: BadRequest[] = [
     headers: { 'If-Match': 'W/"anything"' },
     status: 412,
   },
+  // Tags shaped as an old item's version ("v1") once made a condition DynamoDB refuses (a 500).
+  {
+    name: 'DELETE an absent id with If-None-Match "v1"',
+    method: 'DELETE',
+    path: '/products/never-there',
+    headers: { 'If-None-Match': '"v1"' },
+    status: 404,
+  },
+  {
+    name: 'PUT with If-Match "v1", "x"',
+    method: 'PUT',
+    path: `/products/${EXISTING}`,
+    raw: json(valid),
+    headers: { 'If-Match': '"v1", "x"' },
+    status: 412,
+  },
   {
     name: 'PATCH constructor member',
     method: 'PATCH',
@@ -396,6 +414,32 @@ const corpus: BadRequest[] = [
     raw: json({ operation: 'create', payload: { Item: { id: 'many', l: Array(150_000).fill(1) } } }),
     status: 413,
   },
+  // 100,000 levels, 200 KB: the stage's model or the function refuses it, never a 5xx.
+  ...(
+    [
+      ['POST', '/products', DEEP_ARRAYS],
+      ['POST', '/products', `{"name":"x","price":1,"tags":${DEEP_ARRAYS}}`],
+      ['PUT', `/products/${EXISTING}`, `{"name":"x","price":1,"description":${DEEP_ARRAYS}}`],
+      ['PATCH', `/products/${EXISTING}`, `{"tags":${DEEP_ARRAYS}}`],
+      ['PATCH', `/products/${EXISTING}`, DEEP_OBJECTS],
+      ['POST', '/orders', `{"items":${DEEP_ARRAYS}}`],
+      ['POST', '/gizmos', `{"label":"x","size":${DEEP_OBJECTS}}`],
+      ['POST', '/DynamoDBManager', `{"operation":"echo","payload":${DEEP_ARRAYS}}`],
+      [
+        'POST',
+        '/DynamoDBManager',
+        `{"operation":"create","payload":{"Item":{"id":"d","x":${DEEP_OBJECTS}}}}`,
+      ],
+    ] as const
+  ).map(
+    ([method, path, raw]): BadRequest => ({
+      name: `${method} ${path} nested 100,000 levels`,
+      method,
+      path,
+      raw,
+      status: 400,
+    }),
+  ),
   {
     name: 'manager bad expression',
     method: 'POST',

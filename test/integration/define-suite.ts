@@ -15,6 +15,8 @@ import { cliContract } from './cli-contract.ts';
 import { clientContract } from './client-contract.ts';
 import { concurrency } from './concurrency.ts';
 import { exposure } from './exposure.ts';
+import { foreignItems } from './foreign-items.ts';
+import { hostileInput } from './hostile-input.ts';
 import { keptLogs } from './kept-logs.ts';
 import { managerContract } from './manager-contract.ts';
 import { metricsLines } from './metrics-lines.ts';
@@ -65,7 +67,16 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
       () => current,
     );
     storageContract(() => client);
-    managerContract(() => client);
+    // Items another writer put may lack what the OpenAPI document's item requires (system
+    // fields, required fields): they are served as stored, so not through the describing client.
+    foreignItems(
+      () => apiClient(current.url, { token: current.adminToken }),
+      () => current,
+    );
+    managerContract(
+      () => client,
+      () => engine,
+    );
     concurrency(() => client);
     openApiConformance(() => client);
     clientContract(
@@ -86,6 +97,7 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
       () => current,
     );
     exposure(() => current);
+    hostileInput(() => current);
 
     test('serves a service added as one declaration file, with its own table', async () => {
       const created = await client('POST', '/gadgets', { body: { label: 'first', f3: 'x' } });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { EngineName } from '#local/dynamodb/start-dynamodb.ts';
 import type { ApiClient } from '../support/http.ts';
 import { assertProblem } from './products-contract.ts';
 
@@ -7,7 +8,7 @@ import { assertProblem } from './products-contract.ts';
  * The requests of AWS's tutorial "Using Lambda with API Gateway", verbatim (curl -d sends
  * `application/x-www-form-urlencoded`, so that is what they are sent as), then design §5's refusals.
  */
-export function managerContract(api: () => ApiClient): void {
+export function managerContract(api: () => ApiClient, engine: () => EngineName): void {
   const tutorial = (raw: string) =>
     api()('POST', '/DynamoDBManager', {
       raw,
@@ -103,6 +104,65 @@ export function managerContract(api: () => ApiClient): void {
         '{"operation":"create","payload":{"Item":{"id":"cond-1"},"ConditionExpression":"attribute_not_exists(id)"}}',
       );
       assertProblem(conflict, 409);
+    });
+
+    test('answers a failed condition as DynamoDB does: its own message, and the stored item when asked', async () => {
+      await tutorial('{"operation":"create","payload":{"Item":{"id":"cond-old","n":7,"tags":["a"]}}}');
+      const plain = await tutorial(
+        '{"operation":"update","payload":{"Key":{"id":"cond-old"},"UpdateExpression":"SET n = :n","ConditionExpression":"n = :old","ExpressionAttributeValues":{":n":8,":old":1}}}',
+      );
+      assertProblem(plain, 409);
+      const body = plain.json as Record<string, unknown>;
+      assert.equal(body.detail, 'The conditional request failed');
+      assert.equal('Item' in body, false, 'the item only when the payload asks for it');
+      const asked = await tutorial(
+        '{"operation":"create","payload":{"Item":{"id":"cond-old"},"ConditionExpression":"attribute_not_exists(id)","ReturnValuesOnConditionCheckFailure":"ALL_OLD"}}',
+      );
+      assertProblem(asked, 409);
+      const answered = asked.json as Record<string, unknown>;
+      assert.equal(answered.detail, 'The conditional request failed');
+      if (engine() === 'dynamodb-local') {
+        assert.deepEqual(answered.Item, { id: 'cond-old', n: 7, tags: ['a'] });
+      } else {
+        // dynalite (4.x) does not implement ReturnValuesOnConditionCheckFailure: no item comes back.
+        assert.equal('Item' in answered, false);
+      }
+      const read = await tutorial('{"operation":"read","payload":{"Key":{"id":"cond-old"}}}');
+      assert.deepEqual(read.json, { Item: { id: 'cond-old', n: 7, tags: ['a'] } }, 'nothing changed');
+    });
+
+    test("passes DynamoDB's other rejections on as 400s with its message unchanged, an index included", async () => {
+      for (const raw of [
+        '{"operation":"list","payload":{"IndexName":"by-name"}}',
+        '{"operation":"list","payload":{"FilterExpression":"n >"}}',
+        '{"operation":"read","payload":{"Key":{"id":5}}}',
+        '{"operation":"read","payload":{"Key":{"id":"x","other":"y"}}}',
+        '{"operation":"update","payload":{"Key":{"id":"x"},"UpdateExpression":"SET #a = :a"}}',
+        '{"operation":"list","payload":{"Limit":0}}',
+        '{"operation":"create","payload":{"Item":{"id":""}}}',
+      ]) {
+        const reply = await tutorial(raw);
+        assertProblem(reply, 400);
+        const { detail } = reply.json as { detail: string };
+        assert.doesNotMatch(detail, /^The (request|database)/, `${raw}: DynamoDB's own words, ${detail}`);
+      }
+      const index = await tutorial('{"operation":"list","payload":{"IndexName":"by-name"}}');
+      assert.match((index.json as { detail: string }).detail, /index/i);
+    });
+
+    test('refuses a payload nested 100,000 levels deep with a 400 naming the nesting limit', async () => {
+      const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+      for (const raw of [
+        `{"operation":"echo","payload":${deep}}`,
+        `{"operation":"create","payload":{"Item":{"id":"deep","x":${deep}}}}`,
+        `{"operation":"echo","payload":${'{"a":'.repeat(40_000)}1${'}'.repeat(40_000)}}`,
+      ]) {
+        const reply = await tutorial(raw);
+        assertProblem(reply, 400);
+        assert.match((reply.json as { detail: string }).detail, /32 levels of nesting/);
+      }
+      const gone = await tutorial('{"operation":"read","payload":{"Key":{"id":"deep"}}}');
+      assert.deepEqual(gone.json, {});
     });
   });
 }
