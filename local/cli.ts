@@ -5,7 +5,8 @@ import { parseCliOptions, USAGE } from './cli-options.ts';
 import { guardBanner } from './dynamodb/guard-banner.ts';
 import { formatUnusedPermissions } from './dynamodb/iam/unused-permissions.ts';
 import type { ReloadEvent } from './hot-reload.ts';
-import { startLocalSystem } from './start-local-system.ts';
+import { MACHINE_ONLY_VARIABLE, resolveDeployedNode } from './lambda/deployed-runtime.ts';
+import { rerunOn, stopWhenParentGoes } from './lambda/run-on-deployed-node.ts';
 import { terminalLogSink } from './terminal-log-sink.ts';
 
 // Lambda runs in UTC, and worker threads share this process's time zone (Node applies TZ at once).
@@ -39,6 +40,12 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  // Functions run on the Node.js major the stack deploys: when this is another one and the
+  // platform package has it, everything runs again on that binary (see local/lambda/README.md).
+  const node = resolveDeployedNode({ machineOnly: process.env[MACHINE_ONLY_VARIABLE] === 'machine' });
+  if (node.execPath !== process.execPath) return rerunOn(node.execPath);
+  // Imported only now: a process that runs everything again on another binary loads none of it.
+  const { startLocalSystem } = await import('./start-local-system.ts');
   const { iamReport, logView, ...systemOptions } = options;
   const logSink = terminalLogSink(process.stdout, logView);
   const system = await startLocalSystem({
@@ -50,7 +57,7 @@ async function main(): Promise<void> {
       console.log(reloadLine(event));
     },
   });
-  console.log(banner(system));
+  console.log(banner(system, node));
   console.log(guardBanner(system, options.faults ?? [], iamReport));
   const printIamReport = () => console.log(formatUnusedPermissions(system.guard.unusedPermissions()));
   // On demand: with --iam-report, every Enter in the terminal prints the report so far.
@@ -68,6 +75,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  // Re-run on the deployed major: the first process is gone (Ctrl-C is forwarded, kill -9 is not).
+  stopWhenParentGoes(() => void shutdown());
 }
 
 main().catch((error: unknown) => {
