@@ -5,11 +5,11 @@ import { parseCliOptions, USAGE } from './cli-options.ts';
 import { guardBanner } from './dynamodb/guard-banner.ts';
 import { formatUnusedPermissions } from './dynamodb/iam/unused-permissions.ts';
 import type { ReloadEvent } from './hot-reload.ts';
-import { MACHINE_ONLY_VARIABLE, resolveDeployedNode } from './lambda/deployed-runtime.ts';
-import { rerunOn, stopWhenParentGoes } from './lambda/run-on-deployed-node.ts';
+import { resolveDeployedNode } from './lambda/deployed-runtime.ts';
+import { startLocalSystem } from './start-local-system.ts';
 import { terminalLogSink } from './terminal-log-sink.ts';
 
-// Lambda runs in UTC, and worker threads share this process's time zone (Node applies TZ at once).
+// Lambda runs in UTC; the local system's own times follow it (instances get TZ=:UTC themselves).
 process.env.TZ = 'UTC';
 // The AWS SDK's notice about Node 20 concerns this tool's own Node, not the deployed functions.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -40,12 +40,6 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  // Functions run on the Node.js major the stack deploys: when this is another one and the
-  // platform package has it, everything runs again on that binary (see local/lambda/README.md).
-  const node = resolveDeployedNode({ machineOnly: process.env[MACHINE_ONLY_VARIABLE] === 'machine' });
-  if (node.execPath !== process.execPath) return rerunOn(node.execPath);
-  // Imported only now: a process that runs everything again on another binary loads none of it.
-  const { startLocalSystem } = await import('./start-local-system.ts');
   const { iamReport, logView, ...systemOptions } = options;
   const logSink = terminalLogSink(process.stdout, logView);
   const system = await startLocalSystem({
@@ -57,7 +51,8 @@ async function main(): Promise<void> {
       console.log(reloadLine(event));
     },
   });
-  console.log(banner(system, node));
+  // The Node.js the Lambda service chose for the instances, by the same rules (deployed-runtime.ts).
+  console.log(banner(system, resolveDeployedNode()));
   console.log(guardBanner(system, options.faults ?? [], iamReport));
   const printIamReport = () => console.log(formatUnusedPermissions(system.guard.unusedPermissions()));
   // On demand: with --iam-report, every Enter in the terminal prints the report so far.
@@ -75,8 +70,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
-  // Re-run on the deployed major: the first process is gone (Ctrl-C is forwarded, kill -9 is not).
-  stopWhenParentGoes(() => void shutdown());
 }
 
 main().catch((error: unknown) => {

@@ -71,7 +71,7 @@ export interface ResolveOptions {
   readonly root?: string;
   /**
    * Keep to the machine's Node.js even when a package has the deployed major (the benchmark's
-   * emulated rows; `SM_FUNCTIONS_NODE=machine` for `npm start`).
+   * emulated rows). Default: whether `SM_FUNCTIONS_NODE=machine` is set.
    */
   readonly machineOnly?: boolean;
 }
@@ -119,6 +119,7 @@ export function resolveDeployedNode(options: ResolveOptions = {}): DeployedNode 
   const name = platformPackageName(options.platform, options.arch);
   const declared = name in declaredPlatformPackages(root);
   const installed = declared ? installedPackage(name, root) : undefined;
+  const machineOnly = options.machineOnly ?? process.env[MACHINE_ONLY_VARIABLE] === 'machine';
   const base = { runtime, major };
   if (majorOfVersion(version) === major) {
     const fromPackage = installed !== undefined && path.resolve(installed.binary) === path.resolve(execPath);
@@ -130,7 +131,7 @@ export function resolveDeployedNode(options: ResolveOptions = {}): DeployedNode 
       from: fromPackage ? name : 'this machine',
     };
   }
-  if (installed && majorOfVersion(installed.version) === major && !options.machineOnly)
+  if (installed && majorOfVersion(installed.version) === major && !machineOnly)
     return {
       ...base,
       execPath: installed.binary,
@@ -146,7 +147,7 @@ export function resolveDeployedNode(options: ResolveOptions = {}): DeployedNode 
     from: 'this machine',
     emulated: { reason, fix },
   });
-  if (options.machineOnly)
+  if (machineOnly)
     return emulate(
       `${MACHINE_ONLY_VARIABLE}=machine asks for this machine's Node.js`,
       `unset ${MACHINE_ONLY_VARIABLE}`,
