@@ -139,10 +139,9 @@ ${
   result.runtimes
     ? `## Which Node.js runs the functions (dynalite, medians; ratios against the first row)
 
-Each round starts \`npm start\` once per row, in turn: instances on the machine's Node.js with the
-deployed major's rules emulated, the whole system re-run on the deployed major's binary (what
-\`node --import tsx local/cli.ts\` does on another major), and started on that binary (what
-\`npm start\` does). First invocation: GET /products/{id} right after the banner (products-get
+Each round starts \`node --import tsx local/cli.ts\` on the machine's Node.js once per row, in
+turn: instances on the machine's Node.js with the deployed major's rules emulated
+(\`SM_FUNCTIONS_NODE=machine\`), then on the deployed major's binary. First invocation: GET /products/{id} right after the banner (products-get
 cold). Throughput: 1 s of warm-up, then the route at c=16. RSS: the process tree after it.
 
 ${runtimeTable(result.runtimes)}

@@ -1,9 +1,9 @@
 // The functions' Node.js, measured back to back on one machine: `npm start` with instances on the
-// machine's Node.js (the deployed major's rules emulated), re-run on the deployed major's binary
-// (as `node --import tsx local/cli.ts` does on another major), and started on that binary directly
-// (as `npm start` does, npm's PATH finding the platform package's `node` first). Each row: start-up
-// to the banner, a function's first invocation (GET /products/{id} just after the banner: products-get
-// cold), throughput at c=16 on that route, and the RSS of the process tree after it.
+// machine's Node.js (the deployed major's rules emulated, SM_FUNCTIONS_NODE=machine) beside
+// instances on the deployed major's binary (the platform package), the tools on the machine's
+// Node.js in both. Each row: start-up to the banner, a function's first invocation
+// (GET /products/{id} just after the banner: products-get cold), throughput at c=16 on that
+// route, and the RSS of the process tree after it.
 import { execFileSync } from 'node:child_process';
 import { MACHINE_ONLY_VARIABLE, resolveDeployedNode } from '#local/lambda/deployed-runtime.ts';
 import { startCli, treeRssMb } from './cli-process.ts';
@@ -33,16 +33,15 @@ function variants(): Variant[] {
   const machine = process.env.npm_node_execpath ?? process.execPath;
   const version = execFileSync(machine, ['-p', 'process.version'], { encoding: 'utf8' }).trim();
   const deployed = resolveDeployedNode({ execPath: machine, version });
-  const direct = { variant: 'deployed major, started on it', execPath: deployed.execPath, env: {} };
-  if (deployed.execPath === machine) return [direct];
+  const deployedRow = { variant: 'deployed major', execPath: machine, env: {} };
+  if (deployed.execPath === machine) return [deployedRow];
   return [
     {
       variant: "machine's Node.js, deployed rules emulated",
       execPath: machine,
       env: { [MACHINE_ONLY_VARIABLE]: 'machine' },
     },
-    { variant: "deployed major, re-run from the machine's", execPath: machine, env: {} },
-    direct,
+    deployedRow,
   ];
 }
 

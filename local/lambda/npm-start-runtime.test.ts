@@ -1,5 +1,5 @@
-// `npm start` on a machine whose Node.js is another major than the deployed one: the local system
-// runs again on the deployed major's binary, says so in its banner, serves, and stops with its parent.
+// `npm start` on whatever Node.js runs it: the functions run on the deployed major's binary, the
+// banner says so, and it serves; with SM_FUNCTIONS_NODE=machine they run on the machine's instead.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { type CliProcess, startCli } from '../../bench/cli-process.ts';
