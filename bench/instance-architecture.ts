@@ -1,7 +1,8 @@
-// Instances as worker threads (what the local Lambda service runs) beside instances as child
-// processes (what running each instance on another binary would need), measured back to back on
-// the Node.js running this script: start until the handler is imported, the first invocation,
-// the mean round trip of sequential invocations, and the memory each instance adds.
+// Instances as worker threads (what the local Lambda service ran until instances moved to the
+// deployed major's binary) beside instances as child processes (what it runs now: a worker cannot
+// run on another binary), measured back to back on the Node.js running this script: start until
+// the handler is imported, the first invocation, the mean round trip of sequential invocations,
+// and the memory each instance adds.
 // `node --import tsx bench/instance-architecture.ts [instances] [invocations]`
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';

@@ -2,7 +2,7 @@
 // (src/declaration/lambda-runtime.ts), from the machine when its own Node.js has that major, else
 // from the registry's platform package (package.json "optionalDependencies", `node-<os>-<cpu>`,
 // which npm installs for the user's platform only), else nothing fits and the machine's Node.js
-// runs them with the deployed runtime's rules emulated (node24-features.ts).
+// runs them with what the deployed major has built in emulated by flags (spawn-instance.ts).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
