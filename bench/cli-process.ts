@@ -31,6 +31,8 @@ export interface CliStartOptions {
   readonly execPath?: string;
   /** Added to this process's environment. */
   readonly env?: Readonly<Record<string, string>>;
+  /** The checkout whose `local/cli.ts` runs (default: this one). */
+  readonly root?: string;
 }
 
 /**
@@ -38,11 +40,11 @@ export interface CliStartOptions {
  * local user pool lives there even `--in-memory`) is a scratch folder, removed on stop.
  */
 export async function startCli(args: readonly string[], options: CliStartOptions = {}): Promise<CliProcess> {
-  const { keepOutput = false, execPath = process.execPath, env = {} } = options;
+  const { keepOutput = false, execPath = process.execPath, env = {}, root = PROJECT_ROOT } = options;
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sm-bench-data-'));
   const started = performance.now();
   const child = spawn(execPath, ['--import', 'tsx', 'local/cli.ts', '--data-dir', dataDir, ...args], {
-    cwd: PROJECT_ROOT,
+    cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
   });

@@ -22,7 +22,11 @@ import { measureRuntimes, runtimeTable } from './runtime-rows.ts';
 import { measureFootprint, measureThroughput } from './throughput.ts';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, runtimes: { type: 'boolean', default: false } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    runtimes: { type: 'boolean', default: false },
+    baseline: { type: 'string' },
+  },
 });
 const quick = values.quick ?? false;
 const engines =
@@ -142,9 +146,11 @@ async function coldStarts(): Promise<BenchResult['coldStarts']> {
   }
 }
 
-// `--runtimes`: only the rows of the functions' Node.js (3 rounds; --quick: 1), printed, not written.
+// `--runtimes`: only the rows of the functions' Node.js (3 rounds; --quick: 1), printed, not written;
+// `--baseline <dir>` adds a row for another checkout (one from before a change), measured first.
 if (values.runtimes) {
-  console.log(runtimeTable(await measureRuntimes(cliArgs('dynalite'), quick ? 1 : 3, quick ? 2 : 5)));
+  const rows = await measureRuntimes(cliArgs('dynalite'), quick ? 1 : 3, quick ? 2 : 5, values.baseline);
+  console.log(runtimeTable(rows));
   process.exit(0);
 }
 const results: EngineResult[] = [];

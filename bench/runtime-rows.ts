@@ -23,19 +23,27 @@ interface Variant {
   readonly variant: string;
   readonly execPath: string;
   readonly env: Record<string, string>;
+  readonly root?: string;
 }
 
 const median = (values: readonly number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
-/** The variants this machine can run; the machine's Node.js is the one npm itself runs on. */
-function variants(): Variant[] {
+/**
+ * The variants this machine can run; the machine's Node.js is the one npm itself runs on. With
+ * `baseline`, another checkout (e.g. one from before a change) runs first, on the machine's Node.js.
+ */
+function variants(baseline?: string): Variant[] {
   const machine = process.env.npm_node_execpath ?? process.execPath;
   const version = execFileSync(machine, ['-p', 'process.version'], { encoding: 'utf8' }).trim();
   const deployed = resolveDeployedNode({ execPath: machine, version });
   const deployedRow = { variant: 'deployed major', execPath: machine, env: {} };
-  if (deployed.execPath === machine) return [deployedRow];
+  const before = baseline
+    ? [{ variant: `the checkout in ${baseline}`, execPath: machine, env: {}, root: baseline }]
+    : [];
+  if (deployed.execPath === machine) return [...before, deployedRow];
   return [
+    ...before,
     {
       variant: "machine's Node.js, deployed rules emulated",
       execPath: machine,
@@ -46,9 +54,11 @@ function variants(): Variant[] {
 }
 
 async function measureOnce(variant: Variant, args: readonly string[], seconds: number) {
-  const cli = await startCli(args, { execPath: variant.execPath, env: variant.env });
+  const cli = await startCli(args, { execPath: variant.execPath, env: variant.env, root: variant.root });
   try {
-    const node = /^ {2}Functions {2}Node\.js (\S+)/m.exec(cli.banner)?.[1] ?? '?';
+    // A checkout from before the banner named it ran its functions on the Node.js that started it.
+    const node =
+      /^ {2}Functions {2}Node\.js (\S+)/m.exec(cli.banner)?.[1] ?? `${variant.root ? 'its own, ' : ''}?`;
     const auth = { authorization: cli.token };
     const created = await fetch(`${cli.url}/products`, {
       method: 'POST',
@@ -77,8 +87,9 @@ export async function measureRuntimes(
   args: readonly string[],
   rounds: number,
   seconds: number,
+  baseline?: string,
 ): Promise<RuntimeRow[]> {
-  const all = variants();
+  const all = variants(baseline);
   const rows = all.map((v) => ({
     variant: v.variant,
     node: '',
