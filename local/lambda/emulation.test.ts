@@ -37,6 +37,29 @@ describe('emulating the deployed major', () => {
     }
   });
 
+  it('answers an invocation whose Node.js binary cannot be started with an error, and does not hang', async () => {
+    const node = { ...resolveDeployedNode(), execPath: '/nonexistent/bin/node' };
+    const sink = recordingSink();
+    const lambda = startLambdaService({
+      functions: [testFunction('json', 'json-source-text')],
+      logSink: sink,
+      node,
+    });
+    try {
+      const outcome = await lambda.invoke('json', testEvent());
+      assert.equal(outcome.kind === 'error' && outcome.errorType, 'Runtime.ExitError');
+      const lines = sink.lines('json');
+      assert.ok(
+        lines.some(
+          (line) => line.includes('could not start /nonexistent/bin/node') && line.includes('ENOENT'),
+        ),
+      );
+      assert.ok(lines.some((line) => line.startsWith('INIT_REPORT ')));
+    } finally {
+      await lambda.close();
+    }
+  });
+
   it('leaves the host process without the flag: loading the Lambda service sets none', () => {
     // A fresh process, without the test runner's preload (which turns the flag on for in-process tests).
     const child = spawnSync(

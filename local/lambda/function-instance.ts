@@ -1,5 +1,4 @@
 import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { InvokeOutcome, LogSink } from '#local/contracts.ts';
 import type { ErrorShape, InstanceMessage, InvokeMessage } from './instance-messages.ts';
@@ -50,8 +49,8 @@ export interface InstanceOptions {
 
 /**
  * One execution environment of a function: a process of the deployed major's Node.js with its
- * own module state, environment, working directory and heap limit. It imports the bundle as soon as it starts and then runs
- * one invocation at a time. It is discarded after a timeout or a crash (`state` becomes `gone`).
+ * own module state, environment, working directory and heap limit. It imports the bundle as soon
+ * as it starts and then runs one invocation at a time. It is discarded after a timeout or a crash (`state` becomes `gone`).
  */
 export class FunctionInstance {
   readonly #spec: FunctionSpec;
@@ -103,19 +102,29 @@ export class FunctionInstance {
       }
       this.#onMessage(message);
     });
-    // The binary could not be started at all (it is gone, or not executable).
-    child.on('error', (error) => {
-      this.#crash ??= { errorType: 'Runtime.ExitError', errorMessage: error.message };
-    });
-    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
       child.once('exit', (exitCode, signal) => {
         // No new invocation may be sent to it while its last output is still being read.
         this.#state = 'gone';
         resolve([exitCode, signal]);
-      }),
-    );
+      });
+      // The binary could not be started at all (it is gone, or not executable): no 'exit' follows.
+      child.on('error', (error) => {
+        this.#crash ??= { errorType: 'Runtime.ExitError', errorMessage: error.message };
+        if (child.pid === undefined) {
+          // Our fault, not the function's: the cause goes to its log.
+          this.#log([`The local Lambda service could not start ${runtime.execPath}: ${error.message}`]);
+          this.#state = 'gone';
+          resolve([127, null]);
+        }
+      });
+    });
     // Its last messages (the lines and the report of a crash) are read before the channel closes.
-    const disconnected = child.connected ? once(child, 'disconnect') : Promise.resolve();
+    const disconnected = new Promise<void>((resolve) => {
+      if (!child.connected) return resolve();
+      child.once('disconnect', () => resolve());
+      child.on('error', () => child.pid === undefined && resolve());
+    });
     const drained = Promise.all([
       child.stdout ? splitLines(child.stdout, (line) => this.#onLine(line)) : undefined,
       child.stderr ? splitLines(child.stderr, (line) => this.#onLine(line)) : undefined,
