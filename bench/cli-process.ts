@@ -19,20 +19,34 @@ export interface CliProcess {
   readonly output: string[];
   /** An ID token of its local user pool for an admin: every route but a public one needs one. */
   readonly token: string;
+  /** The banner, as printed. */
+  readonly banner: string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface CliStartOptions {
+  /** Lines printed after the banner are kept in `output`. */
+  readonly keepOutput?: boolean;
+  /** The Node.js binary started (default: this process's). */
+  readonly execPath?: string;
+  /** Added to this process's environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** The checkout whose `local/cli.ts` runs (default: this one). */
+  readonly root?: string;
 }
 
 /**
  * Starts `local/cli.ts` with `args` and resolves once its banner is printed. Its data folder (the
  * local user pool lives there even `--in-memory`) is a scratch folder, removed on stop.
  */
-export async function startCli(args: readonly string[], keepOutput = false): Promise<CliProcess> {
+export async function startCli(args: readonly string[], options: CliStartOptions = {}): Promise<CliProcess> {
+  const { keepOutput = false, execPath = process.execPath, env = {}, root = PROJECT_ROOT } = options;
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sm-bench-data-'));
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/cli.ts', '--data-dir', dataDir, ...args], {
-    cwd: PROJECT_ROOT,
+  const child = spawn(execPath, ['--import', 'tsx', 'local/cli.ts', '--data-dir', dataDir, ...args], {
+    cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
   });
   const output: string[] = [];
   let text = '';
@@ -66,6 +80,7 @@ export async function startCli(args: readonly string[], keepOutput = false): Pro
     readyMs,
     output,
     token,
+    banner,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null) return child.exitCode;
       const exited = once(child, 'exit');

@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import type { ColdStart } from './cold-start.ts';
+import { type RuntimeRow, runtimeTable } from './runtime-rows.ts';
 import type { Scenario } from './throughput.ts';
 
 export interface EngineResult {
@@ -27,6 +28,8 @@ export interface BenchResult {
   readonly versions: Readonly<Record<string, string>>;
   readonly engines: readonly EngineResult[];
   readonly coldStarts: readonly ColdStart[];
+  /** The functions' Node.js: the machine's (emulating) beside the deployed major's, on dynalite. */
+  readonly runtimes?: readonly RuntimeRow[];
 }
 
 const pct = (ratio: number) => `${Math.round(ratio * 100)} %`;
@@ -132,7 +135,20 @@ ${throughputTable(result)}
 | --- | --- | --- | --- | --- | --- |
 ${engineRows.join('\n')}
 
-## Cold start: import + first invocation in a fresh Node process (median)
+${
+  result.runtimes
+    ? `## Which Node.js runs the functions (dynalite, medians; ratios against the first row)
+
+Each round starts \`node --import tsx local/cli.ts\` on the machine's Node.js once per row, in
+turn: instances on the machine's Node.js with the deployed major's rules emulated
+(\`SM_FUNCTIONS_NODE=machine\`), then on the deployed major's binary. First invocation: GET /products/{id} right after the banner (products-get
+cold). Throughput: 1 s of warm-up, then the route at c=16. RSS: the process tree after it.
+
+${runtimeTable(result.runtimes)}
+
+`
+    : ''
+}## Cold start: import + first invocation in a fresh Node process (median)
 
 Ratios are against \`baseline-sdk-get-item\` (the DynamoDB document client and one GetItem).
 Each function's first invocation takes its successful path: a function of an \`{id}\` route has

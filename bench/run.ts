@@ -18,9 +18,16 @@ import { startCli, treeRssMb } from './cli-process.ts';
 import { measureColdStarts } from './cold-start.ts';
 import { measureReload } from './reload-time.ts';
 import { type BenchResult, type EngineResult, throughputTable, writeReport } from './report.ts';
+import { measureRuntimes, runtimeTable } from './runtime-rows.ts';
 import { measureFootprint, measureThroughput } from './throughput.ts';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    runtimes: { type: 'boolean', default: false },
+    baseline: { type: 'string' },
+  },
+});
 const quick = values.quick ?? false;
 const engines =
   quick || !(await findJava({ env: process.env })) ? ['dynalite'] : ['dynamodb-local', 'dynalite'];
@@ -139,8 +146,18 @@ async function coldStarts(): Promise<BenchResult['coldStarts']> {
   }
 }
 
+// `--runtimes`: only the rows of the functions' Node.js (3 rounds; --quick: 1), printed, not written;
+// `--baseline <dir>` adds a row for another checkout (one from before a change), measured first.
+if (values.runtimes) {
+  const rows = await measureRuntimes(cliArgs('dynalite'), quick ? 1 : 3, quick ? 2 : 5, values.baseline);
+  console.log(runtimeTable(rows));
+  process.exit(0);
+}
 const results: EngineResult[] = [];
 for (const engine of engines) results.push(await benchEngine(engine));
+console.log("\n## the functions' Node.js");
+const runtimes = await measureRuntimes(cliArgs('dynalite'), quick ? 1 : 3, quick ? 2 : 5);
+console.log(runtimeTable(runtimes));
 const result: BenchResult = {
   date: startedAt.toISOString(),
   quick,
@@ -159,5 +176,6 @@ const result: BenchResult = {
   },
   engines: results,
   coldStarts: await coldStarts(),
+  runtimes,
 };
 console.log(`\n${throughputTable(result)}\n\nWritten to ${await writeReport(result)}`);

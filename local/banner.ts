@@ -1,8 +1,12 @@
 import { encodeAccessRule } from '#src/declaration/access.ts';
+import { type DeployedNode, describeDeployedNode } from './lambda/deployed-runtime.ts';
 import type { LocalSystem } from './start-local-system.ts';
 
-/** The start-up banner: where the API is, which DynamoDB, where data lives, and every route. */
-export function banner(system: LocalSystem): string {
+/**
+ * The start-up banner: where the API is, which DynamoDB, which Node.js runs the functions, where
+ * data lives, and every route.
+ */
+export function banner(system: LocalSystem, node: DeployedNode): string {
   const { dynamodb, routes, timings, stage } = system;
   const throttle = stage.throttle
     ? `${stage.throttle.rateLimit} requests/s, burst ${stage.throttle.burstLimit} (the deployed stage's; --no-throttle turns it off)`
@@ -26,6 +30,7 @@ export function banner(system: LocalSystem): string {
     `  Reference  ${system.referenceUrl}`,
     `  DynamoDB   ${dynamodb.engine}: ${dynamodb.detail} at ${dynamodb.endpoint}`,
     ...(dynamodb.reason ? [`  Why        ${dynamodb.reason}`] : []),
+    `  Functions  ${describeDeployedNode(node)}`,
     `  Data       ${dynamodb.dataDir ?? (dynamodb.engine === 'external' ? 'held by the external endpoint' : 'in memory (lost on stop)')}`,
     `  Logs       ${system.logsDir ? `${system.logsDir} (npm run logs -- --help)` : 'not kept (in memory)'}`,
     `  Sign-in    local user pool ${system.userPool.poolId}: TOKEN=$(npm run -s token -- --user alice --group admin)`,

@@ -5,10 +5,11 @@ import { parseCliOptions, USAGE } from './cli-options.ts';
 import { guardBanner } from './dynamodb/guard-banner.ts';
 import { formatUnusedPermissions } from './dynamodb/iam/unused-permissions.ts';
 import type { ReloadEvent } from './hot-reload.ts';
+import { resolveDeployedNode } from './lambda/deployed-runtime.ts';
 import { startLocalSystem } from './start-local-system.ts';
 import { terminalLogSink } from './terminal-log-sink.ts';
 
-// Lambda runs in UTC, and worker threads share this process's time zone (Node applies TZ at once).
+// Lambda runs in UTC; the local system's own times follow it (instances get TZ=:UTC themselves).
 process.env.TZ = 'UTC';
 // The AWS SDK's notice about Node 20 concerns this tool's own Node, not the deployed functions.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -51,7 +52,8 @@ async function main(): Promise<void> {
       console.log(reloadLine(event));
     },
   });
-  console.log(banner(system));
+  // The Node.js the Lambda service chose for the instances, by the same rules (deployed-runtime.ts).
+  console.log(banner(system, resolveDeployedNode()));
   console.log(guardBanner(system, options.faults ?? [], iamReport));
   const printIamReport = () => console.log(formatUnusedPermissions(system.guard.unusedPermissions()));
   // On demand: with --iam-report, every Enter in the terminal prints the report so far.

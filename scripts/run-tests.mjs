@@ -8,9 +8,39 @@
 //   open (a server, a child process, a worker) fails that file by name (scripts/test-leaks.mjs).
 // The DynamoDB Local suites need a JDK 17+: without one they are left out with a notice, except in
 // CI, where leaving them out is an error. Arguments select files by a part of their path.
+// `--deployed-node` runs them on the Node.js major the stack deploys instead (the platform
+// package's binary, see local/lambda/deployed-runtime.ts): CI runs the suite on both.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+if (process.argv.includes('--deployed-node')) {
+  const found = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      "const { resolveDeployedNode } = await import('./local/lambda/deployed-runtime.ts'); console.log(JSON.stringify(resolveDeployedNode()));",
+    ],
+    { encoding: 'utf8' },
+  );
+  if (found.status !== 0) {
+    console.error(`Could not tell which Node.js the stack deploys:\n${found.stderr}`);
+    process.exit(1);
+  }
+  const node = JSON.parse(found.stdout);
+  if (node.source === 'emulated') {
+    console.error(`No Node.js ${node.major} here (${node.emulated.reason}); to get it: ${node.emulated.fix}`);
+    process.exit(1);
+  }
+  const rest = process.argv.slice(2).filter((arg) => arg !== '--deployed-node');
+  console.log(`Running the tests on Node.js ${node.version} (${node.from}), as ${node.runtime} deploys`);
+  const run = spawnSync(node.execPath, [fileURLToPath(import.meta.url), ...rest], { stdio: 'inherit' });
+  process.exit(run.status ?? 1);
+}
 
 const FILE_TIMEOUT_S = Number(process.env.SM_TEST_FILE_TIMEOUT_S ?? 600);
 const roots = ['src', 'local', 'infra', 'services', 'client', 'cli', 'test', 'scripts'];

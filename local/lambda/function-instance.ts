@@ -1,6 +1,7 @@
+import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import type { Worker } from 'node:worker_threads';
 import type { InvokeOutcome, LogSink } from '#local/contracts.ts';
+import type { ErrorShape, InstanceMessage, InvokeMessage } from './instance-messages.ts';
 import { createInstanceTmp, removeInstanceTmp } from './instance-tmp.ts';
 import {
   crashEnding,
@@ -13,10 +14,9 @@ import {
 } from './invocation-outcomes.ts';
 import { newLogStreamName, traceHeader } from './lambda-environment.ts';
 import { endLine, initReportLine, type ReportFields, reportLine, startLine } from './lambda-log-lines.ts';
-import { spawnInstanceWorker } from './spawn-instance-worker.ts';
+import { bootstrapFileIn, type InstanceRuntime, instanceRuntime, spawnInstance } from './spawn-instance.ts';
 import { splitLines } from './split-lines.ts';
 import { type FunctionSpec, SPEC_DEFAULTS } from './start-lambda-service.ts';
-import type { ErrorShape, InstanceMessage, InvokeMessage } from './worker-messages.ts';
 
 /** Lambda gives a function's module init at most 10 s. */
 const INIT_TIMEOUT_MS = 10_000;
@@ -39,21 +39,23 @@ export interface InstanceOptions {
   readonly spec: FunctionSpec;
   readonly region: string;
   readonly logSink: LogSink;
-  /** Source of worker-bootstrap.ts, compiled (see compile-bootstrap.ts). */
+  /** The Node.js binary instances run on (default: the deployed major's). */
+  readonly runtime?: InstanceRuntime;
+  /** Source of instance-bootstrap.ts, compiled (see compile-bootstrap.ts). */
   readonly bootstrap: string;
   /** Where the instance's temp folder is made (the Lambda service's scratch folder). */
   readonly tmpRoot: string;
 }
 
 /**
- * One execution environment of a function: a worker thread with its own V8 isolate, module
- * state, environment and heap limit. It imports the bundle as soon as it starts and then runs
- * one invocation at a time. It is discarded after a timeout or a crash (`state` becomes `gone`).
+ * One execution environment of a function: a process of the deployed major's Node.js with its
+ * own module state, environment, working directory and heap limit. It imports the bundle as soon
+ * as it starts and then runs one invocation at a time. It is discarded after a timeout or a crash (`state` becomes `gone`).
  */
 export class FunctionInstance {
   readonly #spec: FunctionSpec;
   readonly #sink: LogSink;
-  readonly #worker: Worker;
+  readonly #process: ChildProcess;
   readonly #ready: Promise<ErrorShape | undefined>;
   #resolveReady: (failure: ErrorShape | undefined) => void = () => {};
   #state: InstanceState = 'busy';
@@ -71,11 +73,12 @@ export class FunctionInstance {
   readonly #logStream = newLogStreamName();
   /** This instance's own temp folder (`TMPDIR`), its `/tmp`. */
   readonly #tmpDir: string;
-  /** Settles once the worker has exited and all of its output has reached the log sink. */
+  /** Settles once the process has exited and all of its output has reached the log sink. */
   readonly gone: Promise<void>;
 
-  constructor({ spec, region, logSink, bootstrap, tmpRoot }: InstanceOptions) {
+  constructor({ spec, region, logSink, runtime = instanceRuntime(), bootstrap, tmpRoot }: InstanceOptions) {
     this.#tmpDir = createInstanceTmp(tmpRoot);
+    const bootstrapFile = bootstrapFileIn(tmpRoot, bootstrap);
     this.#spec = spec;
     this.#sink = logSink;
     this.#ready = new Promise((resolve) => {
@@ -83,15 +86,15 @@ export class FunctionInstance {
     });
     const started = performance.now();
     this.#initStarted = started;
-    const worker = spawnInstanceWorker(spec, region, bootstrap, this.#logStream, this.#tmpDir);
-    this.#worker = worker;
+    const child = spawnInstance(spec, region, runtime, bootstrapFile, this.#logStream, this.#tmpDir);
+    this.#process = child;
     const initTimer = setTimeout(() => {
       this.#initDurationMs = performance.now() - started;
       this.#initEnded = true;
       this.#initFailure = { errorType: INIT_TIMEOUT_TYPE, errorMessage: 'Init phase timed out' };
-      void worker.terminate();
+      this.#kill();
     }, INIT_TIMEOUT_MS);
-    worker.on('message', (message: InstanceMessage) => {
+    child.on('message', (message: InstanceMessage) => {
       if (message.type === 'ready' || message.type === 'init-error') {
         clearTimeout(initTimer);
         this.#initDurationMs = performance.now() - started;
@@ -99,24 +102,36 @@ export class FunctionInstance {
       }
       this.#onMessage(message);
     });
-    worker.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') this.#outOfMemory = true;
-      else this.#crash ??= { errorType: error.name, errorMessage: error.message };
-    });
-    const exited = new Promise<number>((resolve) =>
-      worker.once('exit', (exitCode) => {
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+      child.once('exit', (exitCode, signal) => {
         // No new invocation may be sent to it while its last output is still being read.
         this.#state = 'gone';
-        resolve(exitCode);
-      }),
-    );
+        resolve([exitCode, signal]);
+      });
+      // The binary could not be started at all (it is gone, or not executable): no 'exit' follows.
+      child.on('error', (error) => {
+        this.#crash ??= { errorType: 'Runtime.ExitError', errorMessage: error.message };
+        if (child.pid === undefined) {
+          // Our fault, not the function's: the cause goes to its log.
+          this.#log([`The local Lambda service could not start ${runtime.execPath}: ${error.message}`]);
+          this.#state = 'gone';
+          resolve([127, null]);
+        }
+      });
+    });
+    // Its last messages (the lines and the report of a crash) are read before the channel closes.
+    const disconnected = new Promise<void>((resolve) => {
+      if (!child.connected) return resolve();
+      child.once('disconnect', () => resolve());
+      child.on('error', () => child.pid === undefined && resolve());
+    });
     const drained = Promise.all([
-      splitLines(worker.stdout, (line) => this.#onLine(line)),
-      splitLines(worker.stderr, (line) => this.#onLine(line)),
+      child.stdout ? splitLines(child.stdout, (line) => this.#onLine(line)) : undefined,
+      child.stderr ? splitLines(child.stderr, (line) => this.#onLine(line)) : undefined,
     ]);
-    this.gone = Promise.all([exited, drained]).then(async ([exitCode]) => {
+    this.gone = Promise.all([exited, disconnected, drained]).then(async ([[exitCode, signal]]) => {
       clearTimeout(initTimer);
-      this.#afterExit(exitCode);
+      this.#afterExit(exitCode, signal);
       // Its last lines are written: the stream ends with the instance, as its file may close.
       this.#sink.end?.(this.#spec.name, this.#logStream);
       await removeInstanceTmp(this.#tmpDir);
@@ -158,16 +173,21 @@ export class FunctionInstance {
         deadline: Date.now() + timeoutMs,
         traceId: traceHeader(traceRoot),
       };
-      this.#worker.postMessage(message);
+      this.#process.send(message);
     });
   }
 
-  /** Stops the worker; an invocation still running gets SHUTDOWN_OUTCOME and no more log lines. */
+  /** Stops the process; an invocation still running gets SHUTDOWN_OUTCOME and no more log lines. */
   terminate(): Promise<void> {
     this.#shuttingDown = true;
     this.#state = 'gone';
-    void this.#worker.terminate();
+    this.#kill();
     return this.gone;
+  }
+
+  /** Ends the process at once, as Lambda ends an execution environment: nothing in it runs on. */
+  #kill(): void {
+    if (this.#process.exitCode === null && this.#process.signalCode === null) this.#process.kill('SIGKILL');
   }
 
   #onMessage(message: InstanceMessage): void {
@@ -205,7 +225,7 @@ export class FunctionInstance {
     if (overflow) {
       // Answered once the instance and its folder are gone.
       this.#state = 'gone';
-      void this.#worker.terminate();
+      this.#kill();
       void this.gone.then(() => current.resolve(overflow));
       return;
     }
@@ -234,13 +254,13 @@ export class FunctionInstance {
       this.#spec.timeoutSeconds * 1000,
     );
     this.#state = 'gone';
-    void this.#worker.terminate();
+    this.#kill();
   }
 
   /** The init failed: INIT_REPORT, then the invocation that waited for it fails with its error. */
   async #failInit(requestId: string, failure: ErrorShape): Promise<InvokeOutcome> {
     this.#state = 'gone';
-    void this.#worker.terminate();
+    this.#kill();
     await this.gone;
     if (this.#shuttingDown) return SHUTDOWN_OUTCOME;
     const initDurationMs = this.#initDurationMs ?? 0;
@@ -255,11 +275,13 @@ export class FunctionInstance {
     return { kind: 'error', ...failure };
   }
 
-  #afterExit(exitCode: number): void {
+  #afterExit(exitCode: number | null, signal: NodeJS.Signals | null): void {
     this.#state = 'gone';
+    // V8 aborts the process when the heap reaches --max-old-space-size.
+    if (signal === 'SIGABRT') this.#outOfMemory = true;
     // The runtime died during init (process.exit, out of memory): init lasted until then.
     if (!this.#initEnded) this.#initDurationMs = performance.now() - this.#initStarted;
-    const exit = runtimeExit(exitCode, this.#outOfMemory);
+    const exit = runtimeExit(exitCode ?? 128, this.#outOfMemory);
     const exitFailure = {
       errorType: exit.errorType,
       errorMessage: `Runtime exited with error: ${exit.reason}`,

@@ -1,6 +1,7 @@
 import type { InvokeOutcome, LogSink } from '#local/contracts.ts';
 import { FunctionInstance } from './function-instance.ts';
 import { SHUTDOWN_OUTCOME } from './invocation-outcomes.ts';
+import type { InstanceRuntime } from './spawn-instance.ts';
 import type { FunctionSpec } from './start-lambda-service.ts';
 
 export interface FunctionStats {
@@ -21,6 +22,9 @@ export interface PoolOptions {
   readonly idleTimeoutMs: number;
   /** Extra instances (started while the others were busy) are stopped after this long idle. */
   readonly scaleInMs: number;
+  /** The Node.js binary instances run on, and its flags (default: the deployed major's). */
+  readonly runtime?: InstanceRuntime;
+  /** Source of instance-bootstrap.ts, compiled (see compile-bootstrap.ts). */
   readonly bootstrap: string;
   /** The service's scratch folder, which holds each instance's temp folder. */
   readonly tmpRoot: string;

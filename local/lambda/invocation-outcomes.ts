@@ -1,6 +1,7 @@
 // How an invocation ends, in Lambda's words: the outcome handed to API Gateway and, when the
 // instance died, the closing log lines the platform writes in the function's place.
 import type { InvokeOutcome } from '#local/contracts.ts';
+import type { ErrorShape, InstanceMessage } from './instance-messages.ts';
 import {
   endLine,
   type ReportFields,
@@ -8,7 +9,6 @@ import {
   runtimeExitLines,
   timedOutMessage,
 } from './lambda-log-lines.ts';
-import type { ErrorShape, InstanceMessage } from './worker-messages.ts';
 
 /** Lambda's limit on a synchronous invocation's request and response payloads: 6 MB. */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;

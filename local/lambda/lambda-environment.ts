@@ -17,21 +17,22 @@ export interface InstanceIdentity {
   readonly logLevel: LogLevel;
   /** The instance's own temp folder, its `/tmp`. */
   readonly tmpDir: string;
+  /** The folder of the Node.js binary the instance runs on (default: the host's), first on PATH. */
+  readonly nodeFolder?: string;
 }
 
 /**
  * Lambda's Runtime API address. Nothing serves it locally: the bootstrap talks to the host over
- * the worker's message port instead. Only custom runtimes and extensions would call it.
+ * the instance process's IPC channel instead. Only custom runtimes and extensions would call it.
  */
 export const RUNTIME_API_ADDRESS = '127.0.0.1:9001';
 
 /** Where the runtime's own code lives (`/var/runtime` on Lambda): here, the bootstrap's folder. */
 export const RUNTIME_DIR = path.dirname(fileURLToPath(import.meta.url));
 
-/** The bin folders of Lambda's PATH, with the host's Node folder in place of `/var/lang/bin`. */
-const RUNTIME_PATH = [path.dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(
-  path.delimiter,
-);
+/** The bin folders of Lambda's PATH, with the instance's Node folder in place of `/var/lang/bin`. */
+const runtimePath = (nodeFolder: string) =>
+  [nodeFolder, '/usr/local/bin', '/usr/bin', '/bin'].join(path.delimiter);
 
 export const FUNCTION_VERSION = '$LATEST';
 
@@ -98,7 +99,7 @@ export function instanceEnvironment(
 ): Record<string, string> {
   return {
     LANG: 'en_US.UTF-8',
-    PATH: RUNTIME_PATH,
+    PATH: runtimePath(instance.nodeFolder ?? path.dirname(process.execPath)),
     TZ: ':UTC',
     ...own,
     AWS_LAMBDA_FUNCTION_NAME: instance.functionName,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RUNTIME_API_ADDRESS, RUNTIME_DIR } from './lambda-environment.ts';
+import { instanceRuntime } from './spawn-instance.ts';
 import { type LambdaService, startLambdaService } from './start-lambda-service.ts';
 import {
   handlerFile,
@@ -115,9 +116,9 @@ describe('startLambdaService', () => {
     assert.equal(cwd, path.dirname(handlerFile('environment')));
   });
 
-  it('runs the bundle under bare Node, without the loader flags of the host', async () => {
+  it('runs the bundle under bare Node, without the loader flags of the host: only its memory bound', async () => {
     const { execArgv } = resultOf(await lambda.invoke('alpha', testEvent()));
-    assert.deepEqual(execArgv, []);
+    assert.deepEqual(execArgv, [...instanceRuntime().flags, '--max-old-space-size=128']);
   });
 
   it('passes the Lambda context of the invocation', async () => {

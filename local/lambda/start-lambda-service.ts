@@ -6,9 +6,11 @@ import type { LogLevel } from '#src/declaration/function-environment.ts';
 import type { LogFormat } from '#src/declaration/types.ts';
 import { scratchDirSync } from '../build/scratch-dir.ts';
 import { bootstrapSource } from './compile-bootstrap.ts';
+import { type DeployedNode, resolveDeployedNode } from './deployed-runtime.ts';
 import { FunctionPool, type FunctionStats } from './function-pool.ts';
 import { MAX_PAYLOAD_BYTES, SHUTDOWN_OUTCOME } from './invocation-outcomes.ts';
 import { functionArn, traceRootOf } from './lambda-environment.ts';
+import { instanceRuntime } from './spawn-instance.ts';
 
 export type { FunctionStats } from './function-pool.ts';
 
@@ -44,6 +46,8 @@ export interface LambdaServiceOptions {
   readonly idleTimeoutMs?: number;
   /** Its other idle instances are stopped after this long (default DEFAULT_SCALE_IN_MS). */
   readonly scaleInMs?: number;
+  /** The Node.js instances run on (default: the deployed major's, see deployed-runtime.ts). */
+  readonly node?: DeployedNode;
 }
 
 /** The `X-Amzn-Trace-Id` header API Gateway passed on, whatever the case of its name. */
@@ -82,8 +86,8 @@ export interface LambdaService extends Invoker {
 }
 
 /**
- * Starts a local Lambda service: each function runs in worker-thread instances started on
- * demand, with its own environment, module state, memory limit and timeout, and logs every
+ * Starts a local Lambda service: each function runs in instances started on demand, each a
+ * process of the Node.js major the stack deploys, with its own environment, module state, memory limit and timeout, and logs every
  * invocation to `logSink` as Lambda does (START, the function's lines, END, REPORT).
  *
  * An `options.signal` passed to `invoke` does not cancel anything: as on AWS, the invocation
@@ -106,12 +110,14 @@ export function startLambdaService(options: LambdaServiceOptions): LambdaService
   if (twice) throw new Error(`Function ${twice} is declared twice`);
   // Every instance's temp folder lives in this one, which goes with the service even after `kill -9`.
   const tmp = scratchDirSync('sm-lambda-tmp-');
+  const node = options.node ?? resolveDeployedNode();
   const poolOptions = {
     region,
     logSink: options.logSink,
     maxInstances: options.maxInstancesPerFunction ?? DEFAULT_MAX_INSTANCES,
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     scaleInMs: options.scaleInMs ?? DEFAULT_SCALE_IN_MS,
+    runtime: instanceRuntime(node),
     bootstrap: bootstrapSource(),
     tmpRoot: tmp.dir,
   };

@@ -24,10 +24,11 @@ export const handler = async (event) => {
     while (true) hoard.push(new Array(1024).fill(hoard.length));
   }
   if (action === 'allocate-buffers') {
-    // Off-heap memory, outside the V8 heap limit: 8 MB at a time, each touched (zero-filled).
+    // Off-heap memory, outside the V8 heap limit: 8 MB at a time, each written to (a zero-filled
+    // Buffer may be pages the system has not handed out yet, which no resident size counts).
     const hoard = [];
     while (true) {
-      hoard.push(Buffer.alloc(8 * 1024 * 1024));
+      hoard.push(Buffer.alloc(8 * 1024 * 1024, 1));
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }

@@ -1,7 +1,7 @@
-// The protocol between the host (function-instance.ts) and the code inside an instance's worker
-// (worker-bootstrap.ts). Events and results cross as JSON strings, as they cross Lambda's Runtime API.
+// The protocol between the host (function-instance.ts) and the code inside an instance's process
+// (instance-bootstrap.ts), carried by the process's IPC channel. Events and results cross as JSON strings, as they cross Lambda's Runtime API.
 
-/** Fixed for the instance's life: passed as `workerData`. */
+/** Fixed for the instance's life: the instance process's one argument, as JSON. */
 export interface InstanceData {
   readonly bundleFile: string;
   readonly functionName: string;
@@ -10,8 +10,6 @@ export interface InstanceData {
   readonly memoryMb: number;
   readonly logGroupName: string;
   readonly logStreamName: string;
-  /** `process.cwd()` inside the instance: the bundle's folder, as `/var/task` is on Lambda. */
-  readonly taskRoot: string;
   /**
    * Console output below this level is dropped, as Lambda's runtime drops it in the JSON log
    * format; null in the text format, which has no filter.
@@ -47,7 +45,7 @@ export interface InvocationMetrics {
 }
 
 /**
- * Instance → host. `maxMemoryUsedMb` is the instance's peak so far (see worker-bootstrap.ts).
+ * Instance → host. `maxMemoryUsedMb` is the instance's peak so far (see instance-bootstrap.ts).
  * Output lines travel on the same port as replies, so they reach the host before the reply of
  * the invocation that printed them.
  */

@@ -1,31 +1,32 @@
-// Runs inside each instance's worker thread, under bare Node (no tsx): it plays the part of
-// Lambda's Node.js runtime. It imports the bundle once at start (module init), then runs one
-// invocation at a time. The function's output lines go to the host on the same message port
-// as the replies (not through the worker's stdout stream), so the host has every line of an
-// invocation when its reply arrives, and writes START/END/REPORT around them itself.
+// Runs as each instance's process, under bare Node (no tsx) of the deployed major: it plays the
+// part of Lambda's Node.js runtime. It imports the bundle once at start (module init), then runs
+// one invocation at a time. The function's output lines go to the host on the same IPC channel as
+// the replies (not through the process's stdout), so the host has every line of an invocation when
+// its reply arrives, and writes START/END/REPORT around them itself.
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { format, types } from 'node:util';
-import { getHeapStatistics } from 'node:v8';
-import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
+import type { ErrorShape, InstanceData, InstanceMessage, InvokeMessage } from './instance-messages.ts';
 import { folderBytes } from './instance-tmp.ts';
 import { CALLBACK_HANDLER_MESSAGE } from './invocation-outcomes.ts';
 import { consoleLine } from './lambda-log-lines.ts';
-import type { ErrorShape, InstanceData, InstanceMessage, InvokeMessage } from './worker-messages.ts';
 
 /** The context Lambda passes to handlers, without the long-deprecated done/succeed/fail. */
 type LambdaContext = Omit<Context, 'done' | 'fail' | 'succeed'>;
 /** Node.js 24 calls handlers with the event and the context only, and awaits what they return. */
 type Handler = (event: unknown, context: LambdaContext) => unknown;
 
-function requirePort(): MessagePort {
-  if (!parentPort) throw new Error('worker-bootstrap runs only inside a worker thread');
-  return parentPort;
-}
+const sendToHost = process.send?.bind(process);
+if (!sendToHost) throw new Error('instance-bootstrap runs only as a process started with an IPC channel');
 
-const port = requirePort();
-const instance: InstanceData = workerData;
+// What the instance is comes as its one argument (spawn-instance.ts), taken off argv so that the
+// function sees the command line of a runtime: the node binary and this file.
+const instance: InstanceData = JSON.parse(process.argv[2] ?? '{}');
+process.argv.splice(2);
+
+// The host is gone (stopped or killed): so is the instance.
+process.on('disconnect', () => process.exit(0));
 
 let currentRequestId: string | undefined;
 let peakBytes = 0;
@@ -33,19 +34,12 @@ let peakBytes = 0;
 let invoking = false;
 const memoryLimitBytes = instance.memoryMb * 1024 * 1024;
 
-// Worker threads cannot chdir: the instance sees its task root as its working directory, as a
-// function sees /var/task on Lambda. Relative fs paths still resolve against the host's cwd.
-process.cwd = () => instance.taskRoot;
-
-// Max Memory Used: threads share one process, so its rss says nothing about one instance. We
-// measure the instance's own V8 isolate instead: heap memory committed (total_physical_size)
-// plus off-heap memory owned by it (external_memory, e.g. Buffers). It is sampled at the start
-// and end of each invocation and every 10 ms while an async handler waits. The V8 heap limit
-// (resourceLimits) cannot bound off-heap memory, so the sample does: past the memory size, the
-// instance ends as Lambda ends one that runs out of memory.
+// Max Memory Used is the instance process's resident memory, as Lambda measures its runtime
+// process. It is sampled at the start and end of each invocation and every 10 ms while an async
+// handler waits. The V8 heap limit (--max-old-space-size) cannot bound off-heap memory (Buffers),
+// so the sample does: past the memory size, the instance ends as Lambda ends one out of memory.
 function sampleMemory(): void {
-  const heap = getHeapStatistics();
-  const used = heap.total_physical_size + heap.external_memory;
+  const used = process.memoryUsage.rss();
   peakBytes = Math.max(peakBytes, used);
   if (invoking && used > memoryLimitBytes) {
     flushPartial();
@@ -60,7 +54,7 @@ function maxMemoryUsedMb(): number {
 }
 
 function send(message: InstanceMessage): void {
-  port.postMessage(message);
+  sendToHost?.(message);
 }
 
 function print(line: string): void {
@@ -257,7 +251,7 @@ async function main(): Promise<void> {
   }
   // The host sends one invocation at a time; the chain keeps it so even if it did not.
   let queue = Promise.resolve();
-  port.on('message', (message: InvokeMessage) => {
+  process.on('message', (message: InvokeMessage) => {
     queue = queue.then(() => invoke(loaded, message));
   });
   send({ type: 'ready', maxMemoryUsedMb: maxMemoryUsedMb() });

@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { type DeployedNode, resolveDeployedNode } from './deployed-runtime.ts';
+import type { InstanceData } from './instance-messages.ts';
+import { JSON_SOURCE_TEXT_FLAG } from './json-source-text.ts';
+import { FUNCTION_VERSION, functionArn, instanceEnvironment, logGroupName } from './lambda-environment.ts';
+import { type FunctionSpec, SPEC_DEFAULTS } from './start-lambda-service.ts';
+
+/** The Node.js binary instances run on, and the flags it needs to have the deployed major's rules. */
+export interface InstanceRuntime {
+  readonly execPath: string;
+  /** Only when the binary is not the deployed major (emulation): e.g. the JSON.parse source text flag. */
+  readonly flags: readonly string[];
+}
+
+/** The flags that give an older Node.js (20) what the deployed major (24) has built in. */
+export function emulationFlags(version: string): string[] {
+  return Number(/^v?(\d+)/.exec(version)?.[1]) < 22 ? [JSON_SOURCE_TEXT_FLAG] : [];
+}
+
+/** How instances run on `node` (default: the deployed major's Node.js, see deployed-runtime.ts). */
+export function instanceRuntime(node: DeployedNode = resolveDeployedNode()): InstanceRuntime {
+  return { execPath: node.execPath, flags: emulationFlags(node.version) };
+}
+
+/**
+ * The bootstrap as a file in `dir` (the Lambda service's scratch folder), written once: every
+ * instance's process runs it. `.cjs`, so that no package.json around makes it an ES module.
+ */
+export function bootstrapFileIn(dir: string, source: string): string {
+  const file = path.join(
+    dir,
+    `bootstrap-${createHash('sha256').update(source).digest('hex').slice(0, 12)}.cjs`,
+  );
+  if (!existsSync(file)) writeFileSync(file, source);
+  return file;
+}
+
+/**
+ * Starts the process of one new instance: `runtime`'s Node.js running the bootstrap (which
+ * imports the bundle straight away), in the bundle's folder (its task root, as `/var/task` on
+ * Lambda), with only the instance's own environment (its temp folder `tmpDir` as TMPDIR), bare
+ * Node (no tsx, no flags of the host), the declared memory as its V8 old-space limit, piped
+ * stdout/stderr (for output that bypasses the bootstrap) and an IPC channel for the protocol.
+ */
+export function spawnInstance(
+  spec: FunctionSpec,
+  region: string,
+  runtime: InstanceRuntime,
+  bootstrapFile: string,
+  logStreamName: string,
+  tmpDir: string,
+): ChildProcess {
+  const logFormat = spec.logFormat ?? SPEC_DEFAULTS.logFormat;
+  const logLevel = spec.logLevel ?? SPEC_DEFAULTS.logLevel;
+  const data: InstanceData = {
+    bundleFile: spec.bundleFile,
+    functionName: spec.name,
+    functionVersion: FUNCTION_VERSION,
+    invokedFunctionArn: functionArn(region, spec.name),
+    memoryMb: spec.memoryMb,
+    logGroupName: logGroupName(spec.name),
+    logStreamName,
+    minimumLogLevel: logFormat === 'JSON' ? logLevel : null,
+  };
+  const identity = {
+    functionName: spec.name,
+    bundleFile: spec.bundleFile,
+    memoryMb: spec.memoryMb,
+    region,
+    logStreamName,
+    logFormat,
+    logLevel,
+    tmpDir,
+    nodeFolder: path.dirname(runtime.execPath),
+  };
+  return spawn(
+    runtime.execPath,
+    [...runtime.flags, `--max-old-space-size=${spec.memoryMb}`, bootstrapFile, JSON.stringify(data)],
+    {
+      cwd: path.dirname(spec.bundleFile),
+      env: instanceEnvironment(spec.environment, identity),
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    },
+  );
+}
