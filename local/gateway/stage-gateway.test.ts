@@ -2,12 +2,12 @@
 // real HTTP with a stand-in Lambda service that records what reached it.
 import assert from 'node:assert/strict';
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { z } from 'zod';
 import type { Invoker } from '#local/contracts.ts';
 import { bodyDraft4Schema } from '#src/declaration/body-schema.ts';
+import { sendRaw } from '../../test/support/http.ts';
 import { type RunningGateway, startGateway } from './start-gateway.ts';
 
 const events: APIGatewayProxyEvent[] = [];
@@ -193,23 +193,6 @@ describe('the local gateway as the deployed stage', () => {
   });
 });
 
-// Writes a request byte for byte (two Host lines, an absolute-form target), as no HTTP client will.
-// The socket stays open until the answer: a client that half-closes first gets none from Node.
-function sendRaw(gateway: RunningGateway, head: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(gateway.port, '127.0.0.1', () =>
-      socket.write(`${head}\r\nConnection: close\r\n\r\n`),
-    );
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      text += chunk;
-    });
-    socket.on('error', reject);
-    socket.on('close', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text }));
-  });
-}
-
 describe('the local gateway after a reload (setRoutes)', () => {
   let gateway: RunningGateway;
   let now = 0;
@@ -316,14 +299,14 @@ describe('the local gateway gate, as RFC 9112 §3.2 has it', () => {
   it('answers 400 problem+json to a request with two Host lines, before anything runs', async () => {
     const before = events.length;
     const reply = await sendRaw(
-      gateway,
+      gateway.port,
       `PATCH /things/1 HTTP/1.1\r\nHost: localhost:${gateway.port}\r\nHost: evil.example`,
     );
     assert.equal(reply.status, 400, reply.text);
     assert.match(reply.text, /content-type: application\/problem\+json/i);
     assert.match(reply.text, /more than one Host/);
     const page = await sendRaw(
-      gateway,
+      gateway.port,
       `GET /_local/docs/ HTTP/1.1\r\nHost: localhost:${gateway.port}\r\nHost: evil.example`,
     );
     assert.equal(page.status, 400);
@@ -334,25 +317,25 @@ describe('the local gateway gate, as RFC 9112 §3.2 has it', () => {
   it('checks the authority of an absolute-form target, not the Host line', async () => {
     const before = events.length;
     const foreign = await sendRaw(
-      gateway,
+      gateway.port,
       `PATCH http://evil.example:${gateway.port}/things/1 HTTP/1.1\r\nHost: localhost:${gateway.port}`,
     );
     assert.equal(foreign.status, 403, foreign.text);
     assert.match(foreign.text, /evil\.example/);
     const page = await sendRaw(
-      gateway,
+      gateway.port,
       `GET http://evil.example/_local/docs/ HTTP/1.1\r\nHost: localhost:${gateway.port}`,
     );
     assert.equal(page.status, 403);
     assert.equal(events.length, before);
     const loopback = await sendRaw(
-      gateway,
+      gateway.port,
       `PATCH http://localhost:${gateway.port}/things/1 HTTP/1.1\r\nHost: localhost:${gateway.port}`,
     );
     assert.equal(loopback.status, 200, loopback.text);
     assert.equal(events.length, before + 1);
     const scheme = await sendRaw(
-      gateway,
+      gateway.port,
       `GET ftp://localhost/things HTTP/1.1\r\nHost: localhost:${gateway.port}`,
     );
     assert.equal(scheme.status, 400, scheme.text);

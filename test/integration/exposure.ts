@@ -5,6 +5,7 @@ import http from 'node:http';
 import { connect } from 'node:net';
 import os from 'node:os';
 import { describe, test } from 'node:test';
+import { sendRaw } from '../support/http.ts';
 import type { TestSystem } from '../support/test-system.ts';
 
 interface Answer {
@@ -39,26 +40,6 @@ function accepts(host: string, port: number): Promise<boolean> {
     socket.once('connect', () => resolve(true)).once('error', () => resolve(false));
     socket.once('timeout', () => resolve(false));
     socket.once('connect', () => socket.destroy());
-  });
-}
-
-// Writes a request byte for byte (two Host lines, an absolute-form target), as no HTTP client will.
-// The socket stays open until the answer: a client that half-closes first gets none from Node.
-function sendRaw(url: string, head: string, body = ''): Promise<{ status: number; text: string }> {
-  const { port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port: Number(port) }, () =>
-      socket.write(
-        `${head}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      ),
-    );
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      text += chunk;
-    });
-    socket.on('error', reject);
-    socket.on('close', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text }));
   });
 }
 
@@ -169,27 +150,27 @@ export function exposure(system: () => TestSystem): void {
       const port = String(new URL(system().url).port);
       const signed = `Authorization: ${system().adminToken}\r\nContent-Type: application/json`;
       const twice = await sendRaw(
-        system().url,
+        Number(new URL(system().url).port),
         `POST /products HTTP/1.1\r\nHost: localhost:${port}\r\nHost: rebind.example:${port}\r\n${signed}`,
         product,
       );
       assert.equal(twice.status, 400, twice.text);
       assert.match(twice.text, /application\/problem\+json/);
       const absolute = await sendRaw(
-        system().url,
+        Number(new URL(system().url).port),
         `POST http://rebind.example:${port}/products HTTP/1.1\r\nHost: localhost:${port}\r\n${signed}`,
         product,
       );
       assert.equal(absolute.status, 403, absolute.text);
       const docs = await sendRaw(
-        system().url,
+        Number(new URL(system().url).port),
         `GET http://rebind.example:${port}/_local/docs/openapi.json HTTP/1.1\r\nHost: localhost:${port}`,
       );
       assert.equal(docs.status, 403, docs.text);
       assert.deepEqual(await system().scan('products'), before);
       assert.equal(system().logs.length, logged, 'no function ran');
       const loopback = await sendRaw(
-        system().url,
+        Number(new URL(system().url).port),
         `GET http://127.0.0.1:${port}/products?limit=1 HTTP/1.1\r\nHost: rebind.example:${port}\r\nAuthorization: ${system().adminToken}`,
       );
       assert.equal(loopback.status, 200, loopback.text);

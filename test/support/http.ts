@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { connect } from 'node:net';
 
 export interface Reply {
   readonly status: number;
@@ -75,3 +76,25 @@ export function rawRequest(
 }
 
 export type ApiClient = ReturnType<typeof apiClient>;
+
+/**
+ * Writes a request byte for byte (two Host lines, an absolute-form target), as no HTTP client
+ * will, to a server on 127.0.0.1. The socket stays open until the answer: a client that
+ * half-closes first gets none from Node.
+ */
+export function sendRaw(port: number, head: string, body = ''): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port }, () =>
+      socket.write(
+        `${head}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      ),
+    );
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text }));
+  });
+}
