@@ -116,12 +116,13 @@ export function iamFailsClosed(system: () => TestSystem, api: () => ApiClient): 
     }
   });
 
-  test('a request DynamoDB would reject as malformed is its ValidationException, not a denial: the manager answers 400', async () => {
-    // The tutorial's manager passes its payload on: an IndexName that is not a name is the client's mistake.
+  test("a payload naming an index, even a malformed one, is the client's mistake in DynamoDB's words, not a denial", async () => {
+    // The tutorial's table has no index: the manager answers as DynamoDB would, before any call
+    // (the guard's own ValidationException for a malformed IndexName is covered in dynamodb-guard.test.ts).
     const reply = await api()('POST', '/DynamoDBManager', {
       body: { operation: 'list', payload: { IndexName: 7 } },
     });
     assertProblem(reply, 400);
-    assert.match(reply.text, /IndexName 7 is not an index name/);
+    assert.match(reply.text, /The table does not have the specified index: 7/);
   });
 }

@@ -21,14 +21,17 @@ export function assertProblem(reply: Reply, status: number): void {
 }
 
 /**
- * The problem names the field: in `errors` when the function refused the body, in `detail` when
- * the stage's model did (it carries what draft 4 can express, e.g. DynamoDB's number magnitudes;
- * the count of significant digits only the function checks).
+ * The problem names the field in `errors` when the function refused the body. When the stage's
+ * model refused it first (it carries what draft 4 can express, e.g. DynamoDB's number magnitudes),
+ * the body is API Gateway's fixed `BAD_REQUEST_BODY` ("Invalid request body": its validation
+ * message cannot be placed in JSON safely) and the reason, field included, is in the gateway's log
+ * (the stage-gateway tests check that line).
  */
 export function assertNamesField(reply: Reply, path: string, what = ''): void {
-  const { errors = [], detail = '' } = reply.json as { errors?: { path: string }[]; detail?: string };
+  const body = reply.json as { type?: string; errors?: { path: string }[]; detail?: string };
+  const byStage = body.type === 'about:blank' && body.detail === 'Invalid request body';
   assert.ok(
-    errors.some((e) => e.path === path) || detail.includes(`${path}:`),
+    byStage || (body.errors ?? []).some((e) => e.path === path),
     `${what} names ${path}: ${reply.text}`,
   );
 }
