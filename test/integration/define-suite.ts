@@ -15,6 +15,7 @@ import { cliContract } from './cli-contract.ts';
 import { clientContract } from './client-contract.ts';
 import { concurrency } from './concurrency.ts';
 import { exposure } from './exposure.ts';
+import { indexQueries } from './index-queries.ts';
 import { keptLogs } from './kept-logs.ts';
 import { managerContract } from './manager-contract.ts';
 import { metricsLines } from './metrics-lines.ts';
@@ -65,6 +66,10 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
       () => current,
     );
     storageContract(() => client);
+    indexQueries(
+      () => client,
+      () => current,
+    );
     managerContract(() => client);
     concurrency(() => client);
     openApiConformance(() => client);
