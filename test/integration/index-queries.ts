@@ -4,9 +4,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { createClient } from 'serverless-microservices/client';
 import { localAccessKey } from '#local/dynamodb/guarded-dynamodb.ts';
 import { type ApiClient, apiClient } from '../support/http.ts';
 import type { TestSystem } from '../support/test-system.ts';
+import { cli } from './cli-contract.ts';
 import { assertProblem } from './products-contract.ts';
 
 interface Listed {
@@ -180,6 +182,29 @@ export function indexQueries(api: () => ApiClient, system: () => TestSystem): vo
       const own = await pending(erin, `&limit=1&cursor=${encodeURIComponent(erinsPage.nextCursor)}`);
       assert.equal(own.items.length, 1);
       assert.notEqual(own.items[0]?.id, erinsPage.items[0]?.id);
+    });
+
+    test('the typed client and the command line send the filters, typed by the document', async () => {
+      const client = createClient({ baseUrl: system().url, token: () => system().adminToken });
+      const page = await client.products.page({ name, 'price[between]': '2,3', limit: 1 });
+      assert.deepEqual(
+        page.items.map((item) => item.price),
+        [2],
+      );
+      const all = [];
+      for await (const item of client.products.list({ where: { name, 'price[gte]': 5 }, pageSize: 1 }))
+        all.push(item.price);
+      assert.deepEqual(all, [5, 6]);
+      const target = { url: system().url, token: system().adminToken };
+      const listed = await cli(target, 'products', 'list', '--name', name, '--price-lt', '3', '--all');
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.deepEqual(
+        (JSON.parse(listed.stdout) as { price: number }[]).map((item) => item.price),
+        [1, 2],
+      );
+      const refused = await cli(target, 'products', 'list', '--name', name, '--price-lt', 'cheap');
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.stderr, /price\[lt\]/);
     });
 
     test('the local IAM check denies an index query to a function not granted that index', async () => {
