@@ -19,8 +19,9 @@ export interface IndexInput {
   readonly projection?: 'ALL';
 }
 
-/** DynamoDB's limits on the global secondary indexes of one table, and on index names. */
-export const INDEX_LIMITS = { globalIndexes: 20, localIndexes: 5, nameLength: [3, 255] } as const;
+/** DynamoDB's limit on the global secondary indexes of one table. */
+export const INDEX_LIMITS = { globalIndexes: 20 } as const;
+/** DynamoDB's rule for index names. */
 const INDEX_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
 /** System fields an index may be keyed on: server-set strings every item has. */
