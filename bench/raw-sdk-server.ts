@@ -2,11 +2,18 @@
 // the AWS SDK's document client, behind the barest HTTP server Node has — no gateway, no Lambda,
 // no validation, no logging. Runs in a process of its own; prints its URL, then serves
 //   GET /<table>/<id> → GetItem   POST /<table> → PutItem (new id)   GET /<table> → Scan, Limit 20
+//   GET /<table>?index=<I>&<hash>=<v>&<range>.lte=<n> → Query of index I (hash =, range <=), Limit 20
 // Started by bench/throughput.ts with the engine's endpoint as its argument.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
 
 const [endpoint] = process.argv.slice(2);
 const client = DynamoDBDocumentClient.from(
@@ -17,8 +24,29 @@ const client = DynamoDBDocumentClient.from(
   }),
 );
 
+/** The Query a filtered list makes: the hash key equal to a value, the range key at most a number. */
+async function query(TableName: string, search: URLSearchParams): Promise<unknown> {
+  const IndexName = search.get('index') ?? '';
+  const [hash, range] = [...search.keys()].filter((key) => key !== 'index');
+  const rangeName = range?.replace(/\.lte$/, '') ?? '';
+  return (
+    await client.send(
+      new QueryCommand({
+        TableName,
+        IndexName,
+        KeyConditionExpression: '#h = :h AND #r <= :r',
+        ExpressionAttributeNames: { '#h': hash ?? '', '#r': rangeName },
+        ExpressionAttributeValues: { ':h': search.get(hash ?? ''), ':r': Number(search.get(range ?? '')) },
+        Limit: 20,
+      }),
+    )
+  ).Items;
+}
+
 async function answer(method: string, url: string): Promise<unknown> {
-  const [, TableName, id] = url.split('/');
+  const { pathname, searchParams } = new URL(url, 'http://raw');
+  const [, TableName = '', id] = pathname.split('/');
+  if (method === 'GET' && searchParams.has('index')) return query(TableName, searchParams);
   if (method === 'GET' && id) {
     return (await client.send(new GetCommand({ TableName, Key: { id }, ConsistentRead: true }))).Item;
   }

@@ -36,7 +36,7 @@ interface Route {
   readonly raw: (rawUrl: string) => LoadTarget;
 }
 
-/** The four routes, with the items they read seeded through the local system. */
+/** The five routes, with the items they read seeded through the local system. */
 async function routes(cli: CliProcess): Promise<Record<string, Route>> {
   // Signed in as an admin, as a real client of the deployed API would be (the check is measured too).
   const auth = { authorization: cli.token };
@@ -72,6 +72,11 @@ async function routes(cli: CliProcess): Promise<Record<string, Route>> {
     'GET /products?limit=20': {
       system: { url: `${cli.url}/products?limit=20`, headers: auth },
       raw: (rawUrl) => ({ url: `${rawUrl}/products` }),
+    },
+    // A filtered list: one Query of the products' byNamePrice index, as the raw server's Query.
+    'GET /products?name=&price[lte]=': {
+      system: { url: `${cli.url}/products?name=bench&price[lte]=5&limit=20`, headers: auth },
+      raw: (rawUrl) => ({ url: `${rawUrl}/products?index=byNamePrice&name=bench&price.lte=5` }),
     },
     'POST /DynamoDBManager (read)': {
       system: {

@@ -61,3 +61,20 @@ function parseValue(raw: string, type: string | undefined, flag: string): unknow
       }
   }
 }
+
+/**
+ * The options of a list's filters, from its query parameters in the document: `status` is
+ * `--status <value>`, `price[lte]` is `--price-lte <value>`, `createdAt[between]` is
+ * `--created-at-between <low,high>`.
+ */
+export function filterOptions(
+  parameters: readonly { readonly name: string; readonly description?: string }[],
+): { option: Option; parameter: string }[] {
+  return parameters.map(({ name, description }) => {
+    const flag = `--${name
+      .replace(/\[([a-z_]+)\]$/, '-$1')
+      .replace(/_/g, '-')
+      .replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    return { option: new Option(`${flag} <value>`, description ?? name), parameter: name };
+  });
+}

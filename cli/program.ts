@@ -9,7 +9,7 @@ import {
   type ResourceName,
 } from '#client/index.ts';
 import document from '../docs/openapi.json' with { type: 'json' };
-import { fieldOptions } from './field-options.ts';
+import { fieldOptions, filterOptions } from './field-options.ts';
 import { OUTPUT_FORMATS, type OutputFormat, render } from './output.ts';
 
 /** Environment variables the CLI reads when the flags are absent. */
@@ -31,11 +31,24 @@ type Schema = { properties?: Record<string, { type?: string | string[] }>; requi
 const schemas = document.components.schemas as Record<string, Schema>;
 const refName = (ref: string) => ref.replace('#/components/schemas/', '');
 
-/** The typed resources in the document, with the schema of the fields a client sets. */
-function resources(): { name: string; fields: Schema }[] {
+interface DocumentParameter {
+  /** Absent on a shared parameter (a `$ref`): those are headers and path ids, never a filter. */
+  readonly name?: string;
+  readonly in?: string;
+  readonly description?: string;
+}
+
+/** The typed resources in the document, with the schema of the fields a client sets and the list's filters. */
+function resources(): { name: string; fields: Schema; filters: { name: string; description?: string }[] }[] {
   const paths = document.paths as Record<
     string,
-    Record<string, { requestBody?: { content: Record<string, { schema: { $ref: string } }> } }>
+    Record<
+      string,
+      {
+        requestBody?: { content: Record<string, { schema: { $ref: string } }> };
+        parameters?: DocumentParameter[];
+      }
+    >
   >;
   return Object.keys(paths).flatMap((path) => {
     const name = /^\/([^/]+)\/\{id\}$/.exec(path)?.[1];
@@ -43,7 +56,12 @@ function resources(): { name: string; fields: Schema }[] {
       ? paths[`/${name}`]?.post?.requestBody?.content['application/json']?.schema.$ref
       : undefined;
     const fields = ref ? schemas[refName(ref)] : undefined;
-    return name && fields ? [{ name, fields }] : [];
+    // Every query parameter of the list but the paging ones is a filter of a declared index.
+    const filters = (name ? (paths[`/${name}`]?.get?.parameters ?? []) : []).filter(
+      (p): p is DocumentParameter & { name: string } =>
+        p.in === 'query' && p.name !== undefined && p.name !== 'limit' && p.name !== 'cursor',
+    );
+    return name && fields ? [{ name, fields, filters }] : [];
   });
 }
 
@@ -79,7 +97,8 @@ export function buildProgram(io: CliIo): Command {
     return { client, print, output: options.output };
   };
 
-  for (const { name, fields } of resources()) addResource(program, name as ResourceName, fields, context);
+  for (const { name, fields, filters } of resources())
+    addResource(program, name as ResourceName, fields, filters, context);
 
   program
     .command('manager')
@@ -109,31 +128,55 @@ type Context = (command: Command) => {
   output: OutputFormat;
 };
 
-function addResource(program: Command, name: ResourceName, fields: Schema, context: Context): void {
+function addResource(
+  program: Command,
+  name: ResourceName,
+  fields: Schema,
+  filters: readonly { readonly name: string; readonly description?: string }[],
+  context: Context,
+): void {
   const resource = program.command(name).description(`Items of ${name}`);
   const items = (command: Command) => context(command).client.resource(name);
 
-  resource
+  const list = resource
     .command('list')
-    .description('List items, a page at a time (or --all pages)')
+    .description('List items, a page at a time (or --all pages); filters query a declared index')
     .option('--limit <n>', 'items per page', (raw) => Number(raw))
     .option('--cursor <cursor>', 'the nextCursor of the previous page')
-    .option('--all', 'every page')
-    .action(async (options: { limit?: number; cursor?: string; all?: boolean }, command: Command) => {
+    .option('--all', 'every page');
+  const filterOf = filterOptions(filters);
+  for (const { option } of filterOf) list.addOption(option);
+  list.action(
+    async (
+      options: Record<string, unknown> & { limit?: number; cursor?: string; all?: boolean },
+      command: Command,
+    ) => {
       const { print, output } = context(command);
+      // The server types and checks each value (a 400 names a bad one): they are sent as written.
+      const where = Object.fromEntries(
+        filterOf.flatMap(({ option, parameter }) => {
+          const value = options[option.attributeName()];
+          return value === undefined ? [] : [[parameter, value]];
+        }),
+      ) as never;
       if (options.all) {
         const all = [];
-        for await (const item of items(command).list(options.limit ? { pageSize: options.limit } : {}))
+        for await (const item of items(command).list({
+          where,
+          ...(options.limit ? { pageSize: options.limit } : {}),
+        }))
           all.push(item);
         return print(all);
       }
       const page = await items(command).page({
+        ...(where as object),
         ...(options.limit !== undefined ? { limit: options.limit } : {}),
         ...(options.cursor ? { cursor: options.cursor } : {}),
-      });
+      } as never);
       print(output === 'table' ? page.items : page);
       if (output === 'table' && page.nextCursor) context(command).print({ nextCursor: page.nextCursor });
-    });
+    },
+  );
 
   resource
     .command('get')

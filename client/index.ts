@@ -10,7 +10,9 @@ export {
 export { NotFoundError, PreconditionFailedError, type Problem, ProblemError } from './problem.ts';
 export type {
   FieldsOf,
+  FilterOf,
   ItemOf,
+  ListQueryOf,
   PageOf,
   PatchOf,
   ResourceClient,

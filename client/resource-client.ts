@@ -16,6 +16,10 @@ export type FieldsOf<N extends ResourceName> =
 /** A JSON Merge Patch of `N`: the fields to change, `null` to remove one. */
 export type PatchOf<N extends ResourceName> =
   Member<N>['patch']['requestBody']['content']['application/merge-patch+json'];
+/** What a list of `N` may be asked: `limit`, `cursor` and the filters its declared indexes answer. */
+export type ListQueryOf<N extends ResourceName> = NonNullable<Collection<N>['get']['parameters']['query']>;
+/** A list's filters alone, e.g. `{ status: 'pending' }` or `{ name: 'Widget', 'price[lte]': 20 }`. */
+export type FilterOf<N extends ResourceName> = Omit<ListQueryOf<N>, 'limit' | 'cursor'>;
 /** One page of a list. */
 export type PageOf<N extends ResourceName> =
   Collection<N>['get']['responses'][200]['content']['application/json'];
@@ -66,12 +70,10 @@ export function resourceClient<N extends ResourceName>(api: Client<paths>, name:
     ...(signal ? { signal } : {}),
     headers: { ...headers, ...(key ? { [IDEMPOTENCY_KEY_HEADER]: key } : {}) },
   });
-  const page = async (
-    options: { limit?: number; cursor?: string } & CallOptions = {},
-  ): Promise<PageOf<N>> => {
+  const page = async (options: ListQueryOf<N> & CallOptions = {} as ListQueryOf<N>): Promise<PageOf<N>> => {
     const { signal, timeoutMs, ...query } = options;
     const answer = await api.GET(collection, {
-      params: { query },
+      params: { query: query as never },
       ...send(callSignal({ ...(signal ? { signal } : {}), ...(timeoutMs ? { timeoutMs } : {}) })),
     });
     if (!answer.response.ok || answer.data === undefined) throw toProblemError(answer.response, answer.error);
@@ -138,23 +140,32 @@ export function resourceClient<N extends ResourceName>(api: Client<paths>, name:
       }
       etags.delete(id);
     },
-    /** One page: `limit` items from `cursor` on. */
+    /**
+     * One page: `limit` items from `cursor` on; with filters, one page of the index they name.
+     *
+     * @example
+     * const { items, nextCursor } = await client.orders.page({ status: 'pending', limit: 10 });
+     */
     page,
     /**
      * Every item, page after page, as an async iterator. `signal` and `timeoutMs` apply to each page.
      *
      * @example
      * for await (const product of client.products.list({ pageSize: 50 })) console.log(product.name);
+     * for await (const cheap of client.products.list({ where: { name: 'Widget', 'price[lte]': 20 } })) …
      */
-    async *list(options: { pageSize?: number } & CallOptions = {}): AsyncGenerator<Item, void, undefined> {
-      const { pageSize, ...call } = options;
+    async *list(
+      options: { pageSize?: number; where?: FilterOf<N> } & CallOptions = {},
+    ): AsyncGenerator<Item, void, undefined> {
+      const { pageSize, where, ...call } = options;
       let cursor: string | undefined;
       do {
         const next = await page({
+          ...where,
           ...call,
           ...(pageSize ? { limit: pageSize } : {}),
           ...(cursor ? { cursor } : {}),
-        });
+        } as ListQueryOf<N>);
         for (const item of next.items) yield item as Item;
         cursor = next.nextCursor ?? undefined;
       } while (cursor);

@@ -32,7 +32,9 @@ export interface paths {
         };
         /**
          * List the items of orders, a page at a time
-         * @description Access: the item's owner: each caller sees only their own items (another's is a 404).
+         * @description Without filters, every item. With filters (`field=value`, and on a sort field one `field[op]=value` of lt, lte, gt, gte, between, begins_with), one Query of the declared index they name: byStatus. A filter no index answers is a 400.
+         *
+         *     Access: the item's owner: each caller sees only their own items (another's is a 404).
          */
         get: operations["ordersList"];
         put?: never;
@@ -92,7 +94,9 @@ export interface paths {
         };
         /**
          * List the items of products, a page at a time
-         * @description Access: any signed-in user.
+         * @description Without filters, every item. With filters (`field=value`, and on a sort field one `field[op]=value` of lt, lte, gt, gte, between, begins_with), one Query of the declared index they name: byNamePrice. A filter no index answers is a 400.
+         *
+         *     Access: any signed-in user.
          */
         get: operations["productsList"];
         put?: never;
@@ -526,6 +530,8 @@ export interface operations {
                 limit?: number;
                 /** @description The previous page's `nextCursor`; signed, so an edited cursor is refused. */
                 cursor?: string;
+                /** @description Only items whose status is this value: a Query of index byStatus. */
+                status?: "pending" | "paid" | "shipped" | "cancelled";
             };
             header?: never;
             path?: never;
@@ -779,6 +785,20 @@ export interface operations {
                 limit?: number;
                 /** @description The previous page's `nextCursor`; signed, so an edited cursor is refused. */
                 cursor?: string;
+                /** @description Only items whose name is this value: a Query of index byNamePrice. */
+                name?: string;
+                /** @description With name: only items whose price is this value (index byNamePrice). */
+                price?: number;
+                /** @description With name: only items whose price is below (index byNamePrice; one sort condition per request). */
+                "price[lt]"?: number;
+                /** @description With name: only items whose price is at most (index byNamePrice; one sort condition per request). */
+                "price[lte]"?: number;
+                /** @description With name: only items whose price is above (index byNamePrice; one sort condition per request). */
+                "price[gt]"?: number;
+                /** @description With name: only items whose price is at least (index byNamePrice; one sort condition per request). */
+                "price[gte]"?: number;
+                /** @description With name: only items whose price is between two values given as `low,high` (inclusive) (index byNamePrice; one sort condition per request). */
+                "price[between]"?: string;
             };
             header?: never;
             path?: never;

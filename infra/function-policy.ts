@@ -11,6 +11,8 @@ export interface FunctionPolicyInput {
   readonly actions: readonly DynamoDbAction[];
   /** ARN of the function's own table. */
   readonly tableArn: string;
+  /** Indexes of that table the function queries: `dynamodb:Query` on each index's ARN only. */
+  readonly indexes?: readonly string[];
   /** ARN of the function's own log group (CloudFormation's, ending in `:*`: its log streams). */
   readonly logGroupArn: string;
 }
@@ -23,7 +25,12 @@ export interface FunctionPolicyInput {
  * @example
  * functionPolicy({ actions: ['dynamodb:GetItem'], tableArn: table.tableArn, logGroupArn: logs.logGroupArn });
  */
-export function functionPolicy({ actions, tableArn, logGroupArn }: FunctionPolicyInput): PolicyDocument {
+export function functionPolicy({
+  actions,
+  tableArn,
+  indexes = [],
+  logGroupArn,
+}: FunctionPolicyInput): PolicyDocument {
   const statements = [
     new PolicyStatement({ sid: 'WriteOwnLogGroup', actions: [...LOG_ACTIONS], resources: [logGroupArn] }),
     // PutTraceSegments and PutTelemetryRecords support no resource-level permissions: `*` is the only resource IAM accepts.
@@ -32,6 +39,17 @@ export function functionPolicy({ actions, tableArn, logGroupArn }: FunctionPolic
   if (actions.length > 0) {
     statements.unshift(
       new PolicyStatement({ sid: 'UseOwnTable', actions: [...actions], resources: [tableArn] }),
+    );
+  }
+  if (indexes.length > 0) {
+    statements.splice(
+      actions.length > 0 ? 1 : 0,
+      0,
+      new PolicyStatement({
+        sid: 'QueryOwnIndexes',
+        actions: ['dynamodb:Query'],
+        resources: indexes.map((index) => `${tableArn}/index/${index}`),
+      }),
     );
   }
   return new PolicyDocument({ statements });

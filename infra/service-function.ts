@@ -80,6 +80,7 @@ export class ServiceFunction extends Construct {
         [fn.name]: functionPolicy({
           actions: fn.actions,
           tableArn: table.tableArn,
+          ...(fn.indexes ? { indexes: fn.indexes } : {}),
           logGroupArn: this.logGroup.logGroupArn,
         }),
       },

@@ -1,7 +1,7 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import type { ServiceDeclaration } from '#src/declaration/types.ts';
+import type { IndexKeyAttribute, ServiceDeclaration } from '#src/declaration/types.ts';
 
 export interface ServiceTableOptions {
   /** RETAIN for real stacks, DESTROY for a throwaway dev stack. */
@@ -26,8 +26,8 @@ export function createServiceTable(
   service: ServiceDeclaration,
   options: ServiceTableOptions,
 ): Table {
-  const { partitionKey, sortKey } = service.table;
-  return new Table(scope, id, {
+  const { partitionKey, sortKey, indexes = [] } = service.table;
+  const table = new Table(scope, id, {
     partitionKey: { name: partitionKey, type: AttributeType.STRING },
     ...(sortKey ? { sortKey: { name: sortKey, type: AttributeType.STRING } } : {}),
     billingMode: BillingMode.PAY_PER_REQUEST,
@@ -36,4 +36,20 @@ export function createServiceTable(
     deletionProtection: options.deletionProtection,
     removalPolicy: options.removalPolicy,
   });
+  // Global, not local, secondary indexes: CloudFormation adds a GSI to a deployed table in place,
+  // where a new LSI would mean replacing the table (and its data).
+  for (const index of indexes) {
+    table.addGlobalSecondaryIndex({
+      indexName: index.name,
+      partitionKey: cdkAttribute(index.key.hash),
+      ...(index.key.range ? { sortKey: cdkAttribute(index.key.range) } : {}),
+      projectionType: ProjectionType.ALL,
+    });
+  }
+  return table;
 }
+
+const cdkAttribute = ({ attribute, type }: IndexKeyAttribute) => ({
+  name: attribute,
+  type: type === 'number' ? AttributeType.NUMBER : AttributeType.STRING,
+});

@@ -12,6 +12,7 @@ const orderLine = z.strictObject({
  * Orders: a typed resource that belongs to its caller. Items are keyed by the caller's identity
  * from the verified token (partition key) and the order id (sort key); listing is a Query on the
  * caller's partition, and another user's order answers 404 as if it did not exist.
+ * `GET /orders?status=pending` is a Query of the caller's orders with that status (index byStatus).
  */
 export default defineCrudResource({
   name: 'orders',
@@ -21,4 +22,5 @@ export default defineCrudResource({
     note: z.string().max(500).optional(),
   }),
   access: { read: allow.owner(), write: allow.owner() },
+  indexes: { byStatus: { partitionKey: 'status' } },
 });

@@ -12,4 +12,7 @@ export default defineCrudResource({
     tags: z.array(z.string().max(50)).max(20).optional(),
   }),
   access: { read: allow.signedIn(), write: allow.groups('admin') },
+  // Variants of one product in a price range: `GET /products?name=Widget&price[lte]=20`. Tags are a
+  // list, which DynamoDB cannot key; a price range over every product would need one fixed partition.
+  indexes: { byNamePrice: { partitionKey: 'name', sortKey: 'price' } },
 });

@@ -48,9 +48,22 @@ test('ensureTables creates every declared table, on demand, keyed by its string 
       assert.equal(Table?.TableStatus, 'ACTIVE');
       assert.equal(Table?.BillingModeSummary?.BillingMode, 'PAY_PER_REQUEST');
       assert.deepEqual(Table?.KeySchema, declaredKey(service));
+      // The key's attributes are strings; an index key's have their fields' types.
+      const indexKeys = (service.table.indexes ?? []).flatMap(({ key }) => [key.hash, key.range]);
+      const types = new Map(indexKeys.map((k) => [k?.attribute, k?.type === 'number' ? 'N' : 'S']));
       assert.deepEqual(
-        Table?.AttributeDefinitions,
-        declaredKey(service).map(({ AttributeName }) => ({ AttributeName, AttributeType: 'S' })),
+        Table?.AttributeDefinitions?.map(({ AttributeName }) => AttributeName).slice(
+          0,
+          declaredKey(service).length,
+        ),
+        declaredKey(service).map(({ AttributeName }) => AttributeName),
+      );
+      for (const { AttributeName, AttributeType } of Table?.AttributeDefinitions ?? []) {
+        assert.equal(AttributeType, types.get(AttributeName) ?? 'S', `${service.name} ${AttributeName}`);
+      }
+      assert.deepEqual(
+        (Table?.GlobalSecondaryIndexes ?? []).map((gsi) => [gsi.IndexName, gsi.Projection?.ProjectionType]),
+        (service.table.indexes ?? []).map((index) => [index.name, 'ALL']),
       );
     }
     const orders = services.find((service) => service.name === 'orders');

@@ -8,6 +8,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import type { ServiceDeclaration, TableDeclaration } from '#src/declaration/types.ts';
+import { addMissingIndexes, declaredIndexes, indexAttributeDefinitions } from './create-indexes.ts';
 
 export interface EnsuredTable {
   readonly service: string;
@@ -47,8 +48,12 @@ async function ensureTable(client: DynamoDBClient, service: ServiceDeclaration, 
         new CreateTableCommand({
           TableName: tableName,
           BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: keySchema.map(({ AttributeName }) => ({ AttributeName, AttributeType: 'S' })),
+          AttributeDefinitions: indexAttributeDefinitions(
+            service.table,
+            keySchema.map(({ AttributeName }) => ({ AttributeName, AttributeType: 'S' as const })),
+          ),
           KeySchema: keySchema,
+          ...declaredIndexes(service.table),
         }),
       );
       created = true;
@@ -64,6 +69,7 @@ async function ensureTable(client: DynamoDBClient, service: ServiceDeclaration, 
     existing = await describe(client, tableName);
   }
   assertKeyMatches(tableName, keySchema, existing);
+  await addMissingIndexes(client, tableName, service.table, existing);
   return { service: service.name, tableName, created };
 }
 

@@ -3,6 +3,7 @@ import { OWNER_FIELD, RESERVED_FIELDS } from '../domain/item.ts';
 import { type AccessRule, accessRuleProblem } from './access.ts';
 import { defineService } from './define-service.ts';
 import { mergePatchSchema } from './merge-patch-schema.ts';
+import { type IndexInput, resolveIndexes } from './secondary-indexes.ts';
 import type { ServiceDeclaration } from './types.ts';
 
 /** The operations of a typed resource, each one function. */
@@ -27,6 +28,12 @@ export interface CrudResourceInput {
    * owner-scoped: items are keyed by the caller's identity, and every operation must be owner.
    */
   access: CrudAccess;
+  /**
+   * Access patterns the list answers as a Query, never a Scan: `GET /{name}?status=pending` on
+   * `{ byStatus: { partitionKey: 'status' } }`. Each is a global secondary index; the list
+   * function alone may query them.
+   */
+  indexes?: Readonly<Record<string, IndexInput>>;
   memoryMb?: number;
   timeoutSeconds?: number;
 }
@@ -50,6 +57,10 @@ export function defineCrudResource(input: CrudResourceInput): ServiceDeclaration
   }
   const access = resolveCrudAccess(name, input.access);
   const ownerScoped = access.get.allow === 'owner';
+  const { indexes, problems } = resolveIndexes(input.indexes, item, ownerScoped);
+  if (problems.length > 0)
+    throw new Error(`Invalid declaration of service "${name}": ${problems.join('; ')}`);
+  const indexed = indexes.length > 0 ? { indexes } : {};
   const common = {
     ...(input.memoryMb ? { memoryMb: input.memoryMb } : {}),
     ...(input.timeoutSeconds ? { timeoutSeconds: input.timeoutSeconds } : {}),
@@ -58,7 +69,9 @@ export function defineCrudResource(input: CrudResourceInput): ServiceDeclaration
   const member = `/${name}/{id}`;
   return defineService({
     name,
-    table: ownerScoped ? { name, partitionKey: OWNER_FIELD, sortKey: 'id' } : { name, partitionKey: 'id' },
+    table: ownerScoped
+      ? { name, partitionKey: OWNER_FIELD, sortKey: 'id', ...indexed }
+      : { name, partitionKey: 'id', ...indexed },
     itemSchema: item,
     ...(ownerScoped ? { ownerScoped } : {}),
     functions: [
@@ -119,6 +132,8 @@ export function defineCrudResource(input: CrudResourceInput): ServiceDeclaration
         handler: 'src/handlers/list.ts',
         // An owner's items are one partition: listing them is a Query, never a Scan of everyone's.
         actions: [ownerScoped ? 'dynamodb:Query' : 'dynamodb:Scan'],
+        // A filtered list is a Query of one index: granted on exactly the declared indexes' ARNs.
+        ...(indexes.length > 0 ? { indexes: indexes.map((index) => index.name) } : {}),
         ...common,
       },
     ],

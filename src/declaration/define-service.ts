@@ -18,6 +18,8 @@ export interface FunctionInput {
   path: string;
   handler: string;
   actions: readonly DynamoDbAction[];
+  /** Indexes of the table this function queries (granted `dynamodb:Query` on each index only). */
+  indexes?: readonly string[];
   /** Who may call it; a function without a rule is refused (deny by default). */
   access: AccessRule;
   body?: z.ZodType;
@@ -76,6 +78,10 @@ export function defineService(input: ServiceInput): ServiceDeclaration {
     for (const action of fn.actions) {
       if (!DYNAMODB_ACTIONS.includes(action)) problems.push(`${fn.name}: action ${action}`);
     }
+    for (const index of fn.indexes ?? []) {
+      if (!input.table.indexes?.some((declared) => declared.name === index))
+        problems.push(`${fn.name}: queries index ${index}, which the table does not declare`);
+    }
     const timeoutSeconds = fn.timeoutSeconds ?? FUNCTION_DEFAULTS.timeoutSeconds;
     if (timeoutSeconds < 1 || timeoutSeconds >= INTEGRATION_TIMEOUT_SECONDS) {
       problems.push(`${fn.name}: timeout ${timeoutSeconds}s must be 1–${INTEGRATION_TIMEOUT_SECONDS - 1}s`);
@@ -91,6 +97,7 @@ export function defineService(input: ServiceInput): ServiceDeclaration {
       path: fn.path,
       handler: fn.handler,
       actions: [...new Set(fn.actions)],
+      ...(fn.indexes?.length ? { indexes: [...new Set(fn.indexes)] } : {}),
       access: fn.access,
       ...(fn.body ? { body: fn.body } : {}),
       memoryMb,

@@ -35,6 +35,8 @@ export interface FunctionDeclaration {
   readonly handler: string;
   /** Exactly the DynamoDB actions this function may call, on its own table only. */
   readonly actions: readonly DynamoDbAction[];
+  /** The table's indexes this function queries: `dynamodb:Query` on each one's ARN, nothing wider. */
+  readonly indexes?: readonly string[];
   /** Who may call it (deny by default: every function states one). */
   readonly access: AccessRule;
   /** Schema of the request body, used by API Gateway request validation. */
@@ -56,6 +58,36 @@ export interface TableDeclaration {
   readonly partitionKey: string;
   /** Sort key, for tables holding many items per partition (an owner-scoped resource's `id`). */
   readonly sortKey?: string;
+  /** Its global secondary indexes, one per declared access pattern (see secondary-indexes.ts). */
+  readonly indexes?: readonly SecondaryIndex[];
+}
+
+/** The types an index key attribute holds (DynamoDB's `S` and `N`). */
+export type KeyFieldType = 'string' | 'number';
+
+/** A field an index is keyed on, with the type of its values (an enum's values, to refuse others). */
+export interface IndexKeyField {
+  readonly field: string;
+  readonly type: KeyFieldType;
+  readonly values?: readonly string[];
+}
+
+/** An index key attribute as DynamoDB holds it. */
+export interface IndexKeyAttribute {
+  readonly attribute: string;
+  readonly type: KeyFieldType;
+}
+
+/**
+ * A declared access pattern: queries name `partitionKey` with `=` and may put one condition on
+ * `sortKey`. `key` is the index's key in DynamoDB: the same fields, or for an owner-scoped
+ * resource the owner (hash) and the partitionKey field (range), so a query stays in the caller's items.
+ */
+export interface SecondaryIndex {
+  readonly name: string;
+  readonly partitionKey: IndexKeyField;
+  readonly sortKey?: IndexKeyField;
+  readonly key: { readonly hash: IndexKeyAttribute; readonly range?: IndexKeyAttribute };
 }
 
 export interface ServiceDeclaration {

@@ -61,3 +61,13 @@ test("refuses a key that is not exactly the table's key attributes and types", (
     assert.throws(() => decodeCursor(forged, scope), BadRequestError, JSON.stringify(key));
   }
 });
+
+test("refuses the table's cursor on an index, and one index's cursor on another", () => {
+  const key = { id: 'a' };
+  const ofTable = encodeCursor(key, scope);
+  const ofIndex = encodeCursor(key, { ...scope, index: 'byName' });
+  assert.deepEqual(decodeCursor(ofIndex, { ...scope, index: 'byName' }), key);
+  assert.throws(() => decodeCursor(ofTable, { ...scope, index: 'byName' }), BadRequestError);
+  assert.throws(() => decodeCursor(ofIndex, scope), BadRequestError);
+  assert.throws(() => decodeCursor(ofIndex, { ...scope, index: 'byPrice' }), BadRequestError);
+});

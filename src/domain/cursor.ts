@@ -8,6 +8,8 @@ export type PageKey = Record<string, string | number>;
 export interface CursorScope {
   /** The physical table name: a cursor of another table (or stack) is refused. */
   readonly table: string;
+  /** The index a Query ran on: a cursor of the table, or of another index, is refused. */
+  readonly index?: string;
   readonly key: Readonly<Record<string, 'string' | 'number'>>;
 }
 
@@ -19,7 +21,9 @@ const MAX_CURSOR_LENGTH = 4096;
 // Why no secret is needed: see decodeCursor.
 const checksum = (scope: CursorScope, payload: string): string =>
   createHash('sha256')
-    .update(`serverless-microservices cursor\n${scope.table}\n${payload}`)
+    .update(
+      `serverless-microservices cursor\n${scope.table}\n${scope.index === undefined ? '' : `index ${scope.index}\n`}${payload}`,
+    )
     .digest()
     .subarray(0, CHECK_BYTES)
     .toString('base64url');

@@ -7,6 +7,7 @@ import { ID_PATTERN } from '../domain/item.ts';
 import { LIST_LIMIT } from '../domain/list-limit.ts';
 import { JSON_BODY, MERGE_PATCH_BODY } from '../handlers/typed-resource.ts';
 import { type JsonSchema, parameterRef, responseRef, schemaRef } from './components.ts';
+import { indexParameters } from './index-parameters.ts';
 
 /** The operations of a typed resource, by the handler module that implements them. */
 export const RESOURCE_HANDLERS = {
@@ -159,6 +160,15 @@ export function resourceOperation(service: ServiceDeclaration, kind: ResourceOpe
     case 'list':
       return {
         summary: `List the items of ${service.name}, a page at a time`,
+        ...((service.table.indexes ?? []).length > 0
+          ? {
+              description:
+                'Without filters, every item. With filters (`field=value`, and on a sort field one ' +
+                '`field[op]=value` of lt, lte, gt, gte, between, begins_with), one Query of the ' +
+                `declared index they name: ${(service.table.indexes ?? []).map((i) => i.name).join(', ')}. ` +
+                'A filter no index answers is a 400.',
+            }
+          : {}),
         parameters: [
           {
             name: 'limit',
@@ -177,6 +187,7 @@ export function resourceOperation(service: ServiceDeclaration, kind: ResourceOpe
             description: "The previous page's `nextCursor`; signed, so an edited cursor is refused.",
             schema: { type: 'string' },
           },
+          ...indexParameters(service),
         ],
         responses: {
           '200': { description: 'One page.', content: json(schemaRef(`${name}Page`)) },

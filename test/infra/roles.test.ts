@@ -47,7 +47,9 @@ describe('function roles', () => {
 
   test('grants exactly the declared DynamoDB actions, on the own table ARN only', () => {
     for (const { fn, statements, table } of functionRoles()) {
-      const dynamodb = statements.filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
+      const dynamodb = statements.filter(
+        (s) => s.Action.some((a) => a.startsWith('dynamodb:')) && s.Sid !== 'QueryOwnIndexes',
+      );
       assert.deepEqual(new Set(dynamodb.flatMap((s) => s.Action)), new Set(fn.actions), fn.name);
       for (const statement of dynamodb) {
         assert.ok(statement.Action.every((a) => a.startsWith('dynamodb:')));
@@ -62,7 +64,57 @@ describe('function roles', () => {
     const dynamodb = list.statements.filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
     assert.deepEqual(
       dynamodb.map(({ Action, Resource, Condition }) => ({ Action, Resource, Condition })),
-      [{ Action: ['dynamodb:Query'], Resource: [arnOf(list.table)], Condition: undefined }],
+      [
+        { Action: ['dynamodb:Query'], Resource: [arnOf(list.table)], Condition: undefined },
+        {
+          Action: ['dynamodb:Query'],
+          Resource: [{ 'Fn::Join': ['', [arnOf(list.table), '/index/byStatus']] }],
+          Condition: undefined,
+        },
+      ],
+    );
+  });
+
+  test("grants Query on exactly a declared index's ARN, to the list function alone", () => {
+    const indexGrants = functionRoles().flatMap(({ fn, statements, table }) =>
+      statements
+        .filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')) && s.Sid === 'QueryOwnIndexes')
+        .map((s) => ({ fn: fn.name, Action: s.Action, Resource: s.Resource, table: arnOf(table) })),
+    );
+    const expected = stack.bundled.services.flatMap(({ service }) =>
+      (service.table.indexes ?? []).length === 0
+        ? []
+        : [
+            {
+              fn: `${service.name}-list`,
+              Action: ['dynamodb:Query'],
+              Resource: (service.table.indexes ?? []).map((index) => ({
+                'Fn::Join': [
+                  '',
+                  [
+                    arnOf(
+                      stack.synth.stack.tables.get(service.name) as NonNullable<
+                        ReturnType<typeof stack.synth.stack.tables.get>
+                      >,
+                    ),
+                    `/index/${index.name}`,
+                  ],
+                ],
+              })),
+            },
+          ],
+    );
+    assert.ok(
+      expected.some((grant) => grant.fn === 'orders-list'),
+      'orders declares an index',
+    );
+    assert.ok(
+      expected.some((grant) => grant.fn === 'products-list'),
+      'products declares an index',
+    );
+    assert.deepEqual(
+      indexGrants.map(({ table: _table, ...grant }) => grant),
+      expected,
     );
   });
 

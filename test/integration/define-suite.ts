@@ -17,6 +17,7 @@ import { concurrency } from './concurrency.ts';
 import { exposure } from './exposure.ts';
 import { foreignItems } from './foreign-items.ts';
 import { hostileInput } from './hostile-input.ts';
+import { indexQueries } from './index-queries.ts';
 import { keptLogs } from './kept-logs.ts';
 import { managerContract } from './manager-contract.ts';
 import { metricsLines } from './metrics-lines.ts';
@@ -71,6 +72,10 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
     // fields, required fields): they are served as stored, so not through the describing client.
     foreignItems(
       () => apiClient(current.url, { token: current.adminToken }),
+      () => current,
+    );
+    indexQueries(
+      () => client,
       () => current,
     );
     managerContract(

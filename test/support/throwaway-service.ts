@@ -54,6 +54,8 @@ export async function writeThrowawayService(): Promise<{ dir: string; remove(): 
     '    label: z.string().min(1),',
     ...fields,
     '  }),',
+    // A string sort key, for the operators numbers do not have (begins_with).
+    "  indexes: { byLabel: { partitionKey: 'label', sortKey: 'createdAt' } },",
     '});',
     '',
   ].join('\n');

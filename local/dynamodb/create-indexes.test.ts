@@ -1,0 +1,4 @@
+// ensureTables' indexes on dynalite.
+import { createIndexesTests } from './create-indexes-test-suite.ts';
+
+createIndexesTests('dynalite');
