@@ -1,4 +1,5 @@
 import { PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { IDEMPOTENCY_ACTIONS } from '#src/declaration/idempotency.ts';
 import type { DynamoDbAction } from '#src/declaration/types.ts';
 
 /** Writing a function's own logs: a stream per instance, then its events. */
@@ -13,6 +14,8 @@ export interface FunctionPolicyInput {
   readonly tableArn: string;
   /** ARN of the function's own log group (CloudFormation's, ending in `:*`: its log streams). */
   readonly logGroupArn: string;
+  /** ARN of the idempotency persistence table, for a create that honours `Idempotency-Key`. */
+  readonly idempotencyTableArn?: string;
 }
 
 /**
@@ -23,7 +26,12 @@ export interface FunctionPolicyInput {
  * @example
  * functionPolicy({ actions: ['dynamodb:GetItem'], tableArn: table.tableArn, logGroupArn: logs.logGroupArn });
  */
-export function functionPolicy({ actions, tableArn, logGroupArn }: FunctionPolicyInput): PolicyDocument {
+export function functionPolicy({
+  actions,
+  tableArn,
+  logGroupArn,
+  idempotencyTableArn,
+}: FunctionPolicyInput): PolicyDocument {
   const statements = [
     new PolicyStatement({ sid: 'WriteOwnLogGroup', actions: [...LOG_ACTIONS], resources: [logGroupArn] }),
     // PutTraceSegments and PutTelemetryRecords support no resource-level permissions: `*` is the only resource IAM accepts.
@@ -32,6 +40,17 @@ export function functionPolicy({ actions, tableArn, logGroupArn }: FunctionPolic
   if (actions.length > 0) {
     statements.unshift(
       new PolicyStatement({ sid: 'UseOwnTable', actions: [...actions], resources: [tableArn] }),
+    );
+  }
+  if (idempotencyTableArn) {
+    statements.splice(
+      actions.length > 0 ? 1 : 0,
+      0,
+      new PolicyStatement({
+        sid: 'UseIdempotencyRecords',
+        actions: [...IDEMPOTENCY_ACTIONS],
+        resources: [idempotencyTableArn],
+      }),
     );
   }
   return new PolicyDocument({ statements });

@@ -4,6 +4,13 @@ import { countDynamoDbCalls } from './call-counters.ts';
 import { boundByInvocationDeadline } from './invocation-deadline.ts';
 
 let shared: DynamoDBDocumentClient | undefined;
+let sharedLow: DynamoDBClient | undefined;
+
+/** The low-level client under {@link documentClient}: for libraries that send their own commands. */
+export function dynamoDbClient(): DynamoDBClient {
+  documentClient();
+  return sharedLow as DynamoDBClient;
+}
 
 /**
  * The document client of this function instance, created on first use and reused by every
@@ -19,6 +26,7 @@ export function documentClient(): DynamoDBDocumentClient {
     // waits on), and boundByInvocationDeadline keeps all attempts inside the invocation.
     requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
   });
+  sharedLow = client;
   boundByInvocationDeadline(client);
   // Throttles and retries become metrics of the invocation (src/http/metrics.ts).
   countDynamoDbCalls(client);

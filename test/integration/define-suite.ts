@@ -15,6 +15,7 @@ import { cliContract } from './cli-contract.ts';
 import { clientContract } from './client-contract.ts';
 import { concurrency } from './concurrency.ts';
 import { exposure } from './exposure.ts';
+import { idempotencyContract } from './idempotency-contract.ts';
 import { keptLogs } from './kept-logs.ts';
 import { managerContract } from './manager-contract.ts';
 import { metricsLines } from './metrics-lines.ts';
@@ -67,6 +68,10 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
     storageContract(() => client);
     managerContract(() => client);
     concurrency(() => client);
+    idempotencyContract(
+      () => client,
+      () => current,
+    );
     openApiConformance(() => client);
     clientContract(
       () => current.url,
