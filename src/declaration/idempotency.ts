@@ -23,8 +23,8 @@ export const IDEMPOTENCY_KEY_DESCRIPTION = '1–128 characters of A–Z, a–z, 
 export const IDEMPOTENCY_EXPIRY_SECONDS = 24 * 60 * 60;
 
 /**
- * The persistence table's key and TTL attributes: Powertools' defaults, named here once for the
- * stack, the local engines and the handler.
+ * The persistence table's key and TTL attributes (Powertools' layout, so that its utility could
+ * take the table over), named here once for the stack, the local engines and the handler.
  */
 export const IDEMPOTENCY_TABLE_KEY = 'id';
 export const IDEMPOTENCY_TTL_ATTRIBUTE = 'expiration';
@@ -37,10 +37,10 @@ export const IDEMPOTENCY_TABLE_ENV = 'IDEMPOTENCY_TABLE_NAME';
 export const IDEMPOTENCY_MODE_ENV = 'IDEMPOTENCY_MODE';
 
 /**
- * Exactly what Powertools' DynamoDB persistence layer calls, on the persistence table only:
- * PutItem (the in-progress record, conditional), GetItem (reads an existing record when an engine
- * does not return it with the failed condition), UpdateItem (stores the response), DeleteItem
- * (removes the record when the create failed, so that a retry may run).
+ * Exactly what an idempotent create calls on the persistence table (and only there): PutItem (the
+ * in-progress record, conditional), GetItem (the record in the way, when the put's condition
+ * failed), UpdateItem (stores the response), DeleteItem (removes the record when the create
+ * failed, so that a retry may run). The same four Powertools' persistence layer needs.
  */
 export const IDEMPOTENCY_ACTIONS: readonly DynamoDbAction[] = [
   'dynamodb:GetItem',

@@ -20,7 +20,10 @@ export function makeHandler(service: RuntimeService) {
   const { checkItem, tableOf, location } = typedResource(service);
   const mode = process.env[IDEMPOTENCY_MODE_ENV] as IdempotencyMode | undefined;
   const tableName = process.env[IDEMPOTENCY_TABLE_ENV];
-  const once = mode && tableName ? idempotentCreates(tableName) : undefined;
+  const once =
+    mode && tableName
+      ? idempotentCreates(tableName, process.env.AWS_LAMBDA_FUNCTION_NAME ?? `${service.name}-create`)
+      : undefined;
   return httpHandler(async (request) => {
     const key = once ? idempotencyKeyOf(request, mode ?? 'optional') : undefined;
     const body = readJsonBody(request, JSON_BODY);
