@@ -59,9 +59,16 @@ export function resourceClient<N extends ResourceName>(api: Client<paths>, name:
     async get(id: string): Promise<Item> {
       return unwrap(await api.GET(member, { params: path(id) }), id);
     },
-    /** Creates an item; the server chooses its id. */
-    async create(fields: FieldsOf<N>): Promise<Item> {
-      return unwrap(await api.POST(collection, { body: fields as never }));
+    /**
+     * Creates an item; the server chooses its id. Every create carries an `Idempotency-Key` (a
+     * fresh random UUID unless you pass one, e.g. to resend a create after a restart), so the
+     * client's own retries after a 503 or 429 never make a second item.
+     */
+    async create(fields: FieldsOf<N>, options: { idempotencyKey?: string } = {}): Promise<Item> {
+      const key = options.idempotencyKey ?? globalThis.crypto.randomUUID();
+      return unwrap(
+        await api.POST(collection, { body: fields as never, headers: { 'Idempotency-Key': key } }),
+      );
     },
     /**
      * Replaces an item, or creates it with this id. `ifMatch: true` replaces only the version last
