@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { parseFaults } from '#local/dynamodb/faults.ts';
+import { localAccessKey } from '#local/dynamodb/guarded-dynamodb.ts';
 import {
   IDEMPOTENCY_EXPIRY_SECONDS,
   IDEMPOTENCY_TTL_ATTRIBUTE,
@@ -166,6 +168,44 @@ export function idempotencyContract(api: () => ApiClient, system: () => TestSyst
       const key = randomUUID();
       const bare = await post({ name, price: 8 }, key);
       assert.deepEqual(seen(await post({ name, price: 8 }, `"${key}"`)), seen(bare));
+    });
+
+    test('the local IAM check lets only the creates use the records: another function is denied', async () => {
+      const as = (functionName: string) =>
+        new DynamoDBClient({
+          region: 'us-east-1',
+          endpoint: system().system.guard.functionEndpoint,
+          credentials: { accessKeyId: localAccessKey(functionName), secretAccessKey: 'local' },
+          maxAttempts: 1,
+        });
+      const key = { id: { S: `iam-${randomUUID()}` } };
+      const create = as('products-create');
+      const get = as('products-get');
+      try {
+        assert.equal(
+          (await create.send(new GetItemCommand({ TableName: LOCAL_IDEMPOTENCY_TABLE, Key: key }))).Item,
+          undefined,
+        );
+        const refusedBy = (send: Promise<unknown>) =>
+          send.then(
+            () => 'allowed',
+            (error: { name?: string }) => error.name,
+          );
+        const item = { ...key, status: { S: 'COMPLETED' } };
+        assert.equal(
+          await refusedBy(get.send(new GetItemCommand({ TableName: LOCAL_IDEMPOTENCY_TABLE, Key: key }))),
+          'AccessDeniedException',
+        );
+        assert.equal(
+          await refusedBy(get.send(new PutItemCommand({ TableName: LOCAL_IDEMPOTENCY_TABLE, Item: item }))),
+          'AccessDeniedException',
+        );
+      } finally {
+        create.destroy();
+        get.destroy();
+      }
+      const records = await system().scan(LOCAL_IDEMPOTENCY_TABLE);
+      assert.ok(!records.some((record) => record.id === key.id.S));
     });
 
     test('a declaration that requires a key: 400 without one; anonymous creates share one scope', async () => {
