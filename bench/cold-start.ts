@@ -11,6 +11,7 @@ import { build } from 'esbuild';
 import { instanceEnvironment, newLogStreamName } from '#local/lambda/lambda-environment.ts';
 import { type FunctionSpec, SPEC_DEFAULTS } from '#local/lambda/start-lambda-service.ts';
 import { bundleBuildOptions } from '#src/build/bundle-function.ts';
+import { IDEMPOTENCY_MODE_ENV } from '#src/declaration/idempotency.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 
 export interface ColdStart {
@@ -18,9 +19,11 @@ export interface ColdStart {
   readonly bytes: number;
   /** Median ms of import + first invocation. */
   readonly medianMs: number;
-  /** Against the SDK + GetItem baseline. */
+  /** Against the SDK + GetItem baseline, or the baseline named in `against`. */
   readonly msRatio: number;
   readonly bytesRatio: number;
+  /** The baseline an idempotent create is held to (the SDK making the same calls), when not the GetItem one. */
+  readonly against?: string;
   readonly statusCode: number | undefined;
 }
 
@@ -31,7 +34,14 @@ interface Candidate {
   readonly event: unknown;
   /** Whether every run must answer 2xx (its successful path is arranged), or is measured as it answers. */
   readonly mustSucceed: boolean;
+  readonly against?: string;
 }
+
+/** The baseline of an idempotent create, and the suffix of the row measuring a create sent with a key. */
+const IDEMPOTENT_BASELINE = 'baseline-sdk-idempotent-create';
+const WITH_KEY = ' (Idempotency-Key)';
+/** A key the child replaces by a fresh one before it times anything: every run creates (a replay would do less). */
+const FRESH_KEY = '<fresh>';
 
 /** The caller every cold invocation names, and the prefix of the item ids. */
 const COLD_ID = 'bench-cold';
@@ -39,7 +49,13 @@ const COLD_ID = 'bench-cold';
 const FIXTURE = path.join(PROJECT_ROOT, 'test/fixtures/apigw-rest/powertools-no-auth.json');
 
 /** A REST proxy event for the function's route, with a body its handler accepts. */
-function eventFor(base: Record<string, unknown>, method: string, resource: string, id = COLD_ID) {
+function eventFor(
+  base: Record<string, unknown>,
+  method: string,
+  resource: string,
+  id = COLD_ID,
+  extraHeaders: Record<string, string> = {},
+) {
   const p = resource.replace('{id}', id);
   const manager = resource === '/DynamoDBManager';
   const body =
@@ -67,8 +83,12 @@ function eventFor(base: Record<string, unknown>, method: string, resource: strin
     resource,
     path: p,
     httpMethod: method,
-    headers: { 'Content-Type': contentType, Host: '127.0.0.1' },
-    multiValueHeaders: { 'Content-Type': [contentType], Host: ['127.0.0.1'] },
+    headers: { 'Content-Type': contentType, Host: '127.0.0.1', ...extraHeaders },
+    multiValueHeaders: {
+      'Content-Type': [contentType],
+      Host: ['127.0.0.1'],
+      ...Object.fromEntries(Object.entries(extraHeaders).map(([name, value]) => [name, [value]])),
+    },
     pathParameters: resource.includes('{id}') ? { id } : null,
     queryStringParameters: null,
     multiValueQueryStringParameters: null,
@@ -78,9 +98,14 @@ function eventFor(base: Record<string, unknown>, method: string, resource: strin
 
 // The child is bare Node, as on Lambda: import, one invocation, print the time.
 const CHILD = `
+const event = JSON.parse(process.argv[2]);
+for (const headers of [event.headers, event.multiValueHeaders]) {
+  const key = Object.keys(headers ?? {}).find((name) => name.toLowerCase() === 'idempotency-key');
+  if (key) headers[key] = Array.isArray(headers[key]) ? [crypto.randomUUID()] : crypto.randomUUID();
+}
 const started = performance.now();
 const { handler } = await import(process.argv[1]);
-const result = await handler(JSON.parse(process.argv[2]), { awsRequestId: 'cold', getRemainingTimeInMillis: () => 10000 });
+const result = await handler(event, { awsRequestId: 'cold', getRemainingTimeInMillis: () => 10000 });
 console.log(JSON.stringify({ ms: performance.now() - started, statusCode: result?.statusCode }));
 process.exit(0);`;
 
@@ -129,6 +154,7 @@ export async function measureColdStarts(
     entryPoints: {
       'baseline-empty/index': path.join(PROJECT_ROOT, 'bench/baselines/empty-handler.ts'),
       'baseline-sdk-get-item/index': path.join(PROJECT_ROOT, 'bench/baselines/sdk-get-item.ts'),
+      [`${IDEMPOTENT_BASELINE}/index`]: path.join(PROJECT_ROOT, 'bench/baselines/sdk-idempotent-create.ts'),
     },
   });
   const envOf = (spec: FunctionSpec) =>
@@ -165,6 +191,27 @@ export async function measureColdStarts(
       mustSucceed: false,
     })),
   ];
+  // A create that honours Idempotency-Key is measured a second time, sent a fresh key each run,
+  // beside the SDK-only baseline making the same calls (with that function's environment).
+  for (const fn of functions.filter((f) => f.environment[IDEMPOTENCY_MODE_ENV] !== undefined)) {
+    candidates.push({
+      name: `${fn.name}${WITH_KEY}`,
+      file: fn.bundleFile,
+      env: envOf(fn),
+      event: eventFor(base, fn.method, fn.resource, COLD_ID, { 'Idempotency-Key': FRESH_KEY }),
+      mustSucceed: true,
+      against: IDEMPOTENT_BASELINE,
+    });
+    if (!candidates.some((c) => c.name === IDEMPOTENT_BASELINE)) {
+      candidates.push({
+        name: IDEMPOTENT_BASELINE,
+        file: path.join(outDir, IDEMPOTENT_BASELINE, 'index.mjs'),
+        env: envOf(fn),
+        event: eventFor(base, 'GET', '/products/{id}'),
+        mustSucceed: true,
+      });
+    }
+  }
   // Each function of an `{id}` route has an item of its own, which its service's PUT function puts
   // (back) at the start of every round, untimed: every run then takes the successful path (a
   // PATCH reads and writes, a GET finds the item, a DELETE removes it) whatever ran before it.
@@ -199,18 +246,22 @@ export async function measureColdStarts(
   const sizes = new Map(
     await Promise.all(candidates.map(async (c) => [c.name, (await stat(c.file)).size] as const)),
   );
-  const floorMs = median(times.get('baseline-sdk-get-item') ?? []);
-  const floorBytes = sizes.get('baseline-sdk-get-item') ?? 1;
+  const floorOf = (name: string) => ({
+    ms: median(times.get(name) ?? []),
+    bytes: sizes.get(name) ?? 1,
+  });
   return candidates.map((c) => {
     const medianMs = Math.round(median(times.get(c.name) ?? []) * 10) / 10;
     const bytes = sizes.get(c.name) ?? 0;
+    const floor = floorOf(c.against ?? 'baseline-sdk-get-item');
     return {
       name: c.name,
       bytes,
       medianMs,
-      msRatio: Math.round((medianMs / floorMs) * 100) / 100,
-      bytesRatio: Math.round((bytes / floorBytes) * 100) / 100,
+      msRatio: Math.round((medianMs / floor.ms) * 100) / 100,
+      bytesRatio: Math.round((bytes / floor.bytes) * 100) / 100,
       statusCode: status.get(c.name),
+      ...(c.against ? { against: c.against } : {}),
     };
   });
 }

@@ -91,7 +91,7 @@ function markdown(result: BenchResult, jsonName: string): string {
   );
   const coldRows = result.coldStarts.map(
     (c) =>
-      `| ${c.name} | ${c.medianMs} | ${c.msRatio}× | ${c.bytes} | ${c.bytesRatio}× | ${c.statusCode ?? '—'} |`,
+      `| ${c.name} | ${c.medianMs} | ${c.msRatio}×${c.against ? ` (against \`${c.against}\`)` : ''} | ${c.bytes} | ${c.bytesRatio}× | ${c.statusCode ?? '—'} |`,
   );
   const { machine, versions } = result;
   return `# Benchmarks
@@ -150,7 +150,10 @@ ${runtimeTable(result.runtimes)}
     : ''
 }## Cold start: import + first invocation in a fresh Node process (median)
 
-Ratios are against \`baseline-sdk-get-item\` (the DynamoDB document client and one GetItem).
+Ratios are against \`baseline-sdk-get-item\` (the DynamoDB document client and one GetItem), except
+where a row names its baseline: a create sent an \`Idempotency-Key\` (a fresh one each run) is held to
+\`baseline-sdk-idempotent-create\`, the client making the same three calls (the record's conditional
+put, the item's put, the update storing the response).
 Each function's first invocation takes its successful path: a function of an \`{id}\` route has
 an item of its own, which its service's PUT function puts back (untimed) at the start of every
 round, so a PATCH reads and writes and a GET finds what it reads. Rounds run in a new random

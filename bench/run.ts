@@ -2,6 +2,8 @@
 // (through the SDK) in the same run, RSS, start-up, reload and cold starts, per engine.
 // Writes bench/results/<date>.json and, for a full run, docs/benchmarks.md with its chart.
 // `--quick` (CI, under 2 minutes) runs a little of everything on dynalite and asserts nothing.
+// `--cold-start-only [--functions products-create,...] [--runs 21]` measures cold starts alone
+// (the named functions beside the baselines) and prints them, writing no report.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -26,9 +28,14 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     runtimes: { type: 'boolean', default: false },
     baseline: { type: 'string' },
+    'cold-start-only': { type: 'boolean', default: false },
+    functions: { type: 'string' },
+    runs: { type: 'string' },
   },
 });
 const quick = values.quick ?? false;
+const onlyFunctions = values.functions?.split(',').map((name) => name.trim());
+const coldRuns = values.runs ? Number(values.runs) : quick ? 3 : 21;
 const engines =
   quick || !(await findJava({ env: process.env })) ? ['dynalite'] : ['dynamodb-local', 'dynalite'];
 const cliArgs = (engine: string) => [
@@ -129,16 +136,21 @@ async function coldStarts(): Promise<BenchResult['coldStarts']> {
       hostCredentials: undefined,
     });
     const routeOf = new Map(services.flatMap(({ service }) => service.functions.map((fn) => [fn.name, fn])));
-    const functions = specs.map((spec) => ({
+    const chosen = onlyFunctions ? specs.filter((spec) => onlyFunctions.includes(spec.name)) : specs;
+    const functions = chosen.map((spec) => ({
       ...spec,
       method: routeOf.get(spec.name)?.method ?? 'GET',
       resource: routeOf.get(spec.name)?.path ?? '/',
     }));
     // 21 interleaved runs: with 11, one burst of load on this 2-core machine moved a median by 30 %.
-    const results = await measureColdStarts(functions, dir, quick ? 3 : 21);
+    const results = await measureColdStarts(functions, dir, coldRuns);
     console.log('\n## cold start (import + first invocation, median)');
-    for (const r of results)
-      console.log(`  ${r.name}: ${r.medianMs} ms (${r.msRatio}×), ${r.bytes} bytes (${r.bytesRatio}×)`);
+    for (const r of results) {
+      const against = r.against ? ` against ${r.against}` : '';
+      console.log(
+        `  ${r.name}: ${r.medianMs} ms (${r.msRatio}×), ${r.bytes} bytes (${r.bytesRatio}×)${against}`,
+      );
+    }
     return results;
   } finally {
     await cli.stop();
@@ -151,6 +163,10 @@ async function coldStarts(): Promise<BenchResult['coldStarts']> {
 if (values.runtimes) {
   const rows = await measureRuntimes(cliArgs('dynalite'), quick ? 1 : 3, quick ? 2 : 5, values.baseline);
   console.log(runtimeTable(rows));
+  process.exit(0);
+}
+if (values['cold-start-only']) {
+  await coldStarts();
   process.exit(0);
 }
 const results: EngineResult[] = [];

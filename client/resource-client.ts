@@ -86,12 +86,13 @@ export function resourceClient<N extends ResourceName>(api: Client<paths>, name:
       return unwrap(await api.GET(member, { params: path(id), ...send(callSignal(options)) }), id);
     },
     /**
-     * Creates an item; the server chooses its id. A POST: sent once, never again after it may have
-     * reached the server, unless `idempotencyKey` is given.
+     * Creates an item; the server chooses its id. Every create carries an `Idempotency-Key` (a
+     * fresh random UUID unless you pass one, e.g. to resend a create after a restart), so the
+     * client's own retries after a lost answer, a 503 or a 429 never make a second item.
      */
     async create(fields: FieldsOf<N>, options: WriteOptions = {}): Promise<Item> {
-      const init = send(callSignal(options), options.idempotencyKey);
-      return unwrap(await api.POST(collection, { body: fields as never, ...init }));
+      const key = options.idempotencyKey ?? globalThis.crypto.randomUUID();
+      return unwrap(await api.POST(collection, { body: fields as never, ...send(callSignal(options), key) }));
     },
     /**
      * Replaces an item, or creates it with this id. `ifMatch: true` replaces only the version last

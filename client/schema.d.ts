@@ -40,7 +40,7 @@ export interface paths {
         put?: never;
         /**
          * Create an item of orders
-         * @description The server chooses the id (a ULID).
+         * @description The server chooses the id (a ULID). With an `Idempotency-Key` (optional) a retry gets the first response instead of a second item.
          *
          *     Access: the item's owner: each caller sees only their own items (another's is a 404).
          */
@@ -102,7 +102,7 @@ export interface paths {
         put?: never;
         /**
          * Create an item of products
-         * @description The server chooses the id (a ULID).
+         * @description The server chooses the id (a ULID). With an `Idempotency-Key` (optional) a retry gets the first response instead of a second item.
          *
          *     Access: members of `admin` (others get 403).
          */
@@ -391,6 +391,24 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description A request with this `Idempotency-Key` is still being processed: retry once it has answered, and get its response. */
+        IdempotencyKeyInFlight: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description This `Idempotency-Key` was already used with another request body (within 24 h). */
+        IdempotencyKeyReused: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description `If-Match` or `If-None-Match` did not hold: someone else wrote first, or the item exists. */
         PreconditionFailed: {
             headers: {
@@ -471,6 +489,8 @@ export interface components {
     parameters: {
         /** @description The item id: a ULID when the server chose it, else the id given on PUT. */
         Id: string;
+        /** @description Makes the create safe to retry: the same key with the same body within 24 h gets the first response again (no second item). Keys are the caller's own (on a public route, shared by every anonymous client: send a random UUID). A quoted key (a Structured Field String) is read without its quotes. */
+        IdempotencyKey: string;
         /** @description Proceed only if the item is at one of these entity tags (`*`: if it exists). */
         IfMatch: string;
         /** @description Proceed only if the item is at none of these entity tags (`*`: only if it does not exist). */
@@ -561,7 +581,10 @@ export interface operations {
     ordersCreate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the create safe to retry: the same key with the same body within 24 h gets the first response again (no second item). Keys are the caller's own (on a public route, shared by every anonymous client: send a random UUID). A quoted key (a Structured Field String) is read without its quotes. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -571,7 +594,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created. */
+            /** @description Created (or, with a key already used with this body, the first response again). */
             201: {
                 headers: {
                     ETag: components["headers"]["ETag"];
@@ -585,8 +608,10 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotencyKeyInFlight"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             502: components["responses"]["BadGateway"];
@@ -828,7 +853,10 @@ export interface operations {
     productsCreate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the create safe to retry: the same key with the same body within 24 h gets the first response again (no second item). Keys are the caller's own (on a public route, shared by every anonymous client: send a random UUID). A quoted key (a Structured Field String) is read without its quotes. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -838,7 +866,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created. */
+            /** @description Created (or, with a key already used with this body, the first response again). */
             201: {
                 headers: {
                     ETag: components["headers"]["ETag"];
@@ -852,8 +880,10 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotencyKeyInFlight"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             502: components["responses"]["BadGateway"];

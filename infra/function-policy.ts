@@ -1,4 +1,5 @@
 import { PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { IDEMPOTENCY_ACTIONS } from '#src/declaration/idempotency.ts';
 import type { DynamoDbAction } from '#src/declaration/types.ts';
 
 /** Writing a function's own logs: a stream per instance, then its events. */
@@ -15,6 +16,8 @@ export interface FunctionPolicyInput {
   readonly indexes?: readonly string[];
   /** ARN of the function's own log group (CloudFormation's, ending in `:*`: its log streams). */
   readonly logGroupArn: string;
+  /** ARN of the idempotency persistence table, for a create that honours `Idempotency-Key`. */
+  readonly idempotencyTableArn?: string;
 }
 
 /**
@@ -30,6 +33,7 @@ export function functionPolicy({
   tableArn,
   indexes = [],
   logGroupArn,
+  idempotencyTableArn,
 }: FunctionPolicyInput): PolicyDocument {
   const statements = [
     new PolicyStatement({ sid: 'WriteOwnLogGroup', actions: [...LOG_ACTIONS], resources: [logGroupArn] }),
@@ -41,16 +45,27 @@ export function functionPolicy({
       new PolicyStatement({ sid: 'UseOwnTable', actions: [...actions], resources: [tableArn] }),
     );
   }
-  if (indexes.length > 0) {
-    statements.splice(
-      actions.length > 0 ? 1 : 0,
-      0,
-      new PolicyStatement({
-        sid: 'QueryOwnIndexes',
-        actions: ['dynamodb:Query'],
-        resources: indexes.map((index) => `${tableArn}/index/${index}`),
-      }),
-    );
-  }
+  // After the own-table statement: the indexes it queries, then the idempotency records.
+  const extra = [
+    ...(indexes.length > 0
+      ? [
+          new PolicyStatement({
+            sid: 'QueryOwnIndexes',
+            actions: ['dynamodb:Query'],
+            resources: indexes.map((index) => `${tableArn}/index/${index}`),
+          }),
+        ]
+      : []),
+    ...(idempotencyTableArn
+      ? [
+          new PolicyStatement({
+            sid: 'UseIdempotencyRecords',
+            actions: [...IDEMPOTENCY_ACTIONS],
+            resources: [idempotencyTableArn],
+          }),
+        ]
+      : []),
+  ];
+  statements.splice(actions.length > 0 ? 1 : 0, 0, ...extra);
   return new PolicyDocument({ statements });
 }

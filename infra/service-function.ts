@@ -38,6 +38,8 @@ export interface ServiceFunctionProps {
   readonly service: ServiceDeclaration;
   readonly fn: FunctionDeclaration;
   readonly table: ITable;
+  /** The idempotency persistence table; given to (and needed by) functions that declare `idempotency`. */
+  readonly idempotencyTable?: ITable;
   /** The deployment artefact of this function, made by `bundleAll()`. */
   readonly bundle: Bundle;
   /** Physical function name, e.g. `ServerlessMicroservices-products-create`. */
@@ -82,6 +84,7 @@ export class ServiceFunction extends Construct {
           tableArn: table.tableArn,
           ...(fn.indexes ? { indexes: fn.indexes } : {}),
           logGroupArn: this.logGroup.logGroupArn,
+          ...(fn.idempotency ? { idempotencyTableArn: props.idempotencyTable?.tableArn } : {}),
         }),
       },
     });
@@ -98,6 +101,7 @@ export class ServiceFunction extends Construct {
         tableName: table.tableName,
         logLevel: props.logLevel,
         corsOrigins: props.corsOrigins,
+        ...(fn.idempotency ? { idempotencyTableName: props.idempotencyTable?.tableName } : {}),
       }),
       // Log levels filter only the JSON format; Lambda refuses them with the text format.
       ...(fn.logFormat === 'Text'

@@ -5,6 +5,7 @@ import type { Bundle } from '#src/build/bundle-function.ts';
 import { needsToken } from '#src/declaration/access.ts';
 import { type LoadedService, withAccessSettings } from '#src/declaration/load-services.ts';
 import { addRoute } from './api-routes.ts';
+import { createIdempotencyTable } from './idempotency-table.ts';
 import { deployedFunctionName, tableOutputName } from './logical-names.ts';
 import { acknowledgeFindings, type PublicMethod } from './nag-acknowledgements.ts';
 import { Observability } from './observability/observability.ts';
@@ -39,6 +40,8 @@ export class ServicesStack extends Stack {
   readonly userPool: ServicesUserPool;
   /** Tables by service name. */
   readonly tables = new Map<string, Table>();
+  /** The persistence table of idempotent creates, when a function declares `idempotency`. */
+  readonly idempotencyTable: Table | undefined;
   /** Deployed functions by declared function name. */
   readonly functions = new Map<string, ServiceFunction>();
   /** Alarms, their topic, the dashboard and the saved log queries. */
@@ -64,6 +67,13 @@ export class ServicesStack extends Stack {
     const bundleByFunction = new Map(bundles.map((bundle) => [bundle.functionName, bundle]));
     // Services live under their own scope so a service name never collides with the stack's other constructs.
     const servicesScope = new Construct(this, 'Services');
+    const idempotent = services.some(({ service }) => service.functions.some((fn) => fn.idempotency));
+    this.idempotencyTable = idempotent
+      ? createIdempotencyTable(this, 'IdempotencyRecords', {
+          removalPolicy,
+          deletionProtection: !settings.ephemeral,
+        })
+      : undefined;
 
     // The rules in force: `openTutorial` may have opened a rule declared `publicWhen('openTutorial')`.
     for (const { service } of withAccessSettings(services, settings)) {
@@ -81,6 +91,7 @@ export class ServicesStack extends Stack {
           service,
           fn,
           table,
+          ...(this.idempotencyTable ? { idempotencyTable: this.idempotencyTable } : {}),
           bundle,
           functionName: deployedFunctionName(this.stackName, fn.name),
           logLevel: settings.logLevel,

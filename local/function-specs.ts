@@ -3,6 +3,7 @@ import { needsToken } from '#src/declaration/access.ts';
 import { bodyMediaTypes } from '#src/declaration/api-settings.ts';
 import { bodyDraft4Schema } from '#src/declaration/body-schema.ts';
 import { functionEnvironment, type LogLevel } from '#src/declaration/function-environment.ts';
+import { LOCAL_IDEMPOTENCY_TABLE } from '#src/declaration/idempotency.ts';
 import type { LoadedService } from '#src/declaration/load-services.ts';
 import type { BuiltBundle } from './build/incremental-bundles.ts';
 import type { RouteBinding } from './contracts.ts';
@@ -38,6 +39,7 @@ export function functionSpecs(
           tableName: service.table.name,
           logLevel: context.logLevel,
           corsOrigins: context.corsOrigins,
+          idempotencyTableName: LOCAL_IDEMPOTENCY_TABLE,
         }),
         AWS_ENDPOINT_URL_DYNAMODB: context.endpoint,
         // The SDK warns once per instance that Node 20 support ends; deployed functions run a

@@ -207,10 +207,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     });
     cleanups.push(async () => admin.destroy());
     const createTables = async (loaded: readonly LoadedService[]) => {
-      await parts.ensureTables(
-        admin,
-        loaded.map((s) => s.service),
-      );
+      const declared = loaded.map((s) => s.service);
+      await parts.ensureTables(admin, declared);
+      await parts.ensureIdempotencyTable(admin, declared);
     };
     await createTables(services);
     const tablesMs = since(tablesStarted);

@@ -9,7 +9,7 @@ export { userPoolPage } from './auth/user-pool-page.ts';
 export { BundleCache } from './build/bundle-cache.ts';
 export { IncrementalBundles } from './build/incremental-bundles.ts';
 export { apiReference, REFERENCE_PREFIX } from './docs/api-reference.ts';
-export { ensureTables } from './dynamodb/create-tables.ts';
+export { ensureIdempotencyTable, ensureTables } from './dynamodb/create-tables.ts';
 export { awsCredentialsFrom, functionSpecs, routeBindings } from './function-specs.ts';
 export { startGateway } from './gateway/start-gateway.ts';
 export { startHotReload } from './hot-reload.ts';

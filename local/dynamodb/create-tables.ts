@@ -5,8 +5,14 @@ import {
   ResourceInUseException,
   ResourceNotFoundException,
   type TableDescription,
+  UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import {
+  IDEMPOTENCY_TABLE_KEY,
+  IDEMPOTENCY_TTL_ATTRIBUTE,
+  LOCAL_IDEMPOTENCY_TABLE,
+} from '#src/declaration/idempotency.ts';
 import type { ServiceDeclaration, TableDeclaration } from '#src/declaration/types.ts';
 import { addMissingIndexes, declaredIndexes, indexAttributeDefinitions } from './create-indexes.ts';
 
@@ -35,11 +41,50 @@ export async function ensureTables(
   services: readonly ServiceDeclaration[],
   tableNameOf: (service: ServiceDeclaration) => string = (service) => service.table.name,
 ): Promise<EnsuredTable[]> {
-  return Promise.all(services.map((service) => ensureTable(client, service, tableNameOf(service))));
+  return Promise.all(
+    services.map(async (service) => {
+      const tableName = tableNameOf(service);
+      return {
+        service: service.name,
+        tableName,
+        created: await ensureTable(client, service.table, tableName),
+      };
+    }),
+  );
 }
 
-async function ensureTable(client: DynamoDBClient, service: ServiceDeclaration, tableName: string) {
-  const keySchema = declaredKeySchema(service.table);
+/**
+ * The persistence table of idempotent creates, when a declared function honours `Idempotency-Key`:
+ * keyed as the stack keys it, with TTL on the record's expiry where the engine has TTL (DynamoDB
+ * Local accepts the setting; dynalite has no TTL at all). Either way the handler compares a
+ * record's expiry itself, as it must on DynamoDB, whose TTL deletes lazily.
+ */
+export async function ensureIdempotencyTable(
+  client: DynamoDBClient,
+  services: readonly ServiceDeclaration[],
+): Promise<boolean> {
+  if (!services.some((service) => service.functions.some((fn) => fn.idempotency))) return false;
+  const table = { name: LOCAL_IDEMPOTENCY_TABLE, partitionKey: IDEMPOTENCY_TABLE_KEY };
+  const created = await ensureTable(client, table, LOCAL_IDEMPOTENCY_TABLE);
+  if (created) {
+    try {
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: LOCAL_IDEMPOTENCY_TABLE,
+          TimeToLiveSpecification: { AttributeName: IDEMPOTENCY_TTL_ATTRIBUTE, Enabled: true },
+        }),
+      );
+    } catch (error) {
+      // An engine without TTL answers that it does not know the operation: nothing to set there.
+      if ((error as { name?: string }).name !== 'UnknownOperationException') throw error;
+    }
+  }
+  return true;
+}
+
+/** Creates the table if it is missing and waits until it is ACTIVE; true when it was created here. */
+async function ensureTable(client: DynamoDBClient, table: TableDeclaration, tableName: string) {
+  const keySchema = declaredKeySchema(table);
   let existing = await describe(client, tableName);
   let created = false;
   if (!existing) {
@@ -49,11 +94,11 @@ async function ensureTable(client: DynamoDBClient, service: ServiceDeclaration, 
           TableName: tableName,
           BillingMode: 'PAY_PER_REQUEST',
           AttributeDefinitions: indexAttributeDefinitions(
-            service.table,
+            table,
             keySchema.map(({ AttributeName }) => ({ AttributeName, AttributeType: 'S' as const })),
           ),
           KeySchema: keySchema,
-          ...declaredIndexes(service.table),
+          ...declaredIndexes(table),
         }),
       );
       created = true;
@@ -69,8 +114,8 @@ async function ensureTable(client: DynamoDBClient, service: ServiceDeclaration, 
     existing = await describe(client, tableName);
   }
   assertKeyMatches(tableName, keySchema, existing);
-  await addMissingIndexes(client, tableName, service.table, existing);
-  return { service: service.name, tableName, created };
+  await addMissingIndexes(client, tableName, table, existing);
+  return created;
 }
 
 async function describe(client: DynamoDBClient, tableName: string): Promise<TableDescription | undefined> {

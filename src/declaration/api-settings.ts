@@ -23,7 +23,7 @@ export function bodyMediaTypes(method: HttpMethod | string): readonly string[] {
 
 /** CORS as the stage answers it: preflights, the functions' responses and the gateway's own errors. */
 export const CORS = {
-  /** Request headers a browser may send: CDK's `Cors.DEFAULT_HEADERS` plus the contract's preconditions. */
+  /** Request headers a browser may send: CDK's `Cors.DEFAULT_HEADERS` plus the contract's idempotency key and preconditions. */
   allowHeaders: [
     'Content-Type',
     'X-Amz-Date',
@@ -31,6 +31,7 @@ export const CORS = {
     'X-Api-Key',
     'X-Amz-Security-Token',
     'X-Amz-User-Agent',
+    'Idempotency-Key',
     'If-Match',
     'If-None-Match',
   ],

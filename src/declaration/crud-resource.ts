@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { OWNER_FIELD, RESERVED_FIELDS } from '../domain/item.ts';
 import { type AccessRule, accessRuleProblem } from './access.ts';
 import { defineService } from './define-service.ts';
+import type { IdempotencyMode } from './idempotency.ts';
 import { mergePatchSchema } from './merge-patch-schema.ts';
 import { type IndexInput, resolveIndexes } from './secondary-indexes.ts';
 import type { ServiceDeclaration } from './types.ts';
@@ -36,6 +37,11 @@ export interface CrudResourceInput {
   indexes?: Readonly<Record<string, IndexInput>>;
   memoryMb?: number;
   timeoutSeconds?: number;
+  /**
+   * `POST` honours an `Idempotency-Key` header (a retry with the same key and body gets the first
+   * response, not a second item); `required` refuses a create without a key. Default `optional`.
+   */
+  idempotency?: IdempotencyMode;
 }
 
 /**
@@ -83,6 +89,7 @@ export function defineCrudResource(input: CrudResourceInput): ServiceDeclaration
         handler: 'src/handlers/create.ts',
         actions: ['dynamodb:PutItem'],
         body: item,
+        idempotency: input.idempotency ?? 'optional',
         ...common,
       },
       {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { type AccessRule, accessRuleProblem } from './access.ts';
+import { IDEMPOTENCY_MODES, type IdempotencyMode } from './idempotency.ts';
 import {
   DYNAMODB_ACTIONS,
   type DynamoDbAction,
@@ -28,6 +29,8 @@ export interface FunctionInput {
   environment?: Record<string, string>;
   /** Default `JSON`, the format the stack's log level filters. */
   logFormat?: LogFormat;
+  /** Honour `Idempotency-Key` on this (POST) function; `required` refuses requests without one. */
+  idempotency?: IdempotencyMode;
 }
 
 export interface ServiceInput {
@@ -91,6 +94,12 @@ export function defineService(input: ServiceInput): ServiceDeclaration {
     const logFormat = fn.logFormat ?? FUNCTION_DEFAULTS.logFormat;
     if (!LOG_FORMATS.includes(logFormat))
       problems.push(`${fn.name}: log format ${logFormat} is not one of ${LOG_FORMATS.join(', ')}`);
+    if (fn.idempotency !== undefined && !IDEMPOTENCY_MODES.includes(fn.idempotency))
+      problems.push(
+        `${fn.name}: idempotency ${fn.idempotency} is not one of ${IDEMPOTENCY_MODES.join(', ')}`,
+      );
+    if (fn.idempotency !== undefined && fn.method !== 'POST')
+      problems.push(`${fn.name}: idempotency keys are for POST (a ${fn.method} is idempotent by its method)`);
     return {
       name: fn.name,
       method: fn.method,
@@ -104,6 +113,7 @@ export function defineService(input: ServiceInput): ServiceDeclaration {
       timeoutSeconds,
       environment: { ...fn.environment },
       logFormat,
+      ...(fn.idempotency ? { idempotency: fn.idempotency } : {}),
     };
   });
   const routes = functions.map((fn) => `${fn.method} ${fn.path}`);

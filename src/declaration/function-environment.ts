@@ -1,4 +1,5 @@
 import { ACCESS_RULE_ENV, encodeAccessRule } from './access.ts';
+import { IDEMPOTENCY_MODE_ENV, IDEMPOTENCY_TABLE_ENV } from './idempotency.ts';
 import type { FunctionDeclaration, ServiceDeclaration } from './types.ts';
 
 /** Log levels both Lambda's log filter and Powertools Logger understand: the values of `LOG_LEVEL`. */
@@ -11,6 +12,8 @@ export interface EnvironmentInput {
   readonly logLevel: LogLevel;
   /** Origins browsers may call the API from (`*` for any); the functions answer with CORS headers. */
   readonly corsOrigins: readonly string[];
+  /** Physical name of the idempotency persistence table; needed by functions that declare `idempotency`. */
+  readonly idempotencyTableName?: string;
 }
 
 /**
@@ -20,8 +23,10 @@ export interface EnvironmentInput {
 export function functionEnvironment(
   service: ServiceDeclaration,
   fn: FunctionDeclaration,
-  { tableName, logLevel, corsOrigins }: EnvironmentInput,
+  { tableName, logLevel, corsOrigins, idempotencyTableName }: EnvironmentInput,
 ): Record<string, string> {
+  if (fn.idempotency && !idempotencyTableName)
+    throw new Error(`${fn.name} honours Idempotency-Key but no idempotency table was given`);
   return {
     ...fn.environment,
     TABLE_NAME: tableName,
@@ -30,5 +35,8 @@ export function functionEnvironment(
     CORS_ALLOW_ORIGINS: corsOrigins.join(','),
     // The rule in force (settings applied): the handler checks groups and owner against the claims.
     [ACCESS_RULE_ENV]: encodeAccessRule(fn.access),
+    ...(fn.idempotency && idempotencyTableName
+      ? { [IDEMPOTENCY_TABLE_ENV]: idempotencyTableName, [IDEMPOTENCY_MODE_ENV]: fn.idempotency }
+      : {}),
   };
 }

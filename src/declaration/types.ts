@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { FieldsValidator } from '../domain/item.ts';
 import type { AccessRule } from './access.ts';
+import type { IdempotencyMode } from './idempotency.ts';
 
 /** The DynamoDB actions a function may be granted. Only these ever reach an IAM policy. */
 export const DYNAMODB_ACTIONS = [
@@ -50,6 +51,11 @@ export interface FunctionDeclaration {
    * the stack's log level; `Text` keeps Lambda's tab-separated lines and has no such filter.
    */
   readonly logFormat: LogFormat;
+  /**
+   * Set on a create that honours `Idempotency-Key` (required or optional): it is granted the
+   * persistence table's actions and learns the table from its environment.
+   */
+  readonly idempotency?: IdempotencyMode;
 }
 
 export interface TableDeclaration {

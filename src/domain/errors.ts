@@ -92,6 +92,14 @@ export class PayloadTooLargeError extends HttpError {
   }
 }
 
+/** A well-formed request the server will not process as sent (RFC 9110 §15.5.21). */
+export class UnprocessableContentError extends HttpError {
+  override readonly name = 'UnprocessableContentError';
+  constructor(detail: string) {
+    super(422, 'unprocessable-content', 'Unprocessable Content', { detail });
+  }
+}
+
 export class UnsupportedMediaTypeError extends HttpError {
   override readonly name = 'UnsupportedMediaTypeError';
   constructor(detail: string) {

@@ -21,6 +21,7 @@ test('every declared handler takes at most (event, context), as Node.js 24 requi
         tableName: service.table.name,
         logLevel: 'INFO',
         corsOrigins: ['*'],
+        idempotencyTableName: 'idempotency-records',
       });
       const saved = Object.fromEntries(Object.keys(environment).map((name) => [name, process.env[name]]));
       Object.assign(process.env, environment);

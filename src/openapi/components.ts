@@ -1,5 +1,6 @@
 // The parts every operation shares: problem+json, the gateway's own `{"message"}` bodies, the
 // response headers and one response object per error status.
+import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN } from '../declaration/idempotency.ts';
 import { ID_PATTERN } from '../domain/item.ts';
 
 /** A JSON Schema object as OpenAPI 3.1 embeds it (draft 2020-12). */
@@ -88,6 +89,15 @@ const responses = {
   },
   NotFound: { description: 'No item has this id.', content: problem },
   Conflict: { description: 'A condition of the request did not hold.', content: problem },
+  IdempotencyKeyInFlight: {
+    description:
+      'A request with this `Idempotency-Key` is still being processed: retry once it has answered, and get its response.',
+    content: problem,
+  },
+  IdempotencyKeyReused: {
+    description: 'This `Idempotency-Key` was already used with another request body (within 24 h).',
+    content: problem,
+  },
   PreconditionFailed: {
     description: '`If-Match` or `If-None-Match` did not hold: someone else wrote first, or the item exists.',
     content: problem,
@@ -133,6 +143,7 @@ const parameters = {
     description: 'The item id: a ULID when the server chose it, else the id given on PUT.',
     schema: { type: 'string', pattern: ID_PATTERN.source },
   },
+  IdempotencyKey: idempotencyKeyParameter(false),
   IfMatch: {
     name: 'If-Match',
     in: 'header',
@@ -146,6 +157,23 @@ const parameters = {
     schema: { type: 'string' },
   },
 } as const;
+
+/**
+ * The `Idempotency-Key` request header of a create, optional or required by its declaration (the
+ * optional one is the shared component; a required one is written out where it is used).
+ */
+export function idempotencyKeyParameter(required: boolean) {
+  return {
+    name: IDEMPOTENCY_HEADER,
+    in: 'header',
+    required,
+    description:
+      'Makes the create safe to retry: the same key with the same body within 24 h gets the first ' +
+      "response again (no second item). Keys are the caller's own (on a public route, shared by " +
+      'every anonymous client: send a random UUID). A quoted key (a Structured Field String) is read without its quotes.',
+    schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source },
+  };
+}
 
 /** The name of the security scheme every non-public operation requires. */
 export const USER_POOL_SCHEME = 'userPool';

@@ -6,7 +6,13 @@ import type { ServiceDeclaration } from '../declaration/types.ts';
 import { ID_PATTERN } from '../domain/item.ts';
 import { LIST_LIMIT } from '../domain/list-limit.ts';
 import { JSON_BODY, MERGE_PATCH_BODY } from '../handlers/typed-resource.ts';
-import { type JsonSchema, parameterRef, responseRef, schemaRef } from './components.ts';
+import {
+  idempotencyKeyParameter,
+  type JsonSchema,
+  parameterRef,
+  responseRef,
+  schemaRef,
+} from './components.ts';
 import { indexParameters } from './index-parameters.ts';
 
 /** The operations of a typed resource, by the handler module that implements them. */
@@ -94,20 +100,38 @@ export function resourceOperation(service: ServiceDeclaration, kind: ResourceOpe
   const conditions = [parameterRef('IfMatch'), parameterRef('IfNoneMatch')];
   const onItem = [parameterRef('Id')];
   switch (kind) {
-    case 'create':
+    case 'create': {
+      const idempotency = service.functions.find(
+        (fn) => RESOURCE_HANDLERS[fn.handler as keyof typeof RESOURCE_HANDLERS] === 'create',
+      )?.idempotency;
       return {
         summary: `Create an item of ${service.name}`,
-        description: 'The server chooses the id (a ULID).',
+        description:
+          'The server chooses the id (a ULID).' +
+          (idempotency
+            ? ` With an \`Idempotency-Key\` (${idempotency === 'required' ? 'required here' : 'optional'}) a retry gets the first response instead of a second item.`
+            : ''),
+        ...(idempotency
+          ? {
+              parameters: [
+                idempotency === 'required' ? idempotencyKeyParameter(true) : parameterRef('IdempotencyKey'),
+              ],
+            }
+          : {}),
         requestBody: fieldsBody,
         responses: {
           '201': {
-            description: 'Created.',
+            description: 'Created (or, with a key already used with this body, the first response again).',
             headers: { ...etag, Location: header('Location') },
             content: item,
           },
           ...errors('400', '413', '415'),
+          ...(idempotency
+            ? { '409': responseRef('IdempotencyKeyInFlight'), '422': responseRef('IdempotencyKeyReused') }
+            : {}),
         },
       };
+    }
     case 'get':
       return {
         summary: `Read an item of ${service.name}`,

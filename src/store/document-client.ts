@@ -4,6 +4,13 @@ import { countDynamoDbCalls } from './call-counters.ts';
 import { boundByInvocationDeadline } from './invocation-deadline.ts';
 
 let shared: DynamoDBDocumentClient | undefined;
+let sharedLow: DynamoDBClient | undefined;
+
+/** The low-level client under {@link documentClient}: for libraries that send their own commands. */
+export function dynamoDbClient(): DynamoDBClient {
+  documentClient();
+  return sharedLow as DynamoDBClient;
+}
 
 /**
  * Numbers are read back as plain numbers, never as BigInt (which JSON cannot serialise); the
@@ -25,6 +32,7 @@ export function documentClient(): DynamoDBDocumentClient {
     // waits on), and boundByInvocationDeadline keeps all attempts inside the invocation.
     requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
   });
+  sharedLow = client;
   boundByInvocationDeadline(client);
   // Throttles and retries become metrics of the invocation (src/http/metrics.ts).
   countDynamoDbCalls(client);

@@ -13,6 +13,10 @@ export function setInvocationDeadline(remainingMs: number): void {
   deadline = Date.now() + remainingMs;
 }
 
+/** What is left of the current invocation in ms, or undefined outside one. */
+export const remainingInvocationMs = (): number | undefined =>
+  deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
+
 /** What is left for DynamoDB in this invocation, or Infinity outside one. */
 const budgetMs = () =>
   deadline === undefined ? Number.POSITIVE_INFINITY : deadline - Date.now() - RESPONSE_MARGIN_MS;

@@ -6,6 +6,7 @@ import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
 import { LAMBDA_RUNTIME } from '#infra/service-function.ts';
 import { INTEGRATION_TIMEOUT_SECONDS } from '#src/declaration/define-service.ts';
 import { functionEnvironment } from '#src/declaration/function-environment.ts';
+import { IDEMPOTENCY_TABLE_ENV } from '#src/declaration/idempotency.ts';
 import { type CfnJson, refOf, resourceOf, resourcesOfType, synthesizeForFile } from './synthesize-stack.ts';
 
 const stack = synthesizeForFile();
@@ -66,14 +67,17 @@ describe('Lambda functions', () => {
     for (const { service, fn, props } of declared()) {
       const table = stack.synth.stack.tables.get(service.name);
       assert.ok(table);
+      const records = stack.synth.stack.idempotencyTable;
       const expected = functionEnvironment(service, fn, {
         tableName: 'TABLE',
         logLevel: 'INFO',
         corsOrigins: ['*'],
+        idempotencyTableName: 'RECORDS',
       });
       assert.deepEqual(props.Environment.Variables, {
         ...expected,
         TABLE_NAME: refOf(table),
+        ...(fn.idempotency && records ? { [IDEMPOTENCY_TABLE_ENV]: refOf(records) } : {}),
       });
     }
   });

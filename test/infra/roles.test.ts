@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { API_GATEWAY_LOG_ACTIONS } from '#infra/api-gateway-account.ts';
+import { IDEMPOTENCY_ACTIONS, IDEMPOTENCY_TTL_ATTRIBUTE } from '#src/declaration/idempotency.ts';
 import {
   arnOf,
   type CfnJson,
@@ -48,7 +49,10 @@ describe('function roles', () => {
   test('grants exactly the declared DynamoDB actions, on the own table ARN only', () => {
     for (const { fn, statements, table } of functionRoles()) {
       const dynamodb = statements.filter(
-        (s) => s.Action.some((a) => a.startsWith('dynamodb:')) && s.Sid !== 'QueryOwnIndexes',
+        (s) =>
+          s.Action.some((a) => a.startsWith('dynamodb:')) &&
+          s.Sid !== 'QueryOwnIndexes' &&
+          s.Sid !== 'UseIdempotencyRecords',
       );
       assert.deepEqual(new Set(dynamodb.flatMap((s) => s.Action)), new Set(fn.actions), fn.name);
       for (const statement of dynamodb) {
@@ -56,6 +60,39 @@ describe('function roles', () => {
         assert.deepEqual(statement.Resource, [arnOf(table)], fn.name);
       }
     }
+  });
+
+  test('grants the idempotency records to the creates that honour Idempotency-Key only: four actions, that table only', () => {
+    const records = stack.synth.stack.idempotencyTable;
+    assert.ok(records, 'the shipped creates honour Idempotency-Key, so the stack has the table');
+    const granted = functionRoles().filter(({ statements }) =>
+      statements.some((s) => JSON.stringify(s.Resource).includes(JSON.stringify(arnOf(records)))),
+    );
+    assert.deepEqual(
+      granted.map(({ fn }) => fn.name).sort(),
+      functionRoles()
+        .filter(({ fn }) => fn.idempotency)
+        .map(({ fn }) => fn.name)
+        .sort(),
+    );
+    assert.ok(granted.some(({ fn }) => fn.name === 'products-create'));
+    for (const { fn, statements } of granted) {
+      const onRecords = statements.filter((s) => s.Sid === 'UseIdempotencyRecords');
+      assert.deepEqual(
+        onRecords.map(({ Action, Resource, Condition }) => ({
+          Action: [...Action].sort(),
+          Resource,
+          Condition,
+        })),
+        [{ Action: [...IDEMPOTENCY_ACTIONS].sort(), Resource: [arnOf(records)], Condition: undefined }],
+        fn.name,
+      );
+    }
+    const table: CfnJson = resourceOf(stack.synth.template, records);
+    assert.deepEqual(table.Properties.TimeToLiveSpecification, {
+      AttributeName: IDEMPOTENCY_TTL_ATTRIBUTE,
+      Enabled: true,
+    });
   });
 
   test("lets orders-list only Query its own table: one owner's partition, never a Scan of everyone's", () => {

@@ -103,6 +103,41 @@ export function clientContract(url: () => string, token: () => string): void {
       assert.equal(sent, 0);
     });
 
+    test('every create carries its own Idempotency-Key: a retry after a lost answer gets the same item', async () => {
+      const keys: (string | null)[] = [];
+      let lostId: string | undefined;
+      const client = createClient({
+        baseUrl: url(),
+        token,
+        retry: { sleep: async () => {} },
+        fetch: async (request) => {
+          keys.push(request.headers.get('idempotency-key'));
+          const answer = await fetch(request);
+          if (lostId !== undefined || request.method !== 'POST') return answer;
+          // The server created the item, but its answer is lost on the way: the client sees a 503.
+          lostId = ((await answer.json()) as { id: string }).id;
+          return new Response(null, { status: 503 });
+        },
+      });
+      const item = await client.products.create({ name: 'Retried mug', price: 3 });
+      assert.equal(item.id, lostId);
+      assert.equal(keys.length, 2);
+      assert.match(keys[0] ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.equal(keys[1], keys[0]);
+      await client.products.create({ name: 'Another mug', price: 3 });
+      assert.notEqual(keys[2], keys[0]);
+      const chosen = await client.products.create(
+        { name: 'Keyed mug', price: 3 },
+        { idempotencyKey: 'order-42-line-1' },
+      );
+      assert.equal(keys[3], 'order-42-line-1');
+      assert.equal(
+        (await client.products.create({ name: 'Keyed mug', price: 3 }, { idempotencyKey: 'order-42-line-1' }))
+          .id,
+        chosen.id,
+      );
+    });
+
     test('runs DynamoDBManager operations', async () => {
       const client = createClient({ baseUrl: url(), token });
       assert.equal(await client.manager({ operation: 'ping' }), 'pong');

@@ -128,6 +128,25 @@ export function defineGuardrailsSuite(engine: Exclude<EngineName, 'external'>): 
         const reply = await manager(operation, payload);
         assert.equal(reply.status, 200, `${operation}: ${reply.text}`);
       }
+      // A create with an Idempotency-Key: the record's put and update, a replay's read, and the
+      // record's delete when the create fails (here DynamoDB refusing the item's put).
+      const keyed = async (call: ApiClient, route: string, body: unknown, table: string) => {
+        const headers = { 'Idempotency-Key': `iam-${table}-${Date.now()}` };
+        assert.equal((await call('POST', route, { body, headers })).status, 201);
+        assert.equal((await call('POST', route, { body, headers })).status, 201);
+        current.system.guard.setFaults(parseFaults(`error=100%@table:${table}`));
+        try {
+          const failed = await call('POST', route, {
+            body,
+            headers: { 'Idempotency-Key': `${headers['Idempotency-Key']}-f` },
+          });
+          assert.equal(failed.status, 503, failed.text);
+        } finally {
+          current.system.guard.setFaults([]);
+        }
+      };
+      await keyed(client, '/products', { name: 'Keyed kettle', price: 20 }, 'products');
+      await keyed(owner, '/orders', order, 'orders');
       const report = current.system.guard.unusedPermissions();
       const shipped = current.system.services
         .filter(({ service }) => service.name !== 'snoops')

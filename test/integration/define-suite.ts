@@ -17,6 +17,7 @@ import { concurrency } from './concurrency.ts';
 import { exposure } from './exposure.ts';
 import { foreignItems } from './foreign-items.ts';
 import { hostileInput } from './hostile-input.ts';
+import { idempotencyContract } from './idempotency-contract.ts';
 import { indexQueries } from './index-queries.ts';
 import { keptLogs } from './kept-logs.ts';
 import { managerContract } from './manager-contract.ts';
@@ -83,6 +84,10 @@ export function defineSuite(engine: Exclude<EngineName, 'external'>): void {
       () => engine,
     );
     concurrency(() => client);
+    idempotencyContract(
+      () => client,
+      () => current,
+    );
     openApiConformance(() => client);
     clientContract(
       () => current.url,

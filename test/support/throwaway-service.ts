@@ -30,9 +30,26 @@ export default defineCrudResource({
 `;
 
 /**
+ * A third throwaway service, `tickets`: anyone may create one, and only with an Idempotency-Key
+ * (the declaration requires it), so that creates without a caller and without a key are tested.
+ */
+const TICKETS = `import { z } from 'zod';
+import { allow } from '../../../src/declaration/access.ts';
+import { defineCrudResource } from '../../../src/declaration/crud-resource.ts';
+
+export default defineCrudResource({
+  name: 'tickets',
+  access: { read: allow.signedIn(), write: allow.signedIn(), create: allow.public() },
+  idempotency: 'required',
+  item: z.strictObject({ subject: z.string().min(1).max(200) }),
+});
+`;
+
+/**
  * Writes new microservice declarations — one file each, nothing else — into a fresh folder
  * under `test/tmp/`, exactly as a user would add one to `services/`: `gadgets` (twenty flat
- * optional fields) and `gizmos` (nested objects, unbounded sizes).
+ * optional fields), `gizmos` (nested objects, unbounded sizes) and `tickets` (public creates that require
+ * an Idempotency-Key).
  */
 export async function writeThrowawayService(): Promise<{ dir: string; remove(): Promise<void> }> {
   const parent = path.join(PROJECT_ROOT, 'test', 'tmp');
@@ -61,5 +78,6 @@ export async function writeThrowawayService(): Promise<{ dir: string; remove(): 
   ].join('\n');
   await writeFile(path.join(dir, 'gadgets.ts'), source);
   await writeFile(path.join(dir, 'gizmos.ts'), GIZMOS);
+  await writeFile(path.join(dir, 'tickets.ts'), TICKETS);
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
 import { buildApp } from '#infra/build-app.ts';
 import type { Bundle } from '#src/build/bundle-function.ts';
+import { LOCAL_IDEMPOTENCY_TABLE } from '#src/declaration/idempotency.ts';
 import { type LoadedService, PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import type { FunctionPolicy, PolicyStatement } from './policy-types.ts';
 import { type LocalAccount, resolveIntrinsics, type TemplateResources } from './resolve-intrinsics.ts';
@@ -50,6 +51,12 @@ export async function synthesizePolicies(
       const table = stack.tables.get(service.name);
       if (table)
         tableNames.set(stack.getLogicalId(table.node.defaultChild as CfnElement), service.table.name);
+    }
+    if (stack.idempotencyTable) {
+      tableNames.set(
+        stack.getLogicalId(stack.idempotencyTable.node.defaultChild as CfnElement),
+        LOCAL_IDEMPOTENCY_TABLE,
+      );
     }
     const policies: Record<string, FunctionPolicy> = {};
     for (const [name, deployed] of stack.functions) {
