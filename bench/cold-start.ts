@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { type FunctionSpec, SPEC_DEFAULTS } from '#local/lambda/function-spec.ts';
 import { instanceEnvironment, newLogStreamName } from '#local/lambda/lambda-environment.ts';
-import { type FunctionSpec, SPEC_DEFAULTS } from '#local/lambda/start-lambda-service.ts';
 import { bundleBuildOptions } from '#src/build/bundle-function.ts';
 import { IDEMPOTENCY_MODE_ENV } from '#src/declaration/idempotency.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
@@ -146,6 +146,8 @@ export async function measureColdStarts(
   functions: readonly (FunctionSpec & { method: string; resource: string })[],
   outDir: string,
   runs: number,
+  /** Whose environment the baselines run with (a read of an item by id); products-get by default. */
+  baselineFunction?: FunctionSpec,
 ): Promise<ColdStart[]> {
   const base = JSON.parse(await readFile(FIXTURE, 'utf8')) as Record<string, unknown>;
   const options = bundleBuildOptions([], outDir);
@@ -180,7 +182,7 @@ export async function measureColdStarts(
     event: eventFor(base, fn.method, fn.resource, id),
     mustSucceed,
   });
-  const reference = functions.find((fn) => fn.name === 'products-get') ?? functions[0];
+  const reference = baselineFunction ?? functions.find((fn) => fn.name === 'products-get') ?? functions[0];
   if (!reference) return [];
   const candidates: Candidate[] = [
     ...['baseline-empty', 'baseline-sdk-get-item'].map((name) => ({

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { IDEMPOTENCY_TABLE_ENV } from '../../src/declaration/idempotency.ts';
+import { OWNER_FIELD } from '../../src/domain/item.ts';
 
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
@@ -20,7 +21,8 @@ export const handler = async () => {
       ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
     }),
   );
-  const item = { id: randomUUID(), name: 'cold', price: 1, version: 1 };
+  // The owner too, so that the same put fits an owner-scoped table (keyed by owner and id).
+  const item = { [OWNER_FIELD]: 'bench-cold', id: randomUUID(), name: 'cold', price: 1, version: 1 };
   await client.send(
     new PutCommand({
       TableName: process.env.TABLE_NAME,
