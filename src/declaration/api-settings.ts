@@ -1,6 +1,7 @@
 // The REST API's own settings, written once: the CDK stack deploys them (infra/), the functions
 // answer with them (src/http/) and the local gateway behaves by them (local/gateway/). Nothing
 // here imports CDK or Node built-ins, so function bundles can carry it.
+import { IDEMPOTENCY_HEADER } from './idempotency.ts';
 import type { HttpMethod } from './types.ts';
 
 /** The media types of the HTTP contract. */
@@ -31,7 +32,7 @@ export const CORS = {
     'X-Api-Key',
     'X-Amz-Security-Token',
     'X-Amz-User-Agent',
-    'Idempotency-Key',
+    IDEMPOTENCY_HEADER,
     'If-Match',
     'If-None-Match',
   ],
