@@ -8,7 +8,10 @@ import {
   toBoolean,
 } from '#src/declaration/api-settings.ts';
 import { LOG_LEVELS, type LogLevel } from '#src/declaration/function-environment.ts';
-import { WAF_EVALUATION_WINDOWS, type WafEvaluationWindow } from './web-acl.ts';
+
+/** The windows, in seconds, a WAF rate-based rule can count requests over (AWS WAF's choices). */
+export const WAF_EVALUATION_WINDOWS = [60, 120, 300, 600] as const;
+export type WafEvaluationWindow = (typeof WAF_EVALUATION_WINDOWS)[number];
 
 /**
  * Everything about a deployment that is not in the service declarations. The API's own settings

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DEFAULT_SETTINGS } from './settings.ts';
-import { clientRateLimit, WAF_EVALUATION_WINDOWS, WAF_MIN_RATE_LIMIT } from './web-acl.ts';
+import { DEFAULT_SETTINGS, WAF_EVALUATION_WINDOWS } from './settings.ts';
+import { clientRateLimit, WAF_MIN_RATE_LIMIT } from './web-acl.ts';
 
 describe("the WAF's rate limit per client IP", () => {
   test("is the client's share of the stage's steady rate over the evaluation window", () => {

@@ -17,10 +17,6 @@ export const MANAGED_RULE_GROUPS = [
  */
 export const COUNTED_RULES = ['SizeRestrictions_BODY'] as const;
 
-/** The windows, in seconds, a WAF rate-based rule can count requests over (AWS WAF's choices). */
-export const WAF_EVALUATION_WINDOWS = [60, 120, 300, 600] as const;
-export type WafEvaluationWindow = (typeof WAF_EVALUATION_WINDOWS)[number];
-
 /** The lowest limit AWS WAF accepts for a rate-based rule, in requests per window. */
 export const WAF_MIN_RATE_LIMIT = 10;
 

@@ -2,10 +2,9 @@ import type { z } from 'zod';
 import { OWNER_FIELD, RESERVED_FIELDS } from '../domain/item.ts';
 import { type AccessRule, accessRuleProblem } from './access.ts';
 import { defineService } from './define-service.ts';
-import type { IdempotencyMode } from './idempotency.ts';
 import { mergePatchSchema } from './merge-patch-schema.ts';
 import { type IndexInput, resolveIndexes } from './secondary-indexes.ts';
-import type { ServiceDeclaration } from './types.ts';
+import type { IdempotencyMode, ServiceDeclaration } from './types.ts';
 
 /** The operations of a typed resource, each one function. */
 export const CRUD_OPERATIONS = ['create', 'get', 'replace', 'update', 'delete', 'list'] as const;

@@ -1,12 +1,13 @@
 import type { z } from 'zod';
 import { type AccessRule, accessRuleProblem } from './access.ts';
-import { IDEMPOTENCY_MODES, type IdempotencyMode } from './idempotency.ts';
 import {
   DYNAMODB_ACTIONS,
   type DynamoDbAction,
   type FunctionDeclaration,
   HTTP_METHODS,
   type HttpMethod,
+  IDEMPOTENCY_MODES,
+  type IdempotencyMode,
   LOG_FORMATS,
   type LogFormat,
   type ServiceDeclaration,

@@ -2,13 +2,6 @@
 // engines, the handler and the OpenAPI document say about the `Idempotency-Key` header.
 import type { DynamoDbAction } from './types.ts';
 
-/**
- * Whether a create needs an `Idempotency-Key`: `optional` (the default) honours a key when one is
- * sent, `required` refuses a create without one (400).
- */
-export const IDEMPOTENCY_MODES = ['optional', 'required'] as const;
-export type IdempotencyMode = (typeof IDEMPOTENCY_MODES)[number];
-
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
 /**

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { FieldsValidator } from '../domain/item.ts';
 import type { AccessRule } from './access.ts';
-import type { IdempotencyMode } from './idempotency.ts';
 
 /** The DynamoDB actions a function may be granted. Only these ever reach an IAM policy. */
 export const DYNAMODB_ACTIONS = [
@@ -13,6 +12,13 @@ export const DYNAMODB_ACTIONS = [
   'dynamodb:Query',
 ] as const;
 export type DynamoDbAction = (typeof DYNAMODB_ACTIONS)[number];
+
+/**
+ * Whether a create needs an `Idempotency-Key`: `optional` (the default) honours a key when one is
+ * sent, `required` refuses a create without one (400).
+ */
+export const IDEMPOTENCY_MODES = ['optional', 'required'] as const;
+export type IdempotencyMode = (typeof IDEMPOTENCY_MODES)[number];
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];

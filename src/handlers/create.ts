@@ -1,9 +1,5 @@
-import {
-  IDEMPOTENCY_MODE_ENV,
-  IDEMPOTENCY_TABLE_ENV,
-  type IdempotencyMode,
-} from '../declaration/idempotency.ts';
-import type { RuntimeService } from '../declaration/types.ts';
+import { IDEMPOTENCY_MODE_ENV, IDEMPOTENCY_TABLE_ENV } from '../declaration/idempotency.ts';
+import type { IdempotencyMode, RuntimeService } from '../declaration/types.ts';
 import { newId } from '../domain/item.ts';
 import { httpHandler } from '../http/handle.ts';
 import { idempotencyKeyOf, scopeOf } from '../http/idempotency-key.ts';

@@ -2,8 +2,8 @@ import {
   IDEMPOTENCY_HEADER,
   IDEMPOTENCY_KEY_DESCRIPTION,
   IDEMPOTENCY_KEY_PATTERN,
-  type IdempotencyMode,
 } from '../declaration/idempotency.ts';
+import type { IdempotencyMode } from '../declaration/types.ts';
 import { BadRequestError } from '../domain/errors.ts';
 import type { HttpRequest } from './request.ts';
 

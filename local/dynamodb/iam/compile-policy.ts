@@ -2,12 +2,7 @@
 // guard tests precompiled expressions on every call. What IAM would refuse, or what this check
 // cannot evaluate, is recorded and fails closed (see evaluate-policy.ts).
 import type { PolicyStatement } from './policy-types.ts';
-import { resolvePolicyVariables } from './policy-variables.ts';
-
-/** What a policy is evaluated against besides the request: the caller's account. */
-export interface PolicyContext {
-  readonly accountId: string;
-}
+import { type PolicyContext, resolvePolicyVariables } from './policy-variables.ts';
 
 export interface CompiledStatement {
   readonly effect: 'Allow' | 'Deny';

@@ -1,5 +1,6 @@
-import { type CompiledPolicy, compilePolicy, type PolicyContext } from './compile-policy.ts';
+import { type CompiledPolicy, compilePolicy } from './compile-policy.ts';
 import type { PolicyStatement } from './policy-types.ts';
+import type { PolicyContext } from './policy-variables.ts';
 
 /** The outcome of IAM's evaluation for one action on one resource. */
 export const DECISIONS = {

@@ -1,6 +1,10 @@
 // IAM policy variables in a Resource element, resolved the way IAM resolves them for a Lambda
 // function's role session, and the ARN's wildcards turned into a regular expression.
-import type { PolicyContext } from './compile-policy.ts';
+
+/** What a policy is evaluated against besides the request: the caller's account. */
+export interface PolicyContext {
+  readonly accountId: string;
+}
 
 export interface ResolvedResource {
   /** The ARN pattern as a regular expression's source (without anchors). */
