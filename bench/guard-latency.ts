@@ -3,10 +3,11 @@
 // the synthesized policy of products-get, from one SDK client each (keep-alive), sequentially.
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbGuard } from '#local/dynamodb/dynamodb-guard.ts';
+import type { EngineName } from '#local/dynamodb/engine.ts';
 import { localAccessKey } from '#local/dynamodb/guarded-dynamodb.ts';
 import { loadFunctionPolicies } from '#local/dynamodb/iam/load-policies.ts';
 import { LOCAL_ACCOUNT_ID } from '#local/dynamodb/iam/resolve-intrinsics.ts';
-import { type EngineName, startDynamoDb } from '#local/dynamodb/start-dynamodb.ts';
+import { startDynamoDb } from '#local/dynamodb/start-dynamodb.ts';
 import { loadServices } from '#src/declaration/load-services.ts';
 import { percentiles } from './percentiles.ts';
 

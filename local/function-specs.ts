@@ -8,7 +8,7 @@ import type { LoadedService } from '#src/declaration/load-services.ts';
 import type { BuiltBundle } from './build/incremental-bundles.ts';
 import type { RouteBinding } from './contracts.ts';
 import { localAccessKey } from './dynamodb/guarded-dynamodb.ts';
-import type { FunctionSpec } from './lambda/start-lambda-service.ts';
+import type { FunctionSpec } from './lambda/function-spec.ts';
 
 export interface SpecContext {
   readonly endpoint: string;

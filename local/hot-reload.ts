@@ -10,7 +10,8 @@ import { declarationInputs } from './build/declaration-inputs.ts';
 import type { BuildResult, IncrementalBundles } from './build/incremental-bundles.ts';
 import { functionSpecs, routeBindings, type SpecContext } from './function-specs.ts';
 import type { RunningGateway } from './gateway/start-gateway.ts';
-import type { FunctionSpec, LambdaService } from './lambda/start-lambda-service.ts';
+import type { FunctionSpec } from './lambda/function-spec.ts';
+import type { LambdaService } from './lambda/start-lambda-service.ts';
 
 /** What a reload did, for the terminal and for tests. */
 export type ReloadEvent =

@@ -13,12 +13,13 @@ import type { LogFormat } from '#src/declaration/types.ts';
 import type { LocalUserPool } from './auth/local-user-pool.ts';
 import { scratchDir } from './build/scratch-dir.ts';
 import type { LogSink, RouteBinding } from './contracts.ts';
+import type { EngineChoice, RunningDynamoDb } from './dynamodb/engine.ts';
 import type { FaultRule } from './dynamodb/faults.ts';
 import { type GuardedDynamoDb, startGuardedDynamoDb } from './dynamodb/guarded-dynamodb.ts';
-import type { EngineChoice, RunningDynamoDb } from './dynamodb/start-dynamodb.ts';
 import type { ExposureOptions } from './exposure.ts';
 import type { ReloadEvent } from './hot-reload.ts';
-import type { FunctionSpec, FunctionStats } from './lambda/start-lambda-service.ts';
+import type { FunctionSpec } from './lambda/function-spec.ts';
+import type { FunctionStats } from './lambda/start-lambda-service.ts';
 import { ACCESS_LOG_FOLDER, openLogStore } from './logs/log-store.ts';
 
 export interface LocalSystemOptions {

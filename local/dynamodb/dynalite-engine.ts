@@ -4,8 +4,8 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { holdPrivateUmask } from '#local/private-data-folder.ts';
 import { type DataFolderLock, dataInUseError, lockDataFolder } from './data-folder-lock.ts';
+import type { InProcessRequest, RunningDynamoDb } from './engine.ts';
 import { refuseOutsiders } from './refuse-outsiders.ts';
-import type { InProcessRequest, RunningDynamoDb } from './start-dynamodb.ts';
 
 /** The options of dynalite's factory that this project uses (the package ships no types). */
 interface DynaliteOptions {

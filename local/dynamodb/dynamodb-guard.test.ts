@@ -3,8 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startDynalite } from './dynalite-engine.ts';
 import { type DynamoDbGuard, startDynamoDbGuard } from './dynamodb-guard.ts';
+import type { RunningDynamoDb } from './engine.ts';
 import { parseFaults } from './faults.ts';
-import type { RunningDynamoDb } from './start-dynamodb.ts';
 
 const account = { region: 'us-east-1', accountId: '000000000000' };
 const arn = (t: string) => `arn:aws:dynamodb:us-east-1:000000000000:table/${t}`;

@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RunningDynamoDb } from './engine.ts';
 import { FAULT_RESPONSES, type FaultRule, planFaults } from './faults.ts';
 import { compiledPolicyOf } from './iam/compile-policy.ts';
 import { readDynamoDbRequest } from './iam/dynamodb-request.ts';
@@ -14,7 +15,6 @@ import { DECISIONS, evaluateCompiled } from './iam/evaluate-policy.ts';
 import type { FunctionPolicy } from './iam/policy-types.ts';
 import type { LocalAccount } from './iam/resolve-intrinsics.ts';
 import { refuseOutsiders } from './refuse-outsiders.ts';
-import type { RunningDynamoDb } from './start-dynamodb.ts';
 
 export interface DynamoDbGuardOptions {
   /**

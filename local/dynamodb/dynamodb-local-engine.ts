@@ -6,8 +6,8 @@ import { holdPrivateUmask } from '#local/private-data-folder.ts';
 import { type DataFolderLock, lockDataFolder } from './data-folder-lock.ts';
 import { locateDynamoDbLocalJar } from './dynamodb-local-jar.ts';
 import { LAUNCHER_CLASS, type Launcher, prepareLauncher } from './dynamodb-local-launcher.ts';
+import type { RunningDynamoDb } from './engine.ts';
 import type { JavaRuntime } from './find-java.ts';
-import type { RunningDynamoDb } from './start-dynamodb.ts';
 
 /** The launcher's one machine-readable line, e.g. `DYNAMODB_LOCAL_READY {"port":43121,"version":"3.3.0"}`. */
 const READY = /^DYNAMODB_LOCAL_READY (\{.*\})$/;

@@ -1,4 +1,4 @@
-import type { RunningDynamoDb } from './start-dynamodb.ts';
+import type { RunningDynamoDb } from './engine.ts';
 
 /**
  * Adopts a DynamoDB endpoint that runs elsewhere: a shared DynamoDB Local, or real AWS (then

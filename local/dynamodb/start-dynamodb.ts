@@ -1,15 +1,11 @@
 import { mkdir } from 'node:fs/promises';
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { makeDataFolderPrivate, PRIVATE_DIR_MODE } from '#local/private-data-folder.ts';
 import { startDynamoDbLocal } from './dynamodb-local-engine.ts';
+import type { EngineChoice, EngineName, RunningDynamoDb } from './engine.ts';
 import { useExternalDynamoDb } from './external-engine.ts';
 import { findJava, type JavaRuntime, MINIMUM_JAVA_MAJOR } from './find-java.ts';
 import type { RestartableDynamoDb } from './supervise.ts';
-
-export const ENGINE_CHOICES = ['auto', 'dynamodb-local', 'dynalite', 'external'] as const;
-export type EngineChoice = (typeof ENGINE_CHOICES)[number];
-export type EngineName = Exclude<EngineChoice, 'auto'>;
 
 export interface DynamoDbOptions {
   /** `auto` runs DynamoDB Local when Java 17+ (a JRE is enough) is installed, dynalite otherwise. */
@@ -24,34 +20,6 @@ export interface DynamoDbOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Where the one-line notice goes when the data folder had to be made private; stderr by default. */
   readonly notice?: (line: string) => void;
-}
-
-export interface RunningDynamoDb {
-  readonly engine: EngineName;
-  /** Base URL for SDK clients, e.g. `http://127.0.0.1:41235`. */
-  readonly endpoint: string;
-  /** The folder holding this engine's data; null when in memory or external. */
-  readonly dataDir: string | null;
-  /** One line for the banner, e.g. `DynamoDB Local 3.3.0 (Java 17.0.15)`. */
-  readonly detail: string;
-  /** Why this engine runs, for the banner, e.g. `auto: Java 17.0.15 can run DynamoDB Local`. */
-  readonly reason?: string;
-  /**
-   * Set by an engine that runs inside this process (dynalite): it answers a request whose body was
-   * already read, writing straight to `res`, with no loopback connection in between. The guard
-   * uses it so that a function's call crosses one HTTP hop, not two.
-   */
-  readonly serveInProcess?: (request: InProcessRequest, res: ServerResponse) => void;
-  /** Stops what was started (nothing for `external`); resolves once it is fully down. */
-  stop(): Promise<void>;
-}
-
-/** A DynamoDB request already read from its connection. */
-export interface InProcessRequest {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: Buffer;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { InvokeOutcome, LogSink } from '#local/contracts.ts';
+import { type FunctionSpec, SPEC_DEFAULTS } from './function-spec.ts';
 import type { ErrorShape, InstanceMessage, InvokeMessage } from './instance-messages.ts';
 import { createInstanceTmp, removeInstanceTmp } from './instance-tmp.ts';
 import {
@@ -16,7 +17,6 @@ import { newLogStreamName, traceHeader } from './lambda-environment.ts';
 import { endLine, initReportLine, type ReportFields, reportLine, startLine } from './lambda-log-lines.ts';
 import { bootstrapFileIn, type InstanceRuntime, instanceRuntime, spawnInstance } from './spawn-instance.ts';
 import { splitLines } from './split-lines.ts';
-import { type FunctionSpec, SPEC_DEFAULTS } from './start-lambda-service.ts';
 
 /** Lambda gives a function's module init at most 10 s. */
 const INIT_TIMEOUT_MS = 10_000;

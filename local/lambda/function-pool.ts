@@ -1,8 +1,8 @@
 import type { InvokeOutcome, LogSink } from '#local/contracts.ts';
 import { FunctionInstance } from './function-instance.ts';
+import type { FunctionSpec } from './function-spec.ts';
 import { SHUTDOWN_OUTCOME } from './invocation-outcomes.ts';
 import type { InstanceRuntime } from './spawn-instance.ts';
-import type { FunctionSpec } from './start-lambda-service.ts';
 
 export interface FunctionStats {
   /** Instances alive now, busy or idle. */

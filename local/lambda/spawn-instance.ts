@@ -3,10 +3,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type DeployedNode, resolveDeployedNode } from './deployed-runtime.ts';
+import { type FunctionSpec, SPEC_DEFAULTS } from './function-spec.ts';
 import type { InstanceData } from './instance-messages.ts';
 import { JSON_SOURCE_TEXT_FLAG } from './json-source-text.ts';
 import { FUNCTION_VERSION, functionArn, instanceEnvironment, logGroupName } from './lambda-environment.ts';
-import { type FunctionSpec, SPEC_DEFAULTS } from './start-lambda-service.ts';
 
 /** The Node.js binary instances run on, and the flags it needs to have the deployed major's rules. */
 export interface InstanceRuntime {

@@ -2,38 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { InvokeOptions, InvokeOutcome, Invoker, LogSink } from '#local/contracts.ts';
-import type { LogLevel } from '#src/declaration/function-environment.ts';
-import type { LogFormat } from '#src/declaration/types.ts';
 import { scratchDirSync } from '../build/scratch-dir.ts';
 import { bootstrapSource } from './compile-bootstrap.ts';
 import { type DeployedNode, resolveDeployedNode } from './deployed-runtime.ts';
 import { FunctionPool, type FunctionStats } from './function-pool.ts';
+import type { FunctionSpec } from './function-spec.ts';
 import { MAX_PAYLOAD_BYTES, SHUTDOWN_OUTCOME } from './invocation-outcomes.ts';
 import { functionArn, traceRootOf } from './lambda-environment.ts';
 import { instanceRuntime } from './spawn-instance.ts';
 
 export type { FunctionStats } from './function-pool.ts';
-
-/** A function as the local Lambda service runs it. */
-export interface FunctionSpec {
-  readonly name: string;
-  /** The deployment bundle: an ESM file exporting `handler` (see src/build/bundle-function.ts). */
-  readonly bundleFile: string;
-  /** The function's own variables (its credentials included); the host's environment is not inherited. */
-  readonly environment: Readonly<Record<string, string>>;
-  /** Becomes the instance's V8 old-space limit. */
-  readonly memoryMb: number;
-  readonly timeoutSeconds: number;
-  /** Default `JSON`: console output below `logLevel` is dropped, as Lambda drops it. */
-  readonly logFormat?: LogFormat;
-  /** The level Lambda filters application logs at in the JSON format (default `INFO`, Lambda's). */
-  readonly logLevel?: LogLevel;
-  /** The size of the instance's temp folder (its `/tmp`), default 512 MB as on Lambda. */
-  readonly ephemeralStorageMb?: number;
-}
-
-/** Lambda's defaults for what a spec leaves out. */
-export const SPEC_DEFAULTS = { logFormat: 'JSON', logLevel: 'INFO', ephemeralStorageMb: 512 } as const;
 
 export interface LambdaServiceOptions {
   readonly functions: readonly FunctionSpec[];

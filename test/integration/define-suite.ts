@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { lockDataFolder } from '#local/dynamodb/data-folder-lock.ts';
-import type { EngineName } from '#local/dynamodb/start-dynamodb.ts';
+import type { EngineName } from '#local/dynamodb/engine.ts';
 import { DEFAULT_SERVICES_DIR } from '#src/declaration/load-services.ts';
 import { type ApiClient, apiClient } from '../support/http.ts';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { MintOptions } from '#local/auth/local-user-pool.ts';
-import type { EngineChoice } from '#local/dynamodb/start-dynamodb.ts';
+import type { EngineChoice } from '#local/dynamodb/engine.ts';
 import { type LocalSystem, type LocalSystemOptions, startLocalSystem } from '#local/start-local-system.ts';
 
 export interface LogLine {

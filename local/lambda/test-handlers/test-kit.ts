@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { LogSink } from '#local/contracts.ts';
-import type { FunctionSpec } from '../start-lambda-service.ts';
+import type { FunctionSpec } from '../function-spec.ts';
 
 export function handlerFile(name: string): string {
   return fileURLToPath(new URL(`./${name}.mjs`, import.meta.url));
