@@ -86,7 +86,8 @@ describe('the typed client: retries never duplicate a write', () => {
     await withStandIn(server.handler(1, 'destroy', created), async (baseUrl) => {
       const { waits, sleep } = recordedWaits();
       const client = createClient({ baseUrl, retry: { sleep } });
-      await assert.rejects(client.products.create({ name: 'Mug', price: 3 }), TypeError);
+      // A POST with no Idempotency-Key (resource creates carry one: this is the raw client's).
+      await assert.rejects(client.api.POST('/products', { body: { name: 'Mug', price: 3 } }), TypeError);
       assert.equal(server.writes.length, 1);
       assert.deepEqual(waits, []);
     });
@@ -97,8 +98,9 @@ describe('the typed client: retries never duplicate a write', () => {
     await withStandIn(server.handler(2, 503, created), async (baseUrl) => {
       const { waits, sleep } = recordedWaits();
       const client = createClient({ baseUrl, retry: { sleep } });
-      const create = await client.products.create({ name: 'Mug', price: 3 }).catch((e: unknown) => e);
-      assert.ok(create instanceof ProblemError && create.status === 503, String(create));
+      // POST and PATCH with no Idempotency-Key (resource creates carry one: this is the raw client's).
+      const create = await client.api.POST('/products', { body: { name: 'Mug', price: 3 } });
+      assert.equal(create.response.status, 503);
       const patch = await client.api.PATCH('/products/{id}', {
         params: { path: { id: 'a' }, header: { 'If-Match': '"1"' } },
         body: { price: 4 },

@@ -84,6 +84,11 @@ export function defineGuardrailsSuite(engine: Exclude<EngineName, 'external'>): 
         // A filtered list: products-list's Query of its index.
         await client('GET', '/products?name=Kettle&price[lte]=30'),
         await client('PUT', `/products/${id}`, { body: { name: 'Kettle', price: 21 } }),
+        // A failed conditional replace reads the item (it may be one no handler wrote): products-replace's GetItem.
+        await client('PUT', `/products/${id}`, {
+          body: { name: 'Kettle', price: 21 },
+          headers: { 'If-Match': '"999"' },
+        }),
         await client('PATCH', `/products/${id}`, { body: { price: 22 } }),
         // A failed conditional delete reads the item to tell 404 from 412: products-delete's GetItem.
         await client('DELETE', `/products/${id}`, { headers: { 'If-Match': '"999"' } }),
@@ -91,7 +96,7 @@ export function defineGuardrailsSuite(engine: Exclude<EngineName, 'external'>): 
       ];
       assert.deepEqual(
         steps.map((s) => s.status),
-        [200, 200, 200, 200, 200, 412, 204],
+        [200, 200, 200, 200, 412, 200, 412, 204],
       );
       // orders, as its owner: the same six operations, listing with Query.
       const owner = apiClient(current.url, { token: await current.mint({ user: 'iam-owner' }) });

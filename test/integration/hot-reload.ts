@@ -7,6 +7,7 @@ import type { EngineName } from '#local/dynamodb/engine.ts';
 import type { ReloadEvent } from '#local/hot-reload.ts';
 import { type LocalSystem, startLocalSystem } from '#local/start-local-system.ts';
 import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
+import { LOCAL_IDEMPOTENCY_TABLE } from '#src/declaration/idempotency.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 
 /** A declaration of one GET function (its handler in a folder beside, all under test/tmp/). */
@@ -230,7 +231,8 @@ export function defineHotReloadSuite(engine: Exclude<EngineName, 'external'>): v
       });
       try {
         const { TableNames = [] } = await admin.send(new ListTablesCommand({}));
-        assert.deepEqual(TableNames.sort(), ['echo', 'loud', 'memos']);
+        // The declared tables, and the records of idempotent creates (memos has a create).
+        assert.deepEqual(TableNames.sort(), ['echo', LOCAL_IDEMPOTENCY_TABLE, 'loud', 'memos'].sort());
       } finally {
         admin.destroy();
       }
