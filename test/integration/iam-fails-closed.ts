@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  DynamoDBClient,
-  ExecuteStatementCommand,
-  GetItemCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { localAccessKey } from '#local/dynamodb/guarded-dynamodb.ts';
+import { ExecuteStatementCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { ApiClient } from '../support/http.ts';
-import type { TestSystem } from '../support/test-system.ts';
+import { functionDynamoClient, type TestSystem } from '../support/test-system.ts';
 import { assertProblem } from './products-contract.ts';
 
 const OWN = 'arn:aws:dynamodb:us-east-1:000000000000:table/products';
@@ -21,13 +15,7 @@ const ELSEWHERE = 'arn:aws:dynamodb:us-east-1:111122223333:table/products';
  * AccessDeniedException and changes nothing.
  */
 export function iamFailsClosed(system: () => TestSystem, api: () => ApiClient): void {
-  const clientOf = (functionName: string) =>
-    new DynamoDBClient({
-      region: 'us-east-1',
-      endpoint: system().system.guard.functionEndpoint,
-      credentials: { accessKeyId: localAccessKey(functionName), secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+  const clientOf = (functionName: string) => functionDynamoClient(system(), functionName);
   const deniedBy = async (send: () => Promise<unknown>): Promise<string> => {
     const error = await send().then(
       () => assert.fail('the call was allowed'),

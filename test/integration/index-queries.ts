@@ -3,11 +3,10 @@
 // local IAM check on exactly that index.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { createClient } from 'serverless-microservices/client';
-import { localAccessKey } from '#local/dynamodb/guarded-dynamodb.ts';
 import { type ApiClient, apiClient } from '../support/http.ts';
-import type { TestSystem } from '../support/test-system.ts';
+import { functionDynamoClient, type TestSystem } from '../support/test-system.ts';
 import { cli } from './cli-contract.ts';
 import { assertProblem } from './products-contract.ts';
 
@@ -208,13 +207,7 @@ export function indexQueries(api: () => ApiClient, system: () => TestSystem): vo
     });
 
     test('the local IAM check denies an index query to a function not granted that index', async () => {
-      const clientOf = (functionName: string) =>
-        new DynamoDBClient({
-          region: 'us-east-1',
-          endpoint: system().system.guard.functionEndpoint,
-          credentials: { accessKeyId: localAccessKey(functionName), secretAccessKey: 'local' },
-          maxAttempts: 1,
-        });
+      const clientOf = (functionName: string) => functionDynamoClient(system(), functionName);
       const query = (IndexName?: string) =>
         new QueryCommand({
           TableName: 'products',

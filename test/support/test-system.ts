@@ -5,6 +5,7 @@ import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { MintOptions } from '#local/auth/local-user-pool.ts';
 import type { EngineChoice } from '#local/dynamodb/engine.ts';
+import { localAccessKey } from '#local/dynamodb/guarded-dynamodb.ts';
 import { type LocalSystem, type LocalSystemOptions, startLocalSystem } from '#local/start-local-system.ts';
 
 export interface LogLine {
@@ -107,4 +108,17 @@ export async function startTestSystem(options: TestSystemOptions): Promise<TestS
       if (options.dataDir === undefined) await rm(scratch, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A DynamoDB client signed as one local function, through the guard (its IAM check applies):
+ * what that function's own SDK calls look like. No retries, so a denial is seen at once.
+ */
+export function functionDynamoClient(system: TestSystem, functionName: string): DynamoDBClient {
+  return new DynamoDBClient({
+    region: 'us-east-1',
+    endpoint: system.system.guard.functionEndpoint,
+    credentials: { accessKeyId: localAccessKey(functionName), secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
 }
