@@ -23,16 +23,47 @@ import { type BenchResult, type EngineResult, throughputTable, writeReport } fro
 import { measureRuntimes, runtimeTable } from './runtime-rows.ts';
 import { measureFootprint, measureThroughput } from './throughput.ts';
 
-const { values } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    runtimes: { type: 'boolean', default: false },
-    baseline: { type: 'string' },
-    'cold-start-only': { type: 'boolean', default: false },
-    functions: { type: 'string' },
-    runs: { type: 'string' },
-  },
-});
+const BENCH_USAGE = `Usage: npm run bench -- [options]
+
+  (no option)           the full benchmark (about 25 minutes): throughput beside the raw engine,
+                        memory, start-up, reload and cold starts on each engine; writes
+                        bench/results/<date>.json and docs/benchmarks.md
+  --quick               a little of everything on dynalite (CI's mode, a few minutes); asserts nothing
+  --runtimes            only the rows of the functions' Node.js (machine's against the deployed major)
+  --baseline <dir>      with --runtimes: add a row for another checkout, e.g. one before a change
+  --cold-start-only     only the cold starts, printed, nothing written
+  --functions <names>   with --cold-start-only: these functions only, comma-separated
+  --runs <n>            with --cold-start-only: runs per function (default 21; --quick: 3)
+  --help                this text
+
+Example: npm run bench -- --cold-start-only --functions products-create --runs 11`;
+
+let parsed: ReturnType<typeof parseBenchArgs>;
+try {
+  parsed = parseBenchArgs();
+} catch (error) {
+  console.error(`${(error as Error).message}\n\n${BENCH_USAGE}`);
+  process.exit(2);
+}
+if (parsed.values.help) {
+  console.log(BENCH_USAGE);
+  process.exit(0);
+}
+const { values } = parsed;
+
+function parseBenchArgs() {
+  return parseArgs({
+    options: {
+      help: { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
+      runtimes: { type: 'boolean', default: false },
+      baseline: { type: 'string' },
+      'cold-start-only': { type: 'boolean', default: false },
+      functions: { type: 'string' },
+      runs: { type: 'string' },
+    },
+  });
+}
 const quick = values.quick ?? false;
 const onlyFunctions = values.functions?.split(',').map((name) => name.trim());
 const coldRuns = values.runs ? Number(values.runs) : quick ? 3 : 21;
