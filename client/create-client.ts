@@ -34,6 +34,16 @@ export interface ClientOptions {
 
 /** A DynamoDBManager request, as the AWS tutorial sends it. */
 export type ManagerRequest = components['schemas']['DynamoDBManagerRequest'];
+/** An attribute value as the DynamoDB document client writes it in JSON. */
+export type DocumentValue = components['schemas']['DocumentValue'];
+/** An item, a key or expression values: attributes by name. */
+export type DocumentItem = components['schemas']['DocumentItem'];
+/** What DynamoDBManager answers to an operation: the DynamoDB call's output, the payload for echo. */
+export type ManagerAnswer<O extends ManagerRequest['operation']> = O extends 'ping'
+  ? 'pong'
+  : O extends 'echo'
+    ? unknown
+    : components['schemas']['DynamoDBManagerOutput'];
 
 /**
  * A client of the API, typed from docs/openapi.json. `api` is the raw openapi-fetch client for
@@ -81,10 +91,10 @@ export function createClient(options: ClientOptions = {}) {
      * Runs one DynamoDBManager operation and returns DynamoDB's answer. A POST, so it is sent once
      * unless `idempotencyKey` is given.
      */
-    async manager(
-      request: ManagerRequest,
+    async manager<R extends ManagerRequest>(
+      request: R,
       options: CallOptions & { idempotencyKey?: string } = {},
-    ): Promise<unknown> {
+    ): Promise<ManagerAnswer<R['operation']>> {
       const signal = callSignal(options);
       const answer = await api.POST('/DynamoDBManager', {
         body: request,
@@ -92,7 +102,8 @@ export function createClient(options: ClientOptions = {}) {
         ...(options.idempotencyKey ? { headers: { [IDEMPOTENCY_KEY_HEADER]: options.idempotencyKey } } : {}),
       });
       if (!answer.response.ok) throw toProblemError(answer.response, answer.error);
-      return answer.data;
+      // The document cannot tie an answer's shape to the request's operation; the handler does.
+      return answer.data as ManagerAnswer<R['operation']>;
     },
   };
 }

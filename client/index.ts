@@ -4,7 +4,10 @@ export {
   type ApiClient,
   type ClientOptions,
   createClient,
+  type DocumentItem,
+  type DocumentValue,
   LOCAL_URL,
+  type ManagerAnswer,
   type ManagerRequest,
 } from './create-client.ts';
 export { NotFoundError, PreconditionFailedError, type Problem, ProblemError } from './problem.ts';

@@ -9,12 +9,37 @@ import {
 import { type JsonSchema, schemaRef } from './components.ts';
 import { errors, pascalCase } from './resource-operations.ts';
 
-const attributes = { type: 'object', description: 'Attribute values as plain JSON.' } as const;
-const key = { type: 'object', description: 'The primary key, e.g. `{"id": "1234ABCD"}`.' } as const;
+// Items, keys and values travel as the document client's plain JSON (no `{"S": …}` wrappers). A
+// named, recursive schema, so that the generated types give a client `Record<string, DocumentValue>`
+// to write against rather than an object that accepts no member.
+/** The schema of one document value; recursive (a list or a map holds values). */
+export const DOCUMENT_VALUE = 'DocumentValue';
+const DOCUMENT_ITEM = 'DocumentItem';
+const documentSchemas: Record<string, JsonSchema> = {
+  [DOCUMENT_VALUE]: {
+    description: 'An attribute value as the DynamoDB document client writes it in JSON.',
+    anyOf: [
+      { type: 'string' },
+      { type: 'number' },
+      { type: 'boolean' },
+      { type: 'null' },
+      { type: 'array', items: schemaRef(DOCUMENT_VALUE) },
+      { type: 'object', additionalProperties: schemaRef(DOCUMENT_VALUE) },
+    ],
+  },
+  [DOCUMENT_ITEM]: {
+    type: 'object',
+    description: 'Attributes by name, as plain JSON.',
+    additionalProperties: schemaRef(DOCUMENT_VALUE),
+  },
+};
+const documentItem = (description: string) => ({ ...schemaRef(DOCUMENT_ITEM), description });
+const attributes = documentItem('Attribute values as plain JSON.');
+const key = documentItem('The primary key, e.g. `{"id": "1234ABCD"}`.');
 const expressions = {
   ConditionExpression: { type: 'string' },
   ExpressionAttributeNames: { type: 'object', additionalProperties: { type: 'string' } },
-  ExpressionAttributeValues: { type: 'object' },
+  ExpressionAttributeValues: documentItem('The values the expressions name, e.g. `{":n": 10}`.'),
   ReturnValues: { type: 'string', enum: ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] },
 } as const;
 
@@ -68,12 +93,29 @@ export function managerSchemas(service: ServiceDeclaration): Record<string, Json
   }));
   const name = pascalCase(service.name);
   return {
+    ...documentSchemas,
     [`${name}Request`]: { oneOf: variants },
+    [`${name}Output`]: {
+      type: 'object',
+      description:
+        'The output of the DynamoDB call an operation other than echo and ping makes, without `$metadata`.',
+      properties: {
+        Item: documentItem('read: the item, absent when there is none.'),
+        Attributes: documentItem('update, create or delete: the values `ReturnValues` asked for.'),
+        Items: { type: 'array', description: 'list: one page of items.', items: schemaRef(DOCUMENT_ITEM) },
+        Count: { type: 'integer' },
+        ScannedCount: { type: 'integer' },
+        LastEvaluatedKey: documentItem(
+          'list: pass as `ExclusiveStartKey` for the next page; absent on the last.',
+        ),
+      },
+    },
     [`${name}Response`]: {
       description:
         "The DynamoDB call's output without `$metadata`: `{}` for create and delete, `{Item}` for read, " +
         '`{Attributes}` for update when asked, `{Items, Count, ScannedCount, LastEvaluatedKey?}` for list; ' +
         'the payload for echo, `"pong"` for ping.',
+      anyOf: [schemaRef(`${name}Output`), { description: 'echo: the payload unchanged; ping: `"pong"`.' }],
       examples: [{ Item: { id: '1234ABCD', number: 5 } }, { Items: [], Count: 0, ScannedCount: 0 }, 'pong'],
     },
   };
