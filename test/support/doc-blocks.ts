@@ -22,7 +22,7 @@ export const TYPESCRIPT_LANGS = new Set(['ts', 'typescript']);
 /** Languages whose blocks are output, data or a picture: never run. */
 export const SHOWN_LANGS = new Set(['text', 'json', 'mermaid', 'http', 'jsonc', 'yaml']);
 
-const FENCE = /^(`{3,}|~{3,})\s*([\w-]*)/;
+const FENCE = /^\s*(`{3,}|~{3,})\s*([\w-]*)/;
 const SKIP = /^<!--\s*doc-test:\s*skip\s+(.+?)\s*-->$/;
 
 /** The user docs: the README and every page of docs/. */
@@ -44,7 +44,7 @@ export function docBlocks(file: string): DocBlock[] {
     const fence = open[1] ?? '```';
     const start = i;
     const body: string[] = [];
-    for (i++; i < lines.length && !(lines[i] ?? '').trimEnd().startsWith(fence); i++)
+    for (i++; i < lines.length && !(lines[i] ?? '').trim().startsWith(fence); i++)
       body.push(lines[i] ?? '');
     let above = start - 1;
     while (above >= 0 && (lines[above] ?? '').trim() === '') above--;
