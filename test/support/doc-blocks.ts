@@ -44,8 +44,7 @@ export function docBlocks(file: string): DocBlock[] {
     const fence = open[1] ?? '```';
     const start = i;
     const body: string[] = [];
-    for (i++; i < lines.length && !(lines[i] ?? '').trim().startsWith(fence); i++)
-      body.push(lines[i] ?? '');
+    for (i++; i < lines.length && !(lines[i] ?? '').trim().startsWith(fence); i++) body.push(lines[i] ?? '');
     let above = start - 1;
     while (above >= 0 && (lines[above] ?? '').trim() === '') above--;
     const skip = SKIP.exec((lines[above] ?? '').trim())?.[1];
