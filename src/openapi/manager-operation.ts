@@ -33,7 +33,8 @@ const documentSchemas: Record<string, JsonSchema> = {
     additionalProperties: schemaRef(DOCUMENT_VALUE),
   },
 };
-const documentItem = (description: string) => ({ ...schemaRef(DOCUMENT_ITEM), description });
+// A description may not sit beside a `$ref` in OpenAPI 3.0: the reference is wrapped instead.
+const documentItem = (description: string) => ({ allOf: [schemaRef(DOCUMENT_ITEM)], description });
 const attributes = documentItem('Attribute values as plain JSON.');
 const key = documentItem('The primary key, e.g. `{"id": "1234ABCD"}`.');
 const expressions = {

@@ -17,10 +17,18 @@ function schema30(input: JsonObject): JsonObject {
     const rest = alternatives.filter((s) => !isNull(s));
     const key = out.anyOf ? 'anyOf' : 'oneOf';
     const { [key]: _, ...others } = out;
+    // 3.0 wants `nullable` beside a `type`: on the one alternative left, else on the first typed
+    // one (one only, so that a null still matches exactly one of a `oneOf`).
+    const typed = rest.findIndex((s) => isObject(s) && 'type' in s);
     out =
       rest.length === 1 && isObject(rest[0])
         ? { ...others, ...rest[0], nullable: true }
-        : { ...others, [key]: rest, nullable: true };
+        : typed >= 0
+          ? {
+              ...others,
+              [key]: rest.map((s, i) => (i === typed ? { ...(s as JsonObject), nullable: true } : s)),
+            }
+          : { ...others, [key]: rest, nullable: true };
   }
   if (Array.isArray(out.type)) {
     const types = out.type.filter((t) => t !== 'null');
