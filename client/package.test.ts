@@ -61,6 +61,16 @@ describe('the client package', { timeout: 600_000 }, () => {
   });
   after(() => rm(scratch, { recursive: true, force: true }));
 
+  test('npm run build:client answers --help, and refuses an unknown option by name', async () => {
+    const help = await run(npm, ['run', '-s', 'build:client', '--', '--help'], { cwd: PROJECT_ROOT });
+    assert.match(help.stdout, /^Usage: npm run build:client/);
+    const unknown = await run(npm, ['run', '-s', 'build:client', '--', '--frobnicate'], {
+      cwd: PROJECT_ROOT,
+    }).catch((error: { code: number; stderr: string }) => error);
+    assert.ok('code' in unknown && unknown.code === 2, JSON.stringify(unknown));
+    assert.match(unknown.stderr, /--frobnicate/);
+  });
+
   test('is JavaScript with declarations, importing only its own files and its bundled dependency', async () => {
     const manifest = JSON.parse(await readFile(path.join(installed, 'package.json'), 'utf8'));
     assert.equal(manifest.type, 'module');
