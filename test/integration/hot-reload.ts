@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import type { EngineName } from '#local/dynamodb/engine.ts';
+import type { EngineName } from '#local/dynamodb/engines/engine.ts';
 import type { ReloadEvent } from '#local/hot-reload.ts';
 import { type LocalSystem, startLocalSystem } from '#local/start-local-system.ts';
 import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';

@@ -7,10 +7,10 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { format, types } from 'node:util';
 import type { Context } from 'aws-lambda';
-import type { ErrorShape, InstanceData, InstanceMessage, InvokeMessage } from './instance-messages.ts';
-import { folderBytes } from './instance-tmp.ts';
-import { CALLBACK_HANDLER_MESSAGE } from './invocation-outcomes.ts';
-import { consoleLine } from './lambda-log-lines.ts';
+import type { ErrorShape, InstanceData, InstanceMessage, InvokeMessage } from '../instance-messages.ts';
+import { folderBytes } from '../instance-tmp.ts';
+import { CALLBACK_HANDLER_MESSAGE } from '../invocation-outcomes.ts';
+import { consoleLine } from '../lambda-log-lines.ts';
 
 /** The context Lambda passes to handlers, without the long-deprecated done/succeed/fail. */
 type LambdaContext = Omit<Context, 'done' | 'fail' | 'succeed'>;
