@@ -291,6 +291,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         initial: { services, specs: functions, inputs: built.inputs },
       });
       cleanups.push(async () => reload.close());
+      // An edit made as soon as the system is up is served too.
+      await reload.ready;
     }
     return {
       url: gateway.url,
