@@ -99,9 +99,10 @@ export function startHotReload(options: HotReloadOptions): HotReload {
   const watcher = watchFiles({
     paths: trees,
     settleMs: SETTLE_MS,
+    // What the declarations are made of is learnt while the changes settle, not after.
+    onFirstChange: () => void learnOnce(),
     onBatch: (files) => {
       for (const file of files) changedFiles?.add(file);
-      void learnOnce();
       schedule();
     },
   });

@@ -14,6 +14,8 @@ export interface WatchFilesOptions {
   readonly settleMs: number;
   /** Each batch of changed paths (absolute), once the changes have settled. */
   readonly onBatch: (changed: ReadonlySet<string>) => void;
+  /** Called at the first change of a batch, before it settles (to start work the batch will need). */
+  readonly onFirstChange?: () => void;
 }
 
 export interface FileWatcher {
@@ -36,7 +38,7 @@ function ignoredWithin(roots: ReadonlySet<string>): (file: string) => boolean {
   };
 }
 
-export function watchFiles({ paths, settleMs, onBatch }: WatchFilesOptions): FileWatcher {
+export function watchFiles({ paths, settleMs, onBatch, onFirstChange }: WatchFilesOptions): FileWatcher {
   const roots = new Set(paths.map((p) => path.resolve(p)));
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -50,6 +52,7 @@ export function watchFiles({ paths, settleMs, onBatch }: WatchFilesOptions): Fil
   });
   watcher.on('all', (_event, file) => {
     if (closed) return;
+    if (pending.size === 0) onFirstChange?.();
     pending.add(path.resolve(file));
     clearTimeout(timer);
     timer = setTimeout(() => {
