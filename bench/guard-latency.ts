@@ -2,12 +2,12 @@
 // DynamoDB call. The same GetItem, alternately straight to the engine and through the guard with
 // the synthesized policy of products-get, from one SDK client each (keep-alive), sequentially.
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { startDynamoDbGuard } from '#local/dynamodb/dynamodb-guard.ts';
-import type { EngineName } from '#local/dynamodb/engine.ts';
-import { localAccessKey } from '#local/dynamodb/guarded-dynamodb.ts';
-import { loadFunctionPolicies } from '#local/dynamodb/iam/load-policies.ts';
-import { LOCAL_ACCOUNT_ID } from '#local/dynamodb/iam/resolve-intrinsics.ts';
-import { startDynamoDb } from '#local/dynamodb/start-dynamodb.ts';
+import type { EngineName } from '#local/dynamodb/engines/engine.ts';
+import { startDynamoDbGuard } from '#local/dynamodb/guard/dynamodb-guard.ts';
+import { localAccessKey } from '#local/dynamodb/guard/guarded-dynamodb.ts';
+import { loadFunctionPolicies } from '#local/dynamodb/guard/iam/load-policies.ts';
+import { LOCAL_ACCOUNT_ID } from '#local/dynamodb/guard/iam/resolve-intrinsics.ts';
+import { startDynamoDb } from '#local/dynamodb/launcher/start-dynamodb.ts';
 import { loadServices } from '#src/declaration/load-services.ts';
 import { percentiles } from './percentiles.ts';
 

@@ -4,7 +4,7 @@
 // declarations are not read again; the project's functions stay in the build, as in a real edit.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { EngineName } from '#local/dynamodb/engine.ts';
+import type { EngineName } from '#local/dynamodb/engines/engine.ts';
 import { startLocalSystem } from '#local/start-local-system.ts';
 import { DEFAULT_SERVICES_DIR, PROJECT_ROOT } from '#src/declaration/load-services.ts';
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { IncrementalBundles } from '#local/build/incremental-bundles.ts';
 import { USAGE } from '#local/cli-options.ts';
-import { findJava } from '#local/dynamodb/find-java.ts';
+import { findJava } from '#local/dynamodb/engines/find-java.ts';
 import { functionSpecs } from '#local/function-specs.ts';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '#local/lambda/start-lambda-service.ts';
 import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';

@@ -5,8 +5,8 @@ import { type ApiSettings, environmentName, readApiSettings } from '#src/declara
 import { LOG_LEVELS, type LogLevel } from '#src/declaration/function-environment.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import { BUNDLE_CACHE_DIR } from './cache-root.ts';
-import { ENGINE_CHOICES, type EngineChoice } from './dynamodb/engine.ts';
-import { FAULTS_ENV, parseFaults } from './dynamodb/faults.ts';
+import { ENGINE_CHOICES, type EngineChoice } from './dynamodb/engines/engine.ts';
+import { FAULTS_ENV, parseFaults } from './dynamodb/guard/faults.ts';
 import type { LocalSystemOptions } from './start-local-system.ts';
 import type { LogView } from './terminal-log-sink.ts';
 

@@ -2,8 +2,8 @@
 import { createInterface } from 'node:readline';
 import { banner } from './banner.ts';
 import { parseCliOptions, USAGE } from './cli-options.ts';
-import { guardBanner } from './dynamodb/guard-banner.ts';
-import { formatUnusedPermissions } from './dynamodb/iam/unused-permissions.ts';
+import { guardBanner } from './dynamodb/guard/guard-banner.ts';
+import { formatUnusedPermissions } from './dynamodb/guard/iam/unused-permissions.ts';
 import type { ReloadEvent } from './hot-reload.ts';
 import { resolveDeployedNode } from './lambda/deployed-runtime.ts';
 import { startLocalSystem } from './start-local-system.ts';

@@ -7,7 +7,7 @@ import { LOCAL_IDEMPOTENCY_TABLE } from '#src/declaration/idempotency.ts';
 import type { LoadedService } from '#src/declaration/load-services.ts';
 import type { BuiltBundle } from './build/incremental-bundles.ts';
 import type { RouteBinding } from './contracts.ts';
-import { localAccessKey } from './dynamodb/guarded-dynamodb.ts';
+import { localAccessKey } from './dynamodb/guard/guarded-dynamodb.ts';
 import type { FunctionSpec } from './lambda/function-spec.ts';
 
 export interface SpecContext {

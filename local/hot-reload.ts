@@ -1,7 +1,6 @@
 // `npm start` watches the declarations and the sources its bundles are built from, and serves
 // a change without a restart: declarations are read again, tables added, changed bundles rebuilt
 // and their functions' instances retired once idle; the next request gets a cold start.
-import { type Dirent, existsSync, type FSWatcher, readdirSync, watch } from 'node:fs';
 import path from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 import type { AccessSettings } from '#src/declaration/access.ts';
@@ -12,6 +11,7 @@ import { functionSpecs, routeBindings, type SpecContext } from './function-specs
 import type { RunningGateway } from './gateway/start-gateway.ts';
 import type { FunctionSpec } from './lambda/function-spec.ts';
 import type { LambdaService } from './lambda/start-lambda-service.ts';
+import { watchFiles } from './watch-files.ts';
 
 /** What a reload did, for the terminal and for tests. */
 export type ReloadEvent =
@@ -57,7 +57,9 @@ export interface HotReloadOptions {
 }
 
 export interface HotReload {
-  close(): void;
+  /** Settles once the watcher has read the watched folders: every change from then on is served. */
+  readonly ready: Promise<void>;
+  close(): Promise<void>;
 }
 
 /** Changes closer together than this are served by one reload. */
@@ -65,24 +67,20 @@ const SETTLE_MS = 100;
 
 /** Starts watching; each batch of changes leads to one reload, never two at a time. */
 export function startHotReload(options: HotReloadOptions): HotReload {
-  const watchers = new Map<string, FSWatcher>();
   let served = new Map(options.initial.specs.map((spec) => [spec.name, JSON.stringify(spec)]));
   let lastFailure: string | undefined;
-  let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
   let closed = false;
 
-  // What changed since the last reload began; `undefined` once a watcher could not say which file.
+  // What changed since the last reload began; `undefined` once a failed reload could not say which files.
   let changedFiles: Set<string> | undefined = new Set();
 
+  /** A settled batch of changes: reloaded now, or right after the reload in progress. */
   const schedule = () => {
     if (closed) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      if (running) again = true;
-      else run(reload);
-    }, SETTLE_MS);
+    if (running) again = true;
+    else run(reload);
   };
   /** Runs a reload (or the warm-up); changes meanwhile are served by one more reload after it. */
   const run = (task: () => Promise<void>) => {
@@ -95,59 +93,22 @@ export function startHotReload(options: HotReloadOptions): HotReload {
     });
   };
 
-  // Each folder has its own (non-recursive) watcher. A folder's watcher names the file behind
-  // every event, including a save that replaces the file (written beside it, then renamed over
-  // it, as many editors save); Node 20's recursive watch on Linux watches each file instead, and
-  // loses a file for good once it has been replaced.
+  // The watcher (watch-files.ts) debounces: changes within SETTLE_MS of each other come as one batch.
   const trees = [...options.servicesDirs, ...options.sourceDirs];
   const within = (dir: string, file: string) => !path.relative(dir, file).startsWith('..');
-  const unwatch = (gone: string) => {
-    for (const [dir, watcher] of watchers) {
-      if (!within(gone, dir)) continue;
-      watcher.close();
-      watchers.delete(dir);
-    }
-  };
-  const watchDir = (dir: string) => {
-    if (closed || watchers.has(dir)) return;
-    try {
-      const watcher = watch(dir, { persistent: false }, (event, filename) => {
-        if (filename === null) changedFiles = undefined;
-        else {
-          const file = path.resolve(dir, filename.toString());
-          changedFiles?.add(file);
-          void learnOnce();
-          // A folder that appeared in a watched tree is watched too; one that went is not.
-          if (event === 'rename' && trees.some((tree) => within(tree, file))) {
-            if (existsSync(file)) watchTree(file);
-            else unwatch(file);
-          }
-        }
-        schedule();
-      });
-      watcher.on('error', () => unwatch(dir));
-      watchers.set(dir, watcher);
-    } catch {
-      // A folder that vanished is simply not watched.
-    }
-  };
-  const watchTree = (dir: string) => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return; // not a folder, or gone
-    }
-    watchDir(dir);
-    for (const entry of entries) {
-      if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.'))
-        watchTree(path.join(dir, entry.name));
-    }
-  };
-  const watchInputs = (inputs: readonly string[]) => {
-    for (const input of inputs) if (!trees.some((tree) => within(tree, input))) watchDir(path.dirname(input));
-  };
-  for (const tree of trees) watchTree(tree);
+  const watcher = watchFiles({
+    paths: trees,
+    settleMs: SETTLE_MS,
+    // What the declarations are made of is learnt while the changes settle, not after.
+    onFirstChange: () => void learnOnce(),
+    onBatch: (files) => {
+      for (const file of files) changedFiles?.add(file);
+      schedule();
+    },
+  });
+  /** Bundle inputs outside the watched folders are watched one by one. */
+  const watchInputs = (inputs: readonly string[]) =>
+    watcher.add(inputs.filter((input) => !trees.some((tree) => within(tree, input))));
   watchInputs(options.initial.inputs);
 
   // The declarations as last read, and the files they are made of (once known).
@@ -265,10 +226,10 @@ export function startHotReload(options: HotReloadOptions): HotReload {
   if (options.bundles.cold) run(warm);
 
   return {
+    ready: watcher.ready,
     close() {
       closed = true;
-      clearTimeout(timer);
-      for (const watcher of watchers.values()) watcher.close();
+      return watcher.close();
     },
   };
 }

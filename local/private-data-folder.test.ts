@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { modesUnder, notPrivateUnder } from '../test/support/file-modes.ts';
-import { startDynamoDb } from './dynamodb/start-dynamodb.ts';
+import { startDynamoDb } from './dynamodb/launcher/start-dynamodb.ts';
 import { makeDataFolderPrivate, withPrivateUmask } from './private-data-folder.ts';
 
 async function withDir(body: (dir: string) => Promise<void>): Promise<void> {

@@ -13,9 +13,9 @@ import type { LogFormat } from '#src/declaration/types.ts';
 import type { LocalUserPool } from './auth/local-user-pool.ts';
 import { scratchDir } from './build/scratch-dir.ts';
 import type { LogSink, RouteBinding } from './contracts.ts';
-import type { EngineChoice, RunningDynamoDb } from './dynamodb/engine.ts';
-import type { FaultRule } from './dynamodb/faults.ts';
-import { type GuardedDynamoDb, startGuardedDynamoDb } from './dynamodb/guarded-dynamodb.ts';
+import type { EngineChoice, RunningDynamoDb } from './dynamodb/engines/engine.ts';
+import type { FaultRule } from './dynamodb/guard/faults.ts';
+import { type GuardedDynamoDb, startGuardedDynamoDb } from './dynamodb/guard/guarded-dynamodb.ts';
 import type { ExposureOptions } from './exposure.ts';
 import type { ReloadEvent } from './hot-reload.ts';
 import type { FunctionSpec } from './lambda/function-spec.ts';
@@ -291,6 +291,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         initial: { services, specs: functions, inputs: built.inputs },
       });
       cleanups.push(async () => reload.close());
+      // An edit made as soon as the system is up is served too.
+      await reload.ready;
     }
     return {
       url: gateway.url,

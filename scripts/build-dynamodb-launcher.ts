@@ -1,9 +1,9 @@
-// `npm run dynamodb-launcher`: rebuilds local/dynamodb/LoopbackDynamoDbLocal.jar from its source,
+// `npm run dynamodb-launcher`: rebuilds local/dynamodb/engines/LoopbackDynamoDbLocal.jar from its source,
 // after an edit of LoopbackDynamoDbLocal.java (a test fails until it is rebuilt). Needs a JDK 17+.
 
-import { locateDynamoDbLocalJar } from '#local/dynamodb/dynamodb-local-jar.ts';
-import { buildLauncherJar, LAUNCHER_JAR } from '#local/dynamodb/dynamodb-local-launcher.ts';
-import { findJava } from '#local/dynamodb/find-java.ts';
+import { locateDynamoDbLocalJar } from '#local/dynamodb/engines/dynamodb-local-jar.ts';
+import { buildLauncherJar, LAUNCHER_JAR } from '#local/dynamodb/engines/dynamodb-local-launcher.ts';
+import { findJava } from '#local/dynamodb/engines/find-java.ts';
 
 const java = await findJava();
 if (!java?.javac) {

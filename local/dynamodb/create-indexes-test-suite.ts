@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import { DescribeTableCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { ServiceDeclaration } from '#src/declaration/types.ts';
 import { ensureTables } from './create-tables.ts';
-import { ENGINE_TEST_TIMEOUT_MS, localClient } from './engine-test-suite.ts';
-import { startDynamoDb } from './start-dynamodb.ts';
+import { ENGINE_TEST_TIMEOUT_MS, localClient } from './engines/engine-test-suite.ts';
+import { startDynamoDb } from './launcher/start-dynamodb.ts';
 
 const base: ServiceDeclaration = {
   name: 'widgets',

@@ -12,8 +12,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { ServiceDeclaration } from '#src/declaration/types.ts';
 import { ensureTables } from './create-tables.ts';
-import { startDynalite } from './dynalite-engine.ts';
-import { localClient, shippedServices } from './engine-test-suite.ts';
+import { startDynalite } from './engines/dynalite-engine.ts';
+import { localClient, shippedServices } from './engines/engine-test-suite.ts';
 
 type CreateDynalite = (options: { createTableMs: number }) => Server;
 

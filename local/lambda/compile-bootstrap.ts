@@ -21,7 +21,7 @@ export function bootstrapSource(): string {
 
 function compile(): string {
   const result = buildSync({
-    entryPoints: [fileURLToPath(new URL('./instance-bootstrap.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL('./bootstrap/instance-bootstrap.ts', import.meta.url))],
     bundle: true,
     platform: 'node',
     format: 'cjs',

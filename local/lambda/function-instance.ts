@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { InvokeOutcome, LogSink } from '#local/contracts.ts';
 import { type FunctionSpec, SPEC_DEFAULTS } from './function-spec.ts';
 import type { ErrorShape, InstanceMessage, InvokeMessage } from './instance-messages.ts';
+import { InstanceLifecycle, type InstanceState } from './instance-state.ts';
 import { createInstanceTmp, removeInstanceTmp } from './instance-tmp.ts';
 import {
   crashEnding,
@@ -23,8 +24,7 @@ const INIT_TIMEOUT_MS = 10_000;
 const INIT_TIMEOUT_TYPE = 'Runtime.InitTimeout';
 const MB = 1024 * 1024;
 
-/** Busy from creation: an instance is only started for an invocation waiting for it. */
-export type InstanceState = 'busy' | 'idle' | 'gone';
+export type { InstanceState } from './instance-state.ts';
 
 interface Invocation {
   readonly requestId: string;
@@ -51,6 +51,7 @@ export interface InstanceOptions {
  * One execution environment of a function: a process of the deployed major's Node.js with its
  * own module state, environment, working directory and heap limit. It imports the bundle as soon
  * as it starts and then runs one invocation at a time. It is discarded after a timeout or a crash (`state` becomes `gone`).
+ * Its states and the moves between them are the table in instance-state.ts.
  */
 export class FunctionInstance {
   readonly #spec: FunctionSpec;
@@ -58,7 +59,8 @@ export class FunctionInstance {
   readonly #process: ChildProcess;
   readonly #ready: Promise<ErrorShape | undefined>;
   #resolveReady: (failure: ErrorShape | undefined) => void = () => {};
-  #state: InstanceState = 'busy';
+  /** Busy from creation: an instance is only started for an invocation waiting for it. */
+  readonly #lifecycle: InstanceLifecycle;
   #initStarted = 0;
   /** Init has ended: the bundle was imported, or failed to be, or ran out of time. */
   #initEnded = false;
@@ -68,6 +70,7 @@ export class FunctionInstance {
   #current: Invocation | undefined;
   #crash: ErrorShape | undefined;
   #outOfMemory = false;
+  /** Not a state: the host's request to stop, which can come in any state, stopping included. */
   #shuttingDown = false;
   /** This instance's log stream, as Lambda gives each execution environment one. */
   readonly #logStream = newLogStreamName();
@@ -81,6 +84,7 @@ export class FunctionInstance {
     const bootstrapFile = bootstrapFileIn(tmpRoot, bootstrap);
     this.#spec = spec;
     this.#sink = logSink;
+    this.#lifecycle = new InstanceLifecycle(`An instance of ${spec.name}`);
     this.#ready = new Promise((resolve) => {
       this.#resolveReady = resolve;
     });
@@ -92,7 +96,7 @@ export class FunctionInstance {
       this.#initDurationMs = performance.now() - started;
       this.#initEnded = true;
       this.#initFailure = { errorType: INIT_TIMEOUT_TYPE, errorMessage: 'Init phase timed out' };
-      this.#kill();
+      this.#stop();
     }, INIT_TIMEOUT_MS);
     child.on('message', (message: InstanceMessage) => {
       if (message.type === 'ready' || message.type === 'init-error') {
@@ -105,7 +109,7 @@ export class FunctionInstance {
     const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
       child.once('exit', (exitCode, signal) => {
         // No new invocation may be sent to it while its last output is still being read.
-        this.#state = 'gone';
+        this.#toGone();
         resolve([exitCode, signal]);
       });
       // The binary could not be started at all (it is gone, or not executable): no 'exit' follows.
@@ -114,7 +118,7 @@ export class FunctionInstance {
         if (child.pid === undefined) {
           // Our fault, not the function's: the cause goes to its log.
           this.#log([`The local Lambda service could not start ${runtime.execPath}: ${error.message}`]);
-          this.#state = 'gone';
+          this.#toGone();
           resolve([127, null]);
         }
       });
@@ -139,7 +143,7 @@ export class FunctionInstance {
   }
 
   get state(): InstanceState {
-    return this.#state;
+    return this.#lifecycle.poolView;
   }
 
   /**
@@ -147,12 +151,14 @@ export class FunctionInstance {
    * `Root=…` of the trace API Gateway started, which `_X_AMZN_TRACE_ID` continues.
    */
   async invoke(requestId: string, eventJson: string, traceRoot?: string): Promise<InvokeOutcome> {
-    if (this.#state === 'gone')
-      throw new Error(`An instance of ${this.#spec.name} that is gone cannot be invoked`);
-    this.#state = 'busy';
-    const initFailure = await this.#ready;
+    // The first invocation waits in `initializing`; a later one moves an idle instance on (and a
+    // stopped one refuses it).
+    if (this.#lifecycle.state !== 'initializing') this.#lifecycle.to('invoking');
+    const initFailure = (await this.#ready) ?? this.#initFailure;
     if (this.#shuttingDown) return SHUTDOWN_OUTCOME;
+    // A `ready` that crossed the init timeout's kill still finds the instance stopping: init failed.
     if (initFailure) return this.#failInit(requestId, initFailure);
+    if (this.#lifecycle.state === 'initializing') this.#lifecycle.to('invoking');
     return new Promise((resolve) => {
       const timeoutMs = this.#spec.timeoutSeconds * 1000;
       const initDurationMs = this.#initDurationMs;
@@ -180,14 +186,22 @@ export class FunctionInstance {
   /** Stops the process; an invocation still running gets SHUTDOWN_OUTCOME and no more log lines. */
   terminate(): Promise<void> {
     this.#shuttingDown = true;
-    this.#state = 'gone';
-    this.#kill();
+    this.#stop();
     return this.gone;
   }
 
-  /** Ends the process at once, as Lambda ends an execution environment: nothing in it runs on. */
-  #kill(): void {
+  /**
+   * Ends the process at once, as Lambda ends an execution environment: nothing in it runs on. It
+   * may already be stopping or gone (a shutdown after a timeout): then there is nothing to move.
+   */
+  #stop(): void {
+    if (this.#lifecycle.can('stopping')) this.#lifecycle.to('stopping');
     if (this.#process.exitCode === null && this.#process.signalCode === null) this.#process.kill('SIGKILL');
+  }
+
+  /** The process has exited (or never started); exit and spawn errors may both report it. */
+  #toGone(): void {
+    if (this.#lifecycle.state !== 'gone') this.#lifecycle.to('gone');
   }
 
   #onMessage(message: InstanceMessage): void {
@@ -224,12 +238,12 @@ export class FunctionInstance {
     const overflow = this.#tmpOverflow(requestId, reply.tmpBytes);
     if (overflow) {
       // Answered once the instance and its folder are gone.
-      this.#state = 'gone';
-      this.#kill();
+      this.#stop();
       void this.gone.then(() => current.resolve(overflow));
       return;
     }
-    if (this.#state === 'busy') this.#state = 'idle';
+    // A reply can cross a shutdown's kill: the answer still counts, the instance stays stopping.
+    if (this.#lifecycle.state === 'invoking') this.#lifecycle.to('idle');
     current.resolve(replyOutcome(reply));
   }
 
@@ -253,14 +267,12 @@ export class FunctionInstance {
       performance.now() - invocation.started,
       this.#spec.timeoutSeconds * 1000,
     );
-    this.#state = 'gone';
-    this.#kill();
+    this.#stop();
   }
 
   /** The init failed: INIT_REPORT, then the invocation that waited for it fails with its error. */
   async #failInit(requestId: string, failure: ErrorShape): Promise<InvokeOutcome> {
-    this.#state = 'gone';
-    this.#kill();
+    this.#stop();
     await this.gone;
     if (this.#shuttingDown) return SHUTDOWN_OUTCOME;
     const initDurationMs = this.#initDurationMs ?? 0;
@@ -276,7 +288,7 @@ export class FunctionInstance {
   }
 
   #afterExit(exitCode: number | null, signal: NodeJS.Signals | null): void {
-    this.#state = 'gone';
+    this.#toGone();
     // V8 aborts the process when the heap reaches --max-old-space-size.
     if (signal === 'SIGABRT') this.#outOfMemory = true;
     // The runtime died during init (process.exit, out of memory): init lasted until then.

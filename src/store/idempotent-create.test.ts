@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ensureIdempotencyTable } from '#local/dynamodb/create-tables.ts';
-import { startDynalite } from '#local/dynamodb/dynalite-engine.ts';
-import { localClient, shippedServices } from '#local/dynamodb/engine-test-suite.ts';
+import { startDynalite } from '#local/dynamodb/engines/dynalite-engine.ts';
+import { localClient, shippedServices } from '#local/dynamodb/engines/engine-test-suite.ts';
 import { IDEMPOTENCY_EXPIRY_SECONDS, LOCAL_IDEMPOTENCY_TABLE } from '../declaration/idempotency.ts';
 import { ConflictError, InternalError, UnprocessableContentError } from '../domain/errors.ts';
 import { canonicalJson, idempotentCreates, type StoredResponse } from './idempotent-create.ts';

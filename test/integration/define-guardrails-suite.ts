@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { EngineName } from '#local/dynamodb/engine.ts';
-import { parseFaults } from '#local/dynamodb/faults.ts';
+import type { EngineName } from '#local/dynamodb/engines/engine.ts';
+import { parseFaults } from '#local/dynamodb/guard/faults.ts';
 import { DEFAULT_SERVICES_DIR } from '#src/declaration/load-services.ts';
 import { type ApiClient, apiClient } from '../support/http.ts';
 import { SNOOP_SLOW_TIMEOUT_S, writeSnoopService } from '../support/snoop-service.ts';

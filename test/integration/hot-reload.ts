@@ -3,12 +3,13 @@ import { mkdir, mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import type { EngineName } from '#local/dynamodb/engine.ts';
+import type { EngineName } from '#local/dynamodb/engines/engine.ts';
 import type { ReloadEvent } from '#local/hot-reload.ts';
 import { type LocalSystem, startLocalSystem } from '#local/start-local-system.ts';
 import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
 import { LOCAL_IDEMPOTENCY_TABLE } from '#src/declaration/idempotency.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
+import { reloadEvents } from '../support/reload-events.ts';
 
 /** A declaration of one GET function (its handler in a folder beside, all under test/tmp/). */
 export function declaration(name: string, route: string, handler: string): string {
@@ -44,19 +45,6 @@ const memos = [
 const api = { ...DEFAULT_API_SETTINGS, throttlingRateLimit: 50, throttlingBurstLimit: 50 };
 
 /**
- * Polls `check` until it holds, failing after `ms`; for outcomes no event reports (this suite
- * waits on reload events instead).
- */
-export async function eventually(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`${what} did not happen within ${ms} ms`);
-}
-
-/**
  * Hot reload against one engine: a temporary copy of a service (declaration and handler under
  * test/tmp/) is edited while the system runs, as a developer edits `services/` and `src/`.
  */
@@ -68,18 +56,7 @@ export function defineHotReloadSuite(engine: Exclude<EngineName, 'external'>): v
     let relative: string;
     let system: LocalSystem;
     let token: string;
-    const events: ReloadEvent[] = [];
-    const waiting: { matches: (event: ReloadEvent) => boolean; resolve: (event: ReloadEvent) => void }[] = [];
-    /** The next reload event that `matches`, from now on (call it before making the change). */
-    const nextReload = (matches: (event: ReloadEvent) => boolean) =>
-      new Promise<ReloadEvent>((resolve) => waiting.push({ matches, resolve }));
-    const onReload = (event: ReloadEvent) => {
-      events.push(event);
-      for (const waiter of waiting.splice(0)) {
-        if (waiter.matches(event)) waiter.resolve(event);
-        else waiting.push(waiter);
-      }
-    };
+    const { events, onReload, next: nextReload } = reloadEvents();
     const reloaded = (event: ReloadEvent) => event.kind === 'reloaded';
     const firstFailures = () => events.filter((e) => e.kind === 'failed' && !e.repeated).length;
     const get = async (route: string) => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { parseFaults } from '#local/dynamodb/faults.ts';
-import { localAccessKey } from '#local/dynamodb/guarded-dynamodb.ts';
+import { parseFaults } from '#local/dynamodb/guard/faults.ts';
+import { localAccessKey } from '#local/dynamodb/guard/guarded-dynamodb.ts';
 import {
   IDEMPOTENCY_EXPIRY_SECONDS,
   IDEMPOTENCY_TTL_ATTRIBUTE,

@@ -4,17 +4,17 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { ReloadEvent } from '#local/hot-reload.ts';
 import { type LocalSystem, startLocalSystem } from '#local/start-local-system.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
-import { declaration, eventually, handlerSource } from './hot-reload.ts';
+import { reloadEvents } from '../support/reload-events.ts';
+import { declaration, handlerSource } from './hot-reload.ts';
 
 describe('a start serves the bundles kept from the last one', { timeout: 120_000 }, () => {
   let dir: string;
   let handlers: string;
   let services: string;
   const systems: LocalSystem[] = [];
-  const events: ReloadEvent[] = [];
+  const { events, onReload, next: nextReload } = reloadEvents();
   const start = async () => {
     const system = await startLocalSystem({
       port: 0,
@@ -25,7 +25,7 @@ describe('a start serves the bundles kept from the last one', { timeout: 120_000
       logSink: { write: () => {} },
       servicesDirs: [services],
       bundleCacheDir: path.join(dir, 'cache'),
-      onReload: (event) => events.push(event),
+      onReload,
     });
     systems.push(system);
     return system;
@@ -60,8 +60,10 @@ describe('a start serves the bundles kept from the last one', { timeout: 120_000
     assert.equal(await get(second, '/say'), 'hello');
     assert.equal(await get(second, '/shout'), 'HEY');
     // The build context fills in the background, so the edit is as quick to rebuild as any other.
+    const served = nextReload((e) => e.kind === 'reloaded' && e.functions.includes('echo-say'));
     await writeFile(path.join(handlers, 'say.ts'), handlerSource('bonjour'));
-    await eventually('the edit being served', async () => (await get(second, '/say')) === 'bonjour');
+    await served;
+    assert.equal(await get(second, '/say'), 'bonjour');
     const reloads = events.filter((e) => e.kind === 'reloaded');
     assert.deepEqual(
       reloads.map((e) => e.rebuilt),

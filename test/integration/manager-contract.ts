@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { EngineName } from '#local/dynamodb/engine.ts';
+import type { EngineName } from '#local/dynamodb/engines/engine.ts';
 import type { ApiClient } from '../support/http.ts';
 import { assertProblem } from './products-contract.ts';
 

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { MintOptions } from '#local/auth/local-user-pool.ts';
-import type { EngineChoice } from '#local/dynamodb/engine.ts';
-import { localAccessKey } from '#local/dynamodb/guarded-dynamodb.ts';
+import type { EngineChoice } from '#local/dynamodb/engines/engine.ts';
+import { localAccessKey } from '#local/dynamodb/guard/guarded-dynamodb.ts';
 import { type LocalSystem, type LocalSystemOptions, startLocalSystem } from '#local/start-local-system.ts';
 
 export interface LogLine {

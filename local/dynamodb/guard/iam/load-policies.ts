@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { type LoadedService, PROJECT_ROOT } from '#src/declaration/load-services.ts';
-import { LOCAL_CACHE_ROOT } from '../../cache-root.ts';
+import { LOCAL_CACHE_ROOT } from '../../../cache-root.ts';
 import type { FunctionPolicy } from './policy-types.ts';
 import type { LocalAccount } from './resolve-intrinsics.ts';
 
@@ -11,7 +11,7 @@ import type { LocalAccount } from './resolve-intrinsics.ts';
 export const POLICY_CACHE_DIR = path.join(LOCAL_CACHE_ROOT, 'iam-policies');
 
 /** What the synthesized policies depend on, besides the declaration files themselves. */
-const SOURCE_DIRS = ['infra', 'src/declaration', 'local/dynamodb/iam'] as const;
+const SOURCE_DIRS = ['infra', 'src/declaration', 'local/dynamodb/guard/iam'] as const;
 
 export interface LoadedPolicies {
   readonly byFunction: ReadonlyMap<string, FunctionPolicy>;

@@ -1,4 +1,4 @@
-import type { RunningDynamoDb } from './engine.ts';
+import type { RunningDynamoDb } from '../engines/engine.ts';
 
 /** An engine that runs in a process of its own, so it can die and be started again. */
 export interface RestartableDynamoDb extends RunningDynamoDb {

@@ -3,9 +3,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { holdPrivateUmask } from '#local/private-data-folder.ts';
-import { type DataFolderLock, dataInUseError, lockDataFolder } from './data-folder-lock.ts';
+import { refuseOutsiders } from '../guard/refuse-outsiders.ts';
+import { type DataFolderLock, dataInUseError, lockDataFolder } from '../launcher/data-folder-lock.ts';
 import type { InProcessRequest, RunningDynamoDb } from './engine.ts';
-import { refuseOutsiders } from './refuse-outsiders.ts';
 
 /** The options of dynalite's factory that this project uses (the package ships no types). */
 interface DynaliteOptions {

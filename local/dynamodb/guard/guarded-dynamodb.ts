@@ -1,14 +1,14 @@
 import type { LoadedService } from '#src/declaration/load-services.ts';
+import type { RunningDynamoDb } from '../engines/engine.ts';
+import { type DynamoDbOptions, startDynamoDb } from '../launcher/start-dynamodb.ts';
+import { superviseDynamoDb } from '../launcher/supervise.ts';
 import { type DynamoDbGuard, startDynamoDbGuard } from './dynamodb-guard.ts';
-import type { RunningDynamoDb } from './engine.ts';
 import type { FaultRule } from './faults.ts';
 import { compiledPolicyOf } from './iam/compile-policy.ts';
 import { loadFunctionPolicies } from './iam/load-policies.ts';
 import type { FunctionPolicy } from './iam/policy-types.ts';
 import { LOCAL_ACCOUNT_ID, type LocalAccount } from './iam/resolve-intrinsics.ts';
 import { type UnusedPermissions, unusedPermissions } from './iam/unused-permissions.ts';
-import { type DynamoDbOptions, startDynamoDb } from './start-dynamodb.ts';
-import { superviseDynamoDb } from './supervise.ts';
 
 export interface GuardedDynamoDbOptions extends DynamoDbOptions {
   /** The declarations whose policies the guard enforces; the engine starts without waiting for them. */

@@ -4,10 +4,10 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
-import { notPrivateUnder } from '../../test/support/file-modes.ts';
+import { notPrivateUnder } from '../../../test/support/file-modes.ts';
+import { startDynalite } from '../engines/dynalite-engine.ts';
+import { withTempDir } from '../engines/engine-test-suite.ts';
 import { LOCK_FOLDER, lockDataFolder } from './data-folder-lock.ts';
-import { startDynalite } from './dynalite-engine.ts';
-import { withTempDir } from './engine-test-suite.ts';
 
 const IN_USE = /Cannot open the dynalite data in .* \(is another local runtime using it\?\)/;
 

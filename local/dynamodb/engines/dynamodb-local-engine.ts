@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { holdPrivateUmask } from '#local/private-data-folder.ts';
-import { type DataFolderLock, lockDataFolder } from './data-folder-lock.ts';
+import { type DataFolderLock, lockDataFolder } from '../launcher/data-folder-lock.ts';
 import { locateDynamoDbLocalJar } from './dynamodb-local-jar.ts';
 import { LAUNCHER_CLASS, type Launcher, prepareLauncher } from './dynamodb-local-launcher.ts';
 import type { RunningDynamoDb } from './engine.ts';

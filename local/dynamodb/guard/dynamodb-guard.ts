@@ -7,7 +7,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RunningDynamoDb } from './engine.ts';
+import type { RunningDynamoDb } from '../engines/engine.ts';
 import { FAULT_RESPONSES, type FaultRule, planFaults } from './faults.ts';
 import { compiledPolicyOf } from './iam/compile-policy.ts';
 import { readDynamoDbRequest } from './iam/dynamodb-request.ts';

@@ -5,16 +5,16 @@ import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { ensureTables } from './create-tables.ts';
-import { locateDynamoDbLocalJar } from './dynamodb-local-jar.ts';
+import { ensureTables } from '../create-tables.ts';
+import { locateDynamoDbLocalJar } from '../engines/dynamodb-local-jar.ts';
 import {
   assertStartRefused,
   ENGINE_TEST_TIMEOUT_MS,
   localClient,
   shippedServices,
   withTempDir,
-} from './engine-test-suite.ts';
-import { findJava } from './find-java.ts';
+} from '../engines/engine-test-suite.ts';
+import { findJava } from '../engines/find-java.ts';
 import { startDynamoDb } from './start-dynamodb.ts';
 
 const java = await findJava();

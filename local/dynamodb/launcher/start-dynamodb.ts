@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { makeDataFolderPrivate, PRIVATE_DIR_MODE } from '#local/private-data-folder.ts';
-import { startDynamoDbLocal } from './dynamodb-local-engine.ts';
-import type { EngineChoice, EngineName, RunningDynamoDb } from './engine.ts';
-import { useExternalDynamoDb } from './external-engine.ts';
-import { findJava, type JavaRuntime, MINIMUM_JAVA_MAJOR } from './find-java.ts';
+import { startDynamoDbLocal } from '../engines/dynamodb-local-engine.ts';
+import type { EngineChoice, EngineName, RunningDynamoDb } from '../engines/engine.ts';
+import { useExternalDynamoDb } from '../engines/external-engine.ts';
+import { findJava, type JavaRuntime, MINIMUM_JAVA_MAJOR } from '../engines/find-java.ts';
 import type { RestartableDynamoDb } from './supervise.ts';
 
 export interface DynamoDbOptions {
@@ -68,7 +68,7 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<RunningDy
   // the JVM is spawned without waiting for them.
   const started = await (java
     ? startRestartable(java, dataDir, 0)
-    : import('./dynalite-engine.ts').then(({ startDynalite }) => startDynalite({ dataDir })));
+    : import('../engines/dynalite-engine.ts').then(({ startDynalite }) => startDynalite({ dataDir })));
   return { ...started, reason: engineReason(options.engine, found) };
 }
 

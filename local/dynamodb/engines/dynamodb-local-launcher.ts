@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { LOCAL_CACHE_ROOT } from '../cache-root.ts';
+import { LOCAL_CACHE_ROOT } from '../../cache-root.ts';
 import type { DynamoDbLocalJar } from './dynamodb-local-jar.ts';
 import { type JavaRuntime, MINIMUM_JAVA_MAJOR } from './find-java.ts';
 

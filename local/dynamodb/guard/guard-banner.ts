@@ -1,4 +1,4 @@
-import type { LocalSystem } from '../start-local-system.ts';
+import type { LocalSystem } from '../../start-local-system.ts';
 import type { FaultRule } from './faults.ts';
 
 /** The banner's lines about local IAM and injected faults. */

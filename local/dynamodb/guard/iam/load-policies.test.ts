@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_SERVICES_DIR, loadServices } from '#src/declaration/load-services.ts';
-import { writeThrowawayService } from '../../../test/support/throwaway-service.ts';
+import { writeThrowawayService } from '../../../../test/support/throwaway-service.ts';
 import { loadFunctionPolicies } from './load-policies.ts';
 import { LOCAL_ACCOUNT_ID } from './resolve-intrinsics.ts';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { startDynalite } from './dynalite-engine.ts';
+import { startDynalite } from '../engines/dynalite-engine.ts';
+import type { RunningDynamoDb } from '../engines/engine.ts';
 import { type DynamoDbGuard, startDynamoDbGuard } from './dynamodb-guard.ts';
-import type { RunningDynamoDb } from './engine.ts';
 import { parseFaults } from './faults.ts';
 
 const account = { region: 'us-east-1', accountId: '000000000000' };

@@ -8,9 +8,9 @@ import { test } from 'node:test';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { loadServices } from '#src/declaration/load-services.ts';
 import type { ServiceDeclaration } from '#src/declaration/types.ts';
-import { ensureTables } from './create-tables.ts';
+import { ensureTables } from '../create-tables.ts';
+import { startDynamoDb } from '../launcher/start-dynamodb.ts';
 import type { RunningDynamoDb } from './engine.ts';
-import { startDynamoDb } from './start-dynamodb.ts';
 
 /** A cold JVM on a busy 2-core machine is slow; this bounds a hang, it does not measure anything. */
 export const ENGINE_TEST_TIMEOUT_MS = 180_000;
