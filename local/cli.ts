@@ -8,6 +8,7 @@ import type { ReloadEvent } from './hot-reload.ts';
 import { resolveDeployedNode } from './lambda/deployed-runtime.ts';
 import { startLocalSystem } from './start-local-system.ts';
 import { terminalLogSink } from './terminal-log-sink.ts';
+import { removeRuntimeFile, toolFlags, writeRuntimeFile } from './tools/runtime-file.ts';
 
 // Lambda runs in UTC; the local system's own times follow it (instances get TZ=:UTC themselves).
 process.env.TZ = 'UTC';
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   try {
     options = parseCliOptions(process.argv.slice(2), process.env);
   } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    console.error(`npm start: ${(error as Error).message}. See npm start -- --help`);
     process.exit(2);
   }
   if (options === 'help') {
@@ -53,7 +54,19 @@ async function main(): Promise<void> {
     },
   });
   // The Node.js the Lambda service chose for the instances, by the same rules (deployed-runtime.ts).
-  console.log(banner(system, resolveDeployedNode()));
+  // The tools (token, logs, invoke, cli) find this system through its runtime file.
+  await writeRuntimeFile({
+    url: system.url,
+    port: system.port,
+    dataDir: options.dataDir,
+    engine: system.dynamodb.engine,
+    functionEndpoint: system.guard.functionEndpoint,
+    inMemory: options.inMemory,
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    flags: process.argv.slice(2),
+  });
+  console.log(banner(system, resolveDeployedNode(), toolFlags(options.dataDir)));
   console.log(guardBanner(system, options.faults ?? [], iamReport));
   const printIamReport = () => console.log(formatUnusedPermissions(system.guard.unusedPermissions()));
   // On demand: with --iam-report, every Enter in the terminal prints the report so far.
@@ -65,6 +78,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`\n  Stopping: requests in flight have ${SHUTDOWN_GRACE_MS / 1000} s to finish…`);
     if (system.guard.policies.size > 0) printIamReport();
+    await removeRuntimeFile(options.dataDir);
     await system.stop();
     logSink.flush();
     process.exit(0);
