@@ -91,7 +91,7 @@ export function apiUrl(
  * their own); the returned program is run with `parseAsync`.
  */
 export function buildProgram(io: CliIo): Command {
-  const program = new Command('sm')
+  const program = new Command('npm run cli --')
     .description('Call the Serverless Microservices API (the local system by default).')
     .addOption(
       new Option(

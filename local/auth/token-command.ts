@@ -10,7 +10,7 @@ export function tokenCommand(): Command {
   return new Command('npm run -s token --')
     .usage('--user <name> [options]')
     .description(
-      "Prints an ID token of the local user pool (the one `npm start` keeps in its data folder);\nthe local gateway accepts it as the deployed API's Cognito authorizer accepts Cognito's.",
+      "Prints an ID token of the local user pool that npm start keeps in its data folder; the local gateway accepts it as the deployed API's Cognito authorizer accepts Cognito's.",
     )
     .option('--user <name>', 'the user (cognito:username), required; its sub is stable for the data folder')
     .option(

@@ -24,7 +24,7 @@ export function invokeCommand(): Command {
   return new Command('npm run invoke --')
     .usage('<function> [options]')
     .description(
-      "Runs one function once in a fresh instance, with npm start's environment, IAM guard and logs;\nprints its result on stdout and its log lines (REPORT included) on stderr.",
+      "Runs one function once in a fresh instance, with npm start's environment, IAM guard and logs. Prints its result on stdout, its log lines (REPORT included) on stderr.",
     )
     .argument('<function>', 'the function, e.g. products-get')
     .option('--event <file>', 'the event, a JSON file, or - to read it from stdin (instead of building one)')
@@ -68,7 +68,7 @@ error.
 Examples:
   npm run invoke -- products-list --user alice --group admin
   npm run invoke -- products-create --user alice --group admin --body '{"name":"Pen","price":2}'
-  echo '{"httpMethod":"GET","path":"/products"}' | npm run invoke -- products-list --event -`,
+  echo '{"httpMethod":"GET","path":"/products"}' | npm run invoke -- products-list --event - --user alice`,
     );
 }
 
