@@ -33,7 +33,8 @@ export interface RuntimeInfo {
 
 /** The data folder a tool uses: `--data-dir`, else `DATA_DIR`, else `.data`, from the project root. */
 export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  return path.resolve(PROJECT_ROOT, flag ?? env.DATA_DIR ?? DEFAULT_DATA_DIR);
+  // An empty DATA_DIR is an unset one, not the project root.
+  return path.resolve(PROJECT_ROOT, flag ?? (env.DATA_DIR || DEFAULT_DATA_DIR));
 }
 
 /**
