@@ -53,8 +53,8 @@ async function main(): Promise<void> {
       console.log(reloadLine(event));
     },
   });
-  // The Node.js the Lambda service chose for the instances, by the same rules (deployed-runtime.ts).
   // The tools (token, logs, invoke, cli) find this system through its runtime file.
+  // Without it the system still serves; the tools then need --url, so say why.
   await writeRuntimeFile({
     url: system.url,
     port: system.port,
@@ -65,7 +65,12 @@ async function main(): Promise<void> {
     pid: process.pid,
     startedAt: new Date().toISOString(),
     flags: process.argv.slice(2),
-  });
+  }).catch((error: unknown) =>
+    console.error(
+      `  Could not write the runtime file the tools follow (pass them --url): ${error instanceof Error ? error.message : String(error)}`,
+    ),
+  );
+  // The Node.js the Lambda service chose for the instances, by the same rules (deployed-runtime.ts).
   console.log(banner(system, resolveDeployedNode(), toolFlags(options.dataDir)));
   console.log(guardBanner(system, options.faults ?? [], iamReport));
   const printIamReport = () => console.log(formatUnusedPermissions(system.guard.unusedPermissions()));

@@ -2,10 +2,10 @@
 // token`, `logs`, `invoke`, `cli`) read it there to find the system without being told its URL
 // or engine. It holds no secret, but lives with the data, so it is private like the rest (0600).
 import { readFileSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
-import { PRIVATE_FILE_MODE } from '../private-data-folder.ts';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../private-data-folder.ts';
 
 /** The data folder every tool uses unless `--data-dir` (or `DATA_DIR`) names another. */
 export const DEFAULT_DATA_DIR = '.data';
@@ -62,6 +62,7 @@ export function runtimeFileOf(dataDir: string): string {
 
 /** Writes the runtime file (0600), replacing one a dead start left. */
 export async function writeRuntimeFile(info: RuntimeInfo): Promise<void> {
+  await mkdir(info.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const file = runtimeFileOf(info.dataDir);
   // Written whole under another name, then renamed: a reader never sees half a file.
   const temporary = `${file}.${process.pid}`;
