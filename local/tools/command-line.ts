@@ -52,14 +52,16 @@ export function parseCommandLine(command: Command, argv: readonly string[]): Par
 
 /** Commander's message on one line, its "error: " prefix and final full stop dropped. */
 export function oneLine(message: string): string {
-  return message
-    .replace(/^error:\s*/i, '')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .join(' ')
-    // Callers go on after it (". See … --help"): no full stop of its own.
-    .replace(/\.$/, '');
+  return (
+    message
+      .replace(/^error:\s*/i, '')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .join(' ')
+      // Callers go on after it (". See … --help"): no full stop of its own.
+      .replace(/\.$/, '')
+  );
 }
 
 /** "a, b or c", for messages that name what exists. */
