@@ -1,7 +1,10 @@
 // `npm start`: the whole system on one machine, no AWS account, no Docker.
 import { createInterface } from 'node:readline';
+import { LOCAL_IDEMPOTENCY_TABLE } from '#src/declaration/idempotency.ts';
+import { loadServices } from '#src/declaration/load-services.ts';
 import { banner } from './banner.ts';
 import { parseCliOptions, USAGE } from './cli-options.ts';
+import { unknownFaultScope } from './dynamodb/faults.ts';
 import { guardBanner } from './dynamodb/guard-banner.ts';
 import { formatUnusedPermissions } from './dynamodb/iam/unused-permissions.ts';
 import type { ReloadEvent } from './hot-reload.ts';
@@ -40,6 +43,19 @@ async function main(): Promise<void> {
   if (options === 'help') {
     console.log(USAGE);
     return;
+  }
+  if (options.faults) {
+    // A misspelt scope would inject nothing, silently: refused before anything starts. The
+    // declarations stay in the module cache, so the start does not load them twice.
+    const declared = await loadServices();
+    const problem = unknownFaultScope(options.faults, {
+      functions: declared.flatMap(({ service }) => service.functions.map((fn) => fn.name)),
+      tables: [...declared.map(({ service }) => service.table.name), LOCAL_IDEMPOTENCY_TABLE],
+    });
+    if (problem) {
+      console.error(`npm start: ${problem}. See npm start -- --help`);
+      process.exit(2);
+    }
   }
   const { iamReport, logView, ...systemOptions } = options;
   const logSink = terminalLogSink(process.stdout, logView);

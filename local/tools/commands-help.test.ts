@@ -111,6 +111,19 @@ describe('--help of every command', () => {
     await rm(path.dirname(dataDir), { recursive: true, force: true });
   });
 
+  test('npm start refuses a fault scope that names no function or table, naming those there are', async () => {
+    const ended = await run(['local/cli.ts'], ['--faults', 'throttle=5%@products-gte'], {
+      DATA_DIR: dataDir,
+    });
+    assert.equal(ended.code, 2);
+    assert.match(
+      ended.stderr,
+      /^npm start: Fault scope "products-gte" names no function or table; the functions are .*products-get.*table:products/,
+    );
+    assert.equal(ended.stderr.trim().split('\n').length, 1, 'one line');
+    assert.equal(existsSync(dataDir), false, 'nothing started');
+  });
+
   for (const command of COMMANDS) {
     test(`${command.name} -- --help prints its usage, every option and an example, and changes nothing`, async () => {
       const ended = await run(command.entry, ['--help'], { DATA_DIR: dataDir });
