@@ -8,12 +8,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { IncrementalBundles } from '#local/build/incremental-bundles.ts';
 import { USAGE } from '#local/cli-options.ts';
 import { findJava } from '#local/dynamodb/engines/find-java.ts';
 import { functionSpecs } from '#local/function-specs.ts';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '#local/lambda/start-lambda-service.ts';
+import { parseCommandLine } from '#local/tools/command-line.ts';
 import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
 import { loadServices } from '#src/declaration/load-services.ts';
 import { startCli, treeRssMb } from './cli-process.ts';
@@ -23,47 +24,45 @@ import { type BenchResult, type EngineResult, throughputTable, writeReport } fro
 import { measureRuntimes, runtimeTable } from './runtime-rows.ts';
 import { measureFootprint, measureThroughput } from './throughput.ts';
 
-const BENCH_USAGE = `Usage: npm run bench -- [options]
+/** `npm run bench`'s command line, read like every other command's (commander). */
+function benchCommand(): Command {
+  return new Command('npm run bench --')
+    .usage('[options]')
+    .description(
+      'With no option, the full benchmark (about 25 minutes): throughput beside the raw engine, memory, start-up, reload and cold starts on each engine; writes bench/results/<date>.json and docs/benchmarks.md.',
+    )
+    .option('--quick', "a little of everything on dynalite (CI's mode, a few minutes); asserts nothing")
+    .option('--runtimes', "only the rows of the functions' Node.js (machine's against the deployed major)")
+    .option('--baseline <dir>', 'with --runtimes: add a row for another checkout, e.g. one before a change')
+    .option('--cold-start-only', 'only the cold starts, printed, nothing written')
+    .option('--functions <names>', 'with --cold-start-only: these functions only, comma-separated')
+    .option('--runs <n>', 'with --cold-start-only: runs per function (default 21; --quick: 3)')
+    .helpOption('--help', 'this text')
+    .addHelpText(
+      'after',
+      '\nExample: npm run bench -- --cold-start-only --functions products-create --runs 11',
+    );
+}
 
-  (no option)           the full benchmark (about 25 minutes): throughput beside the raw engine,
-                        memory, start-up, reload and cold starts on each engine; writes
-                        bench/results/<date>.json and docs/benchmarks.md
-  --quick               a little of everything on dynalite (CI's mode, a few minutes); asserts nothing
-  --runtimes            only the rows of the functions' Node.js (machine's against the deployed major)
-  --baseline <dir>      with --runtimes: add a row for another checkout, e.g. one before a change
-  --cold-start-only     only the cold starts, printed, nothing written
-  --functions <names>   with --cold-start-only: these functions only, comma-separated
-  --runs <n>            with --cold-start-only: runs per function (default 21; --quick: 3)
-  --help                this text
-
-Example: npm run bench -- --cold-start-only --functions products-create --runs 11`;
-
-let parsed: ReturnType<typeof parseBenchArgs>;
+let parsed: ReturnType<typeof parseCommandLine>;
 try {
-  parsed = parseBenchArgs();
+  parsed = parseCommandLine(benchCommand(), process.argv.slice(2));
 } catch (error) {
-  console.error(`${(error as Error).message}\n\n${BENCH_USAGE}`);
+  console.error(`npm run bench: ${(error as Error).message}. See npm run bench -- --help`);
   process.exit(2);
 }
-if (parsed.values.help) {
-  console.log(BENCH_USAGE);
+if (parsed.kind === 'help') {
+  console.log(parsed.text);
   process.exit(0);
 }
-const { values } = parsed;
-
-function parseBenchArgs() {
-  return parseArgs({
-    options: {
-      help: { type: 'boolean', default: false },
-      quick: { type: 'boolean', default: false },
-      runtimes: { type: 'boolean', default: false },
-      baseline: { type: 'string' },
-      'cold-start-only': { type: 'boolean', default: false },
-      functions: { type: 'string' },
-      runs: { type: 'string' },
-    },
-  });
-}
+const values = parsed.options as {
+  quick?: boolean;
+  runtimes?: boolean;
+  baseline?: string;
+  coldStartOnly?: boolean;
+  functions?: string;
+  runs?: string;
+};
 const quick = values.quick ?? false;
 const onlyFunctions = values.functions?.split(',').map((name) => name.trim());
 const coldRuns = values.runs ? Number(values.runs) : quick ? 3 : 21;
@@ -198,7 +197,7 @@ if (values.runtimes) {
   console.log(runtimeTable(rows));
   process.exit(0);
 }
-if (values['cold-start-only']) {
+if (values.coldStartOnly) {
   await coldStarts();
   process.exit(0);
 }

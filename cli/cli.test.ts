@@ -39,7 +39,7 @@ describe('the cli process', () => {
       assert.equal(failed.stderr, 'Error 404 Not Found: No item has the id "x".\n');
       const help = await cliProcess('products', 'update', '--help');
       assert.equal(help.code, 0);
-      assert.match(help.stdout, /Usage: sm products update \[options\] <id>/);
+      assert.match(help.stdout, /Usage: npm run cli -- products update \[options\] <id>/);
       assert.match(help.stdout, /--price <value>/);
     } finally {
       server.closeAllConnections();

@@ -1,13 +1,9 @@
 // The command line on the typed client: one command per typed resource of the document
 // (list, get, create, update, delete), `manager` for DynamoDBManager.
 import { Command, Option } from 'commander';
-import {
-  type ApiClient,
-  createClient,
-  LOCAL_URL,
-  type ManagerRequest,
-  type ResourceName,
-} from '#client/index.ts';
+import { type ApiClient, createClient, type ManagerRequest, type ResourceName } from '#client/index.ts';
+import { listOf, oneLine } from '#local/tools/command-line.ts';
+import { npmCommand, readRuntimeFile, resolveDataDir } from '#local/tools/runtime-file.ts';
 import document from '../docs/openapi.json' with { type: 'json' };
 import { fieldOptions, filterOptions } from './field-options.ts';
 import { OUTPUT_FORMATS, type OutputFormat, render } from './output.ts';
@@ -22,7 +18,8 @@ export interface CliIo {
 }
 
 interface GlobalOptions {
-  readonly url: string;
+  readonly url?: string;
+  readonly dataDir?: string;
   readonly token?: string;
   readonly output: OutputFormat;
 }
@@ -65,16 +62,47 @@ function resources(): { name: string; fields: Schema; filters: { name: string; d
   });
 }
 
+const EXAMPLES = [
+  'npm run cli -- products list --output table',
+  'npm run cli -- --token "$(npm run -s token -- --user alice --group admin)" products create --name Pen --price 2',
+  'npm run cli -- --url http://127.0.0.1:3001 products get 01J…',
+];
+
+/**
+ * The URL to call: `--url`, else `SM_API_URL`, else the system that `npm start` runs on the data
+ * folder (its runtime file). With none of them it says how to get one rather than guess a port.
+ */
+export function apiUrl(
+  options: Pick<GlobalOptions, 'url' | 'dataDir'>,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
+  const given = options.url || env[CLI_ENV.url];
+  if (given) return given;
+  const dataDir = resolveDataDir(options.dataDir, env);
+  const running = readRuntimeFile(dataDir);
+  if (running) return running.url;
+  throw new Error(
+    `No local system is running on ${dataDir}: start it (${npmCommand('start', dataDir)}) in another terminal, or pass --url <api base URL> (e.g. the deployed stack's)`,
+  );
+}
+
 /**
  * The CLI's commands. `io` is where output goes and which environment is read (tests pass
  * their own); the returned program is run with `parseAsync`.
  */
 export function buildProgram(io: CliIo): Command {
-  const program = new Command('sm')
+  const program = new Command('npm run cli --')
     .description('Call the Serverless Microservices API (the local system by default).')
     .addOption(
-      new Option('--url <url>', `API base URL (env ${CLI_ENV.url})`).default(
-        io.env[CLI_ENV.url] || LOCAL_URL,
+      new Option(
+        '--url <url>',
+        `API base URL (env ${CLI_ENV.url}; default: the system npm start runs on the data folder)`,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--data-dir <dir>',
+        'the data folder of the npm start to call (env DATA_DIR, default .data)',
       ),
     )
     .addOption(
@@ -84,13 +112,16 @@ export function buildProgram(io: CliIo): Command {
       ).default(io.env[CLI_ENV.token], io.env[CLI_ENV.token] ? 'from the environment' : undefined),
     )
     .addOption(new Option('--output <format>', 'output format').choices(OUTPUT_FORMATS).default('json'))
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError()
-    .exitOverride();
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+    })
+    .exitOverride()
+    .addHelpText('after', `\nExamples:\n  ${EXAMPLES.join('\n  ')}`);
   const context = (command: Command) => {
     const options = command.optsWithGlobals<GlobalOptions>();
     const client = createClient({
-      baseUrl: options.url,
+      baseUrl: apiUrl(options, io.env),
       ...(options.token ? { token: () => options.token } : {}),
     });
     const print = (value: unknown) => io.stdout(render(value, options.output));
@@ -106,6 +137,7 @@ export function buildProgram(io: CliIo): Command {
       'Run a DynamoDBManager operation (the AWS tutorial): create, read, update, delete, list, echo, ping',
     )
     .argument('<operation>', 'the operation')
+    .addHelpText('after', `\nExample: npm run cli -- manager read --payload '{"Key":{"id":"x1"}}'`)
     .option('--payload <json>', 'the payload, as JSON', '{}')
     .option('--table <name>', 'tableName to send (only the service table is accepted)')
     .action(async (operation: string, options: { payload: string; table?: string }, command: Command) => {
@@ -119,7 +151,44 @@ export function buildProgram(io: CliIo): Command {
       const request = { operation, payload, ...(options.table ? { tableName: options.table } : {}) };
       print(await client.manager(request as ManagerRequest));
     });
+  for (const command of [program, ...program.commands]) oneLineErrors(command);
   return program;
+}
+
+/**
+ * Usage errors on one line: commander's message and suggestion, the commands that exist when the
+ * name was unknown, and where the usage is. Set on a command and its subcommands; called for a
+ * parent before its children, so that each command's own list wins.
+ */
+function oneLineErrors(command: Command): void {
+  const names = command.commands.map((sub) => sub.name());
+  const outputError = (text: string, write: (text: string) => void) => {
+    const known =
+      /unknown command/.test(text) && names.length > 0 ? `; the commands are ${listOf(names)}` : '';
+    write(`${oneLine(text)}${known} (see --help)\n`);
+  };
+  for (const each of [command, ...command.commands]) each.configureOutput({ outputError });
+}
+
+/** Example flags for a resource's required fields (all of them, or the first `count`). */
+function exampleFields(fields: Schema, count = Number.POSITIVE_INFINITY): string {
+  const sample = (type: string | string[] | undefined) => {
+    const first = Array.isArray(type) ? type[0] : type;
+    return first === 'number' || first === 'integer'
+      ? '2'
+      : first === 'boolean'
+        ? 'true'
+        : first === 'array'
+          ? 'a,b'
+          : 'text';
+  };
+  return (fields.required ?? [])
+    .slice(0, count)
+    .map(
+      (field) =>
+        `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${sample(fields.properties?.[field]?.type)}`,
+    )
+    .join(' ');
 }
 
 type Context = (command: Command) => {
@@ -135,12 +204,16 @@ function addResource(
   filters: readonly { readonly name: string; readonly description?: string }[],
   context: Context,
 ): void {
-  const resource = program.command(name).description(`Items of ${name}`);
+  const resource = program
+    .command(name)
+    .description(`Items of ${name}`)
+    .addHelpText('after', `\nExample: npm run cli -- ${name} list --output table`);
   const items = (command: Command) => context(command).client.resource(name);
 
   const list = resource
     .command('list')
     .description('List items, a page at a time (or --all pages); filters query a declared index')
+    .addHelpText('after', `\nExample: npm run cli -- ${name} list --limit 10 --output table`)
     .option('--limit <n>', 'items per page', (raw) => Number(raw))
     .option('--cursor <cursor>', 'the nextCursor of the previous page')
     .option('--all', 'every page');
@@ -181,12 +254,16 @@ function addResource(
   resource
     .command('get')
     .description('Read one item')
+    .addHelpText('after', `\nExample: npm run cli -- ${name} get <id>`)
     .argument('<id>')
     .action(async (id: string, _options: unknown, command: Command) => {
       context(command).print(await items(command).get(id));
     });
 
-  const create = resource.command('create').description('Create an item (the server chooses its id)');
+  const create = resource
+    .command('create')
+    .description('Create an item (the server chooses its id)')
+    .addHelpText('after', `\nExample: npm run cli -- ${name} create ${exampleFields(fields)}`);
   for (const option of fieldOptions(fields, true)) create.addOption(option);
   create.action(async (options: Record<string, unknown>, command: Command) => {
     context(command).print(await items(command).create(options as never));
@@ -195,6 +272,7 @@ function addResource(
   const update = resource
     .command('update')
     .description('Change fields of an item (merge patch, conditional on the version just read)')
+    .addHelpText('after', `\nExample: npm run cli -- ${name} update <id> ${exampleFields(fields, 1)}`)
     .argument('<id>')
     .option('--unset <fields>', 'comma-separated optional fields to remove', (raw) => raw.split(','));
   for (const option of fieldOptions(fields, false)) update.addOption(option);
@@ -211,6 +289,7 @@ function addResource(
   resource
     .command('delete')
     .description('Delete an item')
+    .addHelpText('after', `\nExample: npm run cli -- ${name} delete <id>`)
     .argument('<id>')
     .action(async (id: string, _options: unknown, command: Command) => {
       await items(command).delete(id);

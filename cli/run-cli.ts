@@ -23,6 +23,12 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       return 1;
     }
     const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    if ((error as { cause?: { code?: unknown } })?.cause?.code === 'ECONNREFUSED') {
+      io.stderr(
+        `Error: nothing answers there${cause}: start the system (npm start) in another terminal, or pass --url\n`,
+      );
+      return 1;
+    }
     io.stderr(`Error: ${error instanceof Error ? error.message : String(error)}${cause}\n`);
     return 1;
   }

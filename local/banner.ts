@@ -4,9 +4,10 @@ import type { LocalSystem } from './start-local-system.ts';
 
 /**
  * The start-up banner: where the API is, which DynamoDB, which Node.js runs the functions, where
- * data lives, and every route.
+ * data lives, and every route. `flags` are what the tools need to reach this system (e.g.
+ * ` --data-dir D`), carried in every hint.
  */
-export function banner(system: LocalSystem, node: DeployedNode): string {
+export function banner(system: LocalSystem, node: DeployedNode, flags = ''): string {
   const { dynamodb, routes, timings, stage } = system;
   const throttle = stage.throttle
     ? `${stage.throttle.rateLimit} requests/s, burst ${stage.throttle.burstLimit} (the deployed stage's; --no-throttle turns it off)`
@@ -20,6 +21,8 @@ export function banner(system: LocalSystem, node: DeployedNode): string {
       service.functions.map((fn) => [fn.name, encodeAccessRule(fn.access)]),
     ),
   );
+  // One real route for the invoke hint, a GET if there is one.
+  const sample = routes.find((r) => r.method === 'GET') ?? routes[0];
   const lines = [
     '',
     `  Serverless Microservices — local system ready in ${(timings.total / 1000).toFixed(1)} s${system.bundlesFromCache ? ' (bundles kept from the last start)' : ''}`,
@@ -32,8 +35,14 @@ export function banner(system: LocalSystem, node: DeployedNode): string {
     ...(dynamodb.reason ? [`  Why        ${dynamodb.reason}`] : []),
     `  Functions  ${describeDeployedNode(node)}`,
     `  Data       ${dynamodb.dataDir ?? (dynamodb.engine === 'external' ? 'held by the external endpoint' : 'in memory (lost on stop)')}`,
-    `  Logs       ${system.logsDir ? `${system.logsDir} (npm run logs -- --help)` : 'not kept (in memory)'}`,
-    `  Sign-in    local user pool ${system.userPool.poolId}: TOKEN=$(npm run -s token -- --user alice --group admin)`,
+    `  Logs       ${system.logsDir ? `${system.logsDir} (npm run logs --${flags} --since 10m)` : 'not kept (in memory)'}`,
+    `  Sign-in    local user pool ${system.userPool.poolId}: TOKEN=$(npm run -s token --${flags} --user alice --group admin)`,
+    ...(sample
+      ? [
+          `  Invoke     one function alone: npm run invoke --${flags} ${sample.functionName} --method ${sample.method} --path ${sample.resource.replace(/\{[^}]+\}/g, 'x1')} --user alice --group admin`,
+        ]
+      : []),
+    `  CLI        npm run cli --${flags} products list`,
     '',
     '  Routes → functions (who may call them)',
     ...routes.map(

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { type ApiSettings, environmentName, readApiSettings } from '#src/declaration/api-settings.ts';
 import { LOG_LEVELS, type LogLevel } from '#src/declaration/function-environment.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
@@ -9,6 +9,8 @@ import { ENGINE_CHOICES, type EngineChoice } from './dynamodb/engines/engine.ts'
 import { FAULTS_ENV, parseFaults } from './dynamodb/guard/faults.ts';
 import type { LocalSystemOptions } from './start-local-system.ts';
 import type { LogView } from './terminal-log-sink.ts';
+import { parseCommandLine } from './tools/command-line.ts';
+import { DEFAULT_DATA_DIR, resolveDataDir } from './tools/runtime-file.ts';
 
 /** What `npm start` lets a user choose: the local system's options a flag or variable can set. */
 export type CliOptions = Pick<
@@ -33,67 +35,111 @@ export type CliOptions = Pick<
   readonly logView: LogView;
 };
 
-export const USAGE = `Usage: npm start -- [options]
+/** A repeatable option's values, in order. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
 
-  --port <n>           port on 127.0.0.1 (env PORT, default 3000)
-  --engine <name>      auto | dynamodb-local | dynalite | external (env DYNAMODB_ENGINE, default auto)
-  --data-dir <dir>     where table data persists (env DATA_DIR, default .data)
-  --in-memory          keep no data on disk (env IN_MEMORY=true)
-  --endpoint <url>     DynamoDB endpoint of the external engine (env DYNAMODB_ENDPOINT)
-  --log-level <level>  TRACE | DEBUG | INFO | WARN | ERROR (env LOG_LEVEL, default INFO)
-  --no-throttle        turn the stage's throttling off, e.g. for load tests (env SM_THROTTLE=false)
-  --allow-host <name>  also answer this Host name, repeatable; * for any (env SM_ALLOWED_HOSTS, comma-separated)
-  --allow-origin <url> also serve browsers on this origin, repeatable; * for any (env SM_ALLOWED_ORIGINS)
-  --faults <rules>     inject DynamoDB faults, e.g. throttle=30%,latency=2000ms@products-get,error=5%@table:products
-                       (env SM_FAULTS, default none)
-  --iam-report         print the permissions each function was granted and never used whenever
-                       Enter is pressed (the report is also printed when npm start stops)
-  --max-instances <n>  instances per function at most (env MAX_INSTANCES, default: the CPU count, at least 2)
-  --idle-timeout <s>   stop an instance idle this many seconds (env IDLE_TIMEOUT, default 30)
-  --open-tutorial      let DynamoDBManager be called without a token, so the AWS tutorial's requests work
-                       verbatim (env OPEN_TUTORIAL=true; deployed: -c openTutorial=true); admins only otherwise
-  --full-logs          show every log line in the terminal, START/END/REPORT included (env SM_LOG_VIEW=full);
-                       by default one line per request plus warnings and errors (all kept in .data/logs)
-  --no-build-cache     build every bundle at start, ignoring those kept from the last start
-                       (env SM_BUILD_CACHE=false; kept in ${path.relative(PROJECT_ROOT, BUNDLE_CACHE_DIR)})
-  --help               this text
+/**
+ * `npm start`'s command line: every option, its variable and default, and examples. The help is
+ * commander's, so it lists exactly the options the parser accepts.
+ */
+export function startCommand(): Command {
+  return new Command('npm start --')
+    .usage('[options]')
+    .description('Runs the whole system on this machine: API Gateway, Lambda, DynamoDB, a user pool.')
+    .option('--port <n>', 'port on 127.0.0.1 (env PORT, default 3000; 0 picks a free one)')
+    .option('--engine <name>', `${ENGINE_CHOICES.join(' | ')} (env DYNAMODB_ENGINE, default auto)`)
+    .option(
+      '--data-dir <dir>',
+      `where table data, logs and the user pool persist (env DATA_DIR, default ${DEFAULT_DATA_DIR})`,
+    )
+    .option('--in-memory', 'keep no table data or logs on disk (env IN_MEMORY=true)')
+    .option('--endpoint <url>', 'DynamoDB endpoint of the external engine (env DYNAMODB_ENDPOINT)')
+    .option('--log-level <level>', `${LOG_LEVELS.join(' | ')} (env LOG_LEVEL, default INFO)`)
+    .option('--no-throttle', "turn the stage's throttling off, e.g. for load tests (env SM_THROTTLE=false)")
+    .option(
+      '--allow-host <name>',
+      'also answer this Host name, repeatable; * for any (env SM_ALLOWED_HOSTS, comma-separated)',
+      collect,
+    )
+    .option(
+      '--allow-origin <url>',
+      'also serve browsers on this origin, repeatable; * for any (env SM_ALLOWED_ORIGINS)',
+      collect,
+    )
+    .option(
+      '--faults <rules>',
+      'inject DynamoDB faults, e.g. throttle=30%,latency=2000ms@products-get,error=5%@table:products (env SM_FAULTS)',
+    )
+    .option(
+      '--iam-report',
+      'print the permissions each function was granted and never used whenever Enter is pressed (also printed on stop)',
+    )
+    .option(
+      '--max-instances <n>',
+      'instances per function at most (env MAX_INSTANCES, default: the CPU count, at least 2)',
+    )
+    .option('--idle-timeout <s>', 'stop an instance idle this many seconds (env IDLE_TIMEOUT, default 30)')
+    .option(
+      '--open-tutorial',
+      "let DynamoDBManager be called without a token, so the AWS tutorial's requests work verbatim (env OPEN_TUTORIAL=true)",
+    )
+    .option(
+      '--full-logs',
+      `show every log line in the terminal, START/END/REPORT included (env SM_LOG_VIEW=full); all are kept in ${DEFAULT_DATA_DIR}/logs`,
+    )
+    .option(
+      '--no-build-cache',
+      `build every bundle at start, ignoring those kept from the last start (env SM_BUILD_CACHE=false; kept in ${path.relative(PROJECT_ROOT, BUNDLE_CACHE_DIR)})`,
+    )
+    .helpOption('--help', 'this text')
+    .addHelpText(
+      'after',
+      `
+The stage name, throttling, CORS origins and openTutorial are the CDK app's settings (cdk.json
+context, then STAGE_NAME, THROTTLING_RATE_LIMIT, THROTTLING_BURST_LIMIT, CORS_ORIGINS,
+OPEN_TUTORIAL): the deployed stage's.
 
-  The stage name, throttling, CORS origins and openTutorial are the CDK app's settings (cdk.json
-  context, then STAGE_NAME, THROTTLING_RATE_LIMIT, THROTTLING_BURST_LIMIT, CORS_ORIGINS,
-  OPEN_TUTORIAL): the deployed stage's.
+Examples:
+  npm start
+  npm start -- --port 3001 --data-dir .data-2 --engine dynalite
+  TOKEN=$(npm run -s token -- --user alice --group admin)   # a token of the local user pool`,
+    );
+}
 
-  Tokens: every route but a public one needs an ID token of the local user pool, e.g.
-    TOKEN=$(npm run -s token -- --user alice --group admin)`;
+/** `npm start`'s help text. */
+export const USAGE = (() => {
+  const parsed = parseCommandLine(startCommand(), ['--help']);
+  return parsed.kind === 'help' ? parsed.text : '';
+})();
 
 /**
  * Reads the options of `npm start`. Precedence: command-line flag, then environment variable,
  * then default. An `--endpoint` alone implies the external engine. Invalid values fail fast.
  */
 export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions | 'help' {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      port: { type: 'string' },
-      engine: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'in-memory': { type: 'boolean' },
-      endpoint: { type: 'string' },
-      'log-level': { type: 'string' },
-      'no-throttle': { type: 'boolean' },
-      'allow-host': { type: 'string', multiple: true },
-      'allow-origin': { type: 'string', multiple: true },
-      faults: { type: 'string' },
-      'iam-report': { type: 'boolean' },
-      'full-logs': { type: 'boolean' },
-      'open-tutorial': { type: 'boolean' },
-      'max-instances': { type: 'string' },
-      'idle-timeout': { type: 'string' },
-      'no-build-cache': { type: 'boolean' },
-      help: { type: 'boolean' },
-    },
-    strict: true,
-  });
-  if (values.help) return 'help';
+  const parsed = parseCommandLine(startCommand(), argv);
+  if (parsed.kind === 'help') return 'help';
+  const values = parsed.options as {
+    port?: string;
+    engine?: string;
+    dataDir?: string;
+    inMemory?: boolean;
+    endpoint?: string;
+    logLevel?: string;
+    allowHost?: string[];
+    allowOrigin?: string[];
+    faults?: string;
+    iamReport?: boolean;
+    fullLogs?: boolean;
+    openTutorial?: boolean;
+    maxInstances?: string;
+    idleTimeout?: string;
+  };
+  // `--no-…` flags: commander defaults them to true; only a given flag turns them off.
+  const noThrottle = parsed.given('throttle') ? true : undefined;
+  const noBuildCache = parsed.given('buildCache') ? true : undefined;
   const portText = values.port ?? env.PORT ?? '3000';
   const port = Number(portText);
   if (!/^[0-9]{1,5}$/.test(portText) || port > 65535)
@@ -103,33 +149,31 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   if (!ENGINE_CHOICES.includes(engine as EngineChoice)) {
     throw new Error(`--engine must be one of ${ENGINE_CHOICES.join(', ')}, not "${engine}"`);
   }
-  const logLevel = (values['log-level'] ?? env.LOG_LEVEL ?? 'INFO').toUpperCase();
+  const logLevel = (values.logLevel ?? env.LOG_LEVEL ?? 'INFO').toUpperCase();
   if (!isLogLevel(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   const api = stageSettings(env);
   const faults = parseFaults(values.faults ?? env[FAULTS_ENV] ?? '');
-  const maxInstances = positiveNumber('--max-instances', values['max-instances'] ?? env.MAX_INSTANCES);
-  const idleSeconds = positiveNumber('--idle-timeout', values['idle-timeout'] ?? env.IDLE_TIMEOUT);
+  const maxInstances = positiveNumber('--max-instances', values.maxInstances ?? env.MAX_INSTANCES);
+  const idleSeconds = positiveNumber('--idle-timeout', values.idleTimeout ?? env.IDLE_TIMEOUT);
   return {
     port,
     engine: engine as EngineChoice,
-    dataDir: path.resolve(PROJECT_ROOT, values['data-dir'] ?? env.DATA_DIR ?? '.data'),
-    inMemory: values['in-memory'] ?? env.IN_MEMORY === 'true',
+    dataDir: resolveDataDir(values.dataDir, env),
+    inMemory: values.inMemory ?? env.IN_MEMORY === 'true',
     ...(endpoint ? { endpoint } : {}),
     logLevel,
-    api: { ...api, openTutorial: values['open-tutorial'] ?? api.openTutorial },
-    throttle: !(values['no-throttle'] ?? env.SM_THROTTLE === 'false'),
+    api: { ...api, openTutorial: values.openTutorial ?? api.openTutorial },
+    throttle: !(noThrottle ?? env.SM_THROTTLE === 'false'),
     exposure: {
-      allowedHosts: values['allow-host'] ?? list(env.SM_ALLOWED_HOSTS),
-      allowedOrigins: values['allow-origin'] ?? list(env.SM_ALLOWED_ORIGINS),
+      allowedHosts: values.allowHost ?? list(env.SM_ALLOWED_HOSTS),
+      allowedOrigins: values.allowOrigin ?? list(env.SM_ALLOWED_ORIGINS),
     },
     ...(faults.length > 0 ? { faults } : {}),
-    iamReport: values['iam-report'] ?? false,
-    logView: (values['full-logs'] ?? env.SM_LOG_VIEW === 'full') ? 'full' : 'compact',
+    iamReport: values.iamReport ?? false,
+    logView: (values.fullLogs ?? env.SM_LOG_VIEW === 'full') ? 'full' : 'compact',
     ...(maxInstances ? { maxInstancesPerFunction: Math.ceil(maxInstances) } : {}),
     ...(idleSeconds ? { idleTimeoutMs: idleSeconds * 1000 } : {}),
-    ...((values['no-build-cache'] ?? env.SM_BUILD_CACHE === 'false')
-      ? {}
-      : { bundleCacheDir: BUNDLE_CACHE_DIR }),
+    ...((noBuildCache ?? env.SM_BUILD_CACHE === 'false') ? {} : { bundleCacheDir: BUNDLE_CACHE_DIR }),
   };
 }
 

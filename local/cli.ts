@@ -1,13 +1,17 @@
 // `npm start`: the whole system on one machine, no AWS account, no Docker.
 import { createInterface } from 'node:readline';
+import { LOCAL_IDEMPOTENCY_TABLE } from '#src/declaration/idempotency.ts';
+import { loadServices } from '#src/declaration/load-services.ts';
 import { banner } from './banner.ts';
 import { parseCliOptions, USAGE } from './cli-options.ts';
+import { unknownFaultScope } from './dynamodb/guard/faults.ts';
 import { guardBanner } from './dynamodb/guard/guard-banner.ts';
 import { formatUnusedPermissions } from './dynamodb/guard/iam/unused-permissions.ts';
 import type { ReloadEvent } from './hot-reload.ts';
 import { resolveDeployedNode } from './lambda/deployed-runtime.ts';
 import { startLocalSystem } from './start-local-system.ts';
 import { terminalLogSink } from './terminal-log-sink.ts';
+import { removeRuntimeFile, toolFlags, writeRuntimeFile } from './tools/runtime-file.ts';
 
 // Lambda runs in UTC; the local system's own times follow it (instances get TZ=:UTC themselves).
 process.env.TZ = 'UTC';
@@ -33,12 +37,25 @@ async function main(): Promise<void> {
   try {
     options = parseCliOptions(process.argv.slice(2), process.env);
   } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    console.error(`npm start: ${(error as Error).message}. See npm start -- --help`);
     process.exit(2);
   }
   if (options === 'help') {
     console.log(USAGE);
     return;
+  }
+  if (options.faults) {
+    // A misspelt scope would inject nothing, silently: refused before anything starts. The
+    // declarations stay in the module cache, so the start does not load them twice.
+    const declared = await loadServices();
+    const problem = unknownFaultScope(options.faults, {
+      functions: declared.flatMap(({ service }) => service.functions.map((fn) => fn.name)),
+      tables: [...declared.map(({ service }) => service.table.name), LOCAL_IDEMPOTENCY_TABLE],
+    });
+    if (problem) {
+      console.error(`npm start: ${problem}. See npm start -- --help`);
+      process.exit(2);
+    }
   }
   const { iamReport, logView, ...systemOptions } = options;
   const logSink = terminalLogSink(process.stdout, logView);
@@ -52,8 +69,25 @@ async function main(): Promise<void> {
       console.log(reloadLine(event));
     },
   });
+  // The tools (token, logs, invoke, cli) find this system through its runtime file.
+  // Without it the system still serves; the tools then need --url, so say why.
+  await writeRuntimeFile({
+    url: system.url,
+    port: system.port,
+    dataDir: options.dataDir,
+    engine: system.dynamodb.engine,
+    functionEndpoint: system.guard.functionEndpoint,
+    inMemory: options.inMemory,
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    flags: process.argv.slice(2),
+  }).catch((error: unknown) =>
+    console.error(
+      `  Could not write the runtime file the tools follow (pass them --url): ${error instanceof Error ? error.message : String(error)}`,
+    ),
+  );
   // The Node.js the Lambda service chose for the instances, by the same rules (deployed-runtime.ts).
-  console.log(banner(system, resolveDeployedNode()));
+  console.log(banner(system, resolveDeployedNode(), toolFlags(options.dataDir)));
   console.log(guardBanner(system, options.faults ?? [], iamReport));
   const printIamReport = () => console.log(formatUnusedPermissions(system.guard.unusedPermissions()));
   // On demand: with --iam-report, every Enter in the terminal prints the report so far.
@@ -65,6 +99,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`\n  Stopping: requests in flight have ${SHUTDOWN_GRACE_MS / 1000} s to finish…`);
     if (system.guard.policies.size > 0) printIamReport();
+    await removeRuntimeFile(options.dataDir);
     await system.stop();
     logSink.flush();
     process.exit(0);

@@ -99,7 +99,8 @@ export interface LocalSystem {
   stop(): Promise<void>;
 }
 
-const LOCAL_REGION = 'us-east-1';
+/** The region the local system behaves as (an external engine takes AWS_REGION instead). */
+export const LOCAL_REGION = 'us-east-1';
 /** The folder under the data folder that keeps the functions' logs. */
 export const LOGS_FOLDER = 'logs';
 

@@ -1,5 +1,5 @@
 // `npm run token`: an ID token of the local user pool (see local/auth/).
-import { runTokenCommand, TOKEN_USAGE } from './auth/token-command.ts';
+import { runTokenCommand } from './auth/token-command.ts';
 
 runTokenCommand(
   process.argv.slice(2),
@@ -9,7 +9,10 @@ runTokenCommand(
 ).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${TOKEN_USAGE}`);
+    // One line naming the problem; the full usage is one --help away.
+    console.error(
+      `npm run token: ${error instanceof Error ? error.message : String(error)}. See npm run token -- --help`,
+    );
     process.exit(2);
   },
 );

@@ -1,23 +1,33 @@
 // npm run openapi: writes docs/openapi.json and client/schema.d.ts from the declarations.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Command } from 'commander';
+import { parseCommandLine } from '#local/tools/command-line.ts';
 import { ARTIFACT_FILES, renderArtifacts } from '#src/openapi/render-artifacts.ts';
 
-const USAGE = `Usage: npm run openapi [-- --help]
-
-Writes the OpenAPI documents and the typed client's types from the declarations in services/:
-${Object.values(ARTIFACT_FILES)
-  .map((file) => `  ${path.relative(process.cwd(), file)}`)
-  .join('\n')}
-It takes no options; run it after changing a declaration (npm test fails on a stale document).
-
-Example: npm run openapi && git diff --stat docs/ client/`;
-
-const args = process.argv.slice(2);
-if (args.length > 0) {
-  const help = args.every((arg) => arg === '--help' || arg === '-h');
-  (help ? console.log : console.error)(help ? USAGE : `Unknown option ${args.join(' ')}\n\n${USAGE}`);
-  process.exit(help ? 0 : 2);
+// The same command-line reading as every other command (commander): --help, and unknown options refused.
+const command = new Command('npm run openapi --')
+  .usage('[--help]')
+  .description(
+    `Writes the OpenAPI documents and the typed client's types from the declarations in services/: ${Object.values(
+      ARTIFACT_FILES,
+    )
+      .map((file) => path.relative(process.cwd(), file))
+      .join(
+        ', ',
+      )}. It takes no options; run it after changing a declaration (npm test fails on a stale document).`,
+  )
+  .helpOption('--help', 'this text')
+  .addHelpText('after', '\nExample: npm run openapi && git diff --stat docs/ client/');
+try {
+  const parsed = parseCommandLine(command, process.argv.slice(2));
+  if (parsed.kind === 'help') {
+    console.log(parsed.text);
+    process.exit(0);
+  }
+} catch (error) {
+  console.error(`npm run openapi: ${(error as Error).message}. See npm run openapi -- --help`);
+  process.exit(2);
 }
 
 const rendered = await renderArtifacts();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -14,6 +14,8 @@ describe('npm run token', () => {
   let dataDir: string;
   before(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'sm-token-'));
+    // The pool npm start makes on its first start.
+    await openLocalUserPool(dataDir);
   });
   after(() => rm(dataDir, { recursive: true, force: true }));
 
@@ -50,6 +52,31 @@ describe('npm run token', () => {
 
   test('refuses a group whose name API Gateway would read as two', async () => {
     await assert.rejects(run('--user', 'a', '--group', 'admin,ops'), /group "admin,ops".*holds ","/);
+  });
+
+  test('a folder with no user pool is an error that says so, and no pool is made', async () => {
+    const empty = await mkdtemp(path.join(os.tmpdir(), 'sm-token-empty-'));
+    try {
+      await assert.rejects(
+        runTokenCommand(
+          ['--user', 'alice', '--data-dir', empty],
+          {},
+          () => {},
+          () => {},
+        ),
+        /No local user pool in .*sm-token-empty-.*npm start makes it there/,
+      );
+      assert.deepEqual(await readdir(empty), []);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  test('an unknown flag is an error naming the one meant', async () => {
+    await assert.rejects(
+      run('--user', 'a', '--groups', 'admin'),
+      /unknown option '--groups' \(Did you mean --group\?\)/,
+    );
   });
 
   test('works as an npm script, printing only the token on stdout', async () => {

@@ -1,57 +1,82 @@
 // `npm run token`: mints a token of the local user pool, for curl and scripts.
-import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
-import { DEFAULT_TOKEN_SECONDS, openLocalUserPool } from './local-user-pool.ts';
+import { existsSync } from 'node:fs';
+import { Command } from 'commander';
+import { parseCommandLine } from '#local/tools/command-line.ts';
+import { npmCommand, resolveDataDir } from '#local/tools/runtime-file.ts';
+import { DEFAULT_TOKEN_SECONDS, openLocalUserPool, userPoolFile } from './local-user-pool.ts';
 
-export const TOKEN_USAGE = `Usage: npm run -s token -- --user <name> [options]
+/** `npm run token`'s command line. */
+export function tokenCommand(): Command {
+  return new Command('npm run -s token --')
+    .usage('--user <name> [options]')
+    .description(
+      "Prints an ID token of the local user pool that npm start keeps in its data folder; the local gateway accepts it as the deployed API's Cognito authorizer accepts Cognito's.",
+    )
+    .option('--user <name>', 'the user (cognito:username), required; its sub is stable for the data folder')
+    .option(
+      '--group <name>',
+      'a group the user is in (cognito:groups), repeatable',
+      (v, p: string[] = []) => [...p, v],
+    )
+    .option(
+      '--expires-in <s>',
+      `seconds until the token expires (default ${DEFAULT_TOKEN_SECONDS}, Cognito's)`,
+    )
+    .option('--access', 'an access token instead: the API refuses it (its authorizer asks for ID tokens)')
+    .option('--data-dir <dir>', 'the data folder of npm start (env DATA_DIR, default .data)')
+    .option('--claims', "print the token's claims too (on stderr)")
+    .helpOption('--help', 'this text')
+    .addHelpText(
+      'after',
+      `
+The user pool must exist: npm start makes it in its data folder on its first start. A folder
+without one is an error, never a new pool (its tokens would be refused by the running system).
 
-  Prints an ID token of the local user pool (the one \`npm start\` keeps in its data folder);
-  the local gateway accepts it as the deployed API's Cognito authorizer accepts Cognito's.
+Example:
+  TOKEN=$(npm run -s token -- --user alice --group admin)
+  curl -H "Authorization: $TOKEN" http://127.0.0.1:3000/products`,
+    );
+}
 
-  --user <name>        the user (cognito:username); its sub is stable for the data folder
-  --group <name>       a group the user is in (cognito:groups), repeatable
-  --expires-in <s>     seconds until the token expires (default ${DEFAULT_TOKEN_SECONDS}, Cognito's)
-  --access             an access token instead: the API refuses it (its authorizer asks for ID tokens)
-  --data-dir <dir>     the data folder of npm start (env DATA_DIR, default .data)
-  --claims             print the token's claims too (on stderr)
+/** `npm run token`'s help text. */
+export const TOKEN_USAGE = (() => {
+  const parsed = parseCommandLine(tokenCommand(), ['--help']);
+  return parsed.kind === 'help' ? parsed.text : '';
+})();
 
-  Example:
-    TOKEN=$(npm run -s token -- --user alice --group admin)
-    curl -H "Authorization: $TOKEN" http://127.0.0.1:3000/products`;
-
-/** Runs the command; returns the exit code. */
+/** Runs the command; returns the exit code. Usage errors and a missing pool throw. */
 export async function runTokenCommand(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
   out: (line: string) => void,
   err: (line: string) => void,
 ): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      user: { type: 'string' },
-      group: { type: 'string', multiple: true },
-      'expires-in': { type: 'string' },
-      access: { type: 'boolean' },
-      'data-dir': { type: 'string' },
-      claims: { type: 'boolean' },
-      help: { type: 'boolean' },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    out(TOKEN_USAGE);
+  const parsed = parseCommandLine(tokenCommand(), argv);
+  if (parsed.kind === 'help') {
+    out(parsed.text);
     return 0;
   }
+  const values = parsed.options as {
+    user?: string;
+    group?: string[];
+    expiresIn?: string;
+    access?: boolean;
+    dataDir?: string;
+    claims?: boolean;
+  };
   const user = values.user?.trim();
   if (!user) throw new Error('--user is required');
-  const expiresText = values['expires-in'];
+  const expiresText = values.expiresIn;
   const expiresInSeconds = expiresText === undefined ? DEFAULT_TOKEN_SECONDS : Number(expiresText);
   if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > 86_400) {
     throw new Error(`--expires-in must be a whole number of seconds from 1 to 86400, not "${expiresText}"`);
   }
-  const dataDir = path.resolve(PROJECT_ROOT, values['data-dir'] ?? env.DATA_DIR ?? '.data');
+  const dataDir = resolveDataDir(values.dataDir, env);
+  // Never a new pool here: its tokens would be refused by the system running on another folder.
+  if (!existsSync(userPoolFile(dataDir)))
+    throw new Error(
+      `No local user pool in ${dataDir}: npm start makes it there on its first start. Start the system (${npmCommand('start', dataDir)}), or pass the --data-dir it runs with`,
+    );
   const pool = await openLocalUserPool(dataDir);
   const token = await pool.mint({
     user,

@@ -51,6 +51,8 @@ export interface Stage {
   route(method: string, path: string): RouteMatch<StageRoute>;
   /** Takes a token from the stage's bucket; false means throttled. */
   admit(): boolean;
+  /** The throttle's limits, for saying which one a request went over; false when there is none. */
+  readonly throttleLimits: ThrottleLimits | false;
   /** Why a request is refused at the door, or undefined when it may go on. */
   refusalOf(req: IncomingMessage): Refusal | undefined;
   /**
@@ -83,6 +85,7 @@ export function createStage(routes: readonly RouteBinding[], options: StageOptio
     corsOrigins,
     responses: gatewayResponses(corsOrigins),
     admit: () => bucket?.take() ?? true,
+    throttleLimits: throttle,
     refusalOf(req: IncomingMessage): Refusal | undefined {
       const authority = requestAuthority(req);
       if (authority.kind === 'malformed') return { status: 400, reason: authority.reason };

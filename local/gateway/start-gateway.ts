@@ -110,6 +110,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // Only this machine, local pages included: refused before the body is read or anything runs.
       const refusal = stage.refusalOf(req);
       if (refusal) {
+        settings.log(refusalLine(refusal.status, req.method ?? '', pathOf(req), refusal.reason));
         if (options.accessLog) logAccess(req, res, options.accessLog);
         send(res, refusedAnswer(refusal, new Date()));
         return closeAfterDrain(req, res, DRAIN_GRACE_MS);
@@ -174,6 +175,14 @@ async function handle(
   const read = await readBody(req, settings.maxBodyBytes);
   if (read.kind === 'aborted') return; // nobody left to answer
   if (read.kind === 'too-large') {
+    settings.log(
+      refusalLine(
+        413,
+        req.method ?? '',
+        pathOf(req),
+        `the body is over the payload limit of ${settings.maxBodyBytes} bytes`,
+      ),
+    );
     send(res, contentLengthExceededResponse(settings.maxBodyBytes, new Date()));
     return closeAfterDrain(req, res, DRAIN_GRACE_MS);
   }
@@ -192,10 +201,16 @@ async function handle(
   const request = { ...incoming, path };
   const { method } = request;
   const match = stage.route(method, path);
-  if (match.kind === 'missing') return send(res, stageAnswer('missingAuthenticationToken'));
+  if (match.kind === 'missing') {
+    settings.log(refusalLine(403, method, path, missingRouteReason(stage, method, path)));
+    return send(res, stageAnswer('missingAuthenticationToken'));
+  }
   traceOf(res).resourcePath = match.kind === 'preflight' ? match.resource : match.binding.resource;
   // Stage throttling counts every request that reaches a method, preflights included.
-  if (!stage.admit()) return send(res, stageAnswer('throttled'));
+  if (!stage.admit()) {
+    settings.log(refusalLine(429, method, path, throttleReason(stage)));
+    return send(res, stageAnswer('throttled'));
+  }
   if (match.kind === 'preflight') {
     return send(res, preflightResponse(ids, receivedAt, stage.corsOrigins, headerValue(req, 'origin')));
   }
@@ -204,7 +219,7 @@ async function handle(
   if (match.binding.authorizationType === 'COGNITO_USER_POOLS') {
     const authorization = await settings.authorizer(headerValue(req, 'authorization'));
     if (!authorization.ok) {
-      settings.log(`[gateway] 401 ${method} ${path}: ${authorization.reason}`);
+      settings.log(refusalLine(401, method, path, authorization.reason));
       return send(res, stageAnswer('unauthorized'));
     }
     claims = authorization.claims;
@@ -214,9 +229,7 @@ async function handle(
     const check = validate(headerValue(req, 'content-type'), read.body.toString('utf8'));
     if (!check.ok) {
       // The body's detail is AWS's fixed message; the reasons go to the log, as deployed (execution log).
-      settings.log(
-        `[gateway] 400 ${method} ${path}: request body does not match the model: ${check.message}`,
-      );
+      settings.log(refusalLine(400, method, path, `request body does not match the model: ${check.message}`));
       return send(res, stageAnswer('badRequestBody', check.message));
     }
   }
@@ -325,6 +338,36 @@ function withVaryOrigin(headers: readonly HeaderLine[]): readonly HeaderLine[] {
     ([name, value]) => name.toLowerCase() === 'vary' && /(?:^|,)\s*(?:origin|\*)\s*(?:,|$)/i.test(value),
   );
   return varies ? headers : [...headers, ['Vary', 'Origin']];
+}
+
+/**
+ * The terminal's line for a request the gateway answered itself, before any function ran: which
+ * request, which status, and why (AWS's answer to the client says little, as deployed).
+ */
+function refusalLine(status: number, method: string, path: string, reason: string): string {
+  return `[gateway] ${status} ${method} ${path}: ${reason}`;
+}
+
+/** A request's path without its query string, which may carry what the terminal should not show. */
+function pathOf(req: IncomingMessage): string {
+  return (req.url ?? '').split('?')[0] ?? '';
+}
+
+/** Why no route took a request: the methods its path has, or that no resource has that path. */
+function missingRouteReason(stage: Stage, method: string, path: string): string {
+  const methods = [...new Set(stage.routes.map((route) => route.method))].filter(
+    (candidate) => stage.route(candidate, path).kind === 'integration',
+  );
+  const what = `no route ${method} ${path} (API Gateway answers "Missing Authentication Token")`;
+  return methods.length > 0
+    ? `${what}; the path has ${methods.join(', ')}`
+    : `${what}; no resource has this path`;
+}
+
+/** Which limit a throttled request went over. */
+function throttleReason(stage: Stage): string {
+  const limits = stage.throttleLimits;
+  return `over the stage's throttle${limits ? ` (${limits.rateLimit} requests/s, burst ${limits.burstLimit})` : ''}`;
 }
 
 /** The gate's answer: 403 for a request from outside this machine, 400 for one naming no single host. */

@@ -24,7 +24,8 @@ export interface LogFilter {
   readonly contains?: string;
 }
 
-const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'FATAL'];
+/** The levels a filter can name, least severe first (Powertools' CRITICAL and FATAL included). */
+export const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'FATAL'] as const;
 
 /** Where each stream file has been read up to (bytes), so that `--follow` reads only what is new. */
 export type ReadPositions = Map<string, number>;
@@ -36,7 +37,7 @@ export type ReadPositions = Map<string, number>;
 export function readLogEvents(dir: string, filter: LogFilter = {}, positions?: ReadPositions): LogEvent[] {
   if (!existsSync(dir)) return [];
   const wanted = filter.functions?.length ? new Set(filter.functions) : null;
-  const minimum = filter.level ? LEVELS.indexOf(filter.level.toUpperCase()) : -1;
+  const minimum = filter.level ? (LEVELS as readonly string[]).indexOf(filter.level.toUpperCase()) : -1;
   const events: LogEvent[] = [];
   for (const functionName of readdirSync(dir)) {
     if (wanted && !wanted.has(functionName)) continue;
@@ -117,7 +118,9 @@ function passes(event: LogEvent, filter: LogFilter, minimumLevel: number): boole
   if (filter.contains && !event.message.includes(filter.contains)) return false;
   if (minimumLevel > 0) {
     const level =
-      typeof event.fields.level === 'string' ? LEVELS.indexOf(event.fields.level.toUpperCase()) : -1;
+      typeof event.fields.level === 'string'
+        ? (LEVELS as readonly string[]).indexOf(event.fields.level.toUpperCase())
+        : -1;
     if (level < minimumLevel) return false;
   }
   return true;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseFaults, planFaults } from './faults.ts';
+import { parseFaults, planFaults, unknownFaultScope } from './faults.ts';
 
 test('parses rates, latencies and scopes', () => {
   assert.deepEqual(
@@ -43,4 +43,21 @@ test('applies rules in scope at their rate', () => {
     { delayMs: 0, error: 'error' },
   );
   assert.deepEqual(planFaults([], 'products-get', ['products']), { delayMs: 0, error: null });
+});
+
+test('names the functions and tables there are when a scope names none of them', () => {
+  const declared = { functions: ['products-get', 'products-create'], tables: ['products'] };
+  assert.equal(
+    unknownFaultScope(parseFaults('throttle=5%@products-get,error=1%@table:products'), declared),
+    null,
+  );
+  assert.equal(unknownFaultScope(parseFaults('throttle=5%'), declared), null);
+  assert.equal(
+    unknownFaultScope(parseFaults('throttle=5%@products-gte'), declared),
+    'Fault scope "products-gte" names no function or table; the functions are products-create or products-get, the tables table:products',
+  );
+  assert.match(
+    unknownFaultScope(parseFaults('error=5%@table:prodcts'), declared) ?? '',
+    /"table:prodcts" names no/,
+  );
 });

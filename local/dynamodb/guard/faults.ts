@@ -1,4 +1,5 @@
 // Faults injected on purpose on the path from the functions to DynamoDB (off by default).
+import { listOf } from '../../tools/command-line.ts';
 
 /** DynamoDB's own answers for each injected error, as the service sends them. */
 export const FAULT_RESPONSES = {
@@ -94,4 +95,18 @@ export function planFaults(
     else error ??= rule.kind;
   }
   return { delayMs, error };
+}
+
+/**
+ * Why a rule's scope matches nothing (a misspelt function or table would otherwise inject no
+ * fault, silently), naming the functions and tables there are; null when every scope is known.
+ */
+export function unknownFaultScope(
+  rules: readonly FaultRule[],
+  declared: { readonly functions: readonly string[]; readonly tables: readonly string[] },
+): string | null {
+  const known = new Set([...declared.functions, ...declared.tables.map((table) => `table:${table}`)]);
+  const unknown = rules.find((rule) => rule.scope !== null && !known.has(rule.scope));
+  if (!unknown) return null;
+  return `Fault scope "${unknown.scope}" names no function or table; the functions are ${listOf([...declared.functions].sort())}, the tables ${listOf(declared.tables.map((table) => `table:${table}`).sort())}`;
 }
