@@ -4,6 +4,12 @@
 import { IDEMPOTENCY_HEADER } from './idempotency.ts';
 import type { HttpMethod } from './types.ts';
 
+/** API Gateway's integration timeout: the stage answers 504 when a function takes longer. */
+export const INTEGRATION_TIMEOUT_SECONDS = 29;
+
+/** API Gateway's request payload limit (10 MiB): a larger body is refused with 413 before the stage. */
+export const MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024;
+
 /** The media types of the HTTP contract. */
 export const MEDIA_TYPES = {
   json: 'application/json',

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { type AccessRule, accessRuleProblem } from './access.ts';
+import { INTEGRATION_TIMEOUT_SECONDS } from './api-settings.ts';
 import {
   DYNAMODB_ACTIONS,
   type DynamoDbAction,
@@ -44,8 +45,8 @@ export interface ServiceInput {
 
 /** Defaults every function gets unless its declaration says otherwise. */
 export const FUNCTION_DEFAULTS = { memoryMb: 256, timeoutSeconds: 10, logFormat: 'JSON' } as const;
-/** API Gateway's integration timeout; a function's own timeout must stay below it. */
-export const INTEGRATION_TIMEOUT_SECONDS = 29;
+// A function's own timeout must stay below API Gateway's integration timeout.
+export { INTEGRATION_TIMEOUT_SECONDS };
 
 const NAME = /^[A-Za-z][A-Za-z0-9-]{0,62}$/;
 const PATH = /^(\/(?:[A-Za-z0-9._-]+|\{[A-Za-z][A-Za-z0-9_]*\}))+$/;
