@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { LOCAL_HOST, LOCAL_PORT } from '#client/local-url.ts';
 import { type ApiSettings, environmentName, readApiSettings } from '#src/declaration/api-settings.ts';
 import { LOG_LEVELS, type LogLevel } from '#src/declaration/function-environment.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
@@ -35,7 +36,7 @@ export type CliOptions = Pick<
 
 export const USAGE = `Usage: npm start -- [options]
 
-  --port <n>           port on 127.0.0.1 (env PORT, default 3000)
+  --port <n>           port on ${LOCAL_HOST} (env PORT, default ${LOCAL_PORT})
   --engine <name>      auto | dynamodb-local | dynalite | external (env DYNAMODB_ENGINE, default auto)
   --data-dir <dir>     where table data persists (env DATA_DIR, default .data)
   --in-memory          keep no data on disk (env IN_MEMORY=true)
@@ -94,7 +95,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     strict: true,
   });
   if (values.help) return 'help';
-  const portText = values.port ?? env.PORT ?? '3000';
+  const portText = values.port ?? env.PORT ?? String(LOCAL_PORT);
   const port = Number(portText);
   if (!/^[0-9]{1,5}$/.test(portText) || port > 65535)
     throw new Error(`--port must be 0–65535, not "${portText}"`);

@@ -1,6 +1,7 @@
 // `npm run token`: mints a token of the local user pool, for curl and scripts.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { LOCAL_URL } from '#client/local-url.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import { DEFAULT_TOKEN_SECONDS, openLocalUserPool } from './local-user-pool.ts';
 
@@ -18,7 +19,7 @@ export const TOKEN_USAGE = `Usage: npm run -s token -- --user <name> [options]
 
   Example:
     TOKEN=$(npm run -s token -- --user alice --group admin)
-    curl -H "Authorization: $TOKEN" http://127.0.0.1:3000/products`;
+    curl -H "Authorization: $TOKEN" ${LOCAL_URL}/products`;
 
 /** Runs the command; returns the exit code. */
 export async function runTokenCommand(
