@@ -20,6 +20,7 @@ import type { ExposureOptions } from './exposure.ts';
 import type { ReloadEvent } from './hot-reload.ts';
 import type { FunctionSpec } from './lambda/function-spec.ts';
 import type { FunctionStats } from './lambda/start-lambda-service.ts';
+import { LOCAL_REGION } from './local-account.ts';
 import { ACCESS_LOG_FOLDER, openLogStore } from './logs/log-store.ts';
 
 export interface LocalSystemOptions {
@@ -99,7 +100,6 @@ export interface LocalSystem {
   stop(): Promise<void>;
 }
 
-const LOCAL_REGION = 'us-east-1';
 /** The folder under the data folder that keeps the functions' logs. */
 export const LOGS_FOLDER = 'logs';
 

@@ -1,4 +1,5 @@
 // CloudFormation's intrinsic functions, resolved as they would be in a local "account".
+import { LOCAL_ACCOUNT_ID } from '#local/local-account.ts';
 
 /** The account and region local ARNs are written in. */
 export interface LocalAccount {
@@ -6,8 +7,8 @@ export interface LocalAccount {
   readonly accountId: string;
 }
 
-/** The account id of local ARNs (as other emulators use), never a real account. */
-export const LOCAL_ACCOUNT_ID = '000000000000';
+/** The account id of local ARNs, never a real account: the local system's one account. */
+export { LOCAL_ACCOUNT_ID };
 
 export type TemplateResources = Record<
   string,
