@@ -7,7 +7,7 @@ import {
   environmentName,
   toBoolean,
 } from '#src/declaration/api-settings.ts';
-import { LOG_LEVELS, type LogLevel } from '#src/declaration/function-environment.ts';
+import { DEFAULT_LOG_LEVEL, LOG_LEVELS, type LogLevel } from '#src/declaration/log-levels.ts';
 
 /** The windows, in seconds, a WAF rate-based rule can count requests over (AWS WAF's choices). */
 export const WAF_EVALUATION_WINDOWS = [60, 120, 300, 600] as const;
@@ -53,7 +53,7 @@ export const DEFAULT_SETTINGS: StackSettings = {
   ...DEFAULT_API_SETTINGS,
   stackName: 'ServerlessMicroservices',
   ephemeral: false,
-  logLevel: 'INFO',
+  logLevel: DEFAULT_LOG_LEVEL,
   logRetentionDays: RetentionDays.ONE_MONTH,
   waf: true,
   wafClientRatePercent: 25,

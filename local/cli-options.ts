@@ -3,8 +3,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOCAL_HOST, LOCAL_PORT } from '#client/local-url.ts';
 import { type ApiSettings, environmentName, readApiSettings } from '#src/declaration/api-settings.ts';
-import { LOG_LEVELS, type LogLevel } from '#src/declaration/function-environment.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
+import { DEFAULT_LOG_LEVEL, LOG_LEVELS, type LogLevel } from '#src/declaration/log-levels.ts';
 import { BUNDLE_CACHE_DIR } from './cache-root.ts';
 import { ENGINE_CHOICES, type EngineChoice } from './dynamodb/engine.ts';
 import { FAULTS_ENV, parseFaults } from './dynamodb/faults.ts';
@@ -41,7 +41,7 @@ export const USAGE = `Usage: npm start -- [options]
   --data-dir <dir>     where table data persists (env DATA_DIR, default .data)
   --in-memory          keep no data on disk (env IN_MEMORY=true)
   --endpoint <url>     DynamoDB endpoint of the external engine (env DYNAMODB_ENDPOINT)
-  --log-level <level>  TRACE | DEBUG | INFO | WARN | ERROR (env LOG_LEVEL, default INFO)
+  --log-level <level>  ${LOG_LEVELS.join(' | ')} (env LOG_LEVEL, default ${DEFAULT_LOG_LEVEL})
   --no-throttle        turn the stage's throttling off, e.g. for load tests (env SM_THROTTLE=false)
   --allow-host <name>  also answer this Host name, repeatable; * for any (env SM_ALLOWED_HOSTS, comma-separated)
   --allow-origin <url> also serve browsers on this origin, repeatable; * for any (env SM_ALLOWED_ORIGINS)
@@ -104,7 +104,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   if (!ENGINE_CHOICES.includes(engine as EngineChoice)) {
     throw new Error(`--engine must be one of ${ENGINE_CHOICES.join(', ')}, not "${engine}"`);
   }
-  const logLevel = (values['log-level'] ?? env.LOG_LEVEL ?? 'INFO').toUpperCase();
+  const logLevel = (values['log-level'] ?? env.LOG_LEVEL ?? DEFAULT_LOG_LEVEL).toUpperCase();
   if (!isLogLevel(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   const api = stageSettings(env);
   const faults = parseFaults(values.faults ?? env[FAULTS_ENV] ?? '');

@@ -9,7 +9,7 @@ import {
   PROJECT_ROOT,
   withAccessSettings,
 } from '#src/declaration/load-services.ts';
-import type { LogFormat } from '#src/declaration/types.ts';
+import { DEFAULT_LOG_FORMAT, type LogFormat } from '#src/declaration/types.ts';
 import type { LocalUserPool } from './auth/local-user-pool.ts';
 import { scratchDir } from './build/scratch-dir.ts';
 import type { LogSink, RouteBinding } from './contracts.ts';
@@ -226,13 +226,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // Each function's declared log format, which the kept logs follow; a reload may change it.
     const logFormats = new Map<string, LogFormat>();
     const noteLogFormats = (specs: readonly FunctionSpec[]) => {
-      for (const spec of specs) logFormats.set(spec.name, spec.logFormat ?? 'JSON');
+      for (const spec of specs) logFormats.set(spec.name, spec.logFormat ?? DEFAULT_LOG_FORMAT);
     };
     noteLogFormats(functions);
     // Kept like CloudWatch's log groups, beside the data; --in-memory keeps nothing on disk.
     const logsDir = options.inMemory ? null : path.resolve(options.dataDir, LOGS_FOLDER);
     const logStore = logsDir
-      ? openLogStore({ dir: logsDir, logFormatOf: (name) => logFormats.get(name) ?? 'JSON' })
+      ? openLogStore({ dir: logsDir, logFormatOf: (name) => logFormats.get(name) ?? DEFAULT_LOG_FORMAT })
       : null;
     if (logStore) cleanups.push(() => logStore.close());
     const logSink: LogSink = logStore ? teeLogSink(options.logSink, logStore) : options.logSink;

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { format, types } from 'node:util';
 import type { Context } from 'aws-lambda';
+import { severityOf } from '#src/declaration/log-levels.ts';
 import type { ErrorShape, InstanceData, InstanceMessage, InvokeMessage } from './instance-messages.ts';
 import { folderBytes } from './instance-tmp.ts';
 import { CALLBACK_HANDLER_MESSAGE } from './invocation-outcomes.ts';
@@ -84,14 +85,12 @@ function flushPartial(): void {
   partial = '';
 }
 
-/** Lambda's application log levels, least severe first. */
-const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
-const minimumLevel = instance.minimumLogLevel === null ? -1 : LOG_LEVELS.indexOf(instance.minimumLogLevel);
+const minimumLevel = instance.minimumLogLevel === null ? -1 : severityOf(instance.minimumLogLevel);
 
 // As Lambda's runtime does: console output carries timestamp, request id and level, and in the
 // JSON log format a call below AWS_LAMBDA_LOG_LEVEL writes nothing.
 const consoleWriter = (level: string) =>
-  LOG_LEVELS.indexOf(level) < minimumLevel
+  severityOf(level) < minimumLevel
     ? () => {}
     : (...args: unknown[]): void => print(consoleLine(level, currentRequestId, format(...args)));
 console.log = consoleWriter('INFO');

@@ -4,7 +4,7 @@ import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync, type Write
 import path from 'node:path';
 import type { LogSink } from '#local/contracts.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '#local/private-data-folder.ts';
-import type { LogFormat } from '#src/declaration/types.ts';
+import { DEFAULT_LOG_FORMAT, type LogFormat } from '#src/declaration/types.ts';
 import { toJsonLogLine } from './json-log-format.ts';
 
 /** One stored log event: `t` the time in ms, `m` the message as Lambda would write it. */
@@ -69,7 +69,7 @@ export function openLogStore({
   dir,
   retentionDays = 7,
   maxBytesPerFunction = 20_000_000,
-  logFormatOf = () => 'JSON',
+  logFormatOf = () => DEFAULT_LOG_FORMAT,
 }: LogStoreOptions): LogStore {
   /** The file of each live stream, open for appending. */
   const files = new Map<string, WriteStream>();

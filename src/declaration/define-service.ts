@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { type AccessRule, accessRuleProblem } from './access.ts';
 import { INTEGRATION_TIMEOUT_SECONDS } from './api-settings.ts';
 import {
+  DEFAULT_LOG_FORMAT,
   DYNAMODB_ACTIONS,
   type DynamoDbAction,
   type FunctionDeclaration,
@@ -44,7 +45,11 @@ export interface ServiceInput {
 }
 
 /** Defaults every function gets unless its declaration says otherwise. */
-export const FUNCTION_DEFAULTS = { memoryMb: 256, timeoutSeconds: 10, logFormat: 'JSON' } as const;
+export const FUNCTION_DEFAULTS = {
+  memoryMb: 256,
+  timeoutSeconds: 10,
+  logFormat: DEFAULT_LOG_FORMAT,
+} as const;
 // A function's own timeout must stay below API Gateway's integration timeout.
 export { INTEGRATION_TIMEOUT_SECONDS };
 
