@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOCAL_URL } from '#client/local-url.ts';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '#src/declaration/access.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import { DEFAULT_TOKEN_SECONDS, openLocalUserPool } from './local-user-pool.ts';
 
@@ -49,8 +50,14 @@ export async function runTokenCommand(
   if (!user) throw new Error('--user is required');
   const expiresText = values['expires-in'];
   const expiresInSeconds = expiresText === undefined ? DEFAULT_TOKEN_SECONDS : Number(expiresText);
-  if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > 86_400) {
-    throw new Error(`--expires-in must be a whole number of seconds from 1 to 86400, not "${expiresText}"`);
+  if (
+    !Number.isInteger(expiresInSeconds) ||
+    expiresInSeconds < 1 ||
+    expiresInSeconds > MAX_TOKEN_LIFETIME_SECONDS
+  ) {
+    throw new Error(
+      `--expires-in must be a whole number of seconds from 1 to ${MAX_TOKEN_LIFETIME_SECONDS}, not "${expiresText}"`,
+    );
   }
   const dataDir = path.resolve(PROJECT_ROOT, values['data-dir'] ?? env.DATA_DIR ?? '.data');
   const pool = await openLocalUserPool(dataDir);

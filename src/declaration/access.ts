@@ -4,6 +4,14 @@
 // functions themselves (groups and owner, from the claims the authorizer passes). Nothing here
 // imports CDK or Node built-ins, so function bundles can carry it.
 
+/**
+ * How long the user pool's ID and access tokens are valid (Cognito's default, one hour): the
+ * stack's app client issues them so, and the local pool mints them so unless asked otherwise.
+ */
+export const TOKEN_LIFETIME_SECONDS = 3600;
+/** The longest Cognito lets an ID or access token live (one day). */
+export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
+
 /** Settings that may open a rule to everyone on purpose (see `ApiSettings.openTutorial`). */
 export type AccessSwitch = 'openTutorial';
 
