@@ -8,6 +8,7 @@ import { DEFAULT_LOG_LEVEL, LOG_LEVELS, type LogLevel } from '#src/declaration/l
 import { BUNDLE_CACHE_DIR } from './cache-root.ts';
 import { ENGINE_CHOICES, type EngineChoice } from './dynamodb/engine.ts';
 import { FAULTS_ENV, parseFaults } from './dynamodb/faults.ts';
+import { DEFAULT_DATA_DIR, dataFolder } from './private-data-folder.ts';
 import type { LocalSystemOptions } from './start-local-system.ts';
 import type { LogView } from './terminal-log-sink.ts';
 
@@ -38,7 +39,7 @@ export const USAGE = `Usage: npm start -- [options]
 
   --port <n>           port on ${LOCAL_HOST} (env PORT, default ${LOCAL_PORT})
   --engine <name>      auto | dynamodb-local | dynalite | external (env DYNAMODB_ENGINE, default auto)
-  --data-dir <dir>     where table data persists (env DATA_DIR, default .data)
+  --data-dir <dir>     where table data persists (env DATA_DIR, default ${DEFAULT_DATA_DIR})
   --in-memory          keep no data on disk (env IN_MEMORY=true)
   --endpoint <url>     DynamoDB endpoint of the external engine (env DYNAMODB_ENDPOINT)
   --log-level <level>  ${LOG_LEVELS.join(' | ')} (env LOG_LEVEL, default ${DEFAULT_LOG_LEVEL})
@@ -113,7 +114,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   return {
     port,
     engine: engine as EngineChoice,
-    dataDir: path.resolve(PROJECT_ROOT, values['data-dir'] ?? env.DATA_DIR ?? '.data'),
+    dataDir: dataFolder(values['data-dir'], env),
     inMemory: values['in-memory'] ?? env.IN_MEMORY === 'true',
     ...(endpoint ? { endpoint } : {}),
     logLevel,

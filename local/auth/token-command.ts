@@ -1,9 +1,8 @@
 // `npm run token`: mints a token of the local user pool, for curl and scripts.
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOCAL_URL } from '#client/local-url.ts';
+import { DEFAULT_DATA_DIR, dataFolder } from '#local/private-data-folder.ts';
 import { MAX_TOKEN_LIFETIME_SECONDS } from '#src/declaration/access.ts';
-import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import { DEFAULT_TOKEN_SECONDS, openLocalUserPool } from './local-user-pool.ts';
 
 export const TOKEN_USAGE = `Usage: npm run -s token -- --user <name> [options]
@@ -15,7 +14,7 @@ export const TOKEN_USAGE = `Usage: npm run -s token -- --user <name> [options]
   --group <name>       a group the user is in (cognito:groups), repeatable
   --expires-in <s>     seconds until the token expires (default ${DEFAULT_TOKEN_SECONDS}, Cognito's)
   --access             an access token instead: the API refuses it (its authorizer asks for ID tokens)
-  --data-dir <dir>     the data folder of npm start (env DATA_DIR, default .data)
+  --data-dir <dir>     the data folder of npm start (env DATA_DIR, default ${DEFAULT_DATA_DIR})
   --claims             print the token's claims too (on stderr)
 
   Example:
@@ -59,7 +58,7 @@ export async function runTokenCommand(
       `--expires-in must be a whole number of seconds from 1 to ${MAX_TOKEN_LIFETIME_SECONDS}, not "${expiresText}"`,
     );
   }
-  const dataDir = path.resolve(PROJECT_ROOT, values['data-dir'] ?? env.DATA_DIR ?? '.data');
+  const dataDir = dataFolder(values['data-dir'], env);
   const pool = await openLocalUserPool(dataDir);
   const token = await pool.mint({
     user,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { LOG_QUERIES, REQUEST_ID_PLACEHOLDER } from '#infra/observability/log-queries.ts';
+import { DEFAULT_DATA_DIR, dataFolder } from '#local/private-data-folder.ts';
 import { LOGS_FOLDER } from '#local/start-local-system.ts';
 import { runInsightsQuery } from './insights-query.ts';
 import { type LogEvent, type LogFilter, type ReadPositions, readLogEvents } from './read-logs.ts';
@@ -17,7 +18,7 @@ export const LOGS_USAGE = `Usage: npm run logs -- [function ...] [options]
   --follow               keep printing new events as they are written (Ctrl-C to stop)
   --query <name>         run a saved Logs Insights query of the stack instead: ${Object.keys(LOG_QUERIES).join(', ')}
   --request-id <id>      the id the oneRequest query follows
-  --data-dir <dir>       the data folder of npm start (env DATA_DIR, default .data)
+  --data-dir <dir>       the data folder of npm start (env DATA_DIR, default ${DEFAULT_DATA_DIR})
   --json                 print the raw JSON events
   --help                 this text`;
 
@@ -63,7 +64,7 @@ export async function runLogsCommand(
     print(LOGS_USAGE);
     return 0;
   }
-  const dir = path.resolve(values['data-dir'] ?? env.DATA_DIR ?? '.data', LOGS_FOLDER);
+  const dir = path.join(dataFolder(values['data-dir'], env), LOGS_FOLDER);
   const filter: LogFilter = {
     functions: positionals,
     since: Date.now() - parseAge(values.since ?? '1h'),
