@@ -23,8 +23,11 @@ export interface InitReportFields {
   readonly errorType?: string | undefined;
 }
 
+/** The version every local function runs: the unpublished one. */
+export const FUNCTION_VERSION = '$LATEST';
+
 export function startLine(requestId: string): string {
-  return `START RequestId: ${requestId} Version: $LATEST`;
+  return `START RequestId: ${requestId} Version: ${FUNCTION_VERSION}`;
 }
 
 export function endLine(requestId: string): string {

@@ -6,6 +6,7 @@ import type { LogSink } from '#local/contracts.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '#local/private-data-folder.ts';
 import { DEFAULT_LOG_FORMAT, type LogFormat } from '#src/declaration/types.ts';
 import { toJsonLogLine } from './json-log-format.ts';
+import { lambdaLogGroup } from './log-groups.ts';
 
 /** One stored log event: `t` the time in ms, `m` the message as Lambda would write it. */
 export interface StoredEvent {
@@ -47,7 +48,7 @@ export const ACCESS_LOG_GROUP = 'API-Gateway-Access-Logs';
 
 /** The log group a folder of the logs folder holds: a function's, or the stage's access log. */
 export function logGroupOf(folder: string): string {
-  return folder === ACCESS_LOG_FOLDER ? ACCESS_LOG_GROUP : `/aws/lambda/${folder}`;
+  return folder === ACCESS_LOG_FOLDER ? ACCESS_LOG_GROUP : lambdaLogGroup(folder);
 }
 
 /** The folder of a function's log group inside the logs folder. */

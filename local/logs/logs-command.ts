@@ -7,6 +7,7 @@ import { LOG_QUERIES, REQUEST_ID_PLACEHOLDER } from '#infra/observability/log-qu
 import { DEFAULT_DATA_DIR, dataFolder } from '#local/private-data-folder.ts';
 import { LOGS_FOLDER } from '#local/start-local-system.ts';
 import { runInsightsQuery } from './insights-query.ts';
+import { LAMBDA_LOG_GROUP_PREFIX } from './log-groups.ts';
 import { type LogEvent, type LogFilter, type ReadPositions, readLogEvents } from './read-logs.ts';
 
 export const LOGS_USAGE = `Usage: npm run logs -- [function ...] [options]
@@ -33,7 +34,7 @@ export function parseAge(text: string): number {
 
 /** One event for the terminal: time, function, and the message (compact unless `json`). */
 export function formatEvent(event: LogEvent, json: boolean): string {
-  const fn = event.logGroup.replace('/aws/lambda/', '');
+  const fn = event.logGroup.replace(LAMBDA_LOG_GROUP_PREFIX, '');
   return `${new Date(event.timestamp).toISOString()}  ${fn}  ${json ? JSON.stringify(event) : event.message}`;
 }
 
