@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOCAL_HOST, LOCAL_PORT } from '#client/local-url.ts';
+import { CDK_JSON, cdkJsonContext } from '#infra/cdk-json.ts';
 import { type ApiSettings, environmentName, readApiSettings } from '#src/declaration/api-settings.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import { DEFAULT_LOG_LEVEL, LOG_LEVELS, type LogLevel } from '#src/declaration/log-levels.ts';
@@ -145,11 +145,8 @@ const list = (text: string | undefined) =>
  * The stage's settings exactly as the CDK app reads them (cdk.json context, then the environment
  * variable named after the key), so `npm start` behaves as the stack `npm run deploy` would create.
  */
-export function stageSettings(
-  env: NodeJS.ProcessEnv,
-  cdkJson = path.join(PROJECT_ROOT, 'cdk.json'),
-): ApiSettings {
-  const context: Record<string, unknown> = JSON.parse(readFileSync(cdkJson, 'utf8')).context ?? {};
+export function stageSettings(env: NodeJS.ProcessEnv, cdkJson = CDK_JSON): ApiSettings {
+  const context = cdkJsonContext(cdkJson);
   return readApiSettings((key) => context[key] ?? env[environmentName(key)]);
 }
 
