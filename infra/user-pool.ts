@@ -18,6 +18,7 @@ import { Construct } from 'constructs';
 import {
   AUTHORIZER_CACHE_SECONDS,
   groupNameProblem,
+  TOKEN_HEADER,
   TOKEN_LIFETIME_SECONDS,
 } from '#src/declaration/access.ts';
 import type { ServiceDeclaration } from '#src/declaration/types.ts';
@@ -168,7 +169,7 @@ export class ServicesUserPool extends Construct {
       this.cognitoAuthorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
         authorizerName: `${this.stackName}-cognito`,
         cognitoUserPools: [this.userPool],
-        identitySource: IdentitySource.header('Authorization'),
+        identitySource: IdentitySource.header(TOKEN_HEADER),
         resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
       });
       // CDK's construct does not expose it; the CloudFormation property is documented.

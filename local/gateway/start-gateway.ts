@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { LOCAL_HOST, LOCAL_PORT } from '#client/local-url.ts';
 import type { Authorizer } from '#local/auth/authorizer.ts';
 import type { InvokeOutcome, Invoker, RouteBinding } from '#local/contracts.ts';
+import { TOKEN_HEADER } from '#src/declaration/access.ts';
 import {
   INTEGRATION_TIMEOUT_SECONDS,
   MAX_REQUEST_BODY_BYTES,
@@ -207,7 +208,7 @@ async function handle(
   // As on API Gateway, the authorizer runs before the body is validated or anything is invoked.
   let claims: Readonly<Record<string, string>> | undefined;
   if (match.binding.authorizationType === 'COGNITO_USER_POOLS') {
-    const authorization = await settings.authorizer(headerValue(req, 'authorization'));
+    const authorization = await settings.authorizer(headerValue(req, TOKEN_HEADER.toLowerCase()));
     if (!authorization.ok) {
       settings.log(`[gateway] 401 ${method} ${path}: ${authorization.reason}`);
       return send(res, stageAnswer('unauthorized'));

@@ -115,6 +115,9 @@ export function needsToken(rule: AccessRule): boolean {
  */
 export const AUTHORIZER_CACHE_SECONDS = 300;
 
+/** The request header the authorizer reads the token from (its identity source). */
+export const TOKEN_HEADER = 'Authorization';
+
 /** The variable that tells a function its rule in force. */
 export const ACCESS_RULE_ENV = 'ACCESS_RULE';
 
