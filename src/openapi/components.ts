@@ -1,7 +1,11 @@
 // The parts every operation shares: problem+json, the gateway's own `{"message"}` bodies, the
 // response headers and one response object per error status.
 import { INTEGRATION_TIMEOUT_SECONDS, MEDIA_TYPES } from '../declaration/api-settings.ts';
-import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN } from '../declaration/idempotency.ts';
+import {
+  IDEMPOTENCY_EXPIRY_SECONDS,
+  IDEMPOTENCY_HEADER,
+  IDEMPOTENCY_KEY_PATTERN,
+} from '../declaration/idempotency.ts';
 import { ID_PATTERN } from '../domain/item.ts';
 
 /** A JSON Schema object as OpenAPI 3.1 embeds it (draft 2020-12). */
@@ -94,7 +98,7 @@ const responses = {
     content: problem,
   },
   IdempotencyKeyReused: {
-    description: 'This `Idempotency-Key` was already used with another request body (within 24 h).',
+    description: `This \`Idempotency-Key\` was already used with another request body (within ${IDEMPOTENCY_EXPIRY_SECONDS / 3600} h).`,
     content: problem,
   },
   PreconditionFailed: {
