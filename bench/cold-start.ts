@@ -10,8 +10,9 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { type FunctionSpec, SPEC_DEFAULTS } from '#local/lambda/function-spec.ts';
 import { instanceEnvironment, newLogStreamName } from '#local/lambda/lambda-environment.ts';
+import { LOCAL_REGION } from '#local/local-account.ts';
 import { bundleBuildOptions } from '#src/build/bundle-function.ts';
-import { IDEMPOTENCY_MODE_ENV } from '#src/declaration/idempotency.ts';
+import { IDEMPOTENCY_HEADER, IDEMPOTENCY_MODE_ENV } from '#src/declaration/idempotency.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 
 export interface ColdStart {
@@ -164,7 +165,7 @@ export async function measureColdStarts(
       functionName: spec.name,
       bundleFile: spec.bundleFile,
       memoryMb: spec.memoryMb,
-      region: 'us-east-1',
+      region: LOCAL_REGION,
       logStreamName: newLogStreamName(),
       logFormat: spec.logFormat ?? SPEC_DEFAULTS.logFormat,
       logLevel: spec.logLevel ?? SPEC_DEFAULTS.logLevel,
@@ -200,7 +201,7 @@ export async function measureColdStarts(
       name: `${fn.name}${WITH_KEY}`,
       file: fn.bundleFile,
       env: envOf(fn),
-      event: eventFor(base, fn.method, fn.resource, COLD_ID, { 'Idempotency-Key': FRESH_KEY }),
+      event: eventFor(base, fn.method, fn.resource, COLD_ID, { [IDEMPOTENCY_HEADER]: FRESH_KEY }),
       mustSucceed: true,
       against: IDEMPOTENT_BASELINE,
     });

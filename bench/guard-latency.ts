@@ -6,13 +6,13 @@ import type { EngineName } from '#local/dynamodb/engines/engine.ts';
 import { startDynamoDbGuard } from '#local/dynamodb/guard/dynamodb-guard.ts';
 import { localAccessKey } from '#local/dynamodb/guard/guarded-dynamodb.ts';
 import { loadFunctionPolicies } from '#local/dynamodb/guard/iam/load-policies.ts';
-import { LOCAL_ACCOUNT_ID } from '#local/dynamodb/guard/iam/resolve-intrinsics.ts';
 import { startDynamoDb } from '#local/dynamodb/launcher/start-dynamodb.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '#local/local-account.ts';
 import { loadServices } from '#src/declaration/load-services.ts';
 import { percentiles } from './percentiles.ts';
 
 const CALLS = Number(process.env.CALLS ?? 2000);
-const account = { region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID };
+const account = { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID };
 
 async function measure(engineName: Exclude<EngineName, 'external'>): Promise<void> {
   const engine = await startDynamoDb({ engine: engineName, dataDir: '.data', inMemory: true });
@@ -26,7 +26,7 @@ async function measure(engineName: Exclude<EngineName, 'external'>): Promise<voi
   });
   const client = (endpoint: string) =>
     new DynamoDBClient({
-      region: 'us-east-1',
+      region: LOCAL_REGION,
       endpoint,
       credentials: { accessKeyId: localAccessKey('products-get'), secretAccessKey: 'local' },
     });

@@ -14,12 +14,13 @@ import {
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { LOCAL_REGION } from '#local/local-account.ts';
 
 const [endpoint] = process.argv.slice(2);
 const client = DynamoDBDocumentClient.from(
   new DynamoDBClient({
     endpoint,
-    region: 'us-east-1',
+    region: LOCAL_REGION,
     credentials: { accessKeyId: 'LOCALBENCH', secretAccessKey: 'local' },
   }),
 );

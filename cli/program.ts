@@ -1,9 +1,11 @@
 // The command line on the typed client: one command per typed resource of the document
 // (list, get, create, update, delete), `manager` for DynamoDBManager.
+
 import { Command, Option } from 'commander';
 import { type ApiClient, createClient, type ManagerRequest, type ResourceName } from '#client/index.ts';
+import { dataFolder } from '#local/private-data-folder.ts';
 import { listOf, oneLine } from '#local/tools/command-line.ts';
-import { npmCommand, readRuntimeFile, resolveDataDir } from '#local/tools/runtime-file.ts';
+import { npmCommand, readRuntimeFile } from '#local/tools/runtime-file.ts';
 import document from '../docs/openapi.json' with { type: 'json' };
 import { fieldOptions, filterOptions } from './field-options.ts';
 import { OUTPUT_FORMATS, type OutputFormat, render } from './output.ts';
@@ -78,7 +80,7 @@ export function apiUrl(
 ): string {
   const given = options.url || env[CLI_ENV.url];
   if (given) return given;
-  const dataDir = resolveDataDir(options.dataDir, env);
+  const dataDir = dataFolder(options.dataDir, env);
   const running = readRuntimeFile(dataDir);
   if (running) return running.url;
   throw new Error(

@@ -1,4 +1,5 @@
 import createFetchClient from 'openapi-fetch';
+import { LOCAL_URL } from './local-url.ts';
 import { toProblemError } from './problem.ts';
 import { type ResourceClient, type ResourceName, resourceClient } from './resource-client.ts';
 import {
@@ -10,8 +11,7 @@ import {
 } from './retrying-fetch.ts';
 import type { components, paths } from './schema.d.ts';
 
-/** The local system's address (`npm start`). */
-export const LOCAL_URL = 'http://127.0.0.1:3000';
+export { LOCAL_URL };
 
 export interface ClientOptions {
   /** The API's base URL: the local system, or the stack's `ApiUrl` (with its stage, e.g. `…/prod`). */

@@ -1,7 +1,7 @@
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { IDEMPOTENCY_TABLE_KEY, IDEMPOTENCY_TTL_ATTRIBUTE } from '#src/declaration/idempotency.ts';
-import type { ServiceTableOptions } from './service-table.ts';
+import { type ServiceTableOptions, tableBasics } from './service-table.ts';
 
 /**
  * The persistence table of idempotent creates (Powertools' layout): keyed by the record's id,
@@ -17,10 +17,6 @@ export function createIdempotencyTable(scope: Construct, id: string, options: Se
   return new Table(scope, id, {
     partitionKey: { name: IDEMPOTENCY_TABLE_KEY, type: AttributeType.STRING },
     timeToLiveAttribute: IDEMPOTENCY_TTL_ATTRIBUTE,
-    billingMode: BillingMode.PAY_PER_REQUEST,
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    encryption: TableEncryption.AWS_MANAGED,
-    deletionProtection: options.deletionProtection,
-    removalPolicy: options.removalPolicy,
+    ...tableBasics(options),
   });
 }

@@ -11,6 +11,20 @@ export interface ServiceTableOptions {
 }
 
 /**
+ * What every table of the stack is, the service tables and the idempotency table alike:
+ * on-demand, with point-in-time recovery, encrypted under the AWS managed key.
+ */
+export function tableBasics(options: ServiceTableOptions) {
+  return {
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    encryption: TableEncryption.AWS_MANAGED,
+    deletionProtection: options.deletionProtection,
+    removalPolicy: options.removalPolicy,
+  } as const;
+}
+
+/**
  * A service's table: keyed by the declared partition key and, if declared, sort key (both
  * strings; an owner-scoped resource's `owner` and `id`), on-demand, with
  * point-in-time recovery and encryption at rest under the AWS managed key `aws/dynamodb`
@@ -30,11 +44,7 @@ export function createServiceTable(
   const table = new Table(scope, id, {
     partitionKey: { name: partitionKey, type: AttributeType.STRING },
     ...(sortKey ? { sortKey: { name: sortKey, type: AttributeType.STRING } } : {}),
-    billingMode: BillingMode.PAY_PER_REQUEST,
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    encryption: TableEncryption.AWS_MANAGED,
-    deletionProtection: options.deletionProtection,
-    removalPolicy: options.removalPolicy,
+    ...tableBasics(options),
   });
   // Global, not local, secondary indexes: CloudFormation adds a GSI to a deployed table in place,
   // where a new LSI would mean replacing the table (and its data).

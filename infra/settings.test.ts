@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { stageSettings } from '#local/cli-options.ts';
+import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
+import { cdkJsonContext } from './cdk-json.ts';
 import { DEFAULT_SETTINGS, environmentName, readSettings } from './settings.ts';
 
 const fromContext =
@@ -172,5 +175,29 @@ describe('readSettings', () => {
 
   test('refuses "*" mixed with named origins', () => {
     assert.throws(() => readSettings(fromContext({ corsOrigins: '*,https://a.example' })), /corsOrigins/);
+  });
+
+  test('gives npm start the stage settings it gives the stack, from the same cdk.json and environment', () => {
+    for (const env of [
+      {},
+      { STAGE_NAME: 'dev', THROTTLING_RATE_LIMIT: '7', CORS_ORIGINS: 'https://a.example' },
+    ]) {
+      const stack = readSettings((key) => cdkJsonContext()[key], env);
+      const local = stageSettings(env);
+      for (const key of Object.keys(DEFAULT_API_SETTINGS) as (keyof typeof DEFAULT_API_SETTINGS)[]) {
+        assert.deepEqual(local[key], stack[key], key);
+      }
+    }
+  });
+
+  test('names the environment variable of an unreadable stage setting, as npm start does', () => {
+    assert.throws(
+      () => stageSettings({ THROTTLING_BURST_LIMIT: '2.5' }),
+      /throttlingBurstLimit \(THROTTLING_BURST_LIMIT\)/,
+    );
+    assert.throws(
+      () => readSettings(fromContext({}), { THROTTLING_BURST_LIMIT: '2.5' }),
+      /throttlingBurstLimit \(THROTTLING_BURST_LIMIT\)/,
+    );
   });
 });

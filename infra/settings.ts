@@ -5,9 +5,11 @@ import {
   type ApiSettings,
   DEFAULT_API_SETTINGS,
   environmentName,
+  resolveSettings,
+  type SettingParsers,
   toBoolean,
 } from '#src/declaration/api-settings.ts';
-import { LOG_LEVELS, type LogLevel } from '#src/declaration/function-environment.ts';
+import { DEFAULT_LOG_LEVEL, LOG_LEVELS, type LogLevel } from '#src/declaration/log-levels.ts';
 
 /** The windows, in seconds, a WAF rate-based rule can count requests over (AWS WAF's choices). */
 export const WAF_EVALUATION_WINDOWS = [60, 120, 300, 600] as const;
@@ -53,7 +55,7 @@ export const DEFAULT_SETTINGS: StackSettings = {
   ...DEFAULT_API_SETTINGS,
   stackName: 'ServerlessMicroservices',
   ephemeral: false,
-  logLevel: 'INFO',
+  logLevel: DEFAULT_LOG_LEVEL,
   logRetentionDays: RetentionDays.ONE_MONTH,
   waf: true,
   wafClientRatePercent: 25,
@@ -80,47 +82,13 @@ export { environmentName };
  * // `npx cdk deploy -c ephemeral=true -c stageName=dev` → { ephemeral: true, stageName: 'dev', ... }
  */
 export function readSettings(context: SettingSource, env: NodeJS.ProcessEnv = {}): StackSettings {
-  const raw = (key: keyof StackSettings): unknown => {
-    const fromContext = context(key);
-    return fromContext ?? env[environmentName(key)];
-  };
-  const problems: string[] = [];
-  const pick = <K extends keyof StackSettings>(
-    key: K,
-    parse: (value: unknown) => StackSettings[K] | undefined,
-  ): StackSettings[K] => {
-    const value = raw(key);
-    if (value === undefined || value === '') return DEFAULT_SETTINGS[key];
-    const parsed = parse(value);
-    if (parsed === undefined) {
-      problems.push(`${key} (${environmentName(key)}) = ${JSON.stringify(value)}`);
-      return DEFAULT_SETTINGS[key];
-    }
-    return parsed;
-  };
-  const settings: StackSettings = {
-    stackName: pick('stackName', matching(/^[A-Za-z][A-Za-z0-9-]{0,63}$/)),
-    stageName: pick('stageName', API_SETTING_PARSERS.stageName),
-    ephemeral: pick('ephemeral', toBoolean),
-    logLevel: pick('logLevel', (v) => LOG_LEVELS.find((level) => level === String(v).toUpperCase())),
-    logRetentionDays: pick('logRetentionDays', toRetention),
-    throttlingRateLimit: pick('throttlingRateLimit', API_SETTING_PARSERS.throttlingRateLimit),
-    throttlingBurstLimit: pick('throttlingBurstLimit', API_SETTING_PARSERS.throttlingBurstLimit),
-    corsOrigins: pick('corsOrigins', API_SETTING_PARSERS.corsOrigins),
-    openTutorial: pick('openTutorial', API_SETTING_PARSERS.openTutorial),
-    waf: pick('waf', toBoolean),
-    wafClientRatePercent: pick('wafClientRatePercent', (v) => {
-      const n = Number(v);
-      return Number.isInteger(n) && n >= 1 && n <= 100 ? n : undefined;
-    }),
-    wafRateWindowSeconds: pick('wafRateWindowSeconds', (v) =>
-      WAF_EVALUATION_WINDOWS.find((window) => window === Number(v)),
-    ),
-    apiGatewayCloudWatchRole: pick('apiGatewayCloudWatchRole', toBoolean),
-    alarmEmail: pick('alarmEmail', matching(/^[^@\s]+@[^@\s]+\.[^@\s]+$/)),
-    userPoolId: pick('userPoolId', matching(USER_POOL_ID)),
-    userPoolClientId: pick('userPoolClientId', matching(/^[\w+]{1,128}$/)),
-  };
+  const read = resolveSettings(
+    STACK_SETTING_PARSERS,
+    DEFAULT_SETTINGS,
+    (key) => context(key) ?? env[environmentName(key)],
+  );
+  const { settings } = read;
+  const problems = [...read.problems];
   if (!settings.waf && !settings.ephemeral) {
     problems.push('waf=false is only allowed with ephemeral=true (a throwaway dev stack)');
   }
@@ -150,3 +118,22 @@ function toRetention(value: unknown): RetentionDays | undefined {
   const n = typeof value === 'number' ? value : Number(value);
   return RETENTIONS.find((days) => days === n);
 }
+
+/** How each stack setting is read from its raw value: the stage's parsers and the stack's own. */
+const STACK_SETTING_PARSERS: SettingParsers<StackSettings> = {
+  stackName: matching(/^[A-Za-z][A-Za-z0-9-]{0,63}$/),
+  ...API_SETTING_PARSERS,
+  ephemeral: toBoolean,
+  logLevel: (v) => LOG_LEVELS.find((level) => level === String(v).toUpperCase()),
+  logRetentionDays: toRetention,
+  waf: toBoolean,
+  wafClientRatePercent: (v) => {
+    const n = Number(v);
+    return Number.isInteger(n) && n >= 1 && n <= 100 ? n : undefined;
+  },
+  wafRateWindowSeconds: (v) => WAF_EVALUATION_WINDOWS.find((window) => window === Number(v)),
+  apiGatewayCloudWatchRole: toBoolean,
+  alarmEmail: matching(/^[^@\s]+@[^@\s]+\.[^@\s]+$/),
+  userPoolId: matching(USER_POOL_ID),
+  userPoolClientId: matching(/^[\w+]{1,128}$/),
+};

@@ -15,15 +15,20 @@ import {
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { AUTHORIZER_CACHE_SECONDS, groupNameProblem } from '#src/declaration/access.ts';
+import {
+  AUTHORIZER_CACHE_SECONDS,
+  groupNameProblem,
+  TOKEN_HEADER,
+  TOKEN_LIFETIME_SECONDS,
+} from '#src/declaration/access.ts';
 import type { ServiceDeclaration } from '#src/declaration/types.ts';
 import { pascalCase } from './logical-names.ts';
 import type { StackSettings } from './settings.ts';
 
 /** How long a signed-in user's ID and access tokens are valid; the refresh token lasts longer. */
 export const TOKEN_VALIDITY = {
-  idToken: Duration.hours(1),
-  accessToken: Duration.hours(1),
+  idToken: Duration.seconds(TOKEN_LIFETIME_SECONDS),
+  accessToken: Duration.seconds(TOKEN_LIFETIME_SECONDS),
   refreshToken: Duration.days(30),
 } as const;
 
@@ -164,7 +169,7 @@ export class ServicesUserPool extends Construct {
       this.cognitoAuthorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
         authorizerName: `${this.stackName}-cognito`,
         cognitoUserPools: [this.userPool],
-        identitySource: IdentitySource.header('Authorization'),
+        identitySource: IdentitySource.header(TOKEN_HEADER),
         resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
       });
       // CDK's construct does not expose it; the CloudFormation property is documented.

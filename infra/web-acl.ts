@@ -1,7 +1,7 @@
 import type { Stage } from 'aws-cdk-lib/aws-apigateway';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { GATEWAY_RESPONSES } from '#local/gateway/gateway-responses.ts';
+import { GATEWAY_RESPONSES } from '#src/declaration/gateway-responses.ts';
 import type { StackSettings } from './settings.ts';
 
 /** AWS managed rule groups the web ACL applies, in priority order. */
@@ -72,7 +72,12 @@ export class StageWebAcl extends Construct {
       name: RATE_RULE,
       priority: 0,
       action: {
-        block: { customResponse: { responseCode: 429, customResponseBodyKey: TOO_MANY_REQUESTS } },
+        block: {
+          customResponse: {
+            responseCode: GATEWAY_RESPONSES.throttled.statusCode,
+            customResponseBodyKey: TOO_MANY_REQUESTS,
+          },
+        },
       },
       statement: {
         rateBasedStatement: {

@@ -1,16 +1,17 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
+import { LOCAL_HOST, LOCAL_PORT } from '#client/local-url.ts';
+import { CDK_JSON, cdkJsonContext } from '#infra/cdk-json.ts';
 import { type ApiSettings, environmentName, readApiSettings } from '#src/declaration/api-settings.ts';
-import { LOG_LEVELS, type LogLevel } from '#src/declaration/function-environment.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
+import { DEFAULT_LOG_LEVEL, LOG_LEVELS, type LogLevel } from '#src/declaration/log-levels.ts';
 import { BUNDLE_CACHE_DIR } from './cache-root.ts';
 import { ENGINE_CHOICES, type EngineChoice } from './dynamodb/engines/engine.ts';
 import { FAULTS_ENV, parseFaults } from './dynamodb/guard/faults.ts';
+import { DEFAULT_DATA_DIR, dataFolder } from './private-data-folder.ts';
 import type { LocalSystemOptions } from './start-local-system.ts';
 import type { LogView } from './terminal-log-sink.ts';
 import { parseCommandLine } from './tools/command-line.ts';
-import { DEFAULT_DATA_DIR, resolveDataDir } from './tools/runtime-file.ts';
 
 /** What `npm start` lets a user choose: the local system's options a flag or variable can set. */
 export type CliOptions = Pick<
@@ -48,7 +49,7 @@ export function startCommand(): Command {
   return new Command('npm start --')
     .usage('[options]')
     .description('Runs the whole system on this machine: API Gateway, Lambda, DynamoDB, a user pool.')
-    .option('--port <n>', 'port on 127.0.0.1 (env PORT, default 3000; 0 picks a free one)')
+    .option('--port <n>', `port on ${LOCAL_HOST} (env PORT, default ${LOCAL_PORT}; 0 picks a free one)`)
     .option('--engine <name>', `${ENGINE_CHOICES.join(' | ')} (env DYNAMODB_ENGINE, default auto)`)
     .option(
       '--data-dir <dir>',
@@ -56,7 +57,7 @@ export function startCommand(): Command {
     )
     .option('--in-memory', 'keep no table data or logs on disk (env IN_MEMORY=true)')
     .option('--endpoint <url>', 'DynamoDB endpoint of the external engine (env DYNAMODB_ENDPOINT)')
-    .option('--log-level <level>', `${LOG_LEVELS.join(' | ')} (env LOG_LEVEL, default INFO)`)
+    .option('--log-level <level>', `${LOG_LEVELS.join(' | ')} (env LOG_LEVEL, default ${DEFAULT_LOG_LEVEL})`)
     .option('--no-throttle', "turn the stage's throttling off, e.g. for load tests (env SM_THROTTLE=false)")
     .option(
       '--allow-host <name>',
@@ -140,7 +141,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   // `--no-…` flags: commander defaults them to true; only a given flag turns them off.
   const noThrottle = parsed.given('throttle') ? true : undefined;
   const noBuildCache = parsed.given('buildCache') ? true : undefined;
-  const portText = values.port ?? env.PORT ?? '3000';
+  const portText = values.port ?? env.PORT ?? String(LOCAL_PORT);
   const port = Number(portText);
   if (!/^[0-9]{1,5}$/.test(portText) || port > 65535)
     throw new Error(`--port must be 0–65535, not "${portText}"`);
@@ -149,7 +150,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   if (!ENGINE_CHOICES.includes(engine as EngineChoice)) {
     throw new Error(`--engine must be one of ${ENGINE_CHOICES.join(', ')}, not "${engine}"`);
   }
-  const logLevel = (values.logLevel ?? env.LOG_LEVEL ?? 'INFO').toUpperCase();
+  const logLevel = (values.logLevel ?? env.LOG_LEVEL ?? DEFAULT_LOG_LEVEL).toUpperCase();
   if (!isLogLevel(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   const api = stageSettings(env);
   const faults = parseFaults(values.faults ?? env[FAULTS_ENV] ?? '');
@@ -158,7 +159,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   return {
     port,
     engine: engine as EngineChoice,
-    dataDir: resolveDataDir(values.dataDir, env),
+    dataDir: dataFolder(values.dataDir, env),
     inMemory: values.inMemory ?? env.IN_MEMORY === 'true',
     ...(endpoint ? { endpoint } : {}),
     logLevel,
@@ -187,11 +188,8 @@ const list = (text: string | undefined) =>
  * The stage's settings exactly as the CDK app reads them (cdk.json context, then the environment
  * variable named after the key), so `npm start` behaves as the stack `npm run deploy` would create.
  */
-export function stageSettings(
-  env: NodeJS.ProcessEnv,
-  cdkJson = path.join(PROJECT_ROOT, 'cdk.json'),
-): ApiSettings {
-  const context: Record<string, unknown> = JSON.parse(readFileSync(cdkJson, 'utf8')).context ?? {};
+export function stageSettings(env: NodeJS.ProcessEnv, cdkJson = CDK_JSON): ApiSettings {
+  const context = cdkJsonContext(cdkJson);
   return readApiSettings((key) => context[key] ?? env[environmentName(key)]);
 }
 

@@ -4,6 +4,23 @@
 // create their files themselves, run under a private umask (see `withPrivateUmask`).
 import { chmod, lstat, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
+
+/** The data folder, in the project, unless `--data-dir` or `DATA_DIR` names another. */
+export const DEFAULT_DATA_DIR = '.data';
+
+/**
+ * The data folder a command works on: its `--data-dir`, else `DATA_DIR`, else {@link DEFAULT_DATA_DIR};
+ * a relative one is taken from the project root, so `npm start`, `npm run logs` and `npm run token`
+ * find the same folder.
+ *
+ * @example
+ * dataFolder(undefined, {}); // '<project>/.data'
+ */
+export function dataFolder(given: string | undefined, env: NodeJS.ProcessEnv): string {
+  // An empty DATA_DIR is an unset one, not the project root.
+  return path.resolve(PROJECT_ROOT, given ?? (env.DATA_DIR || DEFAULT_DATA_DIR));
+}
 
 /** A folder of the data folder: its owner only. */
 export const PRIVATE_DIR_MODE = 0o700;

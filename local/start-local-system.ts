@@ -9,7 +9,7 @@ import {
   PROJECT_ROOT,
   withAccessSettings,
 } from '#src/declaration/load-services.ts';
-import type { LogFormat } from '#src/declaration/types.ts';
+import { DEFAULT_LOG_FORMAT, type LogFormat } from '#src/declaration/types.ts';
 import type { LocalUserPool } from './auth/local-user-pool.ts';
 import { scratchDir } from './build/scratch-dir.ts';
 import type { LogSink, RouteBinding } from './contracts.ts';
@@ -20,6 +20,7 @@ import type { ExposureOptions } from './exposure.ts';
 import type { ReloadEvent } from './hot-reload.ts';
 import type { FunctionSpec } from './lambda/function-spec.ts';
 import type { FunctionStats } from './lambda/start-lambda-service.ts';
+import { LOCAL_REGION } from './local-account.ts';
 import { ACCESS_LOG_FOLDER, openLogStore } from './logs/log-store.ts';
 
 export interface LocalSystemOptions {
@@ -99,8 +100,6 @@ export interface LocalSystem {
   stop(): Promise<void>;
 }
 
-/** The region the local system behaves as (an external engine takes AWS_REGION instead). */
-export const LOCAL_REGION = 'us-east-1';
 /** The folder under the data folder that keeps the functions' logs. */
 export const LOGS_FOLDER = 'logs';
 
@@ -227,13 +226,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // Each function's declared log format, which the kept logs follow; a reload may change it.
     const logFormats = new Map<string, LogFormat>();
     const noteLogFormats = (specs: readonly FunctionSpec[]) => {
-      for (const spec of specs) logFormats.set(spec.name, spec.logFormat ?? 'JSON');
+      for (const spec of specs) logFormats.set(spec.name, spec.logFormat ?? DEFAULT_LOG_FORMAT);
     };
     noteLogFormats(functions);
     // Kept like CloudWatch's log groups, beside the data; --in-memory keeps nothing on disk.
     const logsDir = options.inMemory ? null : path.resolve(options.dataDir, LOGS_FOLDER);
     const logStore = logsDir
-      ? openLogStore({ dir: logsDir, logFormatOf: (name) => logFormats.get(name) ?? 'JSON' })
+      ? openLogStore({ dir: logsDir, logFormatOf: (name) => logFormats.get(name) ?? DEFAULT_LOG_FORMAT })
       : null;
     if (logStore) cleanups.push(() => logStore.close());
     const logSink: LogSink = logStore ? teeLogSink(options.logSink, logStore) : options.logSink;

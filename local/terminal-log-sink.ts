@@ -1,4 +1,6 @@
+import { severityOf } from '#src/declaration/log-levels.ts';
 import type { LogSink } from './contracts.ts';
+import { CONSOLE_LINE } from './lambda/lambda-log-lines.ts';
 
 /** A sink that can also push out what it still holds, e.g. right before the process exits. */
 export interface FlushingLogSink extends LogSink {
@@ -48,7 +50,6 @@ export function terminalLogSink(out: NodeJS.WritableStream, view: LogView = 'com
 }
 
 const ROUTINE = /^(START|END) RequestId: /;
-const CONSOLE_LEVEL = /^\S+\t\S*\t(TRACE|DEBUG|INFO)\t/;
 
 /**
  * What the compact view shows of a line, or null to leave it to the kept logs: the request's
@@ -61,7 +62,8 @@ export function compactLine(line: string): string | null {
     const init = /Init Duration: ([\d.]+) ms/.exec(line);
     return init ? `cold start: init ${Math.round(Number(init[1]))} ms` : null;
   }
-  if (CONSOLE_LEVEL.test(line)) return null;
+  const consoleLevel = CONSOLE_LINE.exec(line)?.[3];
+  if (consoleLevel !== undefined && severityOf(consoleLevel) < severityOf('WARN')) return null;
   if (line.startsWith('{')) {
     let entry: Record<string, unknown>;
     try {
@@ -74,7 +76,7 @@ export function compactLine(line: string): string | null {
       return `${entry.method} ${entry.route} → ${entry.status}${ms}${entry.cold_start ? ' (cold)' : ''}`;
     }
     const level = String(entry.level ?? '').toUpperCase();
-    return ['WARN', 'ERROR', 'CRITICAL', 'FATAL'].includes(level) ? line : null;
+    return severityOf(level) >= severityOf('WARN') ? line : null;
   }
   return line;
 }

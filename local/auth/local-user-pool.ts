@@ -7,7 +7,7 @@ import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '#local/private-data-folder.ts';
-import { groupNameProblem } from '#src/declaration/access.ts';
+import { groupNameProblem, TOKEN_LIFETIME_SECONDS } from '#src/declaration/access.ts';
 
 /**
  * The issuer of local tokens. Cognito's is `https://cognito-idp.<region>.amazonaws.com/<pool id>`;
@@ -16,8 +16,8 @@ import { groupNameProblem } from '#src/declaration/access.ts';
  */
 export const LOCAL_ISSUER_PREFIX = 'https://cognito-idp.local.invalid/';
 
-/** Lifetime of a minted ID token unless asked otherwise: Cognito's default, one hour. */
-export const DEFAULT_TOKEN_SECONDS = 3600;
+/** Lifetime of a minted ID token unless asked otherwise: the stack's app client's. */
+export const DEFAULT_TOKEN_SECONDS = TOKEN_LIFETIME_SECONDS;
 
 /** What the data folder keeps, one JSON file. */
 interface StoredPool {

@@ -1,8 +1,11 @@
 // `npm run token`: mints a token of the local user pool, for curl and scripts.
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
+import { LOCAL_URL } from '#client/local-url.ts';
+import { DEFAULT_DATA_DIR, dataFolder } from '#local/private-data-folder.ts';
 import { parseCommandLine } from '#local/tools/command-line.ts';
-import { npmCommand, resolveDataDir } from '#local/tools/runtime-file.ts';
+import { npmCommand } from '#local/tools/runtime-file.ts';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '#src/declaration/access.ts';
 import { DEFAULT_TOKEN_SECONDS, openLocalUserPool, userPoolFile } from './local-user-pool.ts';
 
 /** `npm run token`'s command line. */
@@ -23,7 +26,7 @@ export function tokenCommand(): Command {
       `seconds until the token expires (default ${DEFAULT_TOKEN_SECONDS}, Cognito's)`,
     )
     .option('--access', 'an access token instead: the API refuses it (its authorizer asks for ID tokens)')
-    .option('--data-dir <dir>', 'the data folder of npm start (env DATA_DIR, default .data)')
+    .option('--data-dir <dir>', 'the data folder of npm start (env DATA_DIR, default ${DEFAULT_DATA_DIR})')
     .option('--claims', "print the token's claims too (on stderr)")
     .helpOption('--help', 'this text')
     .addHelpText(
@@ -34,7 +37,7 @@ without one is an error, never a new pool (its tokens would be refused by the ru
 
 Example:
   TOKEN=$(npm run -s token -- --user alice --group admin)
-  curl -H "Authorization: $TOKEN" http://127.0.0.1:3000/products`,
+  curl -H "Authorization: $TOKEN" ${LOCAL_URL}/products`,
     );
 }
 
@@ -68,10 +71,16 @@ export async function runTokenCommand(
   if (!user) throw new Error('--user is required');
   const expiresText = values.expiresIn;
   const expiresInSeconds = expiresText === undefined ? DEFAULT_TOKEN_SECONDS : Number(expiresText);
-  if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > 86_400) {
-    throw new Error(`--expires-in must be a whole number of seconds from 1 to 86400, not "${expiresText}"`);
+  if (
+    !Number.isInteger(expiresInSeconds) ||
+    expiresInSeconds < 1 ||
+    expiresInSeconds > MAX_TOKEN_LIFETIME_SECONDS
+  ) {
+    throw new Error(
+      `--expires-in must be a whole number of seconds from 1 to ${MAX_TOKEN_LIFETIME_SECONDS}, not "${expiresText}"`,
+    );
   }
-  const dataDir = resolveDataDir(values.dataDir, env);
+  const dataDir = dataFolder(values.dataDir, env);
   // Never a new pool here: its tokens would be refused by the system running on another folder.
   if (!existsSync(userPoolFile(dataDir)))
     throw new Error(

@@ -2,83 +2,17 @@
 // responses), CORS preflights, and the front door's 413. Bodies, statuses and headers are as
 // captured from deployed REST APIs (e.g. AWS's own 502 body is `{"message": "Internal server error"}`).
 import { CORS } from '#src/declaration/api-settings.ts';
-import { type GatewayResponseDefinition, renderGatewayTemplate } from '#src/declaration/gateway-responses.ts';
+import {
+  GATEWAY_RESPONSES,
+  type GatewayResponseDefinition,
+  type GatewayResponseType,
+  renderGatewayTemplate,
+} from '#src/declaration/gateway-responses.ts';
 import { type HeaderLine, type HttpResponse, withGatewayHeaders } from './http-response.ts';
 import type { RequestIds } from './request-ids.ts';
 
-/**
- * The gateway's own answers: API Gateway's response type, status, `x-amzn-ErrorType`, the message
- * its templates see as `$context.error.messageString`, and the body it answers when the stage
- * customises nothing.
- */
-export const GATEWAY_RESPONSES = {
-  /** Unknown path, or a method the resource does not declare. */
-  missingAuthenticationToken: {
-    responseType: 'MISSING_AUTHENTICATION_TOKEN',
-    statusCode: 403,
-    errorType: 'MissingAuthenticationTokenException',
-    message: 'Missing Authentication Token',
-    body: '{"message":"Missing Authentication Token"}',
-  },
-  /** A route whose access rule needs a token, called without a valid one (the Cognito authorizer's 401). */
-  unauthorized: {
-    responseType: 'UNAUTHORIZED',
-    statusCode: 401,
-    errorType: 'UnauthorizedException',
-    message: 'Unauthorized',
-    body: '{"message":"Unauthorized"}',
-  },
-  /** A body that fails the method's model. */
-  badRequestBody: {
-    responseType: 'BAD_REQUEST_BODY',
-    statusCode: 400,
-    errorType: 'BadRequestException',
-    message: 'Invalid request body',
-    body: '{"message": "Invalid request body"}',
-  },
-  /** Over the stage's throttling rate and burst. */
-  throttled: {
-    responseType: 'THROTTLED',
-    statusCode: 429,
-    errorType: 'TooManyRequestsException',
-    message: 'Too Many Requests',
-    body: '{"message":"Too Many Requests"}',
-  },
-  /** The event is over Lambda's 6 MB invoke limit (captured on AWS: 413, BadRequestException). */
-  lambdaRequestTooLong: {
-    responseType: 'REQUEST_TOO_LARGE',
-    statusCode: 413,
-    errorType: 'BadRequestException',
-    message: 'Request Too Long',
-    body: '{"message": "Request Too Long"}',
-  },
-  /** Malformed proxy result, function error or crash, or a result over Lambda's 6 MB limit. */
-  integrationFailure: {
-    responseType: 'INTEGRATION_FAILURE',
-    statusCode: 502,
-    errorType: 'InternalServerErrorException',
-    message: 'Internal server error',
-    body: '{"message": "Internal server error"}',
-  },
-  /** The integration timeout passed before the function answered. */
-  integrationTimeout: {
-    responseType: 'INTEGRATION_TIMEOUT',
-    statusCode: 504,
-    errorType: 'InternalServerErrorException',
-    message: 'Endpoint request timed out',
-    body: '{"message": "Endpoint request timed out"}',
-  },
-  /** A configuration error (a base64 body that does not decode), or the local gateway failing itself. */
-  internalServerError: {
-    responseType: 'API_CONFIGURATION_ERROR',
-    statusCode: 500,
-    errorType: 'InternalServerErrorException',
-    message: 'Internal server error',
-    body: '{"message": "Internal server error"}',
-  },
-} as const;
-
-export type GatewayResponseType = keyof typeof GATEWAY_RESPONSES;
+// The table of facts is the stage's declaration; this module only renders it.
+export { GATEWAY_RESPONSES, type GatewayResponseType };
 
 /** How the stage customises its gateway responses, and what the request asked for. */
 export interface StageResponses {

@@ -1,9 +1,15 @@
 // The local API Gateway: an HTTP server on loopback that turns requests into REST API (v1) proxy
 // events, invokes the route's function through the local Lambda service and answers as AWS would.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { LOCAL_HOST, LOCAL_PORT } from '#client/local-url.ts';
 import type { Authorizer } from '#local/auth/authorizer.ts';
 import type { InvokeOutcome, Invoker, RouteBinding } from '#local/contracts.ts';
-import { MEDIA_TYPES } from '#src/declaration/api-settings.ts';
+import { TOKEN_HEADER } from '#src/declaration/access.ts';
+import {
+  INTEGRATION_TIMEOUT_SECONDS,
+  MAX_REQUEST_BODY_BYTES,
+  MEDIA_TYPES,
+} from '#src/declaration/api-settings.ts';
 import { logAccess, traceOf } from './access-log.ts';
 import {
   contentLengthExceededResponse,
@@ -91,14 +97,14 @@ const DRAIN_GRACE_MS = 2000;
  * await gateway.close();
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? LOCAL_HOST;
   const settings: Settings = {
     invoker: options.invoker,
     authorizer: options.authorizer ?? (async () => ({ ok: false, reason: 'the gateway has no authorizer' })),
     api: newApiIds(),
     stage: createStage(options.routes, options),
-    integrationTimeoutMs: options.integrationTimeoutMs ?? 29_000,
-    maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
+    integrationTimeoutMs: options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_SECONDS * 1000,
+    maxBodyBytes: options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES,
     binaryMediaTypes: options.binaryMediaTypes ?? [],
     log: options.log ?? ((line: string) => process.stderr.write(`${line}\n`)),
   };
@@ -134,7 +140,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 3000, host, () => {
+    server.listen(options.port ?? LOCAL_PORT, host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -217,7 +223,7 @@ async function handle(
   // As on API Gateway, the authorizer runs before the body is validated or anything is invoked.
   let claims: Readonly<Record<string, string>> | undefined;
   if (match.binding.authorizationType === 'COGNITO_USER_POOLS') {
-    const authorization = await settings.authorizer(headerValue(req, 'authorization'));
+    const authorization = await settings.authorizer(headerValue(req, TOKEN_HEADER.toLowerCase()));
     if (!authorization.ok) {
       settings.log(refusalLine(401, method, path, authorization.reason));
       return send(res, stageAnswer('unauthorized'));

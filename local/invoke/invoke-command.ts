@@ -1,6 +1,7 @@
 // `npm run invoke`: runs one function once, as `sam local invoke` does, in a fresh instance of the
 // local Lambda service (the deployed Node.js major, a child process), with the environment, IAM
 // guard and kept logs of `npm start`. The event is the gateway's own (see invoke-event.ts).
+
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
@@ -12,9 +13,11 @@ import type { InvokeOutcome, LogSink } from '#local/contracts.ts';
 import { ENGINE_CHOICES, type EngineChoice } from '#local/dynamodb/engines/engine.ts';
 import { startGuardedDynamoDb } from '#local/dynamodb/guard/guarded-dynamodb.ts';
 import { validateProxyResult } from '#local/gateway/validate-proxy-result.ts';
-import { LOCAL_REGION, LOGS_FOLDER } from '#local/start-local-system.ts';
+import { LOCAL_REGION } from '#local/local-account.ts';
+import { dataFolder } from '#local/private-data-folder.ts';
+import { LOGS_FOLDER } from '#local/start-local-system.ts';
 import { listOf, parseCommandLine } from '#local/tools/command-line.ts';
-import { type RuntimeInfo, readRuntimeFile, resolveDataDir } from '#local/tools/runtime-file.ts';
+import { type RuntimeInfo, readRuntimeFile } from '#local/tools/runtime-file.ts';
 import { LOG_LEVELS, type LogLevel } from '#src/declaration/function-environment.ts';
 import { type LoadedService, loadServices, withAccessSettings } from '#src/declaration/load-services.ts';
 import { buildInvokeEvent } from './invoke-event.ts';
@@ -133,7 +136,7 @@ export async function runInvokeCommand(argv: readonly string[], io: InvokeIo): P
     (values.method || values.path || values.body !== undefined || values.header)
   )
     throw new Error('--event gives the whole event: it takes no --method, --path, --body or --header');
-  const dataDir = resolveDataDir(values.dataDir, env);
+  const dataDir = dataFolder(values.dataDir, env);
   const running = readRuntimeFile(dataDir);
   const parts = await import('#local/system-parts.ts');
   // The claims the stage's authorizer would hand on: verified from a real token of the pool.

@@ -1,6 +1,6 @@
 // What the local Lambda service runs: a function's spec and Lambda's defaults for what it leaves out.
-import type { LogLevel } from '#src/declaration/function-environment.ts';
-import type { LogFormat } from '#src/declaration/types.ts';
+import { DEFAULT_LOG_LEVEL, type LogLevel } from '#src/declaration/log-levels.ts';
+import { DEFAULT_LOG_FORMAT, type LogFormat } from '#src/declaration/types.ts';
 
 /** A function as the local Lambda service runs it. */
 export interface FunctionSpec {
@@ -21,4 +21,8 @@ export interface FunctionSpec {
 }
 
 /** Lambda's defaults for what a spec leaves out. */
-export const SPEC_DEFAULTS = { logFormat: 'JSON', logLevel: 'INFO', ephemeralStorageMb: 512 } as const;
+export const SPEC_DEFAULTS = {
+  logFormat: DEFAULT_LOG_FORMAT,
+  logLevel: DEFAULT_LOG_LEVEL,
+  ephemeralStorageMb: 512,
+} as const;

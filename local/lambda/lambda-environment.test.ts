@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { LOCAL_ACCOUNT_ID } from '#local/local-account.ts';
 import {
   functionArn,
   instanceEnvironment,
@@ -31,7 +32,7 @@ describe('lambda environment', () => {
   it('builds the ARN of a function in the local account', () => {
     assert.equal(
       functionArn('eu-central-1', 'products-get'),
-      'arn:aws:lambda:eu-central-1:123456789012:function:products-get',
+      `arn:aws:lambda:eu-central-1:${LOCAL_ACCOUNT_ID}:function:products-get`,
     );
   });
 

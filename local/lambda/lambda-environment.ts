@@ -1,9 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOCAL_ACCOUNT_ID } from '#local/local-account.ts';
+import { lambdaLogGroup } from '#local/logs/log-groups.ts';
 import type { LogLevel } from '#src/declaration/function-environment.ts';
 import { LAMBDA_EXECUTION_ENV } from '#src/declaration/lambda-runtime.ts';
 import type { LogFormat } from '#src/declaration/types.ts';
 import { pooledRandomBytes } from '#src/domain/random-pool.ts';
+import { FUNCTION_VERSION } from './lambda-log-lines.ts';
 
 /** What identifies one instance of a function to itself. */
 export interface InstanceIdentity {
@@ -34,17 +37,14 @@ export const RUNTIME_DIR = path.dirname(fileURLToPath(import.meta.url));
 const runtimePath = (nodeFolder: string) =>
   [nodeFolder, '/usr/local/bin', '/usr/bin', '/bin'].join(path.delimiter);
 
-export const FUNCTION_VERSION = '$LATEST';
-
-/** Account id in local ARNs: the placeholder AWS uses in its own documentation. */
-export const LOCAL_ACCOUNT_ID = '123456789012';
+export { FUNCTION_VERSION };
 
 export function functionArn(region: string, functionName: string): string {
   return `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${functionName}`;
 }
 
 export function logGroupName(functionName: string): string {
-  return `/aws/lambda/${functionName}`;
+  return lambdaLogGroup(functionName);
 }
 
 /**

@@ -1,5 +1,6 @@
 // The platform lines Lambda writes around every invocation, in its text log format. Both the
 // worker (normal invocations) and the host (timeouts, crashes) print them, so they live here once.
+import { LOG_SEVERITIES } from '#src/declaration/log-levels.ts';
 
 export interface ReportFields {
   readonly requestId: string;
@@ -22,8 +23,11 @@ export interface InitReportFields {
   readonly errorType?: string | undefined;
 }
 
+/** The version every local function runs: the unpublished one. */
+export const FUNCTION_VERSION = '$LATEST';
+
 export function startLine(requestId: string): string {
-  return `START RequestId: ${requestId} Version: $LATEST`;
+  return `START RequestId: ${requestId} Version: ${FUNCTION_VERSION}`;
 }
 
 export function endLine(requestId: string): string {
@@ -79,6 +83,14 @@ function statusFields(status: 'timeout' | 'error' | undefined, errorType: string
 export function timedOutMessage(requestId: string, elapsedMs: number, at = new Date()): string {
   return `${at.toISOString()} ${requestId} Task timed out after ${(elapsedMs / 1000).toFixed(2)} seconds`;
 }
+
+/**
+ * Reads a line {@link consoleLine} wrote: groups 1-4 are timestamp, request id, level and message
+ * (the kept logs' JSON conversion, `npm run logs -- --level` and the terminal view parse it so).
+ */
+export const CONSOLE_LINE = new RegExp(
+  `^(\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z)\\t(\\S*)\\t(${LOG_SEVERITIES.join('|')})\\t([\\s\\S]*)$`,
+);
 
 /**
  * A line written by the function through `console`, as Lambda's Node.js runtime formats it:

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { LOCAL_ACCOUNT_ID } from '#local/local-account.ts';
 import { RUNTIME_API_ADDRESS, RUNTIME_DIR } from './lambda-environment.ts';
 import { instanceRuntime } from './spawn-instance.ts';
 import { type LambdaService, startLambdaService } from './start-lambda-service.ts';
@@ -133,7 +134,7 @@ describe('startLambdaService', () => {
     assert.deepEqual(fixed, {
       functionName: 'alpha',
       functionVersion: '$LATEST',
-      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:alpha',
+      invokedFunctionArn: `arn:aws:lambda:eu-west-1:${LOCAL_ACCOUNT_ID}:function:alpha`,
       memoryLimitInMB: '128',
       logGroupName: '/aws/lambda/alpha',
       callbackWaitsForEmptyEventLoop: true,
@@ -248,7 +249,7 @@ describe('startLambdaService', () => {
     assert.deepEqual(outcome, {
       kind: 'error',
       errorType: 'ResourceNotFoundException',
-      errorMessage: 'Function not found: arn:aws:lambda:eu-west-1:123456789012:function:products-teleport',
+      errorMessage: `Function not found: arn:aws:lambda:eu-west-1:${LOCAL_ACCOUNT_ID}:function:products-teleport`,
     });
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { InvokeOptions, InvokeOutcome, Invoker, LogSink } from '#local/contracts.ts';
+import { LOCAL_REGION } from '#local/local-account.ts';
 import { scratchDirSync } from '../build/scratch-dir.ts';
 import { bootstrapSource } from './compile-bootstrap.ts';
 import { type DeployedNode, resolveDeployedNode } from './deployed-runtime.ts';
@@ -82,7 +83,7 @@ export interface LambdaService extends Invoker {
  * await lambda.close();
  */
 export function startLambdaService(options: LambdaServiceOptions): LambdaService {
-  const region = options.region ?? 'us-east-1';
+  const region = options.region ?? LOCAL_REGION;
   const names = options.functions.map((spec) => spec.name);
   const twice = names.find((name, i) => names.indexOf(name) !== i);
   if (twice) throw new Error(`Function ${twice} is declared twice`);

@@ -1,11 +1,11 @@
 // Lambda's JSON log format, which the stack deploys (`loggingFormat: JSON`): the runtime's text
 // lines become JSON documents, and JSON the function writes (Powertools) is kept as it is.
+import { CONSOLE_LINE } from '#local/lambda/lambda-log-lines.ts';
 
 const START = /^START RequestId: (\S+) Version: (\S+)$/;
 const END = /^END RequestId: (\S+)$/;
 const REPORT = /^REPORT RequestId: (\S+)\t(.*)$/;
 const INIT_REPORT = /^INIT_REPORT (.*)$/;
-const CONSOLE = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)\t(\S*)\t(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\t([\s\S]*)$/;
 const TIMED_OUT = /^(\d{4}-\d\d-\d\dT[\d:.]+Z) (\S+) (Task timed out after [\d.]+ seconds)$/;
 /** REPORT's tab-separated fields, e.g. `Duration: 12.34 ms`, and their names in `platform.report`. */
 const REPORT_METRICS: Readonly<Record<string, string>> = {
@@ -51,7 +51,7 @@ export function toJsonLogLine(line: string, at: Date): string | null {
       type: 'platform.initReport',
       record: initReportRecord(initReport[1] ?? ''),
     });
-  const logged = CONSOLE.exec(line);
+  const logged = CONSOLE_LINE.exec(line);
   if (logged) {
     const [, timestamp, requestId, level, text = ''] = logged;
     return JSON.stringify({ timestamp, level, requestId, ...messageFields(text.replace(/\r/g, '\n')) });

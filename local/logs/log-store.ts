@@ -4,8 +4,9 @@ import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync, type Write
 import path from 'node:path';
 import type { LogSink } from '#local/contracts.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '#local/private-data-folder.ts';
-import type { LogFormat } from '#src/declaration/types.ts';
+import { DEFAULT_LOG_FORMAT, type LogFormat } from '#src/declaration/types.ts';
 import { toJsonLogLine } from './json-log-format.ts';
+import { lambdaLogGroup } from './log-groups.ts';
 
 /** One stored log event: `t` the time in ms, `m` the message as Lambda would write it. */
 export interface StoredEvent {
@@ -47,7 +48,7 @@ export const ACCESS_LOG_GROUP = 'API-Gateway-Access-Logs';
 
 /** The log group a folder of the logs folder holds: a function's, or the stage's access log. */
 export function logGroupOf(folder: string): string {
-  return folder === ACCESS_LOG_FOLDER ? ACCESS_LOG_GROUP : `/aws/lambda/${folder}`;
+  return folder === ACCESS_LOG_FOLDER ? ACCESS_LOG_GROUP : lambdaLogGroup(folder);
 }
 
 /** The folder of a function's log group inside the logs folder. */
@@ -69,7 +70,7 @@ export function openLogStore({
   dir,
   retentionDays = 7,
   maxBytesPerFunction = 20_000_000,
-  logFormatOf = () => 'JSON',
+  logFormatOf = () => DEFAULT_LOG_FORMAT,
 }: LogStoreOptions): LogStore {
   /** The file of each live stream, open for appending. */
   const files = new Map<string, WriteStream>();

@@ -1,17 +1,21 @@
 // `npm run logs`: reads the functions' logs that `npm start` keeps, as CloudWatch Logs would show
 // them, filters them, follows them, and runs the stack's saved Logs Insights queries on them.
+
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, Option } from 'commander';
 import { LOG_QUERIES, REQUEST_ID_PLACEHOLDER } from '#infra/observability/log-queries.ts';
+import { DEFAULT_DATA_DIR, dataFolder } from '#local/private-data-folder.ts';
 import { LOGS_FOLDER } from '#local/start-local-system.ts';
 import { listOf, parseCommandLine } from '#local/tools/command-line.ts';
-import { npmCommand, readRuntimeFile, resolveDataDir } from '#local/tools/runtime-file.ts';
+import { npmCommand, readRuntimeFile } from '#local/tools/runtime-file.ts';
 import { loadServices } from '#src/declaration/load-services.ts';
+import { LOG_SEVERITIES } from '#src/declaration/log-levels.ts';
 import { runInsightsQuery } from './insights-query.ts';
+import { LAMBDA_LOG_GROUP_PREFIX } from './log-groups.ts';
 import { ACCESS_LOG_FOLDER } from './log-store.ts';
-import { LEVELS, type LogEvent, type LogFilter, type ReadPositions, readLogEvents } from './read-logs.ts';
+import { type LogEvent, type LogFilter, type ReadPositions, readLogEvents } from './read-logs.ts';
 
 /** `npm run logs`'s command line. */
 export function logsCommand(): Command {
@@ -22,7 +26,7 @@ export function logsCommand(): Command {
     )
     .argument('[function...]', "only these functions' log groups, e.g. products-create (default: all)")
     .option('--since <age>', 'only events newer than this: 30s, 10m, 2h, 1d (default 1h)')
-    .option('--level <level>', `only lines at this level or above: ${LEVELS.join(' ')}`)
+    .option('--level <level>', `only lines at this level or above: ${LOG_SEVERITIES.join(' ')}`)
     .option('--filter <text>', 'only events containing this text')
     .option('--follow', 'keep printing new events as they are written (Ctrl-C to stop)')
     .addOption(
@@ -31,7 +35,7 @@ export function logsCommand(): Command {
       ),
     )
     .option('--request-id <id>', 'the id the oneRequest query follows')
-    .option('--data-dir <dir>', 'the data folder of npm start (env DATA_DIR, default .data)')
+    .option('--data-dir <dir>', 'the data folder of npm start (env DATA_DIR, default ${DEFAULT_DATA_DIR})')
     .option('--json', 'print the raw JSON events')
     .helpOption('--help', 'this text')
     .addHelpText(
@@ -60,7 +64,7 @@ export function parseAge(text: string): number {
 
 /** One event for the terminal: time, function, and the message (compact unless `json`). */
 export function formatEvent(event: LogEvent, json: boolean): string {
-  const fn = event.logGroup.replace('/aws/lambda/', '');
+  const fn = event.logGroup.replace(LAMBDA_LOG_GROUP_PREFIX, '');
   return `${new Date(event.timestamp).toISOString()}  ${fn}  ${json ? JSON.stringify(event) : event.message}`;
 }
 
@@ -91,11 +95,11 @@ export async function runLogsCommand(
     json?: boolean;
   };
   const functions = [...parsed.args];
-  const dataDir = resolveDataDir(values.dataDir, env);
+  const dataDir = dataFolder(values.dataDir, env);
   const dir = path.join(dataDir, LOGS_FOLDER);
   const since = Date.now() - parseAge(values.since ?? '1h');
-  if (values.level && !(LEVELS as readonly string[]).includes(values.level.toUpperCase()))
-    throw new Error(`--level must be one of ${listOf(LEVELS)}, not "${values.level}"`);
+  if (values.level && !(LOG_SEVERITIES as readonly string[]).includes(values.level.toUpperCase()))
+    throw new Error(`--level must be one of ${listOf(LOG_SEVERITIES)}, not "${values.level}"`);
   if (!existsSync(dir)) throw new Error(noLogsMessage(dataDir));
   await checkFunctions(functions, dir);
   const filter: LogFilter = {

@@ -1,6 +1,8 @@
 // Reads the per-function logs kept by the log store back: by function, time, level and text.
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import path from 'node:path';
+import { CONSOLE_LINE } from '#local/lambda/lambda-log-lines.ts';
+import { severityOf } from '#src/declaration/log-levels.ts';
 import { logGroupOf, type StoredEvent } from './log-store.ts';
 
 /** A stored event with where it came from, its message parsed when it is JSON. */
@@ -24,9 +26,6 @@ export interface LogFilter {
   readonly contains?: string;
 }
 
-/** The levels a filter can name, least severe first (Powertools' CRITICAL and FATAL included). */
-export const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'FATAL'] as const;
-
 /** Where each stream file has been read up to (bytes), so that `--follow` reads only what is new. */
 export type ReadPositions = Map<string, number>;
 
@@ -37,7 +36,7 @@ export type ReadPositions = Map<string, number>;
 export function readLogEvents(dir: string, filter: LogFilter = {}, positions?: ReadPositions): LogEvent[] {
   if (!existsSync(dir)) return [];
   const wanted = filter.functions?.length ? new Set(filter.functions) : null;
-  const minimum = filter.level ? (LEVELS as readonly string[]).indexOf(filter.level.toUpperCase()) : -1;
+  const minimum = filter.level ? severityOf(filter.level) : -1;
   const events: LogEvent[] = [];
   for (const functionName of readdirSync(dir)) {
     if (wanted && !wanted.has(functionName)) continue;
@@ -82,10 +81,6 @@ function readFrom(file: string, offset: number): Buffer {
   }
 }
 
-/** A console line of Lambda's text log format: timestamp, request id, level, message. */
-const TEXT_CONSOLE_LINE =
-  /^(\d{4}-\d\d-\d\dT[\d:.]+Z)\t(\S*)\t(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\t([\s\S]*)$/;
-
 /**
  * The fields of a stored message: a JSON document's own, or, for a line of a function that logs
  * in the text format, its columns (so that `--level` filters it by its level column).
@@ -98,7 +93,7 @@ function fieldsOf(message: string): Record<string, unknown> {
     } catch {}
     return {};
   }
-  const text = TEXT_CONSOLE_LINE.exec(message);
+  const text = CONSOLE_LINE.exec(message);
   if (!text) return {};
   const [, timestamp, requestId, level, rest = ''] = text;
   return { timestamp, requestId, level, message: rest.replace(/\r/g, '\n') };
@@ -117,10 +112,7 @@ function passes(event: LogEvent, filter: LogFilter, minimumLevel: number): boole
   if (filter.since !== undefined && event.timestamp < filter.since) return false;
   if (filter.contains && !event.message.includes(filter.contains)) return false;
   if (minimumLevel > 0) {
-    const level =
-      typeof event.fields.level === 'string'
-        ? (LEVELS as readonly string[]).indexOf(event.fields.level.toUpperCase())
-        : -1;
+    const level = typeof event.fields.level === 'string' ? severityOf(event.fields.level) : -1;
     if (level < minimumLevel) return false;
   }
   return true;

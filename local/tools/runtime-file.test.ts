@@ -1,5 +1,6 @@
 // The runtime file npm start leaves in its data folder, and the tools that follow it: the CLI
 // calls the system it names, a stale one is ignored, and a folder with no logs or no system says so.
+
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -10,13 +11,13 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCli } from '#cli/run-cli.ts';
 import { runLogsCommand } from '#local/logs/logs-command.ts';
+import { dataFolder } from '#local/private-data-folder.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import {
   npmCommand,
   type RuntimeInfo,
   readRuntimeFile,
   removeRuntimeFile,
-  resolveDataDir,
   runtimeFileOf,
   toolFlags,
   writeRuntimeFile,
@@ -102,7 +103,7 @@ describe('the runtime file', () => {
   });
 
   test('the tools name --data-dir only for a folder that is not the default', () => {
-    assert.equal(toolFlags(resolveDataDir(undefined, {})), '');
+    assert.equal(toolFlags(dataFolder(undefined, {})), '');
     assert.equal(toolFlags(path.join(PROJECT_ROOT, '.data-2')), ' --data-dir .data-2');
     assert.equal(npmCommand('start', path.join(PROJECT_ROOT, '.data-2')), 'npm start -- --data-dir .data-2');
     assert.equal(npmCommand('token', '/tmp/a b'), "npm run token -- --data-dir '/tmp/a b'");

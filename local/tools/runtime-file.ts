@@ -5,10 +5,8 @@ import { readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../private-data-folder.ts';
+import { dataFolder, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../private-data-folder.ts';
 
-/** The data folder every tool uses unless `--data-dir` (or `DATA_DIR`) names another. */
-export const DEFAULT_DATA_DIR = '.data';
 /** The runtime file's name inside the data folder. */
 export const RUNTIME_FILE = 'runtime.json';
 
@@ -31,18 +29,12 @@ export interface RuntimeInfo {
   readonly flags: readonly string[];
 }
 
-/** The data folder a tool uses: `--data-dir`, else `DATA_DIR`, else `.data`, from the project root. */
-export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  // An empty DATA_DIR is an unset one, not the project root.
-  return path.resolve(PROJECT_ROOT, flag ?? (env.DATA_DIR || DEFAULT_DATA_DIR));
-}
-
 /**
  * The flags a tool needs to reach the system on `dataDir`: none for the default folder (the tools
  * look there), else `--data-dir` with the folder as the user would type it.
  */
 export function toolFlags(dataDir: string): string {
-  if (dataDir === resolveDataDir(undefined, {})) return '';
+  if (dataDir === dataFolder(undefined, {})) return '';
   const relative = path.relative(PROJECT_ROOT, dataDir);
   const shown = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : dataDir;
   return ` --data-dir ${/^[\w./-]+$/.test(shown) ? shown : `'${shown.replaceAll("'", `'\\''`)}'`}`;

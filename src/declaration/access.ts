@@ -4,6 +4,14 @@
 // functions themselves (groups and owner, from the claims the authorizer passes). Nothing here
 // imports CDK or Node built-ins, so function bundles can carry it.
 
+/**
+ * How long the user pool's ID and access tokens are valid (Cognito's default, one hour): the
+ * stack's app client issues them so, and the local pool mints them so unless asked otherwise.
+ */
+export const TOKEN_LIFETIME_SECONDS = 3600;
+/** The longest Cognito lets an ID or access token live (one day). */
+export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
+
 /** Settings that may open a rule to everyone on purpose (see `ApiSettings.openTutorial`). */
 export type AccessSwitch = 'openTutorial';
 
@@ -106,6 +114,9 @@ export function needsToken(rule: AccessRule): boolean {
  * authorizer, written out): the stack deploys it and the local gateway caches for as long.
  */
 export const AUTHORIZER_CACHE_SECONDS = 300;
+
+/** The request header the authorizer reads the token from (its identity source). */
+export const TOKEN_HEADER = 'Authorization';
 
 /** The variable that tells a function its rule in force. */
 export const ACCESS_RULE_ENV = 'ACCESS_RULE';

@@ -4,6 +4,12 @@
 import { IDEMPOTENCY_HEADER } from './idempotency.ts';
 import type { HttpMethod } from './types.ts';
 
+/** API Gateway's integration timeout: the stage answers 504 when a function takes longer. */
+export const INTEGRATION_TIMEOUT_SECONDS = 29;
+
+/** API Gateway's request payload limit (10 MiB): a larger body is refused with 413 before the stage. */
+export const MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024;
+
 /** The media types of the HTTP contract. */
 export const MEDIA_TYPES = {
   json: 'application/json',
@@ -76,10 +82,37 @@ export function environmentName(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
 }
 
+/** A parser per setting: its value read from a raw one, or undefined when it could not be deployed. */
+export type SettingParsers<T> = { readonly [K in keyof T]-?: (value: unknown) => T[K] | undefined };
+
+/**
+ * Reads settings from one raw source (the caller decides its precedence): each key through its
+ * parser, the default where the source has nothing, and a problem naming the key and its
+ * environment variable for each value that could not be read. The stack's settings and the
+ * stage's (read by `npm start` too) are both read by this one function.
+ *
+ * @example
+ * resolveSettings(API_SETTING_PARSERS, DEFAULT_API_SETTINGS, () => undefined).settings; // the defaults
+ */
+export function resolveSettings<T extends object>(
+  parsers: SettingParsers<T>,
+  defaults: T,
+  raw: (key: keyof T & string) => unknown,
+): { readonly settings: T; readonly problems: readonly string[] } {
+  const problems: string[] = [];
+  const settings = { ...defaults };
+  for (const key of Object.keys(parsers) as (keyof T & string)[]) {
+    const value = raw(key);
+    if (value === undefined || value === '') continue;
+    const parsed = parsers[key](value);
+    if (parsed === undefined) problems.push(`${key} (${environmentName(key)}) = ${JSON.stringify(value)}`);
+    else settings[key] = parsed;
+  }
+  return { settings, problems };
+}
+
 /** Parsers of the raw values (CDK context strings, JSON from cdk.json, environment variables). */
-export const API_SETTING_PARSERS: {
-  readonly [K in keyof ApiSettings]: (value: unknown) => ApiSettings[K] | undefined;
-} = {
+export const API_SETTING_PARSERS: SettingParsers<ApiSettings> = {
   stageName: (value) =>
     typeof value === 'string' && /^[A-Za-z0-9_-]{1,128}$/.test(value) ? value : undefined,
   throttlingRateLimit: toPositiveNumber,
@@ -99,22 +132,7 @@ export const API_SETTING_PARSERS: {
  * readApiSettings((key) => ({ stageName: 'dev' })[key]); // { stageName: 'dev', throttlingRateLimit: 100, … }
  */
 export function readApiSettings(raw: (key: keyof ApiSettings) => unknown): ApiSettings {
-  const problems: string[] = [];
-  const pick = <K extends keyof ApiSettings>(key: K): ApiSettings[K] => {
-    const value = raw(key);
-    if (value === undefined || value === '') return DEFAULT_API_SETTINGS[key];
-    const parsed = API_SETTING_PARSERS[key](value);
-    if (parsed !== undefined) return parsed;
-    problems.push(`${key} = ${JSON.stringify(value)}`);
-    return DEFAULT_API_SETTINGS[key];
-  };
-  const settings: ApiSettings = {
-    stageName: pick('stageName'),
-    throttlingRateLimit: pick('throttlingRateLimit'),
-    throttlingBurstLimit: pick('throttlingBurstLimit'),
-    corsOrigins: pick('corsOrigins'),
-    openTutorial: pick('openTutorial'),
-  };
+  const { settings, problems } = resolveSettings(API_SETTING_PARSERS, DEFAULT_API_SETTINGS, raw);
   if (problems.length > 0) throw new Error(`Invalid API settings: ${problems.join('; ')}`);
   return settings;
 }

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { type AccessRule, accessRuleProblem } from './access.ts';
+import { INTEGRATION_TIMEOUT_SECONDS } from './api-settings.ts';
 import {
+  DEFAULT_LOG_FORMAT,
   DYNAMODB_ACTIONS,
   type DynamoDbAction,
   type FunctionDeclaration,
@@ -43,9 +45,13 @@ export interface ServiceInput {
 }
 
 /** Defaults every function gets unless its declaration says otherwise. */
-export const FUNCTION_DEFAULTS = { memoryMb: 256, timeoutSeconds: 10, logFormat: 'JSON' } as const;
-/** API Gateway's integration timeout; a function's own timeout must stay below it. */
-export const INTEGRATION_TIMEOUT_SECONDS = 29;
+export const FUNCTION_DEFAULTS = {
+  memoryMb: 256,
+  timeoutSeconds: 10,
+  logFormat: DEFAULT_LOG_FORMAT,
+} as const;
+// A function's own timeout must stay below API Gateway's integration timeout.
+export { INTEGRATION_TIMEOUT_SECONDS };
 
 const NAME = /^[A-Za-z][A-Za-z0-9-]{0,62}$/;
 const PATH = /^(\/(?:[A-Za-z0-9._-]+|\{[A-Za-z][A-Za-z0-9_]*\}))+$/;

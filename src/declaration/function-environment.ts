@@ -1,10 +1,9 @@
 import { ACCESS_RULE_ENV, encodeAccessRule } from './access.ts';
 import { IDEMPOTENCY_MODE_ENV, IDEMPOTENCY_TABLE_ENV } from './idempotency.ts';
+import { LOG_LEVELS, type LogLevel } from './log-levels.ts';
 import type { FunctionDeclaration, ServiceDeclaration } from './types.ts';
 
-/** Log levels both Lambda's log filter and Powertools Logger understand: the values of `LOG_LEVEL`. */
-export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { LOG_LEVELS, type LogLevel };
 
 export interface EnvironmentInput {
   /** Physical name of the service's table (CloudFormation's name when deployed). */

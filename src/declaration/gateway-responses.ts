@@ -1,7 +1,9 @@
 // The stage's gateway responses: how API Gateway answers the errors it produces itself (a body
 // that fails its model, an unknown route, throttling, a failed integration). The stack deploys
 // these definitions and the local gateway renders them with `renderGatewayTemplate`, as API
-// Gateway does: plain `$context` substitution, not VTL.
+// Gateway does: plain `$context` substitution, not VTL. The table of API Gateway's own answers
+// (status, error type, message, default body) lives here too, so the stack (the web ACL's 429)
+// and the local gateway read one set of facts.
 import { MEDIA_TYPES } from './api-settings.ts';
 
 /** A gateway response as the stack deploys it: static header values, templates by media type. */
@@ -34,11 +36,88 @@ export const BAD_REQUEST_BODY_TEMPLATE =
 export const DEFAULT_ERROR_TEMPLATE = '{"message":$context.error.messageString}';
 
 /**
+ * The gateway's own answers: API Gateway's response type, status, `x-amzn-ErrorType`, the message
+ * its templates see as `$context.error.messageString`, and the body it answers when the stage
+ * customises nothing.
+ */
+export const GATEWAY_RESPONSES = {
+  /** Unknown path, or a method the resource does not declare. */
+  missingAuthenticationToken: {
+    responseType: 'MISSING_AUTHENTICATION_TOKEN',
+    statusCode: 403,
+    errorType: 'MissingAuthenticationTokenException',
+    message: 'Missing Authentication Token',
+    body: '{"message":"Missing Authentication Token"}',
+  },
+  /** A route whose access rule needs a token, called without a valid one (the Cognito authorizer's 401). */
+  unauthorized: {
+    responseType: 'UNAUTHORIZED',
+    statusCode: 401,
+    errorType: 'UnauthorizedException',
+    message: 'Unauthorized',
+    body: '{"message":"Unauthorized"}',
+  },
+  /** A body that fails the method's model. */
+  badRequestBody: {
+    responseType: 'BAD_REQUEST_BODY',
+    statusCode: 400,
+    errorType: 'BadRequestException',
+    message: 'Invalid request body',
+    body: '{"message": "Invalid request body"}',
+  },
+  /** Over the stage's throttling rate and burst. */
+  throttled: {
+    responseType: 'THROTTLED',
+    statusCode: 429,
+    errorType: 'TooManyRequestsException',
+    message: 'Too Many Requests',
+    body: '{"message":"Too Many Requests"}',
+  },
+  /** The event is over Lambda's 6 MB invoke limit (captured on AWS: 413, BadRequestException). */
+  lambdaRequestTooLong: {
+    responseType: 'REQUEST_TOO_LARGE',
+    statusCode: 413,
+    errorType: 'BadRequestException',
+    message: 'Request Too Long',
+    body: '{"message": "Request Too Long"}',
+  },
+  /** Malformed proxy result, function error or crash, or a result over Lambda's 6 MB limit. */
+  integrationFailure: {
+    responseType: 'INTEGRATION_FAILURE',
+    statusCode: 502,
+    errorType: 'InternalServerErrorException',
+    message: 'Internal server error',
+    body: '{"message": "Internal server error"}',
+  },
+  /** The integration timeout passed before the function answered. */
+  integrationTimeout: {
+    responseType: 'INTEGRATION_TIMEOUT',
+    statusCode: 504,
+    errorType: 'InternalServerErrorException',
+    message: 'Endpoint request timed out',
+    body: '{"message": "Endpoint request timed out"}',
+  },
+  /** A configuration error (a base64 body that does not decode), or the local gateway failing itself. */
+  internalServerError: {
+    responseType: 'API_CONFIGURATION_ERROR',
+    statusCode: 500,
+    errorType: 'InternalServerErrorException',
+    message: 'Internal server error',
+    body: '{"message": "Internal server error"}',
+  },
+} as const;
+
+export type GatewayResponseType = keyof typeof GATEWAY_RESPONSES;
+
+/**
  * The Cognito authorizer's refusal (no `Authorization` header, or a token that is malformed,
  * expired, or not from the pool): status 401 and, rendered from {@link DEFAULT_ERROR_TEMPLATE},
  * AWS's own body `{"message":"Unauthorized"}`, with the `x-amzn-ErrorType` `UnauthorizedException`.
  */
-export const UNAUTHORIZED = { statusCode: 401, message: 'Unauthorized' } as const;
+export const UNAUTHORIZED = {
+  statusCode: GATEWAY_RESPONSES.unauthorized.statusCode,
+  message: GATEWAY_RESPONSES.unauthorized.message,
+} as const;
 
 /**
  * The gateway responses of a stage allowing `corsOrigins`. Errors API Gateway answers itself carry

@@ -26,6 +26,8 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 /** Lambda's log formats: JSON (the default here, filtered by level) or Lambda's plain text lines. */
 export const LOG_FORMATS = ['JSON', 'Text'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
+/** The format of a function that declares none: the one the stack's log level filters. */
+export const DEFAULT_LOG_FORMAT = 'JSON' satisfies LogFormat;
 
 /** One Lambda function behind one API Gateway route. */
 export interface FunctionDeclaration {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { MEDIA_TYPES } from '../declaration/api-settings.ts';
 import { HttpError, ServiceUnavailableError } from '../domain/errors.ts';
 
 /** What a handler returns: a status, headers and a body that is serialised as JSON. */
@@ -56,7 +57,7 @@ export function problemResult(error: unknown, requestId: string | undefined): AP
     instance: problemInstance(requestId),
     ...(exposed && known.errors ? { errors: known.errors } : {}),
   };
-  const headers: Record<string, string> = { 'Content-Type': 'application/problem+json' };
+  const headers: Record<string, string> = { 'Content-Type': MEDIA_TYPES.problem };
   if (error instanceof ServiceUnavailableError) headers['Retry-After'] = String(error.retryAfterSeconds);
   return { statusCode: status, headers, body: JSON.stringify(body) };
 }

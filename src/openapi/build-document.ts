@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document of the API, derived from the service declarations: the same source
 // the handlers, the CDK stack and the local system read.
 
+import { LOCAL_URL } from '../../client/local-url.ts';
 import { type AccessRule, encodeAccessRule, needsToken } from '../declaration/access.ts';
 import type { FunctionDeclaration, ServiceDeclaration } from '../declaration/types.ts';
 import {
@@ -90,7 +91,7 @@ export function buildOpenApiDocument(services: readonly ServiceDeclaration[], op
       options.serverUrl
         ? { url: options.serverUrl, description: 'This local system' }
         : {
-            url: 'http://127.0.0.1:3000',
+            url: LOCAL_URL,
             description: 'The local system (`npm start`); deployed: the stack output ApiUrl',
           },
     ],

@@ -1,13 +1,15 @@
 // The parts every operation shares: problem+json, the gateway's own `{"message"}` bodies, the
 // response headers and one response object per error status.
-import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN } from '../declaration/idempotency.ts';
+import { INTEGRATION_TIMEOUT_SECONDS, MEDIA_TYPES } from '../declaration/api-settings.ts';
+import {
+  IDEMPOTENCY_EXPIRY_SECONDS,
+  IDEMPOTENCY_HEADER,
+  IDEMPOTENCY_KEY_PATTERN,
+} from '../declaration/idempotency.ts';
 import { ID_PATTERN } from '../domain/item.ts';
 
 /** A JSON Schema object as OpenAPI 3.1 embeds it (draft 2020-12). */
 export type JsonSchema = Record<string, unknown>;
-
-/** RFC 9457's media type: every error a function answers is one. */
-export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 
 const ref = (kind: string, name: string) => ({ $ref: `#/components/${kind}/${name}` });
 /** A `$ref` to a shared schema. */
@@ -69,7 +71,8 @@ const headers = {
   },
 } as const;
 
-const problem = { [PROBLEM_MEDIA_TYPE]: { schema: schemaRef('Problem') } };
+// RFC 9457's media type: every error a function answers is one.
+const problem = { [MEDIA_TYPES.problem]: { schema: schemaRef('Problem') } };
 const gatewayMessage = { 'application/json': { schema: schemaRef('GatewayMessage') } };
 
 // Error statuses; where API Gateway itself may answer too, both bodies are described.
@@ -95,7 +98,7 @@ const responses = {
     content: problem,
   },
   IdempotencyKeyReused: {
-    description: 'This `Idempotency-Key` was already used with another request body (within 24 h).',
+    description: `This \`Idempotency-Key\` was already used with another request body (within ${IDEMPOTENCY_EXPIRY_SECONDS / 3600} h).`,
     content: problem,
   },
   PreconditionFailed: {
@@ -122,7 +125,10 @@ const responses = {
     headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } },
     content: problem,
   },
-  GatewayTimeout: { description: 'The function did not answer within 29 s.', content: gatewayMessage },
+  GatewayTimeout: {
+    description: `The function did not answer within ${INTEGRATION_TIMEOUT_SECONDS} s.`,
+    content: gatewayMessage,
+  },
 } as const;
 
 /** Error responses every operation may get, from the gateway or from any function. */

@@ -5,6 +5,7 @@
 // budget is 1.15×; figures in docs/benchmarks-notes.md). Same table layout as Powertools'.
 import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { INTEGRATION_TIMEOUT_SECONDS } from '../declaration/api-settings.ts';
 import {
   IDEMPOTENCY_EXPIRY_SECONDS,
   IDEMPOTENCY_HEADER,
@@ -40,7 +41,7 @@ export interface IdempotencyClock {
  * How long an in-progress record locks its key when the invocation's deadline is unknown (outside
  * Lambda): API Gateway's 29 s, after which no client is waiting for that request any more.
  */
-const UNKNOWN_DEADLINE_MS = 29_000;
+const UNKNOWN_DEADLINE_MS = INTEGRATION_TIMEOUT_SECONDS * 1000;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 

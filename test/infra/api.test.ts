@@ -3,11 +3,11 @@ import { describe, test } from 'node:test';
 import { bodyJsonSchema } from '#infra/body-model.ts';
 import { tableOutputName } from '#infra/logical-names.ts';
 import { clientRateLimit, MANAGED_RULE_GROUPS } from '#infra/web-acl.ts';
-import { GATEWAY_RESPONSES } from '#local/gateway/gateway-responses.ts';
 import { bodyMediaTypes } from '#src/declaration/api-settings.ts';
 import {
   BAD_REQUEST_BODY_TEMPLATE,
   DEFAULT_ERROR_TEMPLATE,
+  GATEWAY_RESPONSES,
   renderGatewayTemplate,
   UNAUTHORIZED,
 } from '#src/declaration/gateway-responses.ts';

@@ -1,6 +1,3 @@
-// Builds the CDK app as `cdk synth` does (same cdk.json context, real esbuild bundles) in
-// temporary folders, for the infra suites. Synthesis is slow: synthesize once per file.
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,15 +6,14 @@ import { type App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { buildApp } from '#infra/build-app.ts';
+import { cdkJsonContext } from '#infra/cdk-json.ts';
 import type { ServicesStack } from '#infra/services-stack.ts';
 import type { StackSettings } from '#infra/settings.ts';
 import { type Bundle, bundleAll } from '#src/build/bundle-function.ts';
-import { type LoadedService, loadServices, PROJECT_ROOT } from '#src/declaration/load-services.ts';
+import { type LoadedService, loadServices } from '#src/declaration/load-services.ts';
 
 /** The context `cdk synth` gets from cdk.json (feature flags and all). */
-export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
-  readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8'),
-).context;
+export const CDK_JSON_CONTEXT: Record<string, unknown> = cdkJsonContext();
 
 export interface Bundled {
   readonly services: LoadedService[];

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { MAX_REQUEST_BODY_BYTES } from '#src/declaration/api-settings.ts';
 import document from '../../docs/openapi.json' with { type: 'json' };
 import type { ApiClient, Reply, RequestOptions } from '../support/http.ts';
 import { openApiValidator } from '../support/openapi-validator.ts';
@@ -40,7 +41,7 @@ export function openApiConformance(api: () => ApiClient): void {
       await call('POST', '/products', { raw: '{"name": "too big", "price": 1,', headers: {} });
       // No valid product comes near DynamoDB's 400 KB (its fields are bounded): the stage's own
       // 10 MB payload limit is the 413 a product create can get.
-      await call('POST', '/products', { raw: `{"name":"${'x'.repeat(10 * 1024 * 1024)}","price":1}` });
+      await call('POST', '/products', { raw: `{"name":"${'x'.repeat(MAX_REQUEST_BODY_BYTES)}","price":1}` });
 
       await call('GET', `/products/${id}`);
       await call('GET', `/products/${id}`, { headers: { 'If-None-Match': etag } });

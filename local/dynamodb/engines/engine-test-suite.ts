@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { LOCAL_REGION } from '#local/local-account.ts';
 import { loadServices } from '#src/declaration/load-services.ts';
 import type { ServiceDeclaration } from '#src/declaration/types.ts';
 import { ensureTables } from '../create-tables.ts';
@@ -19,7 +20,7 @@ export const ENGINE_TEST_TIMEOUT_MS = 180_000;
 export function localClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({
     endpoint,
-    region: 'us-east-1',
+    region: LOCAL_REGION,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
   });

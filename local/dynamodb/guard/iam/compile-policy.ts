@@ -33,6 +33,17 @@ const ACTION = /^[a-z0-9-]+:[A-Za-z0-9*?]+$/i;
 const ARN_PATTERN = /^arn:[^:]*:[a-z0-9-]+:/;
 
 /**
+ * An action of a policy as IAM matches it: `*` any run of characters, `?` exactly one, in any case.
+ *
+ * @example
+ * actionPattern('dynamodb:Get*').test('dynamodb:getitem'); // true
+ */
+export function actionPattern(action: string): RegExp {
+  const escaped = action.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${escaped.replaceAll('*', '.*').replaceAll('?', '.')}$`, 'i');
+}
+
+/**
  * Compiles `statements`; never throws on a policy's content.
  *
  * @example
@@ -61,7 +72,7 @@ export function compilePolicy(
         problem(`${action.key} ${JSON.stringify(value)} is not "*" nor service:action`);
         return [];
       }
-      return [new RegExp(`^${value.replaceAll('*', '.*').replaceAll('?', '.')}$`, 'i')];
+      return [actionPattern(value)];
     });
     let live = true;
     const resources = resource.values.flatMap((value) => {

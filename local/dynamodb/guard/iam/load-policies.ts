@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { CDK_JSON } from '#infra/cdk-json.ts';
 import { type LoadedService, PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import { LOCAL_CACHE_ROOT } from '../../../cache-root.ts';
 import type { FunctionPolicy } from './policy-types.ts';
@@ -54,7 +55,7 @@ async function sourcesHash(services: readonly LoadedService[], account: LocalAcc
   const cdkVersion = (createRequire(import.meta.url)('aws-cdk-lib/package.json') as { version: string })
     .version;
   hash.update(JSON.stringify({ account, cdkVersion }));
-  const files = [path.join(PROJECT_ROOT, 'cdk.json'), ...services.map((s) => s.file)];
+  const files = [CDK_JSON, ...services.map((s) => s.file)];
   for (const dir of SOURCE_DIRS) {
     const entries = await readdir(path.join(PROJECT_ROOT, dir), { recursive: true });
     files.push(

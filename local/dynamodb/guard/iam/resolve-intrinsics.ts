@@ -1,4 +1,6 @@
 // CloudFormation's intrinsic functions, resolved as they would be in a local "account".
+import { LOCAL_ACCOUNT_ID } from '#local/local-account.ts';
+import { lambdaLogGroup } from '#local/logs/log-groups.ts';
 
 /** The account and region local ARNs are written in. */
 export interface LocalAccount {
@@ -6,8 +8,8 @@ export interface LocalAccount {
   readonly accountId: string;
 }
 
-/** The account id of local ARNs (as other emulators use), never a real account. */
-export const LOCAL_ACCOUNT_ID = '000000000000';
+/** The account id of local ARNs, never a real account: the local system's one account. */
+export { LOCAL_ACCOUNT_ID };
 
 export type TemplateResources = Record<
   string,
@@ -68,7 +70,7 @@ function resolveFunction(name: string, argument: unknown, context: ResolveContex
     }
     // Lambda's default log group name; CloudFormation's Arn attribute of a log group ends in `:*`.
     if (type === 'AWS::Logs::LogGroup') {
-      return `arn:aws:logs:${region}:${accountId}:log-group:/aws/lambda/${context.functionName}:*`;
+      return `arn:aws:logs:${region}:${accountId}:log-group:${lambdaLogGroup(context.functionName)}:*`;
     }
   }
   throw new Error(

@@ -1,15 +1,12 @@
-// Synthesizes the CDK app in this process and reads each function role's inline policy from the
-// template, with CloudFormation's intrinsic functions resolved to local ARNs. Imported lazily:
-// aws-cdk-lib is only loaded when the cached policies are stale (see load-policies.ts).
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
 import { buildApp } from '#infra/build-app.ts';
+import { cdkJsonContext } from '#infra/cdk-json.ts';
 import type { Bundle } from '#src/build/bundle-function.ts';
 import { LOCAL_IDEMPOTENCY_TABLE } from '#src/declaration/idempotency.ts';
-import { type LoadedService, PROJECT_ROOT } from '#src/declaration/load-services.ts';
+import type { LoadedService } from '#src/declaration/load-services.ts';
 import type { FunctionPolicy, PolicyStatement } from './policy-types.ts';
 import { type LocalAccount, resolveIntrinsics, type TemplateResources } from './resolve-intrinsics.ts';
 
@@ -32,9 +29,7 @@ export async function synthesizePolicies(
     const bundles: Bundle[] = services.flatMap(({ service }) =>
       service.functions.map((fn) => ({ functionName: fn.name, dir: emptyAsset, file: '', bytes: 0 })),
     );
-    const { context } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
-      context: Record<string, unknown>;
-    };
+    const context = cdkJsonContext();
     const { app, stack } = buildApp({
       services,
       bundles,

@@ -1,3 +1,4 @@
+import { actionPattern } from './compile-policy.ts';
 import type { FunctionPolicy } from './policy-types.ts';
 
 /** Per function, the DynamoDB actions its policy grants that it never used. */
@@ -23,13 +24,7 @@ export function unusedPermissions(
       .flatMap((s) => (s.Action === undefined ? [] : typeof s.Action === 'string' ? [s.Action] : s.Action))
       .filter((action) => action.toLowerCase().startsWith('dynamodb:'));
     const unused = [...new Set(granted)].filter((grant) => {
-      const pattern = new RegExp(
-        `^${grant
-          .toLowerCase()
-          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-          .replace(/\*/g, '.*')
-          .replace(/\?/g, '.')}$`,
-      );
+      const pattern = actionPattern(grant);
       return !usedHere.some((action) => pattern.test(action));
     });
     report.set(policy.functionName, unused.sort());
