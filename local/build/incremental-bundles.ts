@@ -38,6 +38,17 @@ export interface BuildResult {
 /** Bundles are kept in memory (only changed ones are written), with the inputs of each. */
 const ESBUILD_OUTPUT = { write: false, metafile: true } as const;
 
+/**
+ * What the local bundles add to the deployment bundles' options: a source map inside the file,
+ * so that instances (run with `--enable-source-maps`) print stack traces with `.ts` files and
+ * lines, and a debugger sets breakpoints in them. Inside the file, the content hash covers the
+ * map, so an edit that moves lines but leaves the code alike still serves a map that fits. No
+ * `sourcesContent`: the sources are on this disk, read where needed. The map's paths are
+ * relative to `<outDir>/<function>/`, where esbuild writes; `#place` puts the file one folder
+ * deeper (`<function>/<hash>/`), hence the `sourceRoot`. The deployed bundles carry none of this.
+ */
+export const LOCAL_SOURCE_MAPS = { sourcemap: 'inline', sourcesContent: false, sourceRoot: '../' } as const;
+
 /** What esbuild is given for an entry that a rebuild does not reach: its output is ignored. */
 const UNAFFECTED_ENTRY = '';
 
@@ -104,7 +115,7 @@ export class IncrementalBundles {
   ): Promise<BuildResult> {
     const modules = generatedModules(services);
     const sources = generatedSourcesByFunction(services, modules);
-    const options = bundleBuildOptions(services, this.#outDir, this.#served);
+    const options = { ...bundleBuildOptions(services, this.#outDir, this.#served), ...LOCAL_SOURCE_MAPS };
     // A context has fixed entry points: a changed set of functions needs a new one.
     const entriesKey = JSON.stringify([...sources.keys()]);
     if (entriesKey !== this.#entriesKey) {
@@ -244,7 +255,7 @@ export class IncrementalBundles {
 
 /** What a build depends on besides its files: esbuild, its options and the generated modules. */
 function cacheKey(
-  options: ReturnType<typeof bundleBuildOptions>,
+  options: ReturnType<typeof bundleBuildOptions> & typeof LOCAL_SOURCE_MAPS,
   modules: ReadonlyMap<string, string>,
 ): string {
   const { plugins, outdir: _outdir, ...rest } = options;

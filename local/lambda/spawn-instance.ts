@@ -78,7 +78,15 @@ export function spawnInstance(
   };
   return spawn(
     runtime.execPath,
-    [...runtime.flags, `--max-old-space-size=${spec.memoryMb}`, bootstrapFile, JSON.stringify(data)],
+    [
+      // The local bundles carry their source map (local/build/incremental-bundles.ts): stack
+      // traces name the `.ts` file and line.
+      '--enable-source-maps',
+      ...runtime.flags,
+      `--max-old-space-size=${spec.memoryMb}`,
+      bootstrapFile,
+      JSON.stringify(data),
+    ],
     {
       cwd: path.dirname(spec.bundleFile),
       env: instanceEnvironment(spec.environment, identity),
