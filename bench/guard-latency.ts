@@ -6,8 +6,8 @@ import { startDynamoDbGuard } from '#local/dynamodb/dynamodb-guard.ts';
 import type { EngineName } from '#local/dynamodb/engine.ts';
 import { localAccessKey } from '#local/dynamodb/guarded-dynamodb.ts';
 import { loadFunctionPolicies } from '#local/dynamodb/iam/load-policies.ts';
-import { LOCAL_ACCOUNT_ID } from '#local/dynamodb/iam/resolve-intrinsics.ts';
 import { startDynamoDb } from '#local/dynamodb/start-dynamodb.ts';
+import { LOCAL_ACCOUNT_ID } from '#local/local-account.ts';
 import { loadServices } from '#src/declaration/load-services.ts';
 import { percentiles } from './percentiles.ts';
 

@@ -1,3 +1,4 @@
+import { LOCAL_ACCOUNT_ID } from '#local/local-account.ts';
 import type { LoadedService } from '#src/declaration/load-services.ts';
 import { type DynamoDbGuard, startDynamoDbGuard } from './dynamodb-guard.ts';
 import type { RunningDynamoDb } from './engine.ts';
@@ -5,7 +6,7 @@ import type { FaultRule } from './faults.ts';
 import { compiledPolicyOf } from './iam/compile-policy.ts';
 import { loadFunctionPolicies } from './iam/load-policies.ts';
 import type { FunctionPolicy } from './iam/policy-types.ts';
-import { LOCAL_ACCOUNT_ID, type LocalAccount } from './iam/resolve-intrinsics.ts';
+import type { LocalAccount } from './iam/resolve-intrinsics.ts';
 import { type UnusedPermissions, unusedPermissions } from './iam/unused-permissions.ts';
 import { type DynamoDbOptions, startDynamoDb } from './start-dynamodb.ts';
 import { superviseDynamoDb } from './supervise.ts';

@@ -6,6 +6,7 @@ import type {
   APIGatewayEventRequestContext,
   APIGatewayProxyEvent,
 } from 'aws-lambda';
+import { LOCAL_ACCOUNT_ID } from '#local/local-account.ts';
 import { type ApiIds, type RequestIds, resourceIdOf } from './request-ids.ts';
 
 /** An HTTP request as the gateway received it. */
@@ -123,7 +124,7 @@ function requestContextOf(
     extendedRequestId: context.ids.extendedRequestId,
     requestTime: formatRequestTime(context.receivedAt),
     path: `${context.basePath}${request.path}`,
-    accountId: '123456789012',
+    accountId: LOCAL_ACCOUNT_ID,
     protocol: 'HTTP/1.1',
     stage: context.stage,
     domainPrefix: domainName.split('.')[0] ?? domainName,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOCAL_ACCOUNT_ID } from '#local/local-account.ts';
 import type { LogLevel } from '#src/declaration/function-environment.ts';
 import { LAMBDA_EXECUTION_ENV } from '#src/declaration/lambda-runtime.ts';
 import type { LogFormat } from '#src/declaration/types.ts';
@@ -35,9 +36,6 @@ const runtimePath = (nodeFolder: string) =>
   [nodeFolder, '/usr/local/bin', '/usr/bin', '/bin'].join(path.delimiter);
 
 export const FUNCTION_VERSION = '$LATEST';
-
-/** Account id in local ARNs: the placeholder AWS uses in its own documentation. */
-export const LOCAL_ACCOUNT_ID = '123456789012';
 
 export function functionArn(region: string, functionName: string): string {
   return `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${functionName}`;

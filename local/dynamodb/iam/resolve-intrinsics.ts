@@ -6,9 +6,6 @@ export interface LocalAccount {
   readonly accountId: string;
 }
 
-/** The account id of local ARNs (as other emulators use), never a real account. */
-export const LOCAL_ACCOUNT_ID = '000000000000';
-
 export type TemplateResources = Record<
   string,
   { readonly Type: string; readonly Properties?: Record<string, unknown> } | undefined
