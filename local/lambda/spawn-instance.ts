@@ -15,6 +15,12 @@ export interface InstanceRuntime {
   readonly flags: readonly string[];
 }
 
+/**
+ * Every instance's flag: the local bundles carry their source map (see
+ * local/build/incremental-bundles.ts), so stack traces name the `.ts` file and line.
+ */
+export const SOURCE_MAPS_FLAG = '--enable-source-maps';
+
 /** The flags that give an older Node.js (20) what the deployed major (24) has built in. */
 export function emulationFlags(version: string): string[] {
   return Number(/^v?(\d+)/.exec(version)?.[1]) < 22 ? [JSON_SOURCE_TEXT_FLAG] : [];
@@ -79,9 +85,7 @@ export function spawnInstance(
   return spawn(
     runtime.execPath,
     [
-      // The local bundles carry their source map (local/build/incremental-bundles.ts): stack
-      // traces name the `.ts` file and line.
-      '--enable-source-maps',
+      SOURCE_MAPS_FLAG,
       ...runtime.flags,
       `--max-old-space-size=${spec.memoryMb}`,
       bootstrapFile,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RUNTIME_API_ADDRESS, RUNTIME_DIR } from './lambda-environment.ts';
-import { instanceRuntime } from './spawn-instance.ts';
+import { instanceRuntime, SOURCE_MAPS_FLAG } from './spawn-instance.ts';
 import { type LambdaService, startLambdaService } from './start-lambda-service.ts';
 import {
   handlerFile,
@@ -116,9 +116,9 @@ describe('startLambdaService', () => {
     assert.equal(cwd, path.dirname(handlerFile('environment')));
   });
 
-  it('runs the bundle under bare Node, without the loader flags of the host: only its memory bound', async () => {
+  it('runs the bundle under bare Node, without the loader flags of the host: only source maps and its memory bound', async () => {
     const { execArgv } = resultOf(await lambda.invoke('alpha', testEvent()));
-    assert.deepEqual(execArgv, [...instanceRuntime().flags, '--max-old-space-size=128']);
+    assert.deepEqual(execArgv, [SOURCE_MAPS_FLAG, ...instanceRuntime().flags, '--max-old-space-size=128']);
   });
 
   it('passes the Lambda context of the invocation', async () => {
@@ -133,7 +133,7 @@ describe('startLambdaService', () => {
     assert.deepEqual(fixed, {
       functionName: 'alpha',
       functionVersion: '$LATEST',
-      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:alpha',
+      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:alpha',
       memoryLimitInMB: '128',
       logGroupName: '/aws/lambda/alpha',
       callbackWaitsForEmptyEventLoop: true,
@@ -248,7 +248,7 @@ describe('startLambdaService', () => {
     assert.deepEqual(outcome, {
       kind: 'error',
       errorType: 'ResourceNotFoundException',
-      errorMessage: 'Function not found: arn:aws:lambda:eu-west-1:123456789012:function:products-teleport',
+      errorMessage: 'Function not found: arn:aws:lambda:eu-west-1:000000000000:function:products-teleport',
     });
   });
 });
