@@ -247,6 +247,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     });
     cleanups.push(() => lambda.close());
     const routes: RouteBinding[] = parts.routeBindings(services);
+    const reference = parts.apiReference(services.map((s) => s.service));
     const gateway = await parts.startGateway({
       routes,
       invoker: lambda,
@@ -257,10 +258,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       throttle,
       ...(options.throttleClock ? { clock: options.throttleClock } : {}),
       exposure,
-      localPages: localPages(
-        parts.apiReference(services.map((s) => s.service)),
-        parts.userPoolPage(userPool),
-      ),
+      localPages: localPages(reference, parts.userPoolPage(userPool)),
       ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
       // The stage's access log, kept beside the functions' logs as its own group.
       ...(logStore
@@ -280,6 +278,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           },
         },
         gateway,
+        reference,
         specContext,
         accessSettings: api,
         // New declarations get their tables, and every function its policy as the stack would synthesize it.

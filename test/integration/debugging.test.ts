@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { ReloadEvent } from '#local/hot-reload.ts';
+import { LOCAL_ACCOUNT_ID } from '#local/local-account.ts';
 import { readLogEvents } from '#local/logs/read-logs.ts';
 import { LOGS_FOLDER, type LocalSystem, startLocalSystem } from '#local/start-local-system.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
@@ -22,23 +24,40 @@ const throwingHandler = [
   '',
 ].join('\n');
 
+/** A handler that answers the account ids it sees: its own ARN's and the event's. */
+const whoamiHandler = [
+  'export function makeHandler() {',
+  '  return async (event: { requestContext: { accountId: string } }, context: { invokedFunctionArn: string }) => ({',
+  '    statusCode: 200,',
+  '    body: JSON.stringify({ arn: context.invokedFunctionArn, accountId: event.requestContext.accountId }),',
+  '  });',
+  '}',
+  '',
+].join('\n');
+
 describe('a handler stack trace names its TypeScript source', { timeout: 120_000 }, () => {
   let dir: string;
   let handlerFile: string;
   let system: LocalSystem;
+  let services: string;
+  let handlers: string;
   const terminal: string[] = [];
+  const reloads: ((event: ReloadEvent) => void)[] = [];
 
   before(async () => {
     await mkdir(path.join(PROJECT_ROOT, 'test', 'tmp'), { recursive: true });
     dir = await mkdtemp(path.join(PROJECT_ROOT, 'test', 'tmp', 'debugging-'));
-    const services = path.join(dir, 'services');
-    const handlers = path.join(dir, 'handlers');
+    services = path.join(dir, 'services');
+    handlers = path.join(dir, 'handlers');
     await mkdir(services);
     await mkdir(handlers);
     handlerFile = path.join(handlers, 'boom.ts');
     await writeFile(handlerFile, throwingHandler);
     const relative = path.relative(PROJECT_ROOT, handlerFile);
     await writeFile(path.join(services, 'boom.ts'), declaration('boom', '/boom', relative));
+    await writeFile(path.join(handlers, 'whoami.ts'), whoamiHandler);
+    const whoami = path.relative(PROJECT_ROOT, path.join(handlers, 'whoami.ts'));
+    await writeFile(path.join(services, 'whoami.ts'), declaration('whoami', '/whoami', whoami));
     system = await startLocalSystem({
       port: 0,
       engine: 'dynalite',
@@ -47,6 +66,9 @@ describe('a handler stack trace names its TypeScript source', { timeout: 120_000
       logLevel: 'INFO',
       logSink: { write: (_fn, line) => terminal.push(line) },
       servicesDirs: [services],
+      onReload: (event) => {
+        for (const listener of reloads) listener(event);
+      },
     });
   });
   after(async () => {
@@ -71,5 +93,27 @@ describe('a handler stack trace names its TypeScript source', { timeout: 120_000
       kept.some((event) => event.message.includes(where)),
       `npm run logs shows ${where}`,
     );
+  });
+
+  test('the function ARN and the event carry the one local account id', async () => {
+    const response = await fetch(`${system.url}/whoami`);
+    assert.equal(response.status, 200);
+    const seen = (await response.json()) as { arn: string; accountId: string };
+    assert.equal(seen.accountId, LOCAL_ACCOUNT_ID);
+    assert.equal(seen.arn.split(':')[4], LOCAL_ACCOUNT_ID, seen.arn);
+  });
+
+  test('the API reference describes the declarations of the last reload', async () => {
+    const paths = async () => {
+      const reply = await fetch(`${system.referenceUrl}openapi.json`);
+      return Object.keys(((await reply.json()) as { paths: object }).paths);
+    };
+    assert.ok(!(await paths()).includes('/added'));
+    const reloaded = new Promise<ReloadEvent>((resolve) => reloads.push(resolve));
+    const handler = path.relative(PROJECT_ROOT, path.join(handlers, 'whoami.ts'));
+    await writeFile(path.join(services, 'added.ts'), declaration('added', '/added', handler));
+    const event = await reloaded;
+    assert.equal(event.kind, 'reloaded', JSON.stringify(event));
+    assert.ok((await paths()).includes('/added'), 'the new route is in the reference');
   });
 });
