@@ -10,6 +10,11 @@ import { FAULTS_ENV, parseFaults } from './dynamodb/faults.ts';
 import type { LocalSystemOptions } from './start-local-system.ts';
 import type { LogView } from './terminal-log-sink.ts';
 
+/** Node's own default inspector port: the one debuggers try first. */
+export const DEFAULT_INSPECT_PORT = 9229;
+/** While debugging, an instance stopped at a breakpoint is not stopped for being idle. */
+const INSPECT_IDLE_TIMEOUT_MS = 3_600_000;
+
 /** What `npm start` lets a user choose: the local system's options a flag or variable can set. */
 export type CliOptions = Pick<
   LocalSystemOptions,
@@ -26,6 +31,7 @@ export type CliOptions = Pick<
   | 'maxInstancesPerFunction'
   | 'idleTimeoutMs'
   | 'bundleCacheDir'
+  | 'inspect'
 > & {
   /** Print each function's unused permissions whenever Enter is pressed (`--iam-report`). */
   readonly iamReport: boolean;
@@ -56,6 +62,10 @@ export const USAGE = `Usage: npm start -- [options]
                        by default one line per request plus warnings and errors (all kept in .data/logs)
   --no-build-cache     build every bundle at start, ignoring those kept from the last start
                        (env SM_BUILD_CACHE=false; kept in ${path.relative(PROJECT_ROOT, BUNDLE_CACHE_DIR)})
+  --inspect[=<port>]   open a debugger port in every function instance, on 127.0.0.1 only: the first
+                       instance on <port> (default ${DEFAULT_INSPECT_PORT}), further ones on the next free ports; one
+                       instance per function, kept an hour idle, unless --max-instances/--idle-timeout
+                       say otherwise (docs/debugging.md)
   --help               this text
 
   The stage name, throttling, CORS origins and openTutorial are the CDK app's settings (cdk.json
@@ -71,7 +81,8 @@ export const USAGE = `Usage: npm start -- [options]
  */
 export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions | 'help' {
   const { values } = parseArgs({
-    args: [...argv],
+    // `--inspect` alone, as Node takes it: the default port.
+    args: argv.map((arg) => (arg === '--inspect' ? `--inspect=${DEFAULT_INSPECT_PORT}` : arg)),
     options: {
       port: { type: 'string' },
       engine: { type: 'string' },
@@ -89,6 +100,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       'max-instances': { type: 'string' },
       'idle-timeout': { type: 'string' },
       'no-build-cache': { type: 'boolean' },
+      inspect: { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -109,6 +121,12 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   const faults = parseFaults(values.faults ?? env[FAULTS_ENV] ?? '');
   const maxInstances = positiveNumber('--max-instances', values['max-instances'] ?? env.MAX_INSTANCES);
   const idleSeconds = positiveNumber('--idle-timeout', values['idle-timeout'] ?? env.IDLE_TIMEOUT);
+  const inspectPort = values.inspect === undefined ? undefined : Number(values.inspect);
+  if (
+    inspectPort !== undefined &&
+    (!/^[0-9]{1,5}$/.test(values.inspect ?? '') || inspectPort < 1024 || inspectPort > 65535)
+  )
+    throw new Error(`--inspect takes a port 1024–65535, not "${values.inspect}"`);
   return {
     port,
     engine: engine as EngineChoice,
@@ -125,8 +143,17 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     ...(faults.length > 0 ? { faults } : {}),
     iamReport: values['iam-report'] ?? false,
     logView: (values['full-logs'] ?? env.SM_LOG_VIEW === 'full') ? 'full' : 'compact',
-    ...(maxInstances ? { maxInstancesPerFunction: Math.ceil(maxInstances) } : {}),
-    ...(idleSeconds ? { idleTimeoutMs: idleSeconds * 1000 } : {}),
+    ...(maxInstances
+      ? { maxInstancesPerFunction: Math.ceil(maxInstances) }
+      : inspectPort
+        ? { maxInstancesPerFunction: 1 }
+        : {}),
+    ...(idleSeconds
+      ? { idleTimeoutMs: idleSeconds * 1000 }
+      : inspectPort
+        ? { idleTimeoutMs: INSPECT_IDLE_TIMEOUT_MS }
+        : {}),
+    ...(inspectPort ? { inspect: { port: inspectPort } } : {}),
     ...((values['no-build-cache'] ?? env.SM_BUILD_CACHE === 'false')
       ? {}
       : { bundleCacheDir: BUNDLE_CACHE_DIR }),

@@ -64,6 +64,11 @@ export interface LocalSystemOptions {
    * builds none (`npm start`: `BUNDLE_CACHE_DIR`); every start builds them all when absent.
    */
   readonly bundleCacheDir?: string;
+  /**
+   * Open a debugger port (Node's inspector, loopback only) in every function instance, the first
+   * on `port`, further ones on the next free ports (`npm start -- --inspect`). Off when absent.
+   */
+  readonly inspect?: { readonly port: number };
 }
 
 export interface LocalSystem {
@@ -244,6 +249,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         ? { maxInstancesPerFunction: options.maxInstancesPerFunction }
         : {}),
       ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+      ...(options.inspect ? { inspect: options.inspect } : {}),
     });
     cleanups.push(() => lambda.close());
     const routes: RouteBinding[] = parts.routeBindings(services);

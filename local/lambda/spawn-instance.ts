@@ -4,6 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type DeployedNode, resolveDeployedNode } from './deployed-runtime.ts';
 import { type FunctionSpec, SPEC_DEFAULTS } from './function-spec.ts';
+import { inspectFlag } from './inspector-ports.ts';
 import type { InstanceData } from './instance-messages.ts';
 import { JSON_SOURCE_TEXT_FLAG } from './json-source-text.ts';
 import { FUNCTION_VERSION, functionArn, instanceEnvironment, logGroupName } from './lambda-environment.ts';
@@ -58,6 +59,8 @@ export function spawnInstance(
   bootstrapFile: string,
   logStreamName: string,
   tmpDir: string,
+  /** With `npm start -- --inspect`: the port of this instance's inspector, on loopback. */
+  inspectPort?: number,
 ): ChildProcess {
   const logFormat = spec.logFormat ?? SPEC_DEFAULTS.logFormat;
   const logLevel = spec.logLevel ?? SPEC_DEFAULTS.logLevel;
@@ -86,6 +89,7 @@ export function spawnInstance(
     runtime.execPath,
     [
       SOURCE_MAPS_FLAG,
+      ...(inspectPort === undefined ? [] : [inspectFlag(inspectPort)]),
       ...runtime.flags,
       `--max-old-space-size=${spec.memoryMb}`,
       bootstrapFile,
