@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
+import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import { BUNDLE_CACHE_DIR } from './cache-root.ts';
 import { DEFAULT_INSPECT_PORT, parseCliOptions, stageSettings } from './cli-options.ts';
 
@@ -135,5 +136,17 @@ describe('parseCliOptions: --inspect', () => {
   test('refuses a port that is not one', () => {
     assert.throws(() => parse(['--inspect=0.0.0.0:9229']), /--inspect takes a port 1024–65535/);
     assert.throws(() => parse(['--inspect=80']), /--inspect takes a port/);
+  });
+});
+
+describe('.vscode/launch.json', () => {
+  test('attaches to the first instance’s inspector: the default port, on loopback', async () => {
+    const launch = JSON.parse(await readFile(path.join(PROJECT_ROOT, '.vscode', 'launch.json'), 'utf8')) as {
+      configurations: { request: string; address: string; port: number }[];
+    };
+    const [attach] = launch.configurations;
+    assert.equal(attach?.request, 'attach');
+    assert.equal(attach?.address, '127.0.0.1');
+    assert.equal(attach?.port, DEFAULT_INSPECT_PORT);
   });
 });
