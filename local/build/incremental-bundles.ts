@@ -14,6 +14,7 @@ import {
   type ServiceFunctions,
 } from '#src/build/bundle-function.ts';
 import { type BundleCache, type BundleToKeep, buildKey, contentHash } from './bundle-cache.ts';
+import { trimSourceMap } from './trim-source-map.ts';
 
 /** One function's current bundle; `file` changes whenever its content does. */
 export interface BuiltBundle {
@@ -45,7 +46,8 @@ const ESBUILD_OUTPUT = { write: false, metafile: true } as const;
  * map, so an edit that moves lines but leaves the code alike still serves a map that fits. No
  * `sourcesContent`: the sources are on this disk, read where needed. The map's paths are
  * relative to `<outDir>/<function>/`, where esbuild writes; `#place` puts the file one folder
- * deeper (`<function>/<hash>/`), hence the `sourceRoot`. The deployed bundles carry none of this.
+ * deeper (`<function>/<hash>/`), hence the `sourceRoot`. The map is then trimmed to the project's
+ * own code (see trim-source-map.ts). The deployed bundles carry none of this.
  */
 export const LOCAL_SOURCE_MAPS = { sourcemap: 'inline', sourcesContent: false, sourceRoot: '../' } as const;
 
@@ -176,9 +178,10 @@ export class IncrementalBundles {
       const functionName = path.basename(path.dirname(output.path));
       if (!affected.has(functionName)) continue;
       this.#builtFrom.set(functionName, sources.get(functionName) ?? '');
-      const hash = contentHash(output.contents);
+      const contents = trimSourceMap(output.contents);
+      const hash = contentHash(contents);
       if (next.get(functionName)?.hash === hash) continue;
-      next.set(functionName, await this.#place(functionName, hash, output.contents));
+      next.set(functionName, await this.#place(functionName, hash, contents));
       changed.push(functionName);
     }
     for (const [output, { inputs }] of Object.entries(result.metafile.outputs)) {
