@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
+import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import { BUNDLE_CACHE_DIR } from './cache-root.ts';
-import { parseCliOptions, stageSettings } from './cli-options.ts';
+import { DEFAULT_INSPECT_PORT, parseCliOptions, stageSettings } from './cli-options.ts';
 
 const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
   const options = parseCliOptions(argv, env);
@@ -110,5 +111,42 @@ describe('parseCliOptions: the bundles kept between starts', () => {
     assert.equal(parse([]).bundleCacheDir, BUNDLE_CACHE_DIR);
     assert.equal(parse(['--no-build-cache']).bundleCacheDir, undefined);
     assert.equal(parse([], { SM_BUILD_CACHE: 'false' }).bundleCacheDir, undefined);
+  });
+});
+
+describe('parseCliOptions: --inspect', () => {
+  test('is off by default', () => {
+    assert.equal(parse([]).inspect, undefined);
+  });
+
+  test('alone opens the inspector from Node’s default port, one instance per function kept an hour', () => {
+    const options = parse(['--inspect']);
+    assert.deepEqual(options.inspect, { port: DEFAULT_INSPECT_PORT });
+    assert.equal(options.maxInstancesPerFunction, 1);
+    assert.equal(options.idleTimeoutMs, 3_600_000);
+  });
+
+  test('takes a port, and leaves explicit instance settings as given', () => {
+    const options = parse(['--inspect=9400', '--max-instances', '2', '--idle-timeout', '5']);
+    assert.deepEqual(options.inspect, { port: 9400 });
+    assert.equal(options.maxInstancesPerFunction, 2);
+    assert.equal(options.idleTimeoutMs, 5000);
+  });
+
+  test('refuses a port that is not one', () => {
+    assert.throws(() => parse(['--inspect=0.0.0.0:9229']), /--inspect takes a port 1024–65535/);
+    assert.throws(() => parse(['--inspect=80']), /--inspect takes a port/);
+  });
+});
+
+describe('.vscode/launch.json', () => {
+  test('attaches to the first instance’s inspector: the default port, on loopback', async () => {
+    const launch = JSON.parse(await readFile(path.join(PROJECT_ROOT, '.vscode', 'launch.json'), 'utf8')) as {
+      configurations: { request: string; address: string; port: number }[];
+    };
+    const [attach] = launch.configurations;
+    assert.equal(attach?.request, 'attach');
+    assert.equal(attach?.address, '127.0.0.1');
+    assert.equal(attach?.port, DEFAULT_INSPECT_PORT);
   });
 });

@@ -13,6 +13,11 @@ import type { LocalSystemOptions } from './start-local-system.ts';
 import type { LogView } from './terminal-log-sink.ts';
 import { parseCommandLine } from './tools/command-line.ts';
 
+/** Node's own default inspector port: the one debuggers try first. */
+export const DEFAULT_INSPECT_PORT = 9229;
+/** While debugging, an instance stopped at a breakpoint is not stopped for being idle. */
+const INSPECT_IDLE_TIMEOUT_MS = 3_600_000;
+
 /** What `npm start` lets a user choose: the local system's options a flag or variable can set. */
 export type CliOptions = Pick<
   LocalSystemOptions,
@@ -29,6 +34,7 @@ export type CliOptions = Pick<
   | 'maxInstancesPerFunction'
   | 'idleTimeoutMs'
   | 'bundleCacheDir'
+  | 'inspect'
 > & {
   /** Print each function's unused permissions whenever Enter is pressed (`--iam-report`). */
   readonly iamReport: boolean;
@@ -94,6 +100,10 @@ export function startCommand(): Command {
       '--no-build-cache',
       `build every bundle at start, ignoring those kept from the last start (env SM_BUILD_CACHE=false; kept in ${path.relative(PROJECT_ROOT, BUNDLE_CACHE_DIR)})`,
     )
+    .option(
+      '--inspect [port]',
+      `open a debugger port in every function instance, on 127.0.0.1 only: the first instance on the port (default ${DEFAULT_INSPECT_PORT}), further ones on the next free ports; one instance per function, kept an hour idle, unless --max-instances/--idle-timeout say otherwise (docs/debugging.md)`,
+    )
     .helpOption('--help', 'this text')
     .addHelpText(
       'after',
@@ -137,6 +147,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     openTutorial?: boolean;
     maxInstances?: string;
     idleTimeout?: string;
+    inspect?: string | true;
   };
   // `--no-…` flags: commander defaults them to true; only a given flag turns them off.
   const noThrottle = parsed.given('throttle') ? true : undefined;
@@ -156,6 +167,13 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   const faults = parseFaults(values.faults ?? env[FAULTS_ENV] ?? '');
   const maxInstances = positiveNumber('--max-instances', values.maxInstances ?? env.MAX_INSTANCES);
   const idleSeconds = positiveNumber('--idle-timeout', values.idleTimeout ?? env.IDLE_TIMEOUT);
+  const inspectText = values.inspect === true ? String(DEFAULT_INSPECT_PORT) : values.inspect;
+  const inspectPort = inspectText === undefined ? undefined : Number(inspectText);
+  if (
+    inspectPort !== undefined &&
+    (!/^[0-9]{1,5}$/.test(inspectText ?? '') || inspectPort < 1024 || inspectPort > 65535)
+  )
+    throw new Error(`--inspect takes a port 1024–65535, not "${inspectText}"`);
   return {
     port,
     engine: engine as EngineChoice,
@@ -172,8 +190,17 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     ...(faults.length > 0 ? { faults } : {}),
     iamReport: values.iamReport ?? false,
     logView: (values.fullLogs ?? env.SM_LOG_VIEW === 'full') ? 'full' : 'compact',
-    ...(maxInstances ? { maxInstancesPerFunction: Math.ceil(maxInstances) } : {}),
-    ...(idleSeconds ? { idleTimeoutMs: idleSeconds * 1000 } : {}),
+    ...(maxInstances
+      ? { maxInstancesPerFunction: Math.ceil(maxInstances) }
+      : inspectPort
+        ? { maxInstancesPerFunction: 1 }
+        : {}),
+    ...(idleSeconds
+      ? { idleTimeoutMs: idleSeconds * 1000 }
+      : inspectPort
+        ? { idleTimeoutMs: INSPECT_IDLE_TIMEOUT_MS }
+        : {}),
+    ...(inspectPort ? { inspect: { port: inspectPort } } : {}),
     ...((noBuildCache ?? env.SM_BUILD_CACHE === 'false') ? {} : { bundleCacheDir: BUNDLE_CACHE_DIR }),
   };
 }

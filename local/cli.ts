@@ -89,6 +89,10 @@ async function main(): Promise<void> {
   // The Node.js the Lambda service chose for the instances, by the same rules (deployed-runtime.ts).
   console.log(banner(system, resolveDeployedNode(), toolFlags(options.dataDir)));
   console.log(guardBanner(system, options.faults ?? [], iamReport));
+  if (options.inspect)
+    console.log(
+      `  Debugger   each function instance listens on 127.0.0.1:${options.inspect.port} and up, as it starts ("Debugger listening on …" in its log); attach with VS Code's "Attach to a function instance" (docs/debugging.md)\n`,
+    );
   const printIamReport = () => console.log(formatUnusedPermissions(system.guard.unusedPermissions()));
   // On demand: with --iam-report, every Enter in the terminal prints the report so far.
   if (iamReport) createInterface({ input: process.stdin }).on('line', printIamReport);

@@ -7,6 +7,7 @@ import type { AccessSettings } from '#src/declaration/access.ts';
 import { type LoadedService, loadServices, withAccessSettings } from '#src/declaration/load-services.ts';
 import { declarationInputs } from './build/declaration-inputs.ts';
 import type { BuildResult, IncrementalBundles } from './build/incremental-bundles.ts';
+import type { ApiReference } from './docs/api-reference.ts';
 import { functionSpecs, routeBindings, type SpecContext } from './function-specs.ts';
 import type { RunningGateway } from './gateway/start-gateway.ts';
 import type { FunctionSpec } from './lambda/function-spec.ts';
@@ -42,6 +43,8 @@ export interface HotReloadOptions {
   readonly bundles: IncrementalBundles;
   readonly lambda: Pick<LambdaService, 'update'>;
   readonly gateway: Pick<RunningGateway, 'setRoutes'>;
+  /** The API reference (`/_local/docs/`): it describes what each reload serves. */
+  readonly reference?: Pick<ApiReference, 'update'>;
   readonly specContext: SpecContext;
   /** The settings that put access rules in force, as at start. */
   readonly accessSettings: AccessSettings;
@@ -153,6 +156,7 @@ export function startHotReload(options: HotReloadOptions): HotReload {
     // The gateway's whole stage first: if the routes clash it throws and nothing has changed. In the
     // same turn of the event loop the functions follow, so no request sees one without the other.
     options.gateway.setRoutes(routeBindings(services));
+    options.reference?.update(services.map(({ service }) => service));
     served = new Map(specs.map((spec) => [spec.name, JSON.stringify(spec)]));
     options.lambda.update(changed);
     lastFailure = undefined;

@@ -65,6 +65,11 @@ export interface LocalSystemOptions {
    * builds none (`npm start`: `BUNDLE_CACHE_DIR`); every start builds them all when absent.
    */
   readonly bundleCacheDir?: string;
+  /**
+   * Open a debugger port (Node's inspector, loopback only) in every function instance, the first
+   * on `port`, further ones on the next free ports (`npm start -- --inspect`). Off when absent.
+   */
+  readonly inspect?: { readonly port: number };
 }
 
 export interface LocalSystem {
@@ -244,9 +249,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         ? { maxInstancesPerFunction: options.maxInstancesPerFunction }
         : {}),
       ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+      ...(options.inspect ? { inspect: options.inspect } : {}),
     });
     cleanups.push(() => lambda.close());
     const routes: RouteBinding[] = parts.routeBindings(services);
+    const reference = parts.apiReference(services.map((s) => s.service));
     const gateway = await parts.startGateway({
       routes,
       invoker: lambda,
@@ -257,10 +264,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       throttle,
       ...(options.throttleClock ? { clock: options.throttleClock } : {}),
       exposure,
-      localPages: localPages(
-        parts.apiReference(services.map((s) => s.service)),
-        parts.userPoolPage(userPool),
-      ),
+      localPages: localPages(reference, parts.userPoolPage(userPool)),
       ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
       // The stage's access log, kept beside the functions' logs as its own group.
       ...(logStore
@@ -280,6 +284,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           },
         },
         gateway,
+        reference,
         specContext,
         accessSettings: api,
         // New declarations get their tables, and every function its policy as the stack would synthesize it.

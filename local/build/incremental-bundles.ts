@@ -14,6 +14,7 @@ import {
   type ServiceFunctions,
 } from '#src/build/bundle-function.ts';
 import { type BundleCache, type BundleToKeep, buildKey, contentHash } from './bundle-cache.ts';
+import { trimSourceMap } from './trim-source-map.ts';
 
 /** One function's current bundle; `file` changes whenever its content does. */
 export interface BuiltBundle {
@@ -37,6 +38,18 @@ export interface BuildResult {
 
 /** Bundles are kept in memory (only changed ones are written), with the inputs of each. */
 const ESBUILD_OUTPUT = { write: false, metafile: true } as const;
+
+/**
+ * What the local bundles add to the deployment bundles' options: a source map inside the file,
+ * so that instances (run with `--enable-source-maps`) print stack traces with `.ts` files and
+ * lines, and a debugger sets breakpoints in them. Inside the file, the content hash covers the
+ * map, so an edit that moves lines but leaves the code alike still serves a map that fits. No
+ * `sourcesContent`: the sources are on this disk, read where needed. The map's paths are
+ * relative to `<outDir>/<function>/`, where esbuild writes; `#place` puts the file one folder
+ * deeper (`<function>/<hash>/`), hence the `sourceRoot`. The map is then trimmed to the project's
+ * own code (see trim-source-map.ts). The deployed bundles carry none of this.
+ */
+export const LOCAL_SOURCE_MAPS = { sourcemap: 'inline', sourcesContent: false, sourceRoot: '../' } as const;
 
 /** What esbuild is given for an entry that a rebuild does not reach: its output is ignored. */
 const UNAFFECTED_ENTRY = '';
@@ -104,7 +117,7 @@ export class IncrementalBundles {
   ): Promise<BuildResult> {
     const modules = generatedModules(services);
     const sources = generatedSourcesByFunction(services, modules);
-    const options = bundleBuildOptions(services, this.#outDir, this.#served);
+    const options = { ...bundleBuildOptions(services, this.#outDir, this.#served), ...LOCAL_SOURCE_MAPS };
     // A context has fixed entry points: a changed set of functions needs a new one.
     const entriesKey = JSON.stringify([...sources.keys()]);
     if (entriesKey !== this.#entriesKey) {
@@ -165,9 +178,10 @@ export class IncrementalBundles {
       const functionName = path.basename(path.dirname(output.path));
       if (!affected.has(functionName)) continue;
       this.#builtFrom.set(functionName, sources.get(functionName) ?? '');
-      const hash = contentHash(output.contents);
+      const contents = trimSourceMap(output.contents);
+      const hash = contentHash(contents);
       if (next.get(functionName)?.hash === hash) continue;
-      next.set(functionName, await this.#place(functionName, hash, output.contents));
+      next.set(functionName, await this.#place(functionName, hash, contents));
       changed.push(functionName);
     }
     for (const [output, { inputs }] of Object.entries(result.metafile.outputs)) {
@@ -244,7 +258,7 @@ export class IncrementalBundles {
 
 /** What a build depends on besides its files: esbuild, its options and the generated modules. */
 function cacheKey(
-  options: ReturnType<typeof bundleBuildOptions>,
+  options: ReturnType<typeof bundleBuildOptions> & typeof LOCAL_SOURCE_MAPS,
   modules: ReadonlyMap<string, string>,
 ): string {
   const { plugins, outdir: _outdir, ...rest } = options;

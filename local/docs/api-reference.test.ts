@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { describe, test } from 'node:test';
+import orders from '#services/orders.ts';
 import products from '#services/products.ts';
 import { apiReference, REFERENCE_PREFIX } from './api-reference.ts';
 
 // The reference on a server of its own; every other request gets 418.
-async function serve() {
-  const reference = apiReference([products]);
+async function serve(reference = apiReference([products])) {
   const server = createServer((req, res) => {
     if (!reference(req, res)) res.writeHead(418).end('the API');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  return { base, server };
+  return { base, server, reference };
 }
 
 describe('the local API reference', () => {
@@ -101,6 +101,24 @@ describe('the local API reference', () => {
       const doc = await fetch(`${base}${REFERENCE_PREFIX}/openapi.json`);
       assert.ok(doc.headers.get('content-security-policy'));
       await doc.arrayBuffer();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test('describes the declarations it is updated with from then on', async () => {
+    const { base, server, reference } = await serve();
+    const paths = async () =>
+      Object.keys(
+        ((await (await fetch(`${base}${REFERENCE_PREFIX}/openapi.json`)).json()) as { paths: object }).paths,
+      );
+    try {
+      assert.deepEqual(await paths(), ['/products', '/products/{id}']);
+      reference.update([products, orders]);
+      assert.deepEqual(await paths(), ['/products', '/products/{id}', '/orders', '/orders/{id}']);
+      reference.update([orders]);
+      assert.deepEqual(await paths(), ['/orders', '/orders/{id}']);
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -37,18 +37,28 @@ const page = `<!doctype html>
 </html>
 `;
 
+/** The reference's request listener, and how a reload gives it the declarations now served. */
+export interface ApiReference {
+  (req: IncomingMessage, res: ServerResponse): boolean;
+  /** From now on the document describes `services` (a hot reload calls it with what it serves). */
+  update(services: readonly ServiceDeclaration[]): void;
+}
+
 /**
  * A request listener for the reference: answers requests under REFERENCE_PREFIX and returns true,
  * or returns false for every other request (the gateway's). The document's server is the URL
- * the browser used, so "Try it out" calls this very system.
+ * the browser used, so "Try it out" calls this very system. After `update`, the document is that
+ * of the new declarations (built at its first request, not at every reload).
  *
  * @example
  * const reference = apiReference(services);
  * createServer((req, res) => { if (!reference(req, res)) gateway(req, res); });
+ * reference.update(reloadedServices);
  */
-export function apiReference(services: readonly ServiceDeclaration[]) {
-  const document = buildOpenApiDocument(services, { version: packageJson.version });
-  return (req: IncomingMessage, res: ServerResponse): boolean => {
+export function apiReference(services: readonly ServiceDeclaration[]): ApiReference {
+  let current = services;
+  let document: ReturnType<typeof buildOpenApiDocument> | undefined;
+  const listener = (req: IncomingMessage, res: ServerResponse): boolean => {
     const pathname = (req.url ?? '').split('?')[0] ?? '';
     if (pathname !== REFERENCE_PREFIX && !pathname.startsWith(`${REFERENCE_PREFIX}/`)) return false;
     const send = (status: number, type: string, body: string | Buffer) => {
@@ -69,6 +79,7 @@ export function apiReference(services: readonly ServiceDeclaration[]) {
       const authority = requestAuthority(req);
       const host = (authority.kind === 'host' && authority.host) || '127.0.0.1';
       const servers = [{ url: `http://${host}`, description: 'This local system' }];
+      document ??= buildOpenApiDocument(current, { version: packageJson.version });
       send(200, 'application/json', JSON.stringify({ ...document, servers }, null, 2));
     } else if (asset) {
       readFile(path.join(UI_DIR, name)).then(
@@ -78,4 +89,10 @@ export function apiReference(services: readonly ServiceDeclaration[]) {
     } else send(404, 'text/plain; charset=utf-8', 'Not Found\n');
     return true;
   };
+  return Object.assign(listener, {
+    update(next: readonly ServiceDeclaration[]) {
+      current = next;
+      document = undefined;
+    },
+  });
 }

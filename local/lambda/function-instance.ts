@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { InvokeOutcome, LogSink } from '#local/contracts.ts';
 import { type FunctionSpec, SPEC_DEFAULTS } from './function-spec.ts';
+import type { InspectorPorts } from './inspector-ports.ts';
 import type { ErrorShape, InstanceMessage, InvokeMessage } from './instance-messages.ts';
 import { InstanceLifecycle, type InstanceState } from './instance-state.ts';
 import { createInstanceTmp, removeInstanceTmp } from './instance-tmp.ts';
@@ -45,6 +46,8 @@ export interface InstanceOptions {
   readonly bootstrap: string;
   /** Where the instance's temp folder is made (the Lambda service's scratch folder). */
   readonly tmpRoot: string;
+  /** With `--inspect`: where the instance's inspector port comes from (and goes back to). */
+  readonly inspector?: InspectorPorts;
 }
 
 /**
@@ -79,7 +82,15 @@ export class FunctionInstance {
   /** Settles once the process has exited and all of its output has reached the log sink. */
   readonly gone: Promise<void>;
 
-  constructor({ spec, region, logSink, runtime = instanceRuntime(), bootstrap, tmpRoot }: InstanceOptions) {
+  constructor({
+    spec,
+    region,
+    logSink,
+    runtime = instanceRuntime(),
+    bootstrap,
+    tmpRoot,
+    inspector,
+  }: InstanceOptions) {
     this.#tmpDir = createInstanceTmp(tmpRoot);
     const bootstrapFile = bootstrapFileIn(tmpRoot, bootstrap);
     this.#spec = spec;
@@ -90,7 +101,16 @@ export class FunctionInstance {
     });
     const started = performance.now();
     this.#initStarted = started;
-    const child = spawnInstance(spec, region, runtime, bootstrapFile, this.#logStream, this.#tmpDir);
+    const inspectPort = inspector?.acquire();
+    const child = spawnInstance(
+      spec,
+      region,
+      runtime,
+      bootstrapFile,
+      this.#logStream,
+      this.#tmpDir,
+      inspectPort,
+    );
     this.#process = child;
     const initTimer = setTimeout(() => {
       this.#initDurationMs = performance.now() - started;
@@ -135,6 +155,7 @@ export class FunctionInstance {
     ]);
     this.gone = Promise.all([exited, disconnected, drained]).then(async ([[exitCode, signal]]) => {
       clearTimeout(initTimer);
+      if (inspectPort !== undefined) inspector?.release(inspectPort);
       this.#afterExit(exitCode, signal);
       // Its last lines are written: the stream ends with the instance, as its file may close.
       this.#sink.end?.(this.#spec.name, this.#logStream);

@@ -1,6 +1,7 @@
 import type { InvokeOutcome, LogSink } from '#local/contracts.ts';
 import { FunctionInstance } from './function-instance.ts';
 import type { FunctionSpec } from './function-spec.ts';
+import type { InspectorPorts } from './inspector-ports.ts';
 import { SHUTDOWN_OUTCOME } from './invocation-outcomes.ts';
 import type { InstanceRuntime } from './spawn-instance.ts';
 
@@ -28,6 +29,8 @@ export interface PoolOptions {
   readonly bootstrap: string;
   /** The service's scratch folder, which holds each instance's temp folder. */
   readonly tmpRoot: string;
+  /** With `--inspect`: the inspector ports of the service's instances. */
+  readonly inspector?: InspectorPorts;
 }
 
 interface Waiting {

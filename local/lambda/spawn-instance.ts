@@ -4,6 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type DeployedNode, resolveDeployedNode } from './deployed-runtime.ts';
 import { type FunctionSpec, SPEC_DEFAULTS } from './function-spec.ts';
+import { inspectFlag } from './inspector-ports.ts';
 import type { InstanceData } from './instance-messages.ts';
 import { JSON_SOURCE_TEXT_FLAG } from './json-source-text.ts';
 import { FUNCTION_VERSION, functionArn, instanceEnvironment, logGroupName } from './lambda-environment.ts';
@@ -14,6 +15,12 @@ export interface InstanceRuntime {
   /** Only when the binary is not the deployed major (emulation): e.g. the JSON.parse source text flag. */
   readonly flags: readonly string[];
 }
+
+/**
+ * Every instance's flag: the local bundles carry their source map (see
+ * local/build/incremental-bundles.ts), so stack traces name the `.ts` file and line.
+ */
+export const SOURCE_MAPS_FLAG = '--enable-source-maps';
 
 /** The flags that give an older Node.js (20) what the deployed major (24) has built in. */
 export function emulationFlags(version: string): string[] {
@@ -52,6 +59,8 @@ export function spawnInstance(
   bootstrapFile: string,
   logStreamName: string,
   tmpDir: string,
+  /** With `npm start -- --inspect`: the port of this instance's inspector, on loopback. */
+  inspectPort?: number,
 ): ChildProcess {
   const logFormat = spec.logFormat ?? SPEC_DEFAULTS.logFormat;
   const logLevel = spec.logLevel ?? SPEC_DEFAULTS.logLevel;
@@ -78,7 +87,14 @@ export function spawnInstance(
   };
   return spawn(
     runtime.execPath,
-    [...runtime.flags, `--max-old-space-size=${spec.memoryMb}`, bootstrapFile, JSON.stringify(data)],
+    [
+      SOURCE_MAPS_FLAG,
+      ...(inspectPort === undefined ? [] : [inspectFlag(inspectPort)]),
+      ...runtime.flags,
+      `--max-old-space-size=${spec.memoryMb}`,
+      bootstrapFile,
+      JSON.stringify(data),
+    ],
     {
       cwd: path.dirname(spec.bundleFile),
       env: instanceEnvironment(spec.environment, identity),

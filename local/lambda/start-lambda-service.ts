@@ -8,6 +8,7 @@ import { bootstrapSource } from './compile-bootstrap.ts';
 import { type DeployedNode, resolveDeployedNode } from './deployed-runtime.ts';
 import { FunctionPool, type FunctionStats } from './function-pool.ts';
 import type { FunctionSpec } from './function-spec.ts';
+import { InspectorPorts } from './inspector-ports.ts';
 import { MAX_PAYLOAD_BYTES, SHUTDOWN_OUTCOME } from './invocation-outcomes.ts';
 import { functionArn, traceRootOf } from './lambda-environment.ts';
 import { instanceRuntime } from './spawn-instance.ts';
@@ -27,6 +28,11 @@ export interface LambdaServiceOptions {
   readonly scaleInMs?: number;
   /** The Node.js instances run on (default: the deployed major's, see deployed-runtime.ts). */
   readonly node?: DeployedNode;
+  /**
+   * Open each instance's inspector on loopback, the first on `port`, each further one on the
+   * lowest port above it that no running instance holds (`npm start -- --inspect`).
+   */
+  readonly inspect?: { readonly port: number };
 }
 
 /** The `X-Amzn-Trace-Id` header API Gateway passed on, whatever the case of its name. */
@@ -99,6 +105,7 @@ export function startLambdaService(options: LambdaServiceOptions): LambdaService
     runtime: instanceRuntime(node),
     bootstrap: bootstrapSource(),
     tmpRoot: tmp.dir,
+    ...(options.inspect ? { inspector: new InspectorPorts(options.inspect.port) } : {}),
   };
   const pools = new Map<string, FunctionPool>();
   for (const spec of options.functions) {

@@ -31,7 +31,7 @@ describe('defineService: log format', () => {
   it('refuses a log format Lambda does not have', () => {
     assert.throws(
       () => declare({ logFormat: 'XML' as LogFormat }),
-      /notes-get: log format XML is not one of JSON, Text/,
+      /functions\[0\]\.logFormat \(notes-get\): log format XML is not one of JSON, Text/,
     );
   });
 });

@@ -71,42 +71,54 @@ const PATH = /^(\/(?:[A-Za-z0-9._-]+|\{[A-Za-z][A-Za-z0-9_]*\}))+$/;
  */
 export function defineService(input: ServiceInput): ServiceDeclaration {
   const problems: string[] = [];
-  if (!NAME.test(input.name)) problems.push(`service name "${input.name}" is not a valid name`);
-  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(input.table.name)) problems.push(`table name "${input.table.name}"`);
-  if (input.ownerScoped && !input.table.sortKey) problems.push('an owner-scoped table needs a sort key');
-  const functions = input.functions.map((fn): FunctionDeclaration => {
-    if (!NAME.test(fn.name)) problems.push(`function name "${fn.name}"`);
-    if (!HTTP_METHODS.includes(fn.method)) problems.push(`${fn.name}: method ${fn.method}`);
-    if (!PATH.test(fn.path)) problems.push(`${fn.name}: path "${fn.path}"`);
+  // Each problem starts with the field it is about, as a path into the declaration
+  // (`functions[2].memoryMb`): with the file that loadServices puts before it, the place to fix.
+  if (!NAME.test(input.name)) problems.push(`name: service name "${input.name}" is not a valid name`);
+  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(input.table.name))
+    problems.push(`table.name: table name "${input.table.name}"`);
+  if (input.ownerScoped && !input.table.sortKey)
+    problems.push('table.sortKey: an owner-scoped table needs a sort key');
+  const functions = input.functions.map((fn, i): FunctionDeclaration => {
+    /** The path of a field of this function, and its name to tell which one it is. */
+    const at = (field: string) => `functions[${i}].${field} (${fn.name})`;
+    if (!NAME.test(fn.name)) problems.push(`functions[${i}].name: function name "${fn.name}"`);
+    if (!HTTP_METHODS.includes(fn.method)) problems.push(`${at('method')}: method ${fn.method}`);
+    if (!PATH.test(fn.path)) problems.push(`${at('path')}: path "${fn.path}"`);
     const accessProblem = accessRuleProblem(fn.access);
-    if (accessProblem) problems.push(`${fn.name} ${accessProblem}`);
+    if (accessProblem) problems.push(`${at('access')}: ${fn.name} ${accessProblem}`);
     if (fn.access?.allow === 'owner' && !input.ownerScoped) {
       problems.push(
-        `${fn.name}: allow.owner() needs an owner-scoped table (defineCrudResource with owner access)`,
+        `${at('access')}: allow.owner() needs an owner-scoped table (defineCrudResource with owner access)`,
       );
     }
-    for (const action of fn.actions) {
-      if (!DYNAMODB_ACTIONS.includes(action)) problems.push(`${fn.name}: action ${action}`);
+    for (const [j, action] of fn.actions.entries()) {
+      if (!DYNAMODB_ACTIONS.includes(action)) problems.push(`${at(`actions[${j}]`)}: action ${action}`);
     }
-    for (const index of fn.indexes ?? []) {
+    for (const [j, index] of (fn.indexes ?? []).entries()) {
       if (!input.table.indexes?.some((declared) => declared.name === index))
-        problems.push(`${fn.name}: queries index ${index}, which the table does not declare`);
+        problems.push(`${at(`indexes[${j}]`)}: queries index ${index}, which the table does not declare`);
     }
     const timeoutSeconds = fn.timeoutSeconds ?? FUNCTION_DEFAULTS.timeoutSeconds;
-    if (timeoutSeconds < 1 || timeoutSeconds >= INTEGRATION_TIMEOUT_SECONDS) {
-      problems.push(`${fn.name}: timeout ${timeoutSeconds}s must be 1–${INTEGRATION_TIMEOUT_SECONDS - 1}s`);
+    // Not a number at all (a declaration written in JavaScript, or cast) fails as out of range.
+    if (!(timeoutSeconds >= 1 && timeoutSeconds < INTEGRATION_TIMEOUT_SECONDS)) {
+      problems.push(
+        `${at('timeoutSeconds')}: timeout ${timeoutSeconds}s must be 1–${INTEGRATION_TIMEOUT_SECONDS - 1}s`,
+      );
     }
     const memoryMb = fn.memoryMb ?? FUNCTION_DEFAULTS.memoryMb;
-    if (memoryMb < 128 || memoryMb > 10240) problems.push(`${fn.name}: memory ${memoryMb} MB`);
+    if (!(memoryMb >= 128 && memoryMb <= 10240))
+      problems.push(`${at('memoryMb')}: memory ${memoryMb} MB must be 128–10240 MB`);
     const logFormat = fn.logFormat ?? FUNCTION_DEFAULTS.logFormat;
     if (!LOG_FORMATS.includes(logFormat))
-      problems.push(`${fn.name}: log format ${logFormat} is not one of ${LOG_FORMATS.join(', ')}`);
+      problems.push(`${at('logFormat')}: log format ${logFormat} is not one of ${LOG_FORMATS.join(', ')}`);
     if (fn.idempotency !== undefined && !IDEMPOTENCY_MODES.includes(fn.idempotency))
       problems.push(
-        `${fn.name}: idempotency ${fn.idempotency} is not one of ${IDEMPOTENCY_MODES.join(', ')}`,
+        `${at('idempotency')}: idempotency ${fn.idempotency} is not one of ${IDEMPOTENCY_MODES.join(', ')}`,
       );
     if (fn.idempotency !== undefined && fn.method !== 'POST')
-      problems.push(`${fn.name}: idempotency keys are for POST (a ${fn.method} is idempotent by its method)`);
+      problems.push(
+        `${at('idempotency')}: idempotency keys are for POST (a ${fn.method} is idempotent by its method)`,
+      );
     return {
       name: fn.name,
       method: fn.method,

@@ -34,13 +34,16 @@ export async function loadServices(
       .sort();
     for (const name of files) {
       const file = path.join(dir, name);
-      // A declaration refused while it loads (defineService throws) is reported with its file.
+      // A declaration refused while it loads (defineService throws) is reported with its file,
+      // as the project names it (`services/x.ts`), before the field the message starts with.
+      const inProject = path.relative(PROJECT_ROOT, file);
+      const shown = inProject.startsWith('..') || path.isAbsolute(inProject) ? file : inProject;
       const mod = (await importModule(pathToFileURL(file).href).catch((error: unknown) => {
-        throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`, {
+        throw new Error(`${shown}: ${error instanceof Error ? error.message : String(error)}`, {
           cause: error,
         });
       })) as { default?: ServiceDeclaration };
-      if (!mod.default?.functions) throw new Error(`${file} has no default export made by defineService`);
+      if (!mod.default?.functions) throw new Error(`${shown} has no default export made by defineService`);
       loaded.push({ file, service: mod.default });
     }
   }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import { z } from 'zod';
 import { allow } from '#src/declaration/access.ts';
@@ -7,7 +9,7 @@ import { bodyMediaTypes } from '../declaration/api-settings.ts';
 import { defineCrudResource } from '../declaration/crud-resource.ts';
 import { buildOpenApiDocument } from './build-document.ts';
 import { lintDocument } from './lint-document.ts';
-import { ARTIFACT_FILES, renderArtifacts } from './render-artifacts.ts';
+import { ARTIFACT_FILES, renderArtifacts, staleArtifacts } from './render-artifacts.ts';
 
 type Operation = {
   operationId: string;
@@ -18,13 +20,32 @@ type Operation = {
 
 describe('the OpenAPI document', () => {
   test('is committed as npm run openapi writes it, with the client types generated from it', async () => {
-    const rendered = await renderArtifacts();
-    for (const [name, file] of Object.entries(ARTIFACT_FILES)) {
-      const committed = await readFile(file, 'utf8').catch(() => '');
-      assert.ok(
-        committed === rendered[name as keyof typeof rendered],
-        `${file} is out of date with the declarations: run npm run openapi and commit it`,
-      );
+    const stale = await staleArtifacts(await renderArtifacts());
+    // One line that names the command, not a diff: what a user who just added a service sees.
+    if (stale) assert.fail(stale);
+  });
+
+  test('a stale artifact fails with one line naming the command that rewrites it', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sm-openapi-'));
+    try {
+      const files = {
+        document: path.join(dir, 'openapi.json'),
+        document30: path.join(dir, 'openapi-3.0.json'),
+        types: path.join(dir, 'schema.d.ts'),
+      };
+      const rendered = { document: '{"new":1}\n', document30: '{}\n', types: 'export {};\n' };
+      await writeFile(files.document, '{"old":1}\n');
+      await writeFile(files.document30, rendered.document30);
+      await writeFile(files.types, rendered.types);
+      const message = await staleArtifacts(rendered, files);
+      assert.ok(message);
+      assert.doesNotMatch(message, /\n/);
+      assert.match(message, /openapi\.json is out of date .*: run npm run openapi/);
+      assert.doesNotMatch(message, /schema\.d\.ts|3\.0/);
+      await writeFile(files.document, rendered.document);
+      assert.equal(await staleArtifacts(rendered, files), undefined);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

@@ -52,3 +52,21 @@ export async function renderArtifacts(): Promise<Record<keyof typeof ARTIFACT_FI
     types: TYPES_HEADER + DOCUMENT_VALUE_ALIAS + types,
   };
 }
+
+/**
+ * One line saying which committed artifacts differ from `rendered` and the command that rewrites
+ * them; undefined when every one is as rendered. What `npm test` prints after a declaration
+ * changed, e.g. a service added.
+ */
+export async function staleArtifacts(
+  rendered: Record<keyof typeof ARTIFACT_FILES, string>,
+  files: Record<keyof typeof ARTIFACT_FILES, string> = ARTIFACT_FILES,
+): Promise<string | undefined> {
+  const stale: string[] = [];
+  for (const name of Object.keys(files) as (keyof typeof ARTIFACT_FILES)[]) {
+    const committed = await readFile(files[name], 'utf8').catch(() => undefined);
+    if (committed !== rendered[name]) stale.push(path.relative(PROJECT_ROOT, files[name]));
+  }
+  if (stale.length === 0) return undefined;
+  return `${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} out of date with services/: run npm run openapi (then commit ${stale.length === 1 ? 'it' : 'them'})`;
+}

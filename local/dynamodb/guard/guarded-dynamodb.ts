@@ -1,3 +1,4 @@
+import { LOCAL_ACCOUNT_ID } from '#local/local-account.ts';
 import type { LoadedService } from '#src/declaration/load-services.ts';
 import type { RunningDynamoDb } from '../engines/engine.ts';
 import { type DynamoDbOptions, startDynamoDb } from '../launcher/start-dynamodb.ts';
@@ -7,7 +8,7 @@ import type { FaultRule } from './faults.ts';
 import { compiledPolicyOf } from './iam/compile-policy.ts';
 import { loadFunctionPolicies } from './iam/load-policies.ts';
 import type { FunctionPolicy } from './iam/policy-types.ts';
-import { LOCAL_ACCOUNT_ID, type LocalAccount } from './iam/resolve-intrinsics.ts';
+import type { LocalAccount } from './iam/resolve-intrinsics.ts';
 import { type UnusedPermissions, unusedPermissions } from './iam/unused-permissions.ts';
 
 export interface GuardedDynamoDbOptions extends DynamoDbOptions {

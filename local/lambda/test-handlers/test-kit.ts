@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { LogSink } from '#local/contracts.ts';
+import { LOCAL_ACCOUNT_ID } from '#local/local-account.ts';
 import type { FunctionSpec } from '../function-spec.ts';
 
 export function handlerFile(name: string): string {
@@ -40,7 +41,7 @@ export function testEvent(body: unknown = {}): APIGatewayProxyEvent {
     isBase64Encoded: false,
     body: JSON.stringify(body),
     requestContext: {
-      accountId: '123456789012',
+      accountId: LOCAL_ACCOUNT_ID,
       apiId: 'local',
       authorizer: undefined,
       protocol: 'HTTP/1.1',

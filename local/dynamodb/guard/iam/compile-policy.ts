@@ -47,7 +47,7 @@ export function actionPattern(action: string): RegExp {
  * Compiles `statements`; never throws on a policy's content.
  *
  * @example
- * const policy = compilePolicy(fn.statements, { accountId: '000000000000' });
+ * const policy = compilePolicy(fn.statements, { accountId: LOCAL_ACCOUNT_ID });
  * policy.problems; // [] for every policy the CDK app synthesizes
  */
 export function compilePolicy(

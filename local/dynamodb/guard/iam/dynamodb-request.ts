@@ -162,7 +162,7 @@ const STREAM_OPERATIONS: Record<string, (r: Reader) => void> = {
  * names; a table given by its ARN is that ARN, whatever account or region it names.
  *
  * @example
- * readDynamoDbRequest(headers, '{"TableName":"products"}', { region: 'us-east-1', accountId: '000000000000' });
+ * readDynamoDbRequest(headers, '{"TableName":"products"}', { region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID });
  */
 export function readDynamoDbRequest(
   headers: Readonly<Record<string, string | string[] | undefined>>,

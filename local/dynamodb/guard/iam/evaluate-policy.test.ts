@@ -1,11 +1,11 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the cases are IAM policy variables, written ${…} as IAM writes them.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { LOCAL_ACCOUNT_ID } from '#local/local-account.ts';
 import { loadServices } from '#src/declaration/load-services.ts';
 import { compilePolicy } from './compile-policy.ts';
 import { type Decision, evaluatePolicy } from './evaluate-policy.ts';
 import type { FunctionPolicy, PolicyStatement } from './policy-types.ts';
-import { LOCAL_ACCOUNT_ID } from './resolve-intrinsics.ts';
 import { synthesizePolicies } from './synthesize-policies.ts';
 
 const account = { region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID };

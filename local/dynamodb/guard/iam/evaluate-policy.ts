@@ -17,7 +17,7 @@ export type Decision = (typeof DECISIONS)[keyof typeof DECISIONS];
  * statement with a variable the caller has no value for never matches (IAM's own rule).
  *
  * @example
- * evaluateCompiled(compilePolicy(statements, context), 'dynamodb:GetItem', 'arn:aws:dynamodb:us-east-1:000000000000:table/products'); // 'allow'
+ * evaluateCompiled(compilePolicy(statements, context), 'dynamodb:GetItem', `arn:aws:dynamodb:us-east-1:${LOCAL_ACCOUNT_ID}:table/products`); // 'allow'
  */
 export function evaluateCompiled(policy: CompiledPolicy, action: string, resource: string): Decision {
   if (policy.problems.length > 0) return DECISIONS.implicitDeny;
@@ -36,7 +36,7 @@ export function evaluateCompiled(policy: CompiledPolicy, action: string, resourc
  * Compiles and evaluates in one step, for one-off checks and tests; the guard compiles once.
  *
  * @example
- * evaluatePolicy(statements, 'dynamodb:GetItem', 'arn:aws:dynamodb:us-east-1:000000000000:table/products', { accountId: '000000000000' });
+ * evaluatePolicy(statements, 'dynamodb:GetItem', `arn:aws:dynamodb:us-east-1:${LOCAL_ACCOUNT_ID}:table/products`, { accountId: LOCAL_ACCOUNT_ID });
  */
 export function evaluatePolicy(
   statements: readonly PolicyStatement[],

@@ -3,10 +3,10 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { LOCAL_ACCOUNT_ID } from '#local/local-account.ts';
 import { DEFAULT_SERVICES_DIR, loadServices } from '#src/declaration/load-services.ts';
 import { writeThrowawayService } from '../../../../test/support/throwaway-service.ts';
 import { loadFunctionPolicies } from './load-policies.ts';
-import { LOCAL_ACCOUNT_ID } from './resolve-intrinsics.ts';
 
 const account = { region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID };
 

@@ -42,7 +42,7 @@ function localValue(key: string, context: PolicyContext): string | undefined {
  * it ends the segment; `?` is one character of a segment; variables only after the fifth colon.
  *
  * @example
- * resolvePolicyVariables("arn:aws:dynamodb:*:*:table/${aws:username, 'guest'}", { accountId: '000000000000' }).pattern;
+ * resolvePolicyVariables("arn:aws:dynamodb:*:*:table/${aws:username, 'guest'}", { accountId: LOCAL_ACCOUNT_ID }).pattern;
  */
 export function resolvePolicyVariables(arn: string, context: PolicyContext): ResolvedResource {
   const unresolved: string[] = [];

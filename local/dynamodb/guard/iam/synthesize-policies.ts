@@ -15,7 +15,7 @@ import { type LocalAccount, resolveIntrinsics, type TemplateResources } from './
  * (the cdk.json context, the default settings), resolved for `account`.
  *
  * @example
- * const policies = await synthesizePolicies(await loadServices(), { region: 'us-east-1', accountId: '000000000000' });
+ * const policies = await synthesizePolicies(await loadServices(), { region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID });
  */
 export async function synthesizePolicies(
   services: readonly LoadedService[],
