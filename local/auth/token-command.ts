@@ -26,7 +26,7 @@ export function tokenCommand(): Command {
       `seconds until the token expires (default ${DEFAULT_TOKEN_SECONDS}, Cognito's)`,
     )
     .option('--access', 'an access token instead: the API refuses it (its authorizer asks for ID tokens)')
-    .option('--data-dir <dir>', 'the data folder of npm start (env DATA_DIR, default ${DEFAULT_DATA_DIR})')
+    .option('--data-dir <dir>', `the data folder of npm start (env DATA_DIR, default ${DEFAULT_DATA_DIR})`)
     .option('--claims', "print the token's claims too (on stderr)")
     .helpOption('--help', 'this text')
     .addHelpText(

@@ -35,7 +35,7 @@ export function logsCommand(): Command {
       ),
     )
     .option('--request-id <id>', 'the id the oneRequest query follows')
-    .option('--data-dir <dir>', 'the data folder of npm start (env DATA_DIR, default ${DEFAULT_DATA_DIR})')
+    .option('--data-dir <dir>', `the data folder of npm start (env DATA_DIR, default ${DEFAULT_DATA_DIR})`)
     .option('--json', 'print the raw JSON events')
     .helpOption('--help', 'this text')
     .addHelpText(
