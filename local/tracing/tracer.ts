@@ -51,8 +51,8 @@ interface OpenTrace {
 
 const REPORT = /^REPORT RequestId: (\S+)\tDuration: ([\d.]+) ms/;
 const INIT_DURATION = /\tInit Duration: ([\d.]+) ms/;
-/** How many invocation ids are remembered for linking log lines to their traces. */
-const REMEMBERED_INVOCATIONS_PER_TRACE = 1;
+/** Ids remembered per kept trace for linking log lines to it: the gateway's and Lambda's request ids. */
+const REMEMBERED_IDS_PER_TRACE = 2;
 
 export const newSpanId = (): string => pooledRandomBytes(8).toString('hex');
 const newTraceId = (): string => pooledRandomBytes(16).toString('hex');
@@ -72,7 +72,7 @@ export class Tracer {
   readonly #open = new Map<string, OpenTrace>();
   readonly #byRequestId = new Map<string, OpenTrace>();
   readonly #byInvocation = new Map<string, OpenTrace>();
-  /** Lambda request id → trace id, for the newest traces only (log lines link back through it). */
+  /** Gateway or Lambda request id → trace id, for the newest traces only (log lines link back through it). */
   readonly #invocationTrace = new Map<string, string>();
   readonly #listeners = new Set<(trace: Trace) => void>();
 
@@ -268,6 +268,7 @@ export class Tracer {
       spans,
     };
     this.ring.add(trace);
+    this.#remember(open.requestId, open.traceId);
     if (open.invocationId) this.#remember(open.invocationId, open.traceId);
     for (const listener of this.#listeners) {
       try {
@@ -278,10 +279,10 @@ export class Tracer {
     }
   }
 
-  #remember(invocationId: string, traceId: string): void {
-    this.#invocationTrace.set(invocationId, traceId);
+  #remember(id: string, traceId: string): void {
+    this.#invocationTrace.set(id, traceId);
     // Bounded like the ring: the oldest links go first (a Map iterates in insertion order).
-    const bound = this.ring.capacity * REMEMBERED_INVOCATIONS_PER_TRACE;
+    const bound = this.ring.capacity * REMEMBERED_IDS_PER_TRACE;
     while (this.#invocationTrace.size > bound) {
       const oldest = this.#invocationTrace.keys().next().value;
       if (oldest === undefined) break;
