@@ -66,3 +66,63 @@ export async function measureTracingCost(
   );
   return { rows, costPercent };
 }
+
+/**
+ * The same comparison, less at the mercy of a busy machine: the CPU time the `npm start` process
+ * itself (gateway, tracer, IAM guard, dynalite) spends per request, with the system started in
+ * this process and the load generated from another. The functions' own processes are left out,
+ * so the share it gives is an upper bound of the tracing's share of all the work.
+ */
+export async function measureTracingCpu(rounds: number, seconds: number): Promise<number> {
+  const { startLocalSystem } = await import('#local/start-local-system.ts');
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const perRequest: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  for (let round = 0; round < rounds; round++) {
+    for (const variant of round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
+      const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sm-bench-tracing-'));
+      const system = await startLocalSystem({
+        port: 0,
+        engine: 'dynalite',
+        dataDir,
+        inMemory: true,
+        logLevel: 'WARN',
+        logSink: { write() {} },
+        throttle: false,
+        notice: () => {},
+        ...(variant === 'on' ? { console: {} } : {}),
+      });
+      try {
+        const auth = {
+          authorization: `Bearer ${await system.userPool.mint({ user: 'bench', groups: ['admin'] })}`,
+        };
+        const created = await fetch(`${system.url}/products`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'tracing', price: 1 }),
+        });
+        const { id } = (await created.json()) as { id: string };
+        const target = { url: `${system.url}/products/${id}`, headers: auth };
+        await runLoad(target, 16, 2);
+        const before = process.cpuUsage();
+        const load = await runLoad(target, 16, seconds);
+        const used = process.cpuUsage(before);
+        perRequest[variant].push(Math.round((used.user + used.system) / load.requests));
+      } finally {
+        await system.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    }
+  }
+  const on = median(perRequest.on);
+  const off = median(perRequest.off);
+  const share = off ? Math.round(((on - off) / off) * 1000) / 10 : 0;
+  console.log(
+    `  CPU of the npm start process per request (µs): on ${perRequest.on.join(', ')} (median ${on}), off ${perRequest.off.join(', ')} (median ${off})`,
+  );
+  console.log(
+    `  tracing's share of that process's CPU per request: ${share} % (an upper bound of the throughput cost)`,
+  );
+  return share;
+}

@@ -271,7 +271,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const logSink: LogSink = teeLogSink(sinks);
     const consoleRunning =
       consoleParts && options.console
-        ? consoleParts.consoleWithTracing(options.console, {
+        ? await consoleParts.consoleWithTracing(options.console, {
             services: () => currentServices,
             routes: () => parts.routeBindings(currentServices),
             generation: () => generation,

@@ -1,7 +1,6 @@
 // What the start-up loads for the console, on its own (none of it loads with --no-console), and
 // the one call that puts the tracer, the OTLP export and the console together.
 import type { LogSink } from '#local/contracts.ts';
-import { otlpExport } from '#local/tracing/otlp-export.ts';
 import { Tracer } from '#local/tracing/tracer.ts';
 import { grantSuggestion } from './grant-suggestion.ts';
 import { type ConsoleInputs, type RunningConsole, startConsole } from './start-console.ts';
@@ -15,15 +14,18 @@ export interface ConsoleWithTracing {
 }
 
 /** The tracer (exporting to `otlpUrl` when given) and the console over it. */
-export function consoleWithTracing(
+export async function consoleWithTracing(
   settings: { readonly traces?: number; readonly otlpUrl?: string; readonly secret?: string },
   inputs: Omit<ConsoleInputs, 'tracer' | 'secret'>,
-): ConsoleWithTracing {
+): Promise<ConsoleWithTracing> {
   const tracer = new Tracer({
     ...(settings.traces ? { capacity: settings.traces } : {}),
     grantFor: (functionName, missing) => grantSuggestion(inputs.services(), functionName, missing),
   });
-  const otlp = settings.otlpUrl ? otlpExport(settings.otlpUrl) : undefined;
+  // The OpenTelemetry SDK loads only for --otlp: a start without it does not pay for it.
+  const otlp = settings.otlpUrl
+    ? (await import('#local/tracing/otlp-export.ts')).otlpExport(settings.otlpUrl)
+    : undefined;
   if (otlp) tracer.subscribe((trace) => otlp.export(trace));
   const running = startConsole({
     ...inputs,
