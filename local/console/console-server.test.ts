@@ -195,6 +195,24 @@ test('the overview lists routes with their access, and functions with their exac
   assert.ok(overview.tables.some((t) => t.name === 'products' && t.indexes.length > 0));
 });
 
+test('the explorer’s sources: the OpenAPI document, minted tokens and their users', async () => {
+  const document = await json<{ openapi: string; paths: Record<string, unknown> }>(await api('openapi'));
+  assert.ok(document.openapi.startsWith('3.'));
+  assert.ok('/products/{id}' in document.paths);
+  await adminToken();
+  const users = await json<{ username: string; groups: string[] }[]>(await api('users'));
+  assert.deepEqual(
+    users.find((u) => u.username === 'console-admin'),
+    { username: 'console-admin', groups: ['admin'] },
+  );
+  const refused = await api('tokens', { method: 'POST', body: JSON.stringify({ username: '' }) });
+  assert.equal(refused.status, 400);
+  assert.equal(refused.headers.get('content-type'), 'application/problem+json');
+  assert.equal((await api('tables/%E0/items')).status, 400);
+  assert.equal((await api('nothing-here')).status, 404);
+  assert.equal((await api('overview', { method: 'DELETE' })).status, 405);
+});
+
 test('a request through the gateway becomes a trace down to its DynamoDB call and the statement that allowed it', async () => {
   const token = await adminToken();
   const created = await fetch(`${system.url}/products`, {

@@ -45,6 +45,15 @@ export interface ConsoleServer {
   close(): void;
 }
 
+/** The table named in the path; a malformed escape is the caller's mistake (400), not ours. */
+function tableName(match: RegExpExecArray): string {
+  try {
+    return decodeURIComponent(match[1] ?? '');
+  } catch {
+    throw badRequest('The table name in the path is not a valid URL component.');
+  }
+}
+
 type Handler = (
   req: IncomingMessage,
   res: ServerResponse,
@@ -180,7 +189,7 @@ export function startConsoleServer(parts: ConsoleParts): ConsoleServer {
           res,
           200,
           await parts.tables.items(
-            decodeURIComponent(m[1] ?? ''),
+            tableName(m),
             url.searchParams.get('limit'),
             url.searchParams.get('cursor'),
           ),
@@ -190,23 +199,19 @@ export function startConsoleServer(parts: ConsoleParts): ConsoleServer {
       'POST',
       /^tables\/([^/]+)\/query$/,
       async (req, res, _u, m) =>
-        sendJson(
-          res,
-          200,
-          await parts.tables.query(decodeURIComponent(m[1] ?? ''), await readJsonObject(req)),
-        ),
+        sendJson(res, 200, await parts.tables.query(tableName(m), await readJsonObject(req))),
     ],
     [
       'PUT',
       /^tables\/([^/]+)\/items$/,
       async (req, res, _u, m) =>
-        sendJson(res, 200, await parts.tables.put(decodeURIComponent(m[1] ?? ''), await readJsonObject(req))),
+        sendJson(res, 200, await parts.tables.put(tableName(m), await readJsonObject(req))),
     ],
     [
       'DELETE',
       /^tables\/([^/]+)\/items$/,
       async (req, res, _u, m) => {
-        await parts.tables.delete(decodeURIComponent(m[1] ?? ''), await readJsonObject(req));
+        await parts.tables.delete(tableName(m), await readJsonObject(req));
         sendNoContent(res);
       },
     ],
