@@ -23,6 +23,7 @@ import { measureReload } from './reload-time.ts';
 import { type BenchResult, type EngineResult, throughputTable, writeReport } from './report.ts';
 import { measureRuntimes, runtimeTable } from './runtime-rows.ts';
 import { measureFootprint, measureThroughput } from './throughput.ts';
+import { measureTracerWork, measureTracingCost, measureTracingCpu } from './tracing-cost.ts';
 
 /** `npm run bench`'s command line, read like every other command's (commander). */
 function benchCommand(): Command {
@@ -37,6 +38,10 @@ function benchCommand(): Command {
     .option('--cold-start-only', 'only the cold starts, printed, nothing written')
     .option('--functions <names>', 'with --cold-start-only: these functions only, comma-separated')
     .option('--runs <n>', 'with --cold-start-only: runs per function (default 21; --quick: 3)')
+    .option(
+      '--tracing-cost',
+      "only the console's tracing cost: npm start with and without --no-console, alternated (5 rounds; --quick: 1), GET /products/{id} at c=16; printed",
+    )
     .helpOption('--help', 'this text')
     .addHelpText(
       'after',
@@ -62,6 +67,7 @@ const values = parsed.options as {
   coldStartOnly?: boolean;
   functions?: string;
   runs?: string;
+  tracingCost?: boolean;
 };
 const quick = values.quick ?? false;
 const onlyFunctions = values.functions?.split(',').map((name) => name.trim());
@@ -199,6 +205,12 @@ if (values.runtimes) {
 }
 if (values.coldStartOnly) {
   await coldStarts();
+  process.exit(0);
+}
+if (values.tracingCost) {
+  await measureTracingCost(cliArgs('dynalite'), quick ? 1 : 5, quick ? 2 : 5);
+  await measureTracerWork();
+  await measureTracingCpu(quick ? 1 : 5, quick ? 2 : 5);
   process.exit(0);
 }
 const results: EngineResult[] = [];

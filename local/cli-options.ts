@@ -12,6 +12,7 @@ import { DEFAULT_DATA_DIR, dataFolder } from './private-data-folder.ts';
 import type { LocalSystemOptions } from './start-local-system.ts';
 import type { LogView } from './terminal-log-sink.ts';
 import { parseCommandLine } from './tools/command-line.ts';
+import { DEFAULT_TRACE_CAPACITY } from './tracing/trace-ring.ts';
 
 /** Node's own default inspector port: the one debuggers try first. */
 export const DEFAULT_INSPECT_PORT = 9229;
@@ -35,6 +36,7 @@ export type CliOptions = Pick<
   | 'idleTimeoutMs'
   | 'bundleCacheDir'
   | 'inspect'
+  | 'console'
 > & {
   /** Print each function's unused permissions whenever Enter is pressed (`--iam-report`). */
   readonly iamReport: boolean;
@@ -104,6 +106,15 @@ export function startCommand(): Command {
       '--inspect [port]',
       `open a debugger port in every function instance, on 127.0.0.1 only: the first instance on the port (default ${DEFAULT_INSPECT_PORT}), further ones on the next free ports; one instance per function, kept an hour idle, unless --max-instances/--idle-timeout say otherwise (docs/debugging.md)`,
     )
+    .option('--no-console', 'do not serve the browser console nor keep request traces (env SM_CONSOLE=false)')
+    .option(
+      '--console-traces <n>',
+      `request traces the console keeps, the oldest dropped first (env SM_CONSOLE_TRACES, default ${DEFAULT_TRACE_CAPACITY})`,
+    )
+    .option(
+      '--otlp <url>',
+      'also export every trace to this OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces (env OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)',
+    )
     .helpOption('--help', 'this text')
     .addHelpText(
       'after',
@@ -148,10 +159,14 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     maxInstances?: string;
     idleTimeout?: string;
     inspect?: string | true;
+    console?: boolean;
+    consoleTraces?: string;
+    otlp?: string;
   };
   // `--no-…` flags: commander defaults them to true; only a given flag turns them off.
   const noThrottle = parsed.given('throttle') ? true : undefined;
   const noBuildCache = parsed.given('buildCache') ? true : undefined;
+  const noConsole = parsed.given('console') ? true : undefined;
   const portText = values.port ?? env.PORT ?? String(LOCAL_PORT);
   const port = Number(portText);
   if (!/^[0-9]{1,5}$/.test(portText) || port > 65535)
@@ -174,6 +189,13 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     (!/^[0-9]{1,5}$/.test(inspectText ?? '') || inspectPort < 1024 || inspectPort > 65535)
   )
     throw new Error(`--inspect takes a port 1024–65535, not "${inspectText}"`);
+  const traces = positiveNumber('--console-traces', values.consoleTraces ?? env.SM_CONSOLE_TRACES);
+  if (traces !== undefined && !Number.isInteger(traces))
+    throw new Error('--console-traces must be a whole number');
+  const otlpUrl = values.otlp ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  if (otlpUrl !== undefined && !/^https?:\/\/./.test(otlpUrl))
+    throw new Error(`--otlp must be an http(s) URL, not "${otlpUrl}"`);
+  const consoleOn = !(noConsole ?? env.SM_CONSOLE === 'false');
   return {
     port,
     engine: engine as EngineChoice,
@@ -201,6 +223,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
         ? { idleTimeoutMs: INSPECT_IDLE_TIMEOUT_MS }
         : {}),
     ...(inspectPort ? { inspect: { port: inspectPort } } : {}),
+    ...(consoleOn ? { console: { ...(traces ? { traces } : {}), ...(otlpUrl ? { otlpUrl } : {}) } } : {}),
     ...((noBuildCache ?? env.SM_BUILD_CACHE === 'false') ? {} : { bundleCacheDir: BUNDLE_CACHE_DIR }),
   };
 }

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { LOCAL_HOST, LOCAL_PORT } from '#client/local-url.ts';
 import type { Authorizer } from '#local/auth/authorizer.ts';
-import type { InvokeOutcome, Invoker, RouteBinding } from '#local/contracts.ts';
+import type { InvokeOutcome, Invoker, RequestObserver, RouteBinding } from '#local/contracts.ts';
 import { TOKEN_HEADER } from '#src/declaration/access.ts';
 import {
   INTEGRATION_TIMEOUT_SECONDS,
@@ -54,6 +54,10 @@ export interface GatewayOptions extends StageOptions {
    * Cognito authorizer does. Without one, every such route answers 401: never open by omission.
    */
   readonly authorizer?: Authorizer;
+  /** Told of each request's steps (the local console's traces); nothing is traced without one. */
+  readonly observer?: RequestObserver;
+  /** Read on every request: throttling applies while `enabled` (the console's switch); always when absent. */
+  readonly throttleSwitch?: { readonly enabled: boolean };
 }
 
 export interface RunningGateway {
@@ -83,6 +87,8 @@ interface Settings {
   readonly maxBodyBytes: number;
   readonly binaryMediaTypes: readonly string[];
   readonly log: (line: string) => void;
+  readonly observer: RequestObserver | undefined;
+  readonly throttleSwitch: { readonly enabled: boolean } | undefined;
 }
 
 // How long an upload that got its 413 may keep draining before the connection is cut.
@@ -107,6 +113,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     maxBodyBytes: options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES,
     binaryMediaTypes: options.binaryMediaTypes ?? [],
     log: options.log ?? ((line: string) => process.stderr.write(`${line}\n`)),
+    observer: options.observer,
+    throttleSwitch: options.throttleSwitch,
   };
   const server = createServer((req, res) => {
     // One stage for the whole request, even if a reload swaps it meanwhile.
@@ -193,6 +201,13 @@ async function handle(
     return closeAfterDrain(req, res, DRAIN_GRACE_MS);
   }
   const ids = newRequestIds(receivedAt, headerValue(req, 'x-amzn-trace-id'));
+  const steps = settings.observer?.begin({
+    requestId: ids.requestId,
+    traceHeader: ids.traceId,
+    method: req.method ?? 'GET',
+    path: (req.url ?? '/').split('?')[0] ?? '/',
+  });
+  if (steps) res.once('close', () => steps.end(res.writableFinished ? res.statusCode : 0));
   const accept = headerValue(req, 'accept');
   const stageAnswer = (type: GatewayResponseType, validationErrorString?: string) => {
     traceOf(res).errorType = GATEWAY_RESPONSES[type].responseType;
@@ -212,8 +227,9 @@ async function handle(
     return send(res, stageAnswer('missingAuthenticationToken'));
   }
   traceOf(res).resourcePath = match.kind === 'preflight' ? match.resource : match.binding.resource;
+  if (match.kind === 'integration') steps?.route(match.binding.resource, match.binding.functionName);
   // Stage throttling counts every request that reaches a method, preflights included.
-  if (!stage.admit()) {
+  if ((settings.throttleSwitch?.enabled ?? true) && !stage.admit()) {
     settings.log(refusalLine(429, method, path, throttleReason(stage)));
     return send(res, stageAnswer('throttled'));
   }
@@ -223,16 +239,24 @@ async function handle(
   // As on API Gateway, the authorizer runs before the body is validated or anything is invoked.
   let claims: Readonly<Record<string, string>> | undefined;
   if (match.binding.authorizationType === 'COGNITO_USER_POOLS') {
+    const authorized = steps?.step('authorizer');
     const authorization = await settings.authorizer(headerValue(req, TOKEN_HEADER.toLowerCase()));
+    authorized?.({
+      'local.authorizer': authorization.ok && authorization.cached ? 'cached' : 'verified',
+      'local.authorized': authorization.ok,
+    });
     if (!authorization.ok) {
       settings.log(refusalLine(401, method, path, authorization.reason));
       return send(res, stageAnswer('unauthorized'));
     }
     claims = authorization.claims;
+    steps?.user(claims['cognito:username']);
   }
   const { validate } = match.binding;
   if (validate) {
+    const validated = steps?.step('validate body');
     const check = validate(headerValue(req, 'content-type'), read.body.toString('utf8'));
+    validated?.({ 'local.valid': check.ok });
     if (!check.ok) {
       // The body's detail is AWS's fixed message; the reasons go to the log, as deployed (execution log).
       settings.log(refusalLine(400, method, path, `request body does not match the model: ${check.message}`));

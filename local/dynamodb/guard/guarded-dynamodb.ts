@@ -3,7 +3,7 @@ import type { LoadedService } from '#src/declaration/load-services.ts';
 import type { RunningDynamoDb } from '../engines/engine.ts';
 import { type DynamoDbOptions, startDynamoDb } from '../launcher/start-dynamodb.ts';
 import { superviseDynamoDb } from '../launcher/supervise.ts';
-import { type DynamoDbGuard, startDynamoDbGuard } from './dynamodb-guard.ts';
+import { type DynamoDbGuard, type DynamoDbGuardOptions, startDynamoDbGuard } from './dynamodb-guard.ts';
 import type { FaultRule } from './faults.ts';
 import { compiledPolicyOf } from './iam/compile-policy.ts';
 import { loadFunctionPolicies } from './iam/load-policies.ts';
@@ -16,6 +16,8 @@ export interface GuardedDynamoDbOptions extends DynamoDbOptions {
   readonly services: readonly LoadedService[] | Promise<readonly LoadedService[]>;
   readonly region: string;
   readonly faults?: readonly FaultRule[];
+  /** Told of every call the guard answers (the local console's traces). */
+  readonly onCall?: DynamoDbGuardOptions['onCall'];
   /** The local system's own messages (engine restarts, denied calls). */
   readonly notice: (line: string) => void;
 }
@@ -74,6 +76,7 @@ export async function startGuardedDynamoDb(options: GuardedDynamoDbOptions): Pro
       principals,
       account,
       ...(options.faults ? { faults: options.faults } : {}),
+      ...(options.onCall ? { onCall: options.onCall } : {}),
       onDenied: (fn, message) => options.notice(`  IAM: ${fn} denied: ${message}`),
     });
     const running = guard;
