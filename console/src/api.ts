@@ -1,0 +1,140 @@
+// The console API (docs/console-api.md): every call goes to the page's own origin under
+// /_local/console/api/, carrying the per-start secret's cookie, which the browser sends itself.
+
+export type Access = string;
+
+export interface Overview {
+  services: { name: string; routes: { method: string; path: string; access: Access; function: string }[] }[];
+  functions: {
+    name: string;
+    memoryMb: number;
+    timeoutSeconds: number;
+    runtime: string;
+    permissions: { actions: string[]; resources: string[] }[];
+    unusedPermissions: { action: string; resource: string }[];
+  }[];
+  tables: TableInfo[];
+  generation: number;
+}
+
+export interface KeyInfo {
+  name: string;
+  partitionKey: string;
+  sortKey?: string;
+}
+export interface TableInfo extends KeyInfo {
+  indexes: KeyInfo[];
+  itemCount?: number;
+}
+
+export interface TraceSummary {
+  traceId: string;
+  requestId: string;
+  method: string;
+  path: string;
+  route: string;
+  status: number;
+  startTime: number;
+  durationMs: number;
+  function?: string;
+  user?: string;
+  cold?: boolean;
+  error?: boolean;
+}
+
+export type AttributeValue = string | number | boolean | string[] | Record<string, unknown> | null;
+
+export interface Span {
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: 'server' | 'internal' | 'client';
+  startTime: number;
+  durationMs: number;
+  status: 'ok' | 'error';
+  attributes: Record<string, AttributeValue>;
+}
+
+export interface Trace {
+  summary: TraceSummary;
+  spans: Span[];
+}
+
+export interface LogLine {
+  timestamp: string | number;
+  function: string;
+  level?: string;
+  requestId?: string;
+  traceId?: string;
+  message: string;
+  raw: string;
+}
+
+export interface Fault {
+  id: string;
+  kind: 'throttle' | 'error' | 'latency';
+  target: string;
+  percent: number;
+  latencyMs?: number;
+}
+
+export interface Switches {
+  faults: Fault[];
+  throttling: boolean;
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+export interface ItemWithSize {
+  item: Record<string, unknown>;
+  sizeBytes: number;
+}
+
+export interface ItemPage {
+  items: ItemWithSize[];
+  cursor?: string;
+}
+
+/** An answer other than 2xx, with the problem+json body's title and detail when there is one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const apiBase = (): string => new URL('api/', document.baseURI).pathname;
+
+export async function call<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const response = await fetch(apiBase() + path, {
+    method: init.method ?? 'GET',
+    credentials: 'same-origin',
+    headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  if (!response.ok) {
+    let message = `${response.status} ${response.statusText}`;
+    try {
+      const problem = (await response.json()) as { title?: string; detail?: string };
+      message = [problem.title, problem.detail].filter(Boolean).join(': ') || message;
+    } catch {
+      // Not JSON: the status line says enough.
+    }
+    throw new ApiError(response.status, message);
+  }
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+/** Builds a query string from the filled fields only. */
+export function query(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') search.set(name, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+export const eventsUrl = (): string => `${apiBase()}events`;
