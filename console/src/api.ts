@@ -72,8 +72,10 @@ export interface LogLine {
 
 export interface Fault {
   id: string;
-  kind: 'throttle' | 'error' | 'latency';
-  target: string;
+  /** DynamoDB's errors: `throttle` ProvisionedThroughputExceeded, `throttling` ThrottlingException, `error` a 500. */
+  kind: 'throttle' | 'throttling' | 'error' | 'latency';
+  /** `function:<name>` or `table:<name>`; absent: every call. */
+  target?: string;
   percent: number;
   latencyMs?: number;
 }
@@ -106,7 +108,24 @@ export class ApiError extends Error {
 
 const apiBase = (): string => new URL('api/', document.baseURI).pathname;
 
+// How many console API calls are in flight, on <body data-pending>: the browser tests and the
+// screenshot script wait for 0 to know a view shows what it loaded.
+let pending = 0;
+const track = (change: number) => {
+  pending += change;
+  document.body.dataset.pending = String(pending);
+};
+
 export async function call<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  track(1);
+  try {
+    return await send<T>(path, init);
+  } finally {
+    track(-1);
+  }
+}
+
+async function send<T>(path: string, init: { method?: string; body?: unknown }): Promise<T> {
   const response = await fetch(apiBase() + path, {
     method: init.method ?? 'GET',
     credentials: 'same-origin',

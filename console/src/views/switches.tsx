@@ -10,7 +10,7 @@ export function SwitchesView() {
   const overview = useLoad(() => call<Overview>('overview'), 'overview');
   const [switches, setSwitches] = useState<Switches>();
   const [problem, setProblem] = useState<string>();
-  const [kind, setKind] = useState<Fault['kind']>('error');
+  const [kind, setKind] = useState<Fault['kind']>('throttle');
   // Another tab or the terminal may change the switches: show what the system runs with.
   useEvent<Switches>('switches', setSwitches);
   const current = switches ?? loaded.data;
@@ -39,7 +39,7 @@ export function SwitchesView() {
         method: 'POST',
         body: {
           kind,
-          target: String(form.get('target')),
+          ...(form.get('target') ? { target: String(form.get('target')) } : {}),
           percent: Number(form.get('percent')),
           ...(kind === 'latency' ? { latencyMs: latency } : {}),
         },
@@ -104,13 +104,13 @@ export function SwitchesView() {
                       {fault.latencyMs !== undefined ? ` (+${fault.latencyMs} ms)` : ''}
                     </td>
                     <td>
-                      <code>{fault.target}</code>
+                      <code>{fault.target ?? 'every call'}</code>
                     </td>
                     <td>{fault.percent} %</td>
                     <td>
                       <button
                         type="button"
-                        aria-label={`Remove the ${fault.kind} fault on ${fault.target}`}
+                        aria-label={`Remove the ${fault.kind} fault on ${fault.target ?? 'every call'}`}
                         onClick={() =>
                           attempt(() =>
                             call<void>(`faults/${encodeURIComponent(fault.id)}`, { method: 'DELETE' }),
@@ -134,14 +134,16 @@ export function SwitchesView() {
                 value={kind}
                 onChange={(e) => setKind(e.currentTarget.value as Fault['kind'])}
               >
-                <option value="error">error</option>
-                <option value="throttle">throttle</option>
+                <option value="error">error (InternalServerError)</option>
+                <option value="throttle">throttle (ProvisionedThroughputExceededException)</option>
+                <option value="throttling">throttling (ThrottlingException)</option>
                 <option value="latency">latency</option>
               </select>
             </div>
             <div class="field">
               <label for="fault-target">Target</label>
               <select id="fault-target" name="target">
+                <option value="">every DynamoDB call</option>
                 {targets.map((target) => (
                   <option key={target}>{target}</option>
                 ))}

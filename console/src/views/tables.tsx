@@ -69,9 +69,7 @@ function TableView({ table }: { table: TableInfo }) {
           body: {
             ...(index ? { index } : {}),
             key: { [keys.partitionKey]: typed(partition) },
-            ...(keys.sortKey && sortValue
-              ? { sortKeyCondition: { name: keys.sortKey, operator, value: typed(sortValue) } }
-              : {}),
+            ...(keys.sortKey && sortValue ? { sortKeyCondition: { operator, value: typed(sortValue) } } : {}),
           },
         }),
       );
