@@ -4,9 +4,15 @@
 export type Access = string;
 
 export interface Overview {
-  services: { name: string; routes: { method: string; path: string; access: Access; function: string }[] }[];
+  services: {
+    name: string;
+    routes: { method: string; path: string; access: Access; authorization?: string; function: string }[];
+  }[];
   functions: {
     name: string;
+    service?: string;
+    /** The table the function's service owns. */
+    table?: string;
     memoryMb: number;
     timeoutSeconds: number;
     runtime: string;
@@ -32,7 +38,10 @@ export interface TraceSummary {
   requestId: string;
   method: string;
   path: string;
-  route: string;
+  /** The resource template matched, e.g. `/products/{id}`; absent when no route matched. */
+  route?: string;
+  /** The Lambda invocation's request id, which the function's log lines carry. */
+  invocationId?: string;
   status: number;
   startTime: number;
   durationMs: number;
@@ -83,7 +92,7 @@ export interface Fault {
 export interface Switches {
   faults: Fault[];
   throttling: boolean;
-  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
 export interface ItemWithSize {

@@ -31,6 +31,8 @@ export function useLocation(): Location {
   useEffect(() => {
     const onChange = () => setLocation(parseHash(window.location.hash));
     window.addEventListener('hashchange', onChange);
+    // The fragment may have changed between the first render and this listener.
+    onChange();
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
   return location;

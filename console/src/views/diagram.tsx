@@ -5,12 +5,14 @@ const BOX_H = 30;
 const GAP = 12;
 const COLUMNS = [20, 290, 560] as const;
 
-/** Which tables a function may touch: those its permissions name (by ARN or by name). */
+/** Which tables a function may touch: its service's table and those its permissions name. */
 export function tablesOf(fn: Overview['functions'][number], tables: Overview['tables']): string[] {
   const resources = fn.permissions.flatMap((permission) => permission.resources);
   return tables
-    .filter((table) =>
-      resources.some((resource) => resource === table.name || resource.includes(`table/${table.name}`)),
+    .filter(
+      (table) =>
+        table.name === fn.table ||
+        resources.some((resource) => resource === table.name || resource.endsWith(`:table/${table.name}`)),
     )
     .map((table) => table.name);
 }
@@ -73,7 +75,8 @@ export function Diagram({ overview }: { overview: Overview }) {
         ))}
       </svg>
       <figcaption>
-        Gateway → functions → tables (an edge means the function's permissions name the table).
+        Gateway → functions → tables (an edge means the function's service owns the table or its permissions
+        name it).
       </figcaption>
     </figure>
   );

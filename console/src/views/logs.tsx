@@ -7,7 +7,8 @@ import { useLoad } from '../use-load.ts';
 // The filters of `npm run logs`: function (log group), level, text, time window, request id.
 const FILTERS = ['function', 'level', 'text', 'since', 'until', 'requestId'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
-const LEVELS = ['', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+const LEVELS = ['', 'TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+// The most lines the server answers with (the newest); the live tail keeps as many.
 const SHOWN = 1000;
 
 export function matches(line: LogLine, filters: Filters): boolean {
@@ -78,7 +79,7 @@ export function Logs({ params }: { params: URLSearchParams }) {
             id="log-since"
             name="since"
             defaultValue={filters.since}
-            placeholder="10m or 2026-01-01T10:00:00Z"
+            placeholder="ISO 8601 or epoch ms"
           />
         </div>
         <div class="field">
@@ -118,19 +119,26 @@ export function Logs({ params }: { params: URLSearchParams }) {
         ))}
       </ol>
       {lines.length === 0 && !loaded.loading && <p class="muted">No log line matches.</p>}
-      <SavedQueries />
+      <SavedQueries requestId={filters.requestId} />
     </section>
   );
 }
 
-function SavedQueries() {
-  const queries = useLoad(() => call<{ queries: { name: string; query: string }[] }>('queries'), 'queries');
+interface SavedQuery {
+  name: string;
+  title?: string;
+  query: Record<string, unknown> | string;
+}
+
+function SavedQueries({ requestId }: { requestId: string }) {
+  const queries = useLoad(() => call<{ queries: SavedQuery[] }>('queries'), 'queries');
   const [result, setResult] = useState<{ name: string; rows?: Record<string, unknown>[]; error?: string }>();
-  const run = async (name: string, text: string) => {
+  const [forRequest, setForRequest] = useState(requestId);
+  const run = async (name: string) => {
     try {
       const answer = await call<{ rows: Record<string, unknown>[] }>('queries/run', {
         method: 'POST',
-        body: { query: text },
+        body: { query: name, ...(forRequest ? { requestId: forRequest } : {}) },
       });
       setResult({ name, rows: answer.rows });
     } catch (error) {
@@ -141,14 +149,24 @@ function SavedQueries() {
   return (
     <section aria-labelledby="queries-title">
       <h2 id="queries-title">Saved queries</h2>
+      <p class="hint">The Logs Insights queries the stack deploys, run here on the kept logs.</p>
+      <div class="field">
+        <label for="query-request">Request id (for the queries that follow one request)</label>
+        <input id="query-request" value={forRequest} onInput={(e) => setForRequest(e.currentTarget.value)} />
+      </div>
       {queries.error && <p role="alert">Could not load the saved queries: {queries.error}</p>}
       <ul class="queries">
         {(queries.data?.queries ?? []).map((saved) => (
           <li key={saved.name}>
-            <button type="button" onClick={() => run(saved.name, saved.query)}>
+            <details>
+              <summary>{saved.title ?? saved.name}</summary>
+              <pre>
+                {typeof saved.query === 'string' ? saved.query : JSON.stringify(saved.query, null, 2)}
+              </pre>
+            </details>
+            <button type="button" onClick={() => run(saved.name)}>
               Run {saved.name}
             </button>
-            <pre>{saved.query}</pre>
           </li>
         ))}
       </ul>
@@ -172,7 +190,11 @@ function SavedQueries() {
               {result.rows.map((row, index) => (
                 <tr key={index}>
                   {columns.map((column) => (
-                    <td key={column}>{String(row[column] ?? '')}</td>
+                    <td key={column}>
+                      {typeof row[column] === 'object'
+                        ? JSON.stringify(row[column])
+                        : String(row[column] ?? '')}
+                    </td>
                   ))}
                 </tr>
               ))}

@@ -3,7 +3,7 @@ import { call, type Fault, type Overview, type Switches } from '../api.ts';
 import { useEvent } from '../events.ts';
 import { useLoad } from '../use-load.ts';
 
-const LEVELS: Switches['logLevel'][] = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
+const LEVELS: Switches['logLevel'][] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 
 export function SwitchesView() {
   const loaded = useLoad(() => call<Switches>('switches'), 'switches');

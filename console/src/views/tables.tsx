@@ -7,7 +7,7 @@ import { useLoad } from '../use-load.ts';
 const PAGE = 25;
 
 export function Tables({ table }: { table?: string }) {
-  const tables = useLoad(() => call<TableInfo[]>('tables'), 'tables');
+  const tables = useLoad(async () => (await call<{ tables: TableInfo[] }>('tables')).tables, 'tables');
   const current = tables.data?.find((candidate) => candidate.name === table) ?? tables.data?.[0];
   return (
     <section aria-labelledby="tables-title">

@@ -24,6 +24,16 @@ export function ordered(spans: Span[]): { span: Span; depth: number }[] {
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
+/** An attribute that holds JSON text (OpenTelemetry attributes are flat), as its value. */
+function parsed(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
 export function TraceView({ traceId, spanId }: { traceId: string; spanId?: string }) {
   const loaded = useLoad(() => call<Trace>(`traces/${encodeURIComponent(traceId)}`), traceId);
   const trace = loaded.data;
@@ -111,7 +121,9 @@ function denied(spans: Span[]): Span | undefined {
 
 function SpanDetails({ span, offset }: { span: Span; offset: number }) {
   const attributes = span.attributes;
-  const missing = attributes['local.iam.missing'] as { action?: string; resource?: string } | undefined;
+  const missing = parsed(attributes['local.iam.missing']) as
+    | { action?: string; resource?: string }
+    | undefined;
   const grant = attributes['local.iam.grant'];
   return (
     <section aria-labelledby="span-title" class="card span-details">
@@ -124,10 +136,12 @@ function SpanDetails({ span, offset }: { span: Span; offset: number }) {
         <div class={attributes['local.iam.decision'] === 'deny' ? 'iam deny' : 'iam allow'}>
           <h3>IAM decision: {text(attributes['local.iam.decision'])}</h3>
           {attributes['local.iam.statement'] !== undefined && (
-            <p>
-              Statement that matched: <code>{text(attributes['local.iam.statement'])}</code>
-            </p>
+            <>
+              <p>Statement that matched:</p>
+              <pre>{text(attributes['local.iam.statement'])}</pre>
+            </>
           )}
+          {attributes['local.iam.reason'] !== undefined && <p>{text(attributes['local.iam.reason'])}</p>}
           {missing && (
             <p>
               Missing: <code>{missing.action}</code> on <code class="resource">{missing.resource}</code>

@@ -4,33 +4,39 @@ import { useEvent } from '../events.ts';
 import { href } from '../router.ts';
 import { useLoad } from '../use-load.ts';
 
-// The server keeps a bounded ring (10,000 traces by default); the list asks for that many at most
-// and shows one page at a time, so the page stays quick however full the ring is.
-const KEPT = 10_000;
+// The server keeps a bounded ring (10,000 traces unless `--console-traces` says otherwise); the
+// list asks for as many as the ring holds and shows one page at a time, so the page stays quick
+// however full the ring is.
 const PAGE = 100;
 const FILTERS = ['route', 'status', 'function', 'user'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 
-/** Whether a trace passes the filters as the server applies them (status: `503` or a class `5xx`). */
+/** Whether a live trace passes the filters as the server applies them to the kept ones. */
 export function matches(trace: TraceSummary, filters: Filters): boolean {
   if (filters.route && trace.route !== filters.route) return false;
   if (filters.function && trace.function !== filters.function) return false;
   if (filters.user && trace.user !== filters.user) return false;
-  if (filters.status) {
-    const status = String(trace.status);
-    const wanted = filters.status.toLowerCase();
-    if (wanted.endsWith('xx') ? status[0] !== wanted[0] : status !== wanted) return false;
-  }
-  return true;
+  return !filters.status || String(trace.status) === filters.status;
+}
+
+interface TraceList {
+  traces: TraceSummary[];
+  capacity: number;
+  kept: number;
+}
+
+/** Every kept trace that passes the filters: a first call tells how many the ring holds. */
+async function loadTraces(filters: Filters): Promise<TraceList> {
+  const first = await call<TraceList>(`traces${query({ ...filters, limit: 1 })}`);
+  if (first.kept <= 1) return first;
+  return call<TraceList>(`traces${query({ ...filters, limit: first.capacity })}`);
 }
 
 export function Traces({ params }: { params: URLSearchParams }) {
   const filters = Object.fromEntries(FILTERS.map((name) => [name, params.get(name) ?? ''])) as Filters;
   const filterKey = JSON.stringify(filters);
-  const loaded = useLoad(
-    () => call<{ traces: TraceSummary[] }>(`traces${query({ ...filters, limit: KEPT })}`),
-    filterKey,
-  );
+  const loaded = useLoad(() => loadTraces(filters), filterKey);
+  const capacity = loaded.data?.capacity ?? Number.POSITIVE_INFINITY;
   const [live, setLive] = useState<TraceSummary[]>([]);
   const [paused, setPaused] = useState(false);
   const [page, setPage] = useState(0);
@@ -42,16 +48,14 @@ export function Traces({ params }: { params: URLSearchParams }) {
   }
 
   useEvent<TraceSummary>('trace', (trace) => {
-    if (!paused && matches(trace, filters)) setLive((previous) => [trace, ...previous].slice(0, KEPT));
+    if (!paused && matches(trace, filters)) setLive((previous) => [trace, ...previous].slice(0, capacity));
   });
 
   const traces = useMemo(() => {
     const seen = new Set(live.map((trace) => trace.traceId));
-    return [...live, ...(loaded.data?.traces ?? []).filter((trace) => !seen.has(trace.traceId))].slice(
-      0,
-      KEPT,
-    );
-  }, [live, loaded.data]);
+    const kept = (loaded.data?.traces ?? []).filter((trace) => !seen.has(trace.traceId));
+    return [...live, ...kept].slice(0, capacity);
+  }, [live, loaded.data, capacity]);
   const pages = Math.max(1, Math.ceil(traces.length / PAGE));
   const shown = traces.slice(page * PAGE, page * PAGE + PAGE);
 
@@ -75,7 +79,7 @@ export function Traces({ params }: { params: URLSearchParams }) {
               id={`trace-${name}`}
               name={name}
               defaultValue={filters[name]}
-              placeholder={name === 'status' ? '503 or 5xx' : name === 'route' ? 'GET /products/{id}' : ''}
+              placeholder={name === 'status' ? 'e.g. 503' : name === 'route' ? 'e.g. /products/{id}' : ''}
             />
           </div>
         ))}
@@ -88,6 +92,7 @@ export function Traces({ params }: { params: URLSearchParams }) {
       {loaded.error && <p role="alert">Could not load the traces: {loaded.error}</p>}
       <p class="muted" aria-live="polite">
         {traces.length} trace{traces.length === 1 ? '' : 's'}
+        {loaded.data ? ` (the ring keeps ${loaded.data.capacity})` : ''}
         {paused ? ' (live updates paused)' : ''}
       </p>
       <table class="grid traces">
