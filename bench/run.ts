@@ -22,6 +22,7 @@ import { measureReload } from './reload-time.ts';
 import { type BenchResult, type EngineResult, throughputTable, writeReport } from './report.ts';
 import { measureRuntimes, runtimeTable } from './runtime-rows.ts';
 import { measureFootprint, measureThroughput } from './throughput.ts';
+import { measureTracingCost, measureTracingCpu } from './tracing-cost.ts';
 
 const BENCH_USAGE = `Usage: npm run bench -- [options]
 
@@ -34,6 +35,8 @@ const BENCH_USAGE = `Usage: npm run bench -- [options]
   --cold-start-only     only the cold starts, printed, nothing written
   --functions <names>   with --cold-start-only: these functions only, comma-separated
   --runs <n>            with --cold-start-only: runs per function (default 21; --quick: 3)
+  --tracing-cost        only the console's tracing cost: npm start with and without --no-console,
+                        alternated (5 rounds; --quick: 1), GET /products/{id} at c=16; printed
   --help                this text
 
 Example: npm run bench -- --cold-start-only --functions products-create --runs 11`;
@@ -61,6 +64,7 @@ function parseBenchArgs() {
       'cold-start-only': { type: 'boolean', default: false },
       functions: { type: 'string' },
       runs: { type: 'string' },
+      'tracing-cost': { type: 'boolean', default: false },
     },
   });
 }
@@ -200,6 +204,11 @@ if (values.runtimes) {
 }
 if (values['cold-start-only']) {
   await coldStarts();
+  process.exit(0);
+}
+if (values['tracing-cost']) {
+  await measureTracingCost(cliArgs('dynalite'), quick ? 1 : 5, quick ? 2 : 5);
+  await measureTracingCpu(quick ? 1 : 5, quick ? 2 : 5);
   process.exit(0);
 }
 const results: EngineResult[] = [];

@@ -28,6 +28,7 @@ export function banner(system: LocalSystem, node: DeployedNode): string {
     `  Throttle   ${throttle}`,
     `  Browsers   ${origins} origins only; CORS as deployed (${stage.corsOrigins.join(', ')})`,
     `  Reference  ${system.referenceUrl}`,
+    `  Console    ${system.console ? `${system.console.url}  (this start's secret is in the URL; --no-console turns it off)` : 'off (--no-console)'}`,
     `  DynamoDB   ${dynamodb.engine}: ${dynamodb.detail} at ${dynamodb.endpoint}`,
     ...(dynamodb.reason ? [`  Why        ${dynamodb.reason}`] : []),
     `  Functions  ${describeDeployedNode(node)}`,

@@ -9,6 +9,7 @@ import { ENGINE_CHOICES, type EngineChoice } from './dynamodb/engine.ts';
 import { FAULTS_ENV, parseFaults } from './dynamodb/faults.ts';
 import type { LocalSystemOptions } from './start-local-system.ts';
 import type { LogView } from './terminal-log-sink.ts';
+import { DEFAULT_TRACE_CAPACITY } from './tracing/trace-ring.ts';
 
 /** What `npm start` lets a user choose: the local system's options a flag or variable can set. */
 export type CliOptions = Pick<
@@ -26,6 +27,7 @@ export type CliOptions = Pick<
   | 'maxInstancesPerFunction'
   | 'idleTimeoutMs'
   | 'bundleCacheDir'
+  | 'console'
 > & {
   /** Print each function's unused permissions whenever Enter is pressed (`--iam-report`). */
   readonly iamReport: boolean;
@@ -56,6 +58,11 @@ export const USAGE = `Usage: npm start -- [options]
                        by default one line per request plus warnings and errors (all kept in .data/logs)
   --no-build-cache     build every bundle at start, ignoring those kept from the last start
                        (env SM_BUILD_CACHE=false; kept in ${path.relative(PROJECT_ROOT, BUNDLE_CACHE_DIR)})
+  --no-console         do not serve the browser console nor keep request traces (env SM_CONSOLE=false)
+  --console-traces <n> request traces the console keeps, the oldest dropped first (env SM_CONSOLE_TRACES,
+                       default ${DEFAULT_TRACE_CAPACITY})
+  --otlp <url>         also export every trace to this OTLP/HTTP traces endpoint, e.g.
+                       http://127.0.0.1:4318/v1/traces (env OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)
   --help               this text
 
   The stage name, throttling, CORS origins and openTutorial are the CDK app's settings (cdk.json
@@ -89,6 +96,9 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       'max-instances': { type: 'string' },
       'idle-timeout': { type: 'string' },
       'no-build-cache': { type: 'boolean' },
+      'no-console': { type: 'boolean' },
+      'console-traces': { type: 'string' },
+      otlp: { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -109,6 +119,13 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   const faults = parseFaults(values.faults ?? env[FAULTS_ENV] ?? '');
   const maxInstances = positiveNumber('--max-instances', values['max-instances'] ?? env.MAX_INSTANCES);
   const idleSeconds = positiveNumber('--idle-timeout', values['idle-timeout'] ?? env.IDLE_TIMEOUT);
+  const traces = positiveNumber('--console-traces', values['console-traces'] ?? env.SM_CONSOLE_TRACES);
+  if (traces !== undefined && !Number.isInteger(traces))
+    throw new Error('--console-traces must be a whole number');
+  const otlpUrl = values.otlp ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  if (otlpUrl !== undefined && !/^https?:\/\/./.test(otlpUrl))
+    throw new Error(`--otlp must be an http(s) URL, not "${otlpUrl}"`);
+  const consoleOn = !(values['no-console'] ?? env.SM_CONSOLE === 'false');
   return {
     port,
     engine: engine as EngineChoice,
@@ -127,6 +144,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     logView: (values['full-logs'] ?? env.SM_LOG_VIEW === 'full') ? 'full' : 'compact',
     ...(maxInstances ? { maxInstancesPerFunction: Math.ceil(maxInstances) } : {}),
     ...(idleSeconds ? { idleTimeoutMs: idleSeconds * 1000 } : {}),
+    ...(consoleOn ? { console: { ...(traces ? { traces } : {}), ...(otlpUrl ? { otlpUrl } : {}) } } : {}),
     ...((values['no-build-cache'] ?? env.SM_BUILD_CACHE === 'false')
       ? {}
       : { bundleCacheDir: BUNDLE_CACHE_DIR }),

@@ -16,6 +16,45 @@ export interface InvokeOptions {
    * the function invocation itself carries on until its own timeout, as on AWS.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Told when an instance takes the invocation (after any wait for one), with Lambda's request id
+   * and whether the instance is new (a cold start): how the local console's traces see the wait.
+   */
+  readonly onStart?: (invocation: InvocationStart) => void;
+}
+
+/** The moment an instance takes an invocation. */
+export interface InvocationStart {
+  /** Lambda's request id of the invocation (`START RequestId: …`). */
+  readonly invocationId: string;
+  /** The instance was started for it (its init runs first). */
+  readonly cold: boolean;
+}
+
+/**
+ * Told of each request the gateway handles, step by step, for the local console's traces. The
+ * gateway works the same without one; the calls are cheap and never throw.
+ */
+export interface RequestObserver {
+  begin(request: {
+    readonly requestId: string;
+    /** The `X-Amzn-Trace-Id` the gateway passes to the function (its `Root=…` names the trace). */
+    readonly traceHeader: string;
+    readonly method: string;
+    readonly path: string;
+  }): RequestSteps;
+}
+
+/** One request's steps, as the gateway reports them. */
+export interface RequestSteps {
+  /** The route matched: its resource template and function. */
+  route(resource: string, functionName: string): void;
+  /** A step starts now; the function returned ends it, with what was learnt. */
+  step(name: string): (attributes?: Readonly<Record<string, string | number | boolean>>) => void;
+  /** The verified caller's user name. */
+  user(username: string | undefined): void;
+  /** The answer was sent (or the client went away) with this status. */
+  end(statusCode: number): void;
 }
 
 /** Something that can invoke a function by name: the local Lambda service. */
@@ -50,4 +89,33 @@ export interface LogSink {
    * file per stream can close it.
    */
   end?(functionName: string, logStream: string): void;
+}
+
+/** One call a function made to DynamoDB through the local IAM guard, as the guard saw it. */
+export interface DynamoDbCallRecord {
+  /** The `X-Amzn-Trace-Id` the SDK sent (it copies `_X_AMZN_TRACE_ID`): names the request's trace. */
+  readonly traceHeader: string | undefined;
+  readonly functionName: string | undefined;
+  /** `GetItem`, `Query`, …; null when the request named no DynamoDB operation. */
+  readonly operation: string | null;
+  readonly tables: readonly string[];
+  /** The request body, parsed only by an observer that wants the key or the index. */
+  readonly body: string;
+  /** The SDK's attempt number (`amz-sdk-request: attempt=2`): above 1, a retry. */
+  readonly attempt: number;
+  /** The IAM decision, when the call got that far. */
+  readonly iam?: {
+    readonly decision: 'allow' | 'deny';
+    /** The statements that decided, each as its `Sid` or its JSON. */
+    readonly statements: readonly string[];
+    /** On deny: the permission that was missing. */
+    readonly missing?: { readonly action: string; readonly resource: string };
+    readonly reason?: string;
+  };
+  /** The fault injected, e.g. `throttle` or `latency 200 ms`. */
+  readonly fault?: string;
+  /** Epoch ms, fractional. */
+  readonly startTime: number;
+  readonly endTime: number;
+  readonly statusCode: number;
 }

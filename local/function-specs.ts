@@ -22,7 +22,7 @@ export interface SpecContext {
 /** Every declared function with its bundle and its own environment. */
 export function functionSpecs(
   services: readonly LoadedService[],
-  bundles: ReadonlyMap<string, BuiltBundle>,
+  bundles: ReadonlyMap<string, Pick<BuiltBundle, 'file'>>,
   context: SpecContext,
 ): FunctionSpec[] {
   return services.flatMap(({ service }) =>

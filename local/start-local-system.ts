@@ -21,6 +21,17 @@ import type { ReloadEvent } from './hot-reload.ts';
 import type { FunctionSpec } from './lambda/function-spec.ts';
 import type { FunctionStats } from './lambda/start-lambda-service.ts';
 import { ACCESS_LOG_FOLDER, openLogStore } from './logs/log-store.ts';
+import type { Tracer } from './tracing/tracer.ts';
+
+/** The browser console and its request traces (`npm start` turns them on; `--no-console` off). */
+export interface ConsoleSettings {
+  /** Finished traces kept (`--console-traces`, default 10 000). */
+  readonly traces?: number;
+  /** Also export every trace to this OTLP/HTTP traces endpoint (`--otlp`). */
+  readonly otlpUrl?: string;
+  /** The secret the console asks for; a new random one per start when absent. */
+  readonly secret?: string;
+}
 
 export interface LocalSystemOptions {
   /** 0 picks a free port. */
@@ -64,6 +75,8 @@ export interface LocalSystemOptions {
    * builds none (`npm start`: `BUNDLE_CACHE_DIR`); every start builds them all when absent.
    */
   readonly bundleCacheDir?: string;
+  /** The console at `/_local/console/` and its tracing; off when absent. */
+  readonly console?: ConsoleSettings;
 }
 
 export interface LocalSystem {
@@ -94,6 +107,8 @@ export interface LocalSystem {
   readonly timings: Readonly<Record<'build' | 'dynamodb' | 'tables' | 'total', number>>;
   /** Whether the bundles served at start were kept from an earlier start (none was built). */
   readonly bundlesFromCache: boolean;
+  /** The console, when on: the URL to open (it carries the secret) and the tracer behind it. */
+  readonly console: { readonly url: string; readonly secret: string; readonly tracer: Tracer } | null;
   /** Per function: instances alive and busy, invocations waiting, cold starts so far. */
   stats(): Record<string, FunctionStats>;
   stop(): Promise<void>;
@@ -110,7 +125,8 @@ function localPages(
   return (req, res) => pages.some((page) => page(req, res));
 }
 
-function teeLogSink(...sinks: readonly LogSink[]): LogSink {
+/** Every line to each of `sinks`, read at each write: the console adds its taps once it is up. */
+function teeLogSink(sinks: readonly LogSink[]): LogSink {
   return {
     write(functionName, line, logStream) {
       for (const sink of sinks) sink.write(functionName, line, logStream);
@@ -143,6 +159,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     options.region ?? (options.engine === 'external' ? process.env.AWS_REGION : undefined) ?? LOCAL_REGION;
   const since = (from: number) => Math.round(performance.now() - from);
   const servicesDirs = options.servicesDirs ?? [DEFAULT_SERVICES_DIR];
+  // The console's modules load meanwhile; its tracer hears the guard's calls from the first one on.
+  const consoleLoading = options.console ? import('./console/console-parts.ts') : undefined;
+  consoleLoading?.catch(() => {});
+  let tracer: Tracer | undefined;
   // The rules in force are the deployed stage's: `openTutorial` opens DynamoDBManager as `-c openTutorial=true` would.
   const servicesLoading = loadServices(servicesDirs).then((loaded) => withAccessSettings(loaded, api));
   // DynamoDB (a JVM, for DynamoDB Local) starts meanwhile: only its guard's policies need the declarations.
@@ -155,6 +175,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     services: servicesLoading,
     region,
     ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.console ? { onCall: (call) => tracer?.onDynamoDbCall(call) } : {}),
     notice: options.notice ?? ((line) => process.stderr.write(`${line}\n`)),
   });
   // Awaited below; until then a failed start (e.g. the data folder in use) must not go unobserved.
@@ -169,8 +190,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   let services: LoadedService[];
   let buildDir: Awaited<ReturnType<typeof scratchDir>>;
   let parts: Awaited<typeof partsLoading>;
+  let consoleParts: Awaited<typeof consoleLoading>;
   try {
     parts = await partsLoading;
+    consoleParts = await consoleLoading;
     services = await servicesLoading;
     buildDir = await scratchDir('sm-bundles-');
   } catch (error) {
@@ -225,8 +248,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const functions = parts.functionSpecs(services, built.bundles, specContext);
     // Each function's declared log format, which the kept logs follow; a reload may change it.
     const logFormats = new Map<string, LogFormat>();
+    // Each function's spec as served now, for a log level switched at run time.
+    const specsNow = new Map<string, FunctionSpec>();
     const noteLogFormats = (specs: readonly FunctionSpec[]) => {
-      for (const spec of specs) logFormats.set(spec.name, spec.logFormat ?? 'JSON');
+      for (const spec of specs) {
+        logFormats.set(spec.name, spec.logFormat ?? 'JSON');
+        specsNow.set(spec.name, spec);
+      }
     };
     noteLogFormats(functions);
     // Kept like CloudWatch's log groups, beside the data; --in-memory keeps nothing on disk.
@@ -235,7 +263,44 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ? openLogStore({ dir: logsDir, logFormatOf: (name) => logFormats.get(name) ?? 'JSON' })
       : null;
     if (logStore) cleanups.push(() => logStore.close());
-    const logSink: LogSink = logStore ? teeLogSink(options.logSink, logStore) : options.logSink;
+    // The console: the declarations, routes and specs in force change with each reload.
+    let currentServices: readonly LoadedService[] = services;
+    let generation = 0;
+    const throttleSwitch = { enabled: throttle !== false };
+    const sinks: LogSink[] = [options.logSink, ...(logStore ? [logStore] : [])];
+    const logSink: LogSink = teeLogSink(sinks);
+    const consoleRunning =
+      consoleParts && options.console
+        ? await consoleParts.consoleWithTracing(options.console, {
+            services: () => currentServices,
+            routes: () => parts.routeBindings(currentServices),
+            generation: () => generation,
+            guard: guarded,
+            admin,
+            userPool,
+            logsDir,
+            logSink,
+            initial: {
+              faults: options.faults ?? [],
+              throttling: throttle !== false,
+              logLevel: options.logLevel,
+            },
+            setThrottling: (enabled) => {
+              throttleSwitch.enabled = enabled;
+            },
+            // New instances start with the level; running ones retire once idle, as after a reload.
+            setLogLevel: (logLevel) => {
+              const files = new Map([...specsNow].map(([name, spec]) => [name, { file: spec.bundleFile }]));
+              lambda.update(parts.functionSpecs(currentServices, files, { ...specContext, logLevel }));
+            },
+            log: options.notice ?? ((line) => process.stderr.write(`${line}\n`)),
+          })
+        : undefined;
+    if (consoleRunning) {
+      tracer = consoleRunning.tracer;
+      sinks.push(...consoleRunning.sinks);
+      cleanups.push(() => consoleRunning.stop());
+    }
     const lambda = parts.startLambdaService({
       functions,
       region,
@@ -249,17 +314,22 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const routes: RouteBinding[] = parts.routeBindings(services);
     const gateway = await parts.startGateway({
       routes,
-      invoker: lambda,
+      invoker: tracer ? tracer.invoker(lambda) : lambda,
+      ...(tracer ? { observer: tracer.observer, throttleSwitch } : {}),
       authorizer: parts.localAuthorizer(userPool),
       port: options.port,
       stage: api.stageName,
       corsOrigins: api.corsOrigins,
-      throttle,
+      // With the console, the stage keeps its limits and the console's switch turns them on and off.
+      throttle: consoleRunning
+        ? { rateLimit: api.throttlingRateLimit, burstLimit: api.throttlingBurstLimit }
+        : throttle,
       ...(options.throttleClock ? { clock: options.throttleClock } : {}),
       exposure,
       localPages: localPages(
         parts.apiReference(services.map((s) => s.service)),
         parts.userPoolPage(userPool),
+        ...(consoleRunning ? [consoleRunning.console.page] : []),
       ),
       ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
       // The stage's access log, kept beside the functions' logs as its own group.
@@ -286,8 +356,15 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         ensureTables: async (loaded) => {
           await createTables(loaded);
           await guarded.reloadPolicies(loaded);
+          currentServices = loaded;
         },
-        onReload: options.onReload,
+        onReload: (event) => {
+          if (event.kind !== 'failed') {
+            generation += 1;
+            consoleRunning?.console.reloaded(generation);
+          }
+          options.onReload?.(event);
+        },
         initial: { services, specs: functions, inputs: built.inputs },
       });
       cleanups.push(async () => reload.close());
@@ -318,6 +395,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       referenceUrl: `${gateway.url}${parts.REFERENCE_PREFIX}/`,
       timings: { build: buildMs, dynamodb: dynamoMs, tables: tablesMs, total: since(started) },
       bundlesFromCache: built.fromCache,
+      console: consoleRunning
+        ? {
+            url: `${gateway.url}${consoleRunning.console.path}`,
+            secret: consoleRunning.console.secret,
+            tracer: consoleRunning.tracer,
+          }
+        : null,
       stats: () => lambda.stats(),
       stop,
     };

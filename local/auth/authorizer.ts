@@ -10,7 +10,12 @@ import { AUTHORIZER_CACHE_SECONDS, GROUP_SEPARATOR } from '#src/declaration/acce
 import type { LocalUserPool } from './local-user-pool.ts';
 
 export type Authorization =
-  | { readonly ok: true; readonly claims: Readonly<Record<string, string>> }
+  | {
+      readonly ok: true;
+      readonly claims: Readonly<Record<string, string>>;
+      /** The token was verified earlier and its result reused (the authorizer's cache). */
+      readonly cached?: boolean;
+    }
   /** `reason` is for the local log only; clients get API Gateway's bare 401. */
   | { readonly ok: false; readonly reason: string };
 
@@ -37,7 +42,7 @@ export function localAuthorizer(
     const token = tokenOf(header);
     if (!token) return { ok: false, reason: 'no token in the Authorization header' };
     const cached = verified.get(token);
-    if (cached && cached.until > now()) return { ok: true, claims: cached.claims };
+    if (cached && cached.until > now()) return { ok: true, claims: cached.claims, cached: true };
     verified.delete(token);
     const result = await verify(token);
     if (!result.ok) return result;

@@ -7,13 +7,15 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { DynamoDbCallRecord } from '#local/contracts.ts';
 import type { RunningDynamoDb } from './engine.ts';
 import { FAULT_RESPONSES, type FaultRule, planFaults } from './faults.ts';
 import { compiledPolicyOf } from './iam/compile-policy.ts';
 import { readDynamoDbRequest } from './iam/dynamodb-request.ts';
-import { DECISIONS, evaluateCompiled } from './iam/evaluate-policy.ts';
+import { DECISIONS, decidingStatement, evaluateCompiled } from './iam/evaluate-policy.ts';
 import type { FunctionPolicy } from './iam/policy-types.ts';
 import type { LocalAccount } from './iam/resolve-intrinsics.ts';
+import { type CallNote, observeCall } from './observe-call.ts';
 import { refuseOutsiders } from './refuse-outsiders.ts';
 
 export interface DynamoDbGuardOptions {
@@ -28,6 +30,8 @@ export interface DynamoDbGuardOptions {
   readonly faults?: readonly FaultRule[];
   /** Told of every denied call, e.g. to write it into the function's log. */
   readonly onDenied?: (functionName: string, message: string) => void;
+  /** Told of every call once answered, with its IAM decision and fault (the console's traces). */
+  readonly onCall?: (call: DynamoDbCallRecord) => void;
 }
 
 export interface DynamoDbGuard {
@@ -72,11 +76,19 @@ export async function startDynamoDbGuard(options: DynamoDbGuardOptions): Promise
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const note: CallNote | undefined = options.onCall ? observeCall(req, res, options.onCall) : undefined;
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const call = readDynamoDbRequest(req.headers, body.toString('utf8'), options.account);
     const policy = call.accessKeyId ? options.principals.get(call.accessKeyId) : undefined;
+    if (note)
+      Object.assign(note, {
+        functionName: policy?.functionName,
+        operation: call.operation,
+        tables: call.tables,
+        body: body.toString('utf8'),
+      });
     if (!policy) {
       return sendError(
         res,
@@ -90,7 +102,14 @@ export async function startDynamoDbGuard(options: DynamoDbGuardOptions): Promise
       return sendError(res, 400, 'com.amazon.coral.service#UnknownOperationException', 'Unknown operation');
     }
     const user = `User: arn:aws:sts::${options.account.accountId}:assumed-role/${policy.roleName}/${policy.functionName}`;
-    const refuse = (message: string) => {
+    const refuse = (message: string, missing?: { action: string; resource: string }, statement?: string) => {
+      if (note)
+        note.iam = {
+          decision: 'deny',
+          statements: statement ? [statement] : [],
+          reason: message,
+          ...(missing ? { missing } : {}),
+        };
       options.onDenied?.(policy.functionName, message);
       sendError(res, 400, 'com.amazon.coral.service#AccessDeniedException', message);
     };
@@ -102,25 +121,41 @@ export async function startDynamoDbGuard(options: DynamoDbGuardOptions): Promise
       // What the check cannot read it cannot allow.
       return refuse(
         `${user} is not authorized to perform: dynamodb:${call.operation} because the local IAM check cannot tell what it needs: ${call.unreadable}`,
+        { action: `dynamodb:${call.operation}`, resource: '*' },
       );
     }
     const compiledPolicy = compiledOf(policy);
+    const allowedBy: string[] = [];
     for (const { action, resource } of call.required) {
       const decision = evaluateCompiled(compiledPolicy, action, resource);
-      if (decision === DECISIONS.allow) continue;
+      const statement =
+        note && decidingStatement(compiledPolicy, policy.statements, action, resource, decision);
+      if (decision === DECISIONS.allow) {
+        if (statement && !allowedBy.includes(statement)) allowedBy.push(statement);
+        continue;
+      }
       const why =
         decision === DECISIONS.explicitDeny
           ? 'with an explicit deny in an identity-based policy'
           : compiledPolicy.problems.length > 0
             ? `because the local IAM check refuses the function's policy, as IAM would: ${compiledPolicy.problems[0]}`
             : `because no identity-based policy allows the ${action} action`;
-      return refuse(`${user} is not authorized to perform: ${action} on resource: ${resource} ${why}`);
+      return refuse(
+        `${user} is not authorized to perform: ${action} on resource: ${resource} ${why}`,
+        { action, resource },
+        statement,
+      );
     }
+    if (note) note.iam = { decision: 'allow', statements: allowedBy };
     const actions = used.get(policy.functionName) ?? new Set<string>();
     used.set(policy.functionName, actions);
     for (const { action } of call.required) actions.add(action);
 
     const plan = planFaults(faults, policy.functionName, call.tables);
+    if (note && (plan.error || plan.delayMs > 0))
+      note.fault = [plan.delayMs > 0 ? `latency ${plan.delayMs} ms` : '', plan.error ?? '']
+        .filter(Boolean)
+        .join(', ');
     if (plan.delayMs > 0) await sleep(plan.delayMs);
     // A caller that gave up (e.g. its SDK timed out) gets nothing more; `req` is always done by now.
     if (res.destroyed || res.socket?.destroyed !== false) return;

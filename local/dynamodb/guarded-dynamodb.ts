@@ -1,5 +1,5 @@
 import type { LoadedService } from '#src/declaration/load-services.ts';
-import { type DynamoDbGuard, startDynamoDbGuard } from './dynamodb-guard.ts';
+import { type DynamoDbGuard, type DynamoDbGuardOptions, startDynamoDbGuard } from './dynamodb-guard.ts';
 import type { RunningDynamoDb } from './engine.ts';
 import type { FaultRule } from './faults.ts';
 import { compiledPolicyOf } from './iam/compile-policy.ts';
@@ -15,6 +15,8 @@ export interface GuardedDynamoDbOptions extends DynamoDbOptions {
   readonly services: readonly LoadedService[] | Promise<readonly LoadedService[]>;
   readonly region: string;
   readonly faults?: readonly FaultRule[];
+  /** Told of every call the guard answers (the local console's traces). */
+  readonly onCall?: DynamoDbGuardOptions['onCall'];
   /** The local system's own messages (engine restarts, denied calls). */
   readonly notice: (line: string) => void;
 }
@@ -73,6 +75,7 @@ export async function startGuardedDynamoDb(options: GuardedDynamoDbOptions): Pro
       principals,
       account,
       ...(options.faults ? { faults: options.faults } : {}),
+      ...(options.onCall ? { onCall: options.onCall } : {}),
       onDenied: (fn, message) => options.notice(`  IAM: ${fn} denied: ${message}`),
     });
     const running = guard;

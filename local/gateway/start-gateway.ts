@@ -2,7 +2,7 @@
 // events, invokes the route's function through the local Lambda service and answers as AWS would.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Authorizer } from '#local/auth/authorizer.ts';
-import type { InvokeOutcome, Invoker, RouteBinding } from '#local/contracts.ts';
+import type { InvokeOutcome, Invoker, RequestObserver, RouteBinding } from '#local/contracts.ts';
 import { MEDIA_TYPES } from '#src/declaration/api-settings.ts';
 import { logAccess, traceOf } from './access-log.ts';
 import {
@@ -48,6 +48,10 @@ export interface GatewayOptions extends StageOptions {
    * Cognito authorizer does. Without one, every such route answers 401: never open by omission.
    */
   readonly authorizer?: Authorizer;
+  /** Told of each request's steps (the local console's traces); nothing is traced without one. */
+  readonly observer?: RequestObserver;
+  /** Read on every request: throttling applies while `enabled` (the console's switch); always when absent. */
+  readonly throttleSwitch?: { readonly enabled: boolean };
 }
 
 export interface RunningGateway {
@@ -77,6 +81,8 @@ interface Settings {
   readonly maxBodyBytes: number;
   readonly binaryMediaTypes: readonly string[];
   readonly log: (line: string) => void;
+  readonly observer: RequestObserver | undefined;
+  readonly throttleSwitch: { readonly enabled: boolean } | undefined;
 }
 
 // How long an upload that got its 413 may keep draining before the connection is cut.
@@ -101,6 +107,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
     binaryMediaTypes: options.binaryMediaTypes ?? [],
     log: options.log ?? ((line: string) => process.stderr.write(`${line}\n`)),
+    observer: options.observer,
+    throttleSwitch: options.throttleSwitch,
   };
   const server = createServer((req, res) => {
     // One stage for the whole request, even if a reload swaps it meanwhile.
@@ -178,6 +186,13 @@ async function handle(
     return closeAfterDrain(req, res, DRAIN_GRACE_MS);
   }
   const ids = newRequestIds(receivedAt, headerValue(req, 'x-amzn-trace-id'));
+  const steps = settings.observer?.begin({
+    requestId: ids.requestId,
+    traceHeader: ids.traceId,
+    method: req.method ?? 'GET',
+    path: (req.url ?? '/').split('?')[0] ?? '/',
+  });
+  if (steps) res.once('close', () => steps.end(res.writableFinished ? res.statusCode : 0));
   const accept = headerValue(req, 'accept');
   const stageAnswer = (type: GatewayResponseType, validationErrorString?: string) => {
     traceOf(res).errorType = GATEWAY_RESPONSES[type].responseType;
@@ -194,24 +209,34 @@ async function handle(
   const match = stage.route(method, path);
   if (match.kind === 'missing') return send(res, stageAnswer('missingAuthenticationToken'));
   traceOf(res).resourcePath = match.kind === 'preflight' ? match.resource : match.binding.resource;
+  if (match.kind === 'integration') steps?.route(match.binding.resource, match.binding.functionName);
   // Stage throttling counts every request that reaches a method, preflights included.
-  if (!stage.admit()) return send(res, stageAnswer('throttled'));
+  if ((settings.throttleSwitch?.enabled ?? true) && !stage.admit())
+    return send(res, stageAnswer('throttled'));
   if (match.kind === 'preflight') {
     return send(res, preflightResponse(ids, receivedAt, stage.corsOrigins, headerValue(req, 'origin')));
   }
   // As on API Gateway, the authorizer runs before the body is validated or anything is invoked.
   let claims: Readonly<Record<string, string>> | undefined;
   if (match.binding.authorizationType === 'COGNITO_USER_POOLS') {
+    const authorized = steps?.step('authorizer');
     const authorization = await settings.authorizer(headerValue(req, 'authorization'));
+    authorized?.({
+      'local.authorizer': authorization.ok && authorization.cached ? 'cached' : 'verified',
+      'local.authorized': authorization.ok,
+    });
     if (!authorization.ok) {
       settings.log(`[gateway] 401 ${method} ${path}: ${authorization.reason}`);
       return send(res, stageAnswer('unauthorized'));
     }
     claims = authorization.claims;
+    steps?.user(claims['cognito:username']);
   }
   const { validate } = match.binding;
   if (validate) {
+    const validated = steps?.step('validate body');
     const check = validate(headerValue(req, 'content-type'), read.body.toString('utf8'));
+    validated?.({ 'local.valid': check.ok });
     if (!check.ok) {
       // The body's detail is AWS's fixed message; the reasons go to the log, as deployed (execution log).
       settings.log(

@@ -1,4 +1,4 @@
-import type { InvokeOutcome, LogSink } from '#local/contracts.ts';
+import type { InvocationStart, InvokeOutcome, LogSink } from '#local/contracts.ts';
 import { FunctionInstance } from './function-instance.ts';
 import type { FunctionSpec } from './function-spec.ts';
 import { SHUTDOWN_OUTCOME } from './invocation-outcomes.ts';
@@ -34,6 +34,7 @@ interface Waiting {
   readonly requestId: string;
   readonly eventJson: string;
   readonly traceRoot: string | undefined;
+  readonly onStart: ((invocation: InvocationStart) => void) | undefined;
   readonly resolve: (outcome: InvokeOutcome) => void;
 }
 
@@ -82,10 +83,15 @@ export class FunctionPool {
     this.#dispatch();
   }
 
-  invoke(requestId: string, eventJson: string, traceRoot?: string): Promise<InvokeOutcome> {
+  invoke(
+    requestId: string,
+    eventJson: string,
+    traceRoot?: string,
+    onStart?: (invocation: InvocationStart) => void,
+  ): Promise<InvokeOutcome> {
     if (this.#closed) return Promise.resolve(SHUTDOWN_OUTCOME);
     return new Promise((resolve) => {
-      this.#waiting.push({ requestId, eventJson, traceRoot, resolve });
+      this.#waiting.push({ requestId, eventJson, traceRoot, onStart, resolve });
       this.#dispatch();
     });
   }
@@ -112,8 +118,17 @@ export class FunctionPool {
   #dispatch(): void {
     while (!this.#closed && this.#waiting.length > 0) {
       let instance: FunctionInstance | undefined;
+      let cold = false;
       try {
-        instance = this.#takeIdle() ?? this.#startInstance();
+        instance = this.#takeIdle();
+        if (!instance) {
+          // Told before the process is spawned: its start is the cold start's init, not a wait.
+          const first = this.#waiting[0];
+          instance = this.#startInstance(() =>
+            first?.onStart?.({ invocationId: first.requestId, cold: true }),
+          );
+          cold = instance !== undefined;
+        }
       } catch (error) {
         // No instance could be made (no thread, no temp folder): this invocation fails, the pool serves on.
         this.#waiting.shift()?.resolve(startFailure(this.#spec.name, error));
@@ -121,6 +136,7 @@ export class FunctionPool {
       }
       const next = instance && this.#waiting.shift();
       if (!instance || !next) return;
+      if (!cold) next.onStart?.({ invocationId: next.requestId, cold });
       void this.#run(instance, next);
     }
   }
@@ -151,10 +167,11 @@ export class FunctionPool {
     return alive;
   }
 
-  #startInstance(): FunctionInstance | undefined {
+  #startInstance(starting?: () => void): FunctionInstance | undefined {
     // An instance that is gone but still flushing its logs, or retiring after its last
     // invocation, no longer counts against the limit.
     if (this.#alive() >= this.#options.maxInstances) return undefined;
+    starting?.();
     const instance = new FunctionInstance({ spec: this.#spec, ...this.#options });
     this.#instances.add(instance);
     this.#coldStarts += 1;

@@ -109,7 +109,7 @@ export function startLambdaService(options: LambdaServiceOptions): LambdaService
     async invoke(
       functionName: string,
       event: APIGatewayProxyEvent,
-      _options?: InvokeOptions,
+      options?: InvokeOptions,
     ): Promise<InvokeOutcome> {
       if (closed) return SHUTDOWN_OUTCOME;
       const pool = pools.get(functionName);
@@ -120,7 +120,7 @@ export function startLambdaService(options: LambdaServiceOptions): LambdaService
       const eventJson = JSON.stringify(event);
       if (Buffer.byteLength(eventJson) > MAX_PAYLOAD_BYTES)
         return { kind: 'payload-too-large', direction: 'request' };
-      return pool.invoke(randomUUID(), eventJson, traceRootOf(traceHeaderOf(event)));
+      return pool.invoke(randomUUID(), eventJson, traceRootOf(traceHeaderOf(event)), options?.onStart);
     },
 
     update(functions) {

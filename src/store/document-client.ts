@@ -19,6 +19,12 @@ export function dynamoDbClient(): DynamoDBClient {
 export const UNMARSHALL_OPTIONS = { wrapNumbers: (text: string) => Number(text) } as const;
 
 /**
+ * Undefined values are left out; numbers DynamoDB stores but a double holds only approximately
+ * (1e20) are sent as the double's shortest text. Shared with the local console's item editor.
+ */
+export const MARSHALL_OPTIONS = { removeUndefinedValues: true, allowImpreciseNumbers: true } as const;
+
+/**
  * The document client of this function instance, created on first use and reused by every
  * invocation (connections stay warm). Region, credentials and endpoint come from the standard
  * AWS environment (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB` locally).
@@ -37,9 +43,7 @@ export function documentClient(): DynamoDBDocumentClient {
   // Throttles and retries become metrics of the invocation (src/http/metrics.ts).
   countDynamoDbCalls(client);
   shared = DynamoDBDocumentClient.from(client, {
-    // Numbers DynamoDB stores but a double holds only approximately (1e20) are sent as the
-    // double's shortest text.
-    marshallOptions: { removeUndefinedValues: true, allowImpreciseNumbers: true },
+    marshallOptions: { ...MARSHALL_OPTIONS },
     // A copy: the document client writes its own defaults into the options object it is given.
     unmarshallOptions: { ...UNMARSHALL_OPTIONS },
   });

@@ -1,4 +1,4 @@
-import { type CompiledPolicy, compilePolicy } from './compile-policy.ts';
+import { type CompiledPolicy, type CompiledStatement, compilePolicy } from './compile-policy.ts';
 import type { PolicyStatement } from './policy-types.ts';
 import type { PolicyContext } from './policy-variables.ts';
 
@@ -23,13 +23,42 @@ export function evaluateCompiled(policy: CompiledPolicy, action: string, resourc
   if (policy.problems.length > 0) return DECISIONS.implicitDeny;
   let allowed = false;
   for (const statement of policy.statements) {
-    if (!statement.live) continue;
-    if (statement.actions.some((p) => p.test(action)) === statement.notAction) continue;
-    if (statement.resources.some((p) => p.test(resource)) === statement.notResource) continue;
+    if (!appliesTo(statement, action, resource)) continue;
     if (statement.effect === 'Deny') return DECISIONS.explicitDeny;
     allowed = true;
   }
   return allowed ? DECISIONS.allow : DECISIONS.implicitDeny;
+}
+
+/** Whether a statement covers this action on this resource (a statement that cannot match never does). */
+function appliesTo(statement: CompiledStatement, action: string, resource: string): boolean {
+  if (!statement.live) return false;
+  if (statement.actions.some((p) => p.test(action)) === statement.notAction) return false;
+  return statement.resources.some((p) => p.test(resource)) !== statement.notResource;
+}
+
+/**
+ * The statement behind a decision, as its `Sid` or, without one (CDK writes none), its JSON: the
+ * first Deny covering the call for an explicit deny, else the first Allow; none for a default deny.
+ * `statements` are the ones `policy` was compiled from, in the same order.
+ *
+ * @example
+ * decidingStatement(policy, fn.statements, 'dynamodb:GetItem', tableArn, 'allow');
+ * // '{"Action":"dynamodb:GetItem","Effect":"Allow","Resource":"arn:aws:dynamodb:…:table/products"}'
+ */
+export function decidingStatement(
+  policy: CompiledPolicy,
+  statements: readonly PolicyStatement[],
+  action: string,
+  resource: string,
+  decision: Decision,
+): string | undefined {
+  if (decision === DECISIONS.implicitDeny) return undefined;
+  const effect = decision === DECISIONS.allow ? 'Allow' : 'Deny';
+  const index = policy.statements.findIndex((s) => s.effect === effect && appliesTo(s, action, resource));
+  const statement = statements[index];
+  if (!statement) return undefined;
+  return typeof statement.Sid === 'string' && statement.Sid ? statement.Sid : JSON.stringify(statement);
 }
 
 /**

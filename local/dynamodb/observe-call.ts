@@ -1,0 +1,45 @@
+// What the guard tells an observer (the local console's tracer) about one call, once it is answered.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DynamoDbCallRecord } from '#local/contracts.ts';
+
+/** The parts of a call's record learnt while it is checked; the rest is read from the request. */
+export interface CallNote {
+  functionName?: string;
+  operation?: string | null;
+  tables?: readonly string[];
+  body?: string;
+  iam?: DynamoDbCallRecord['iam'];
+  fault?: string;
+}
+
+/** Starts a note for this call; `onCall` gets the record when the answer is sent or the caller goes. */
+export function observeCall(
+  req: IncomingMessage,
+  res: ServerResponse,
+  onCall: (call: DynamoDbCallRecord) => void,
+): CallNote {
+  const startTime = performance.timeOrigin + performance.now();
+  const note: CallNote = {};
+  res.once('close', () => {
+    const traceHeader = req.headers['x-amzn-trace-id'];
+    const attempt = /attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''))?.[1];
+    try {
+      onCall({
+        traceHeader: Array.isArray(traceHeader) ? traceHeader[0] : traceHeader,
+        functionName: note.functionName,
+        operation: note.operation ?? null,
+        tables: note.tables ?? [],
+        body: note.body ?? '',
+        attempt: Number(attempt ?? 1),
+        ...(note.iam ? { iam: note.iam } : {}),
+        ...(note.fault ? { fault: note.fault } : {}),
+        startTime,
+        endTime: performance.timeOrigin + performance.now(),
+        statusCode: res.writableFinished ? res.statusCode : 0,
+      });
+    } catch {
+      // The observer's failure must not touch the call, which is answered already.
+    }
+  });
+  return note;
+}

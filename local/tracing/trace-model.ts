@@ -1,0 +1,63 @@
+// The shape of a kept trace: OpenTelemetry's data model (trace id, span id, parent, name, start,
+// duration, attributes named by its semantic conventions), so exporting one is a mapping.
+
+/** A value of a span attribute, as OpenTelemetry allows them. */
+export type AttributeValue = string | number | boolean | readonly string[];
+
+export interface Span {
+  /** 16 hex digits. */
+  readonly spanId: string;
+  readonly parentSpanId?: string;
+  /** `gateway`, `authorizer`, `validate body`, `wait for instance`, `init`, `invoke <function>`, `DynamoDB.<Action>`, `response`. */
+  readonly name: string;
+  readonly kind: 'server' | 'internal' | 'client';
+  /** Milliseconds since the epoch, fractional. */
+  readonly startTime: number;
+  readonly durationMs: number;
+  readonly status: 'ok' | 'error';
+  readonly attributes: Readonly<Record<string, AttributeValue>>;
+}
+
+/** One request through the gateway, as the console lists it. */
+export interface TraceSummary {
+  /** 32 hex digits: the X-Ray root's time and random parts, which is how X-Ray ids map to W3C ones. */
+  readonly traceId: string;
+  /** The gateway's request id (`x-amzn-RequestId`, `requestContext.requestId`). */
+  readonly requestId: string;
+  /** The Lambda invocation's request id (`START RequestId: …` in the function's log), if one ran. */
+  readonly invocationId?: string;
+  readonly method: string;
+  readonly path: string;
+  /** The resource template matched, e.g. `/products/{id}`; absent when no route matched. */
+  readonly route?: string;
+  readonly status: number;
+  readonly startTime: number;
+  readonly durationMs: number;
+  readonly function?: string;
+  /** `cognito:username` of the verified token. */
+  readonly user?: string;
+  readonly cold?: boolean;
+  readonly error?: boolean;
+}
+
+export interface Trace {
+  readonly summary: TraceSummary;
+  readonly spans: readonly Span[];
+}
+
+/** The current time in fractional epoch milliseconds (monotonic within the process). */
+export const epochNow = (): number => performance.timeOrigin + performance.now();
+
+const XRAY_ROOT = /Root=1-([0-9a-f]{8})-([0-9a-f]{24})/i;
+
+/**
+ * The W3C trace id of an X-Ray trace header (`Root=1-<8 hex>-<24 hex>…`), or undefined.
+ *
+ * @example
+ * traceIdOfXRay('Root=1-66704cad-0123456789abcdef01234567;Parent=…'); // '66704cad0123456789abcdef01234567'
+ */
+export function traceIdOfXRay(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = XRAY_ROOT.exec(header);
+  return match ? `${match[1]}${match[2]}`.toLowerCase() : undefined;
+}
