@@ -33,41 +33,9 @@ export interface TableInfo extends KeyInfo {
   itemCount?: number;
 }
 
-export interface TraceSummary {
-  traceId: string;
-  requestId: string;
-  method: string;
-  path: string;
-  /** The resource template matched, e.g. `/products/{id}`; absent when no route matched. */
-  route?: string;
-  /** The Lambda invocation's request id, which the function's log lines carry. */
-  invocationId?: string;
-  status: number;
-  startTime: number;
-  durationMs: number;
-  function?: string;
-  user?: string;
-  cold?: boolean;
-  error?: boolean;
-}
-
-export type AttributeValue = string | number | boolean | string[] | Record<string, unknown> | null;
-
-export interface Span {
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: 'server' | 'internal' | 'client';
-  startTime: number;
-  durationMs: number;
-  status: 'ok' | 'error';
-  attributes: Record<string, AttributeValue>;
-}
-
-export interface Trace {
-  summary: TraceSummary;
-  spans: Span[];
-}
+// What the traces API answers is the server's own model, imported as types only (erased from the
+// bundle), so the two cannot drift apart unnoticed.
+export type { AttributeValue, Span, Trace, TraceSummary } from '../../local/tracing/trace-model.ts';
 
 export interface LogLine {
   timestamp: string | number;

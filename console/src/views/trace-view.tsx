@@ -4,7 +4,7 @@ import { useLoad } from '../use-load.ts';
 import { CopyButton } from './copy-button.tsx';
 
 /** Spans in start order, each with its depth under its parent, for the waterfall's indentation. */
-export function ordered(spans: Span[]): { span: Span; depth: number }[] {
+export function ordered(spans: readonly Span[]): { span: Span; depth: number }[] {
   const byParent = new Map<string | undefined, Span[]>();
   const ids = new Set(spans.map((span) => span.spanId));
   for (const span of spans) {
@@ -115,7 +115,7 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId?: strin
   );
 }
 
-function denied(spans: Span[]): Span | undefined {
+function denied(spans: readonly Span[]): Span | undefined {
   return spans.find((span) => span.attributes['local.iam.decision'] === 'deny');
 }
 
