@@ -23,13 +23,20 @@ export async function openPage(
   browser: Browser,
   viewport = { width: 1280, height: 900 },
 ): Promise<WatchedPage> {
-  const context = await browser.newContext({ viewport });
+  // axe-core is injected as an inline script, which the console's Content-Security-Policy forbids
+  // (rightly): the test pages lift the policy for themselves, which changes nothing the app does.
+  const context = await browser.newContext({ viewport, bypassCSP: true });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  // The console's "Failed to load resource" line does not say which: the failed answer does.
+  page.on('response', (response) => {
+    if (response.status() >= 400)
+      errors.push(`answer: ${response.status()} ${response.request().method()} ${response.url()}`);
+  });
   return { page, errors };
 }
 
