@@ -24,7 +24,8 @@ export function Tables({ table }: { table?: string }) {
                 aria-current={candidate === current ? 'page' : undefined}
               >
                 {candidate.name}
-                {candidate.itemCount !== undefined ? ` (${candidate.itemCount})` : ''}
+                {/* DynamoDB's item count is refreshed about every six hours: an estimate only. */}
+                {candidate.itemCount !== undefined ? ` (about ${candidate.itemCount} items)` : ''}
               </a>
             </li>
           ))}
