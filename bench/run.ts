@@ -22,7 +22,7 @@ import { measureReload } from './reload-time.ts';
 import { type BenchResult, type EngineResult, throughputTable, writeReport } from './report.ts';
 import { measureRuntimes, runtimeTable } from './runtime-rows.ts';
 import { measureFootprint, measureThroughput } from './throughput.ts';
-import { measureTracingCost, measureTracingCpu } from './tracing-cost.ts';
+import { measureTracerWork, measureTracingCost, measureTracingCpu } from './tracing-cost.ts';
 
 const BENCH_USAGE = `Usage: npm run bench -- [options]
 
@@ -208,6 +208,7 @@ if (values['cold-start-only']) {
 }
 if (values['tracing-cost']) {
   await measureTracingCost(cliArgs('dynalite'), quick ? 1 : 5, quick ? 2 : 5);
+  await measureTracerWork();
   await measureTracingCpu(quick ? 1 : 5, quick ? 2 : 5);
   process.exit(0);
 }

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
 import { DEFAULT_SERVICES_DIR, PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import { type LocalSystem, startLocalSystem } from '../start-local-system.ts';
 import type { Span, Trace, TraceSummary } from '../tracing/trace-model.ts';
@@ -45,7 +46,10 @@ before(async () => {
     logLevel: 'INFO',
     logSink: { write() {} },
     servicesDirs: [DEFAULT_SERVICES_DIR, path.join(PROJECT_ROOT, 'test/fixtures/console-services')],
+    // Throttling starts off; the console's switch turns on a stage allowing one request, never refilled.
     throttle: false,
+    api: { ...DEFAULT_API_SETTINGS, throttlingRateLimit: 1, throttlingBurstLimit: 1 },
+    throttleClock: () => 0,
     notice: () => {},
     console: { traces: RING, otlpUrl: `http://127.0.0.1:${port}/v1/traces` },
   });
@@ -362,6 +366,38 @@ test('a fault switch turns a request into 503, and turning it off restores the a
     (await api('switches', { method: 'PUT', body: JSON.stringify({ logLevel: 'LOUD' }) })).status,
     400,
   );
+});
+
+test('the throttling switch turns the stage throttle on and off while the system runs', async () => {
+  const probe = () => fetch(`${system.url}/console-probe/t1`).then((r) => r.status);
+  assert.equal(await probe(), 200);
+  assert.equal(await probe(), 200, 'off: no throttle');
+  const on = await json<{ throttling: boolean }>(
+    await api('switches', { method: 'PUT', body: JSON.stringify({ throttling: true }) }),
+  );
+  assert.equal(on.throttling, true);
+  try {
+    // The stage allows one request and its clock never refills the bucket.
+    const statuses = [await probe(), await probe()];
+    assert.ok(statuses.includes(429), statuses.join(', '));
+  } finally {
+    await api('switches', { method: 'PUT', body: JSON.stringify({ throttling: false }) });
+  }
+  assert.equal(await probe(), 200);
+});
+
+test('a new log level switched at run time starts new instances', async () => {
+  const read = async () => {
+    const answer = await fetch(`${system.url}/console-probe/l1`);
+    return traceOf(answer.headers.get('x-amzn-requestid') ?? '');
+  };
+  await read();
+  assert.equal((await read()).summary.cold, false, 'warm before the switch');
+  const switched = await json<{ logLevel: string }>(
+    await api('switches', { method: 'PUT', body: JSON.stringify({ logLevel: 'DEBUG' }) }),
+  );
+  assert.equal(switched.logLevel, 'DEBUG');
+  assert.equal((await read()).summary.cold, true, 'a new instance, with the new level');
 });
 
 test('each trace is exported to the OTLP collector', async () => {

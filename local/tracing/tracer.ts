@@ -1,6 +1,7 @@
 // Builds one trace per request through the gateway from what the gateway, the Lambda service and
 // the DynamoDB guard report (all three run in this process), correlated by the X-Ray trace root
 // the gateway starts and every DynamoDB call carries back (the SDK copies `_X_AMZN_TRACE_ID`).
+// While a request runs only times and references are recorded; spans are built when read.
 import type {
   DynamoDbCallRecord,
   Invoker,
@@ -9,8 +10,9 @@ import type {
   RequestSteps,
 } from '#local/contracts.ts';
 import { pooledRandomBytes } from '#src/domain/random-pool.ts';
-import { dynamoDbSpan, type GrantSuggester } from './dynamodb-span.ts';
-import { type AttributeValue, epochNow, type Span, type Trace, traceIdOfXRay } from './trace-model.ts';
+import { buildSpans, type RecordedInvocation, type RecordedStep } from './build-spans.ts';
+import type { GrantSuggester } from './dynamodb-span.ts';
+import { epochNow, type Span, type Trace, type TraceSummary, traceIdOfXRay } from './trace-model.ts';
 import { DEFAULT_TRACE_CAPACITY, TraceRing } from './trace-ring.ts';
 
 export interface TracerOptions {
@@ -20,13 +22,6 @@ export interface TracerOptions {
   readonly grantFor?: GrantSuggester;
 }
 
-interface Step {
-  readonly name: string;
-  readonly start: number;
-  readonly end: number;
-  readonly attributes: Readonly<Record<string, AttributeValue>>;
-}
-
 /** A request still being answered. */
 interface OpenTrace {
   readonly traceId: string;
@@ -34,18 +29,16 @@ interface OpenTrace {
   readonly method: string;
   readonly path: string;
   readonly start: number;
-  readonly rootSpanId: string;
-  /** Made up front: DynamoDB calls arrive while the invocation runs, and hang under it. */
-  readonly invokeSpanId: string;
   route?: string;
   functionName?: string;
   user?: string;
   authorizer: 'verified' | 'cached' | 'none';
-  readonly steps: Step[];
-  readonly spans: Span[];
+  readonly steps: RecordedStep[];
+  readonly calls: DynamoDbCallRecord[];
   invocationId?: string;
   cold?: boolean;
-  report?: { readonly durationMs: number; readonly initMs?: number };
+  report?: RecordedInvocation['report'];
+  invocation?: RecordedInvocation;
   lastEnd: number;
 }
 
@@ -54,7 +47,6 @@ const INIT_DURATION = /\tInit Duration: ([\d.]+) ms/;
 /** Ids remembered per kept trace for linking log lines to it: the gateway's and Lambda's request ids. */
 const REMEMBERED_IDS_PER_TRACE = 2;
 
-export const newSpanId = (): string => pooledRandomBytes(8).toString('hex');
 const newTraceId = (): string => pooledRandomBytes(16).toString('hex');
 
 /**
@@ -73,7 +65,7 @@ export class Tracer {
   readonly #byRequestId = new Map<string, OpenTrace>();
   readonly #byInvocation = new Map<string, OpenTrace>();
   /** Gateway or Lambda request id → trace id, for the newest traces only (log lines link back through it). */
-  readonly #invocationTrace = new Map<string, string>();
+  readonly #idTrace = new Map<string, string>();
   readonly #listeners = new Set<(trace: Trace) => void>();
 
   constructor(options: TracerOptions = {}) {
@@ -87,9 +79,9 @@ export class Tracer {
     return () => this.#listeners.delete(listener);
   }
 
-  /** The trace an invocation (Lambda request id) or a gateway request id belongs to, if still kept. */
+  /** The trace a gateway or Lambda request id belongs to, while it is open or among the newest. */
   traceIdOf(id: string): string | undefined {
-    return this.#invocationTrace.get(id) ?? this.#byRequestId.get(id)?.traceId;
+    return this.#idTrace.get(id) ?? this.#byRequestId.get(id)?.traceId;
   }
 
   readonly observer: RequestObserver = {
@@ -104,11 +96,9 @@ export class Tracer {
         method,
         path,
         start,
-        rootSpanId: newSpanId(),
-        invokeSpanId: newSpanId(),
         authorizer: 'none',
         steps: [],
-        spans: [],
+        calls: [],
         lastEnd: start,
       };
       this.#open.set(traceId, open);
@@ -140,14 +130,14 @@ export class Tracer {
     };
   }
 
-  /** Wraps the Lambda service so that each invocation's wait, init and run become spans. */
+  /** Wraps the Lambda service so that each invocation's wait, init and run are recorded. */
   invoker(inner: Invoker): Invoker {
     return {
       invoke: async (functionName, event, options) => {
         const open = this.#byRequestId.get(event.requestContext?.requestId ?? '');
         if (!open) return inner.invoke(functionName, event, options);
         const waitStart = epochNow();
-        let started: number | undefined;
+        let started = waitStart;
         const outcome = await inner.invoke(functionName, event, {
           ...options,
           onStart: (invocation) => {
@@ -160,46 +150,20 @@ export class Tracer {
         });
         const ended = epochNow();
         open.lastEnd = ended;
-        this.#invocationSpans(open, functionName, waitStart, started ?? waitStart, ended, outcome.kind);
+        open.invocation = {
+          functionName,
+          waitStart,
+          started,
+          ended,
+          ok: outcome.kind === 'result',
+          ...(open.invocationId ? { invocationId: open.invocationId } : {}),
+          ...(open.cold !== undefined ? { cold: open.cold } : {}),
+          ...(open.report ? { report: open.report } : {}),
+        };
         if (open.invocationId) this.#byInvocation.delete(open.invocationId);
         return outcome;
       },
     };
-  }
-
-  #invocationSpans(
-    open: OpenTrace,
-    functionName: string,
-    waitStart: number,
-    started: number,
-    ended: number,
-    outcome: string,
-  ): void {
-    open.spans.push(
-      span(open.rootSpanId, 'wait for instance', 'internal', waitStart, started, {
-        'local.wait_ms': round(started - waitStart),
-      }),
-    );
-    const initMs = open.report?.initMs;
-    if (open.cold && initMs !== undefined)
-      open.spans.push(
-        span(open.invokeSpanId, 'init', 'internal', started, Math.min(ended, started + initMs), {
-          'faas.name': functionName,
-        }),
-      );
-    open.spans.push({
-      ...span(open.rootSpanId, `invoke ${functionName}`, 'client', started, ended, {
-        'faas.name': functionName,
-        'faas.invoked_name': functionName,
-        'faas.invoked_provider': 'aws',
-        'faas.trigger': 'http',
-        'faas.coldstart': open.cold ?? false,
-        ...(open.invocationId ? { 'faas.invocation_id': open.invocationId } : {}),
-        ...(open.report ? { 'local.handler_ms': open.report.durationMs } : {}),
-      }),
-      spanId: open.invokeSpanId,
-      status: outcome === 'result' ? 'ok' : 'error',
-    });
   }
 
   /** A tap for the function logs: each invocation's REPORT line gives its init and run times. */
@@ -214,12 +178,11 @@ export class Tracer {
     },
   };
 
-  /** What the DynamoDB guard saw of one call: a span under its invocation. */
+  /** What the DynamoDB guard saw of one call: kept with its request, a span once read. */
   readonly onDynamoDbCall = (call: DynamoDbCallRecord): void => {
     const traceId = traceIdOfXRay(call.traceHeader);
     const open = traceId ? this.#open.get(traceId) : undefined;
-    if (!open) return;
-    open.spans.push(dynamoDbSpan(call, open.invokeSpanId, newSpanId(), this.#grantFor));
+    open?.calls.push(call);
   };
 
   #finish(open: OpenTrace, statusCode: number): void {
@@ -227,45 +190,30 @@ export class Tracer {
     this.#open.delete(open.traceId);
     this.#byRequestId.delete(open.requestId);
     const end = epochNow();
-    const spans: Span[] = [
-      {
-        ...span(undefined, 'gateway', 'server', open.start, end, {
-          'http.request.method': open.method,
-          'url.path': open.path,
-          ...(open.route ? { 'http.route': open.route } : {}),
-          'http.response.status_code': statusCode,
-          'aws.request_id': open.requestId,
-          'local.authorizer': open.authorizer,
-          ...(open.user ? { 'enduser.id': open.user } : {}),
-        }),
-        spanId: open.rootSpanId,
-        status: statusCode >= 500 || statusCode === 0 ? 'error' : 'ok',
-      },
-      ...open.steps.map((step) =>
-        span(open.rootSpanId, step.name, 'internal', step.start, step.end, step.attributes),
-      ),
-      ...open.spans,
-      span(open.rootSpanId, 'response', 'internal', open.lastEnd, end, {
-        'http.response.status_code': statusCode,
-      }),
-    ];
+    const failedCall = open.calls.some((call) => call.statusCode >= 400 || call.statusCode === 0);
+    const summary: TraceSummary = {
+      traceId: open.traceId,
+      requestId: open.requestId,
+      ...(open.invocationId ? { invocationId: open.invocationId } : {}),
+      method: open.method,
+      path: open.path,
+      ...(open.route ? { route: open.route } : {}),
+      status: statusCode,
+      startTime: open.start,
+      durationMs: Math.round((end - open.start) * 1000) / 1000,
+      ...(open.functionName ? { function: open.functionName } : {}),
+      ...(open.user ? { user: open.user } : {}),
+      ...(open.cold !== undefined ? { cold: open.cold } : {}),
+      error: statusCode >= 500 || statusCode === 0 || open.invocation?.ok === false || failedCall,
+    };
+    const grantFor = this.#grantFor;
+    let spans: Span[] | undefined;
     const trace: Trace = {
-      summary: {
-        traceId: open.traceId,
-        requestId: open.requestId,
-        ...(open.invocationId ? { invocationId: open.invocationId } : {}),
-        method: open.method,
-        path: open.path,
-        ...(open.route ? { route: open.route } : {}),
-        status: statusCode,
-        startTime: open.start,
-        durationMs: round(end - open.start),
-        ...(open.functionName ? { function: open.functionName } : {}),
-        ...(open.user ? { user: open.user } : {}),
-        ...(open.cold !== undefined ? { cold: open.cold } : {}),
-        error: statusCode >= 500 || spans.some((s) => s.status === 'error'),
+      summary,
+      get spans() {
+        spans ??= buildSpans({ ...open, end, statusCode }, grantFor);
+        return spans;
       },
-      spans,
     };
     this.ring.add(trace);
     this.#remember(open.requestId, open.traceId);
@@ -280,35 +228,13 @@ export class Tracer {
   }
 
   #remember(id: string, traceId: string): void {
-    this.#invocationTrace.set(id, traceId);
+    this.#idTrace.set(id, traceId);
     // Bounded like the ring: the oldest links go first (a Map iterates in insertion order).
     const bound = this.ring.capacity * REMEMBERED_IDS_PER_TRACE;
-    while (this.#invocationTrace.size > bound) {
-      const oldest = this.#invocationTrace.keys().next().value;
+    while (this.#idTrace.size > bound) {
+      const oldest = this.#idTrace.keys().next().value;
       if (oldest === undefined) break;
-      this.#invocationTrace.delete(oldest);
+      this.#idTrace.delete(oldest);
     }
   }
-}
-
-const round = (ms: number): number => Math.round(ms * 1000) / 1000;
-
-function span(
-  parentSpanId: string | undefined,
-  name: string,
-  kind: Span['kind'],
-  start: number,
-  end: number,
-  attributes: Readonly<Record<string, AttributeValue>>,
-): Span {
-  return {
-    spanId: newSpanId(),
-    ...(parentSpanId ? { parentSpanId } : {}),
-    name,
-    kind,
-    startTime: start,
-    durationMs: round(Math.max(0, end - start)),
-    status: 'ok',
-    attributes,
-  };
 }
