@@ -142,13 +142,16 @@ describe('the browser console', () => {
     assert.deepEqual(errors, []);
   });
 
-  test('a log line links back to the trace of its request', async () => {
+  test('a log line links back to the trace of its request, and the saved query for that request runs on the kept logs', async () => {
     await createProduct('Logged mug');
     const { page, errors } = await consolePage('traces');
     await page.locator('table.traces a', { hasText: 'POST /products' }).first().click();
     const heading = await text(page.locator('main h1'));
     await page.getByRole('link', { name: 'Log lines of this request' }).click();
     await page.getByRole('heading', { name: 'Logs' }).waitFor();
+    // The stack's saved queries run here on the kept logs; the one for a request takes its id.
+    await page.getByRole('button', { name: 'Run oneRequest' }).click();
+    await page.getByRole('table', { name: /^oneRequest: [1-9]\d* rows?$/ }).waitFor();
     const toTrace = page.locator('.log-lines').getByRole('link', { name: 'trace' }).first();
     await toTrace.click();
     await page.getByRole('heading', { name: heading }).waitFor();
