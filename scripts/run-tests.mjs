@@ -14,6 +14,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BROWSER_HINT, findChromium } from './find-browser.mjs';
 
 if (process.argv.includes('--deployed-node')) {
   const found = spawnSync(
@@ -74,14 +75,29 @@ if (!hasJava) {
   console.log('No Java 17+ found: the DynamoDB Local suites are left out (the dynalite suites still run).');
 }
 
+// The browser tests (test/browser/) need Chromium: without it they are left out with one line
+// saying how to enable them, except in CI, where leaving them out is an error.
+const hasBrowser = findChromium() !== undefined;
+const needsBrowser = (file) => /(^|\/)browser\//.test(file.split(path.sep).join('/'));
+if (!hasBrowser) {
+  if (process.env.CI === 'true') {
+    console.error(`CI needs Chromium to run the browser tests: ${BROWSER_HINT}.`);
+    process.exit(1);
+  }
+  console.log(`No Chromium found: the browser tests are left out; to run them, ${BROWSER_HINT}.`);
+}
+
 // A part of a path selects among the files found; a path to a test file runs that file, even
 // one among the fixtures (scripts/run-tests.test.ts runs the runner on its own fixtures).
 const filter = process.argv.slice(2);
-const named = filter.filter((arg) => arg.endsWith('.test.ts') && existsSync(arg));
+const named = filter
+  .filter((arg) => arg.endsWith('.test.ts') && existsSync(arg))
+  .filter((f) => hasBrowser || !needsBrowser(f));
 const selected = [
   ...named,
   ...files
     .filter((f) => hasJava || !needsJava(f))
+    .filter((f) => hasBrowser || !needsBrowser(f))
     .filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)))
     .filter((f) => !named.includes(f)),
 ].sort();

@@ -51,3 +51,35 @@ test('a file past its bound is ended and reported by name', async () => {
   assert.match(output, /outlives-its-bound\.test\.ts \(timed out after 3 s\)/);
   assert.match(output, /^0 passed, 1 failed, 0 skipped$/m);
 });
+
+test('without Chromium the browser tests are left out with one line saying how to enable them', async () => {
+  const { code, output } = await runTests('browser/opens-a-page.test.ts', {
+    SM_CHROMIUM: '/nonexistent/chromium',
+    CI: '',
+  });
+  assert.match(
+    output,
+    /^No Chromium found: the browser tests are left out; to run them, install .*chromium/m,
+  );
+  assert.equal(output.match(/browser tests/g)?.length, 1, output);
+  assert.doesNotMatch(output, /stands in for a browser test/);
+  assert.equal(code, 1, 'nothing else was selected, and an empty selection fails');
+});
+
+test('in CI a missing Chromium is a failure', async () => {
+  const { code, output } = await runTests('browser/opens-a-page.test.ts', {
+    SM_CHROMIUM: '/nonexistent/chromium',
+    CI: 'true',
+  });
+  assert.equal(code, 1);
+  assert.match(output, /CI needs Chromium to run the browser tests/);
+});
+
+test('with Chromium found the browser tests run', async () => {
+  const { code, output } = await runTests('browser/opens-a-page.test.ts', {
+    SM_CHROMIUM: process.execPath,
+    CI: '',
+  });
+  assert.equal(code, 0, output);
+  assert.match(output, /stands in for a browser test/);
+});
