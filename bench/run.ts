@@ -12,9 +12,10 @@ import { parseArgs } from 'node:util';
 import { IncrementalBundles } from '#local/build/incremental-bundles.ts';
 import { USAGE } from '#local/cli-options.ts';
 import { findJava } from '#local/dynamodb/find-java.ts';
+import { LOCAL_ACCOUNT_ID } from '#local/dynamodb/iam/resolve-intrinsics.ts';
 import { functionSpecs } from '#local/function-specs.ts';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '#local/lambda/start-lambda-service.ts';
-import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
+import { loadStack } from '#local/stack/load-stack.ts';
 import { loadServices } from '#src/declaration/load-services.ts';
 import { startCli, treeRssMb } from './cli-process.ts';
 import { measureColdStarts } from './cold-start.ts';
@@ -160,10 +161,13 @@ async function coldStarts(): Promise<BenchResult['coldStarts']> {
     const bundles = new IncrementalBundles(dir);
     const built = await bundles.build(services);
     await bundles.dispose();
-    const specs = functionSpecs(services, built.bundles, {
+    // The functions as the stack deploys them at the level the CLI runs with (cached after one synthesis).
+    const { stack } = await loadStack(services, {
+      account: { region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID },
+      context: { logLevel: 'WARN' },
+    });
+    const specs = functionSpecs(stack.functions, built.bundles, {
       endpoint: cli.endpoint,
-      logLevel: 'WARN',
-      corsOrigins: DEFAULT_API_SETTINGS.corsOrigins,
       hostCredentials: undefined,
     });
     const routeOf = new Map(services.flatMap(({ service }) => service.functions.map((fn) => [fn.name, fn])));

@@ -34,6 +34,10 @@ export function banner(system: LocalSystem, node: DeployedNode): string {
     `  Data       ${dynamodb.dataDir ?? (dynamodb.engine === 'external' ? 'held by the external endpoint' : 'in memory (lost on stop)')}`,
     `  Logs       ${system.logsDir ? `${system.logsDir} (npm run logs -- --help)` : 'not kept (in memory)'}`,
     `  Sign-in    local user pool ${system.userPool.poolId}: TOKEN=$(npm run -s token -- --user alice --group admin)`,
+    `  Stack      tables, functions, routes and stage read from the synthesized CDK app${system.synthesized ? ' (synthesized now)' : ' (kept from an earlier synthesis)'}`,
+    '',
+    '  Not run locally (the template holds them; docs/fidelity.md says why)',
+    ...system.notHonoured.map((line) => `    ${line}`),
     '',
     '  Routes → functions (who may call them)',
     ...routes.map(
