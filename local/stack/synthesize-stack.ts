@@ -40,6 +40,31 @@ export async function synthesizeStack(
   services: readonly LoadedService[],
   input: SynthesisInput,
 ): Promise<LocalStack> {
+  return synthesizeTemplate(services, input, ({ resources, names, stack }) => ({
+    ...readTemplate(resources, names),
+    policies: policiesOf(stack, resources, names),
+  }));
+}
+
+/** A synthesized template's resources, with the rule naming them locally. */
+export interface SynthesizedTemplate {
+  readonly resources: TemplateResources;
+  readonly names: LocalNames;
+  readonly stack: ServicesStack;
+}
+
+/**
+ * Synthesizes the app and hands its template to `read` (the synthesis' scratch folder is removed
+ * after). Tests read a changed template through it, as the local system reads the real one.
+ *
+ * @example
+ * const routes = await synthesizeTemplate(services, input, ({ resources, names }) => readTemplate(resources, names).routes);
+ */
+export async function synthesizeTemplate<T>(
+  services: readonly LoadedService[],
+  input: SynthesisInput,
+  read: (synthesized: SynthesizedTemplate) => T,
+): Promise<T> {
   // What is read here does not depend on the code: every function's asset is one empty folder.
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'sm-stack-synth-'));
   const emptyAsset = path.join(scratch, 'asset');
@@ -62,11 +87,7 @@ export async function synthesizeStack(
     const template = app.synth().getStackArtifact(stack.artifactId).template as {
       Resources: TemplateResources;
     };
-    const names = localNames(stack, services, input.account);
-    return {
-      ...readTemplate(template.Resources, names),
-      policies: policiesOf(stack, template.Resources, names),
-    };
+    return read({ resources: template.Resources, names: localNames(stack, services, input.account), stack });
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
