@@ -81,9 +81,9 @@ describe('the local system reads the synthesized template', () => {
     const invoked: string[] = [];
 
     before(async () => {
-      // biome-ignore lint/suspicious/noExplicitAny: the template is edited as the loose JSON it is
       const edited = structuredClone(resources) as Record<
         string,
+        // biome-ignore lint/suspicious/noExplicitAny: the template is edited as the loose JSON it is
         { Type: string; Properties: Record<string, any> }
       >;
       const fnId = idOf(
