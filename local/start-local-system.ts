@@ -272,7 +272,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     hostCredentials: Record<string, string> | undefined,
     functionSpecs: typeof import('./function-specs.ts')['functionSpecs'],
   ) => {
-    if (serving?.services !== services) throw new Error('The stack of these declarations has not been read');
+    // A reload whose stack could not be read leaves the previous one serving until a declaration is saved again.
+    if (serving?.services !== services)
+      throw new Error(
+        'The stack of the changed declarations could not be read: fix the declaration and save it again',
+      );
     return functionSpecs(serving.stack.functions, built, { endpoint, hostCredentials });
   };
   const lambda = parts.add(

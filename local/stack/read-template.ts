@@ -9,6 +9,7 @@ import {
 } from '#local/dynamodb/iam/resolve-intrinsics.ts';
 import { LOG_LEVELS, type LogLevel } from '#src/declaration/function-environment.ts';
 import type { GatewayResponseDefinition } from '#src/declaration/gateway-responses.ts';
+import { LAMBDA_NODEJS_RUNTIME } from '#src/declaration/lambda-runtime.ts';
 import type { LocalStack, StackFunction, StackIndex, StackStage, StackTable } from './local-stack.ts';
 
 /**
@@ -159,6 +160,9 @@ function readFunctions(resources: TemplateResources, names: LocalNames, notes: s
     if (props.ReservedConcurrentExecutions !== undefined) note('reserved concurrency');
     if (props.Layers) note('layers');
     if (props.VpcConfig) note('VPC configuration');
+    // The local Lambda service runs one Node.js: the major of the runtime the stack is written for.
+    if (props.Runtime !== LAMBDA_NODEJS_RUNTIME)
+      note(`the ${String(props.Runtime)} runtime: functions run on ${LAMBDA_NODEJS_RUNTIME}'s Node.js`);
     return {
       name,
       memoryMb: Number(props.MemorySize ?? LAMBDA_DEFAULTS.memoryMb),
