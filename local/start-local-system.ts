@@ -226,7 +226,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   // The local user pool lives in the data folder even with --in-memory (it holds no user data,
   // and tokens minted by `npm run token` must outlive a restart). Its first key is made meanwhile.
   const userPool = parts.add('user pool', async () => (await modules).openLocalUserPool(options.dataDir));
-  const dynamoMs = dynamodb.then(() => since(started));
   const tables = parts.add(
     'tables',
     async () => {
@@ -432,7 +431,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     referenceUrl: `${running.url}${REFERENCE_PREFIX}/`,
     timings: {
       build: build.ms,
-      dynamodb: await dynamoMs,
+      dynamodb: parts.timings().find((part) => part.name === 'dynamodb')?.ms ?? 0,
       tables: tablesDone.ms,
       total: since(started),
     },
