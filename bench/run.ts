@@ -14,6 +14,8 @@ import { USAGE } from '#local/cli-options.ts';
 import { findJava } from '#local/dynamodb/engines/find-java.ts';
 import { functionSpecs } from '#local/function-specs.ts';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '#local/lambda/start-lambda-service.ts';
+import { LOCAL_REGION } from '#local/local-account.ts';
+import { loadStack, stackInputFor } from '#local/stack/load-stack.ts';
 import { parseCommandLine } from '#local/tools/command-line.ts';
 import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
 import { loadServices } from '#src/declaration/load-services.ts';
@@ -165,10 +167,10 @@ async function coldStarts(): Promise<BenchResult['coldStarts']> {
     const bundles = new IncrementalBundles(dir);
     const built = await bundles.build(services);
     await bundles.dispose();
-    const specs = functionSpecs(services, built.bundles, {
+    // The functions as the stack deploys them at the level the CLI runs with (cached after one synthesis).
+    const { stack } = await loadStack(services, stackInputFor(DEFAULT_API_SETTINGS, 'WARN', LOCAL_REGION));
+    const specs = functionSpecs(stack.functions, built.bundles, {
       endpoint: cli.endpoint,
-      logLevel: 'WARN',
-      corsOrigins: DEFAULT_API_SETTINGS.corsOrigins,
       hostCredentials: undefined,
     });
     const routeOf = new Map(services.flatMap(({ service }) => service.functions.map((fn) => [fn.name, fn])));

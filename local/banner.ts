@@ -44,6 +44,10 @@ export function banner(system: LocalSystem, node: DeployedNode, flags = ''): str
         ]
       : []),
     `  CLI        npm run cli --${flags} products list`,
+    `  Stack      tables, functions, routes and stage read from the synthesized CDK app${system.synthesized ? ' (synthesized now)' : ' (kept from an earlier synthesis)'}`,
+    '',
+    '  Not run locally (the template holds them; docs/fidelity.md says why)',
+    ...system.notHonoured.map((line) => `    ${line}`),
     '',
     '  Routes → functions (who may call them)',
     ...routes.map(

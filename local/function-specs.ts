@@ -1,75 +1,41 @@
-// What the local Lambda service and gateway run, derived from the declarations and the bundles.
-import { needsToken } from '#src/declaration/access.ts';
-import { bodyMediaTypes } from '#src/declaration/api-settings.ts';
-import { bodyDraft4Schema } from '#src/declaration/body-schema.ts';
-import { functionEnvironment, type LogLevel } from '#src/declaration/function-environment.ts';
-import { LOCAL_IDEMPOTENCY_TABLE } from '#src/declaration/idempotency.ts';
-import type { LoadedService } from '#src/declaration/load-services.ts';
+// What the local Lambda service runs: each function of the synthesized stack with its bundle.
 import type { BuiltBundle } from './build/incremental-bundles.ts';
-import type { RouteBinding } from './contracts.ts';
 import { localAccessKey } from './dynamodb/guard/guarded-dynamodb.ts';
 import type { FunctionSpec } from './lambda/function-spec.ts';
+import type { StackFunction } from './stack/local-stack.ts';
 
 export interface SpecContext {
+  /** The DynamoDB endpoint functions call: the local IAM guard, or an external endpoint. */
   readonly endpoint: string;
-  readonly logLevel: LogLevel;
-  /** The stage's CORS origins, which the functions answer with. */
-  readonly corsOrigins: readonly string[];
   /** The developer's credentials, only with an external endpoint. */
   readonly hostCredentials: Record<string, string> | undefined;
 }
 
-/** Every declared function with its bundle and its own environment. */
+/**
+ * Every function of the stack with its bundle: memory, timeout, environment, log format and level
+ * as the template deploys them, plus what only the local system needs (its endpoint, its keys).
+ */
 export function functionSpecs(
-  services: readonly LoadedService[],
+  functions: readonly StackFunction[],
   bundles: ReadonlyMap<string, Pick<BuiltBundle, 'file'>>,
   context: SpecContext,
 ): FunctionSpec[] {
-  return services.flatMap(({ service }) =>
-    service.functions.map((fn) => ({
-      name: fn.name,
-      bundleFile: bundles.get(fn.name)?.file ?? '',
-      memoryMb: fn.memoryMb,
-      timeoutSeconds: fn.timeoutSeconds,
-      logFormat: fn.logFormat,
-      // The level the stack deploys as the application log level (JSON format only).
-      logLevel: context.logLevel,
-      environment: {
-        ...functionEnvironment(service, fn, {
-          tableName: service.table.name,
-          logLevel: context.logLevel,
-          corsOrigins: context.corsOrigins,
-          idempotencyTableName: LOCAL_IDEMPOTENCY_TABLE,
-        }),
-        AWS_ENDPOINT_URL_DYNAMODB: context.endpoint,
-        // The SDK warns once per instance that Node 20 support ends; deployed functions run a
-        // newer Node, so the warning says nothing about them and would repeat in every worker.
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        ...(context.hostCredentials ?? localCredentials(fn.name)),
-      },
-    })),
-  );
-}
-
-/** Every declared route and the function behind it. */
-export function routeBindings(services: readonly LoadedService[]): RouteBinding[] {
-  return services.flatMap(({ service }) =>
-    service.functions.map((fn) => {
-      const route = {
-        method: fn.method,
-        resource: fn.path,
-        functionName: fn.name,
-        authorizationType: needsToken(fn.access) ? ('COGNITO_USER_POOLS' as const) : ('NONE' as const),
-      };
-      if (!fn.body) return route;
-      // The same models the stack deploys, for the same media types.
-      const model = bodyDraft4Schema(fn.body);
-      return {
-        ...route,
-        requestModels: Object.fromEntries(bodyMediaTypes(fn.method).map((t) => [t, model])),
-      };
-    }),
-  );
+  return functions.map((fn) => ({
+    name: fn.name,
+    bundleFile: bundles.get(fn.name)?.file ?? '',
+    memoryMb: fn.memoryMb,
+    timeoutSeconds: fn.timeoutSeconds,
+    logFormat: fn.logFormat,
+    ...(fn.logLevel ? { logLevel: fn.logLevel } : {}),
+    environment: {
+      ...fn.environment,
+      AWS_ENDPOINT_URL_DYNAMODB: context.endpoint,
+      // The SDK warns once per instance that Node 20 support ends; deployed functions run a
+      // newer Node, so the warning says nothing about them and would repeat in every worker.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...(context.hostCredentials ?? localCredentials(fn.name)),
+    },
+  }));
 }
 
 /** With an external endpoint (e.g. real AWS), functions use the developer's own credentials. */

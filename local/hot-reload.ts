@@ -7,8 +7,8 @@ import type { AccessSettings } from '#src/declaration/access.ts';
 import { type LoadedService, loadServices, withAccessSettings } from '#src/declaration/load-services.ts';
 import { declarationInputs } from './build/declaration-inputs.ts';
 import type { BuildResult, IncrementalBundles } from './build/incremental-bundles.ts';
+import type { RouteBinding } from './contracts.ts';
 import type { ApiReference } from './docs/api-reference.ts';
-import { functionSpecs, routeBindings, type SpecContext } from './function-specs.ts';
 import type { RunningGateway } from './gateway/start-gateway.ts';
 import type { FunctionSpec } from './lambda/function-spec.ts';
 import type { LambdaService } from './lambda/start-lambda-service.ts';
@@ -45,10 +45,20 @@ export interface HotReloadOptions {
   readonly gateway: Pick<RunningGateway, 'setRoutes'>;
   /** The API reference (`/_local/docs/`): it describes what each reload serves. */
   readonly reference?: Pick<ApiReference, 'update'>;
-  readonly specContext: SpecContext;
+  /**
+   * What `services` run as, with these bundles: the functions and routes of their synthesized
+   * stack (read by `ensureTables` before a reload serves them).
+   */
+  readonly served: (
+    services: readonly LoadedService[],
+    bundles: BuildResult['bundles'],
+  ) => { readonly specs: readonly FunctionSpec[]; readonly routes: readonly RouteBinding[] };
   /** The settings that put access rules in force, as at start. */
   readonly accessSettings: AccessSettings;
-  /** Creates tables that do not exist yet; never drops any. */
+  /**
+   * Reads the stack of changed declarations (one synthesis, unless cached) and creates the tables
+   * it adds; never drops any.
+   */
   readonly ensureTables: (services: readonly LoadedService[]) => Promise<void>;
   readonly onReload: (event: ReloadEvent) => void;
   /** What the first build served: what is compared against to tell what changed. */
@@ -151,11 +161,11 @@ export function startHotReload(options: HotReloadOptions): HotReload {
     readDeclarations: boolean,
   ): ReloadEvent & { kind: 'reloaded' } {
     watchInputs(built.inputs);
-    const specs = functionSpecs(services, built.bundles, options.specContext);
+    const { specs, routes } = options.served(services, built.bundles);
     const changed = specs.filter((spec) => served.get(spec.name) !== JSON.stringify(spec));
     // The gateway's whole stage first: if the routes clash it throws and nothing has changed. In the
     // same turn of the event loop the functions follow, so no request sees one without the other.
-    options.gateway.setRoutes(routeBindings(services));
+    options.gateway.setRoutes(routes);
     options.reference?.update(services.map(({ service }) => service));
     served = new Map(specs.map((spec) => [spec.name, JSON.stringify(spec)]));
     options.lambda.update(changed);

@@ -11,17 +11,21 @@ import {
 } from '#src/declaration/load-services.ts';
 import { DEFAULT_LOG_FORMAT, type LogFormat } from '#src/declaration/types.ts';
 import type { LocalUserPool } from './auth/local-user-pool.ts';
+import type { BuiltBundle } from './build/incremental-bundles.ts';
 import { scratchDir } from './build/scratch-dir.ts';
 import type { LogSink, RouteBinding } from './contracts.ts';
 import type { EngineChoice, RunningDynamoDb } from './dynamodb/engines/engine.ts';
 import type { FaultRule } from './dynamodb/guard/faults.ts';
 import { type GuardedDynamoDb, startGuardedDynamoDb } from './dynamodb/guard/guarded-dynamodb.ts';
+import { policiesOf } from './dynamodb/guard/iam/load-policies.ts';
 import type { ExposureOptions } from './exposure.ts';
 import type { ReloadEvent } from './hot-reload.ts';
 import type { FunctionSpec } from './lambda/function-spec.ts';
 import type { FunctionStats } from './lambda/start-lambda-service.ts';
 import { LOCAL_REGION } from './local-account.ts';
 import { ACCESS_LOG_FOLDER, openLogStore } from './logs/log-store.ts';
+import { type LoadedStack, loadStack, stackInputFor } from './stack/load-stack.ts';
+import { type PartTiming, SystemParts } from './system-part.ts';
 import type { Tracer } from './tracing/tracer.ts';
 
 /** The browser console and its request traces (`npm start` turns them on; `--no-console` off). */
@@ -113,6 +117,12 @@ export interface LocalSystem {
   readonly timings: Readonly<Record<'build' | 'dynamodb' | 'tables' | 'total', number>>;
   /** Whether the bundles served at start were kept from an earlier start (none was built). */
   readonly bundlesFromCache: boolean;
+  /** Whether the CDK app was synthesized at this start (nothing cached for its inputs). */
+  readonly synthesized: boolean;
+  /** What the synthesized stack holds that the local system does not run, one line per kind. */
+  readonly notHonoured: readonly string[];
+  /** The parts the system started, in order, and how long each took to be ready. */
+  readonly parts: readonly PartTiming[];
   /** The console, when on: the URL to open (it carries the secret) and the tracer behind it. */
   readonly console: { readonly url: string; readonly secret: string; readonly tracer: Tracer } | null;
   /** Per function: instances alive and busy, invocations waiting, cold starts so far. */
@@ -143,8 +153,11 @@ function teeLogSink(sinks: readonly LogSink[]): LogSink {
 }
 
 /**
- * Starts the whole local system: builds every function's deployment bundle, starts DynamoDB and
- * creates the declared tables, then the Lambda service and the API Gateway in front of it.
+ * Starts the whole local system as an ordered list of parts (see system-part.ts): the
+ * declarations and the stack synthesized from them (read once, shared by every later part),
+ * DynamoDB behind its IAM guard, the bundles, the tables, the log store, the Lambda service, the
+ * API Gateway in front of it and, with `onReload`, the watcher. A part that fails stops those
+ * started, last first; `stop()` does the same.
  *
  * @example
  * const system = await startLocalSystem({ port: 3000, engine: 'auto', dataDir: '.data',
@@ -155,139 +168,164 @@ function teeLogSink(sinks: readonly LogSink[]): LogSink {
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const started = performance.now();
   const api = options.api ?? DEFAULT_API_SETTINGS;
-  const throttle =
-    options.throttle === false
-      ? (false as const)
-      : { rateLimit: api.throttlingRateLimit, burstLimit: api.throttlingBurstLimit };
   const exposure = options.exposure ?? {};
   const region =
     options.region ?? (options.engine === 'external' ? process.env.AWS_REGION : undefined) ?? LOCAL_REGION;
   const since = (from: number) => Math.round(performance.now() - from);
   const servicesDirs = options.servicesDirs ?? [DEFAULT_SERVICES_DIR];
+  // The stack is synthesized as `cdk synth -c stageName=… -c logLevel=…` would: the stage's
+  // settings and the log level chosen are context, so the template carries them.
+  const stackInput = stackInputFor(api, options.logLevel, region);
+  // One reading per set of declarations, shared by every part that reads the stack.
+  const readings = new WeakMap<readonly LoadedService[], Promise<LoadedStack>>();
+  const readStack = (services: readonly LoadedService[]) => {
+    let reading = readings.get(services);
+    if (!reading) {
+      reading = loadStack(services, stackInput);
+      readings.set(services, reading);
+    }
+    return reading;
+  };
+
+  const parts = new SystemParts();
   // The console's modules load meanwhile; its tracer hears the guard's calls from the first one on.
-  const consoleLoading = options.console ? import('./console/console-parts.ts') : undefined;
-  consoleLoading?.catch(() => {});
+  const consoleModules = options.console
+    ? parts.add('console modules', () => import('./console/console-parts.ts'))
+    : undefined;
   let tracer: Tracer | undefined;
   // The rules in force are the deployed stage's: `openTutorial` opens DynamoDBManager as `-c openTutorial=true` would.
-  const servicesLoading = loadServices(servicesDirs).then((loaded) => withAccessSettings(loaded, api));
-  // DynamoDB (a JVM, for DynamoDB Local) starts meanwhile: only its guard's policies need the declarations.
-  const dynamoStarted = performance.now();
-  const guardedStarting = startGuardedDynamoDb({
-    engine: options.engine,
-    dataDir: options.dataDir,
-    inMemory: options.inMemory,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    services: servicesLoading,
-    region,
-    ...(options.faults ? { faults: options.faults } : {}),
-    ...(options.console ? { onCall: (call) => tracer?.onDynamoDbCall(call) } : {}),
-    notice: options.notice ?? ((line) => process.stderr.write(`${line}\n`)),
-  });
-  // Awaited below; until then a failed start (e.g. the data folder in use) must not go unobserved.
-  guardedStarting.catch(() => {});
-  // The rest of the system's modules load while the engine starts (see system-parts.ts).
-  const partsLoading = import('./system-parts.ts');
-  partsLoading.catch(() => {});
-  const cleanups: (() => Promise<void>)[] = [() => guardedStarting.then((guarded) => guarded.stop())];
-  const stop = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-  };
-  let services: LoadedService[];
-  let buildDir: Awaited<ReturnType<typeof scratchDir>>;
-  let parts: Awaited<typeof partsLoading>;
-  let consoleParts: Awaited<typeof consoleLoading>;
-  try {
-    parts = await partsLoading;
-    consoleParts = await consoleLoading;
-    services = await servicesLoading;
-    buildDir = await scratchDir('sm-bundles-');
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  const bundles = new parts.IncrementalBundles(buildDir.dir, {
-    ...(options.bundleCacheDir ? { cache: new parts.BundleCache(options.bundleCacheDir) } : {}),
-  });
-  cleanups.push(
-    () => buildDir.remove(),
-    () => bundles.dispose(),
+  const declarations = parts.add('declarations', async () =>
+    withAccessSettings(await loadServices(servicesDirs), api),
   );
-  let building: Promise<unknown> | undefined;
-  try {
+  const stack = parts.add('stack', async () => readStack(await declarations));
+  // DynamoDB (a JVM, for DynamoDB Local) starts at once: only its guard's policies need the stack.
+  const dynamodb = parts.add(
+    'dynamodb',
+    () =>
+      startGuardedDynamoDb({
+        engine: options.engine,
+        dataDir: options.dataDir,
+        inMemory: options.inMemory,
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        services: declarations,
+        loadPolicies: async (services) => policiesOf(await readStack(services)),
+        region,
+        ...(options.faults ? { faults: options.faults } : {}),
+        ...(options.console ? { onCall: (call) => tracer?.onDynamoDbCall(call) } : {}),
+        notice: options.notice ?? ((line) => process.stderr.write(`${line}\n`)),
+      }),
+    (guarded) => guarded.stop(),
+  );
+  // The rest of the system's modules load while the engine starts (see system-parts.ts).
+  const modules = parts.add('modules', () => import('./system-parts.ts'));
+  const buildDir = parts.add(
+    'build folder',
+    () => scratchDir('sm-bundles-'),
+    (dir) => dir.remove(),
+  );
+  const bundles = parts.add(
+    'bundles',
+    async () => {
+      const { IncrementalBundles, BundleCache } = await modules;
+      return new IncrementalBundles((await buildDir).dir, {
+        ...(options.bundleCacheDir ? { cache: new BundleCache(options.bundleCacheDir) } : {}),
+      });
+    },
+    (made) => made.dispose(),
+  );
+  const firstBuild = parts.add('first build', async () => {
+    const services = await declarations;
     const buildStarted = performance.now();
-    const bundling = bundles.build(services).then((built) => ({ built, ms: since(buildStarted) }));
-    building = bundling;
-    // A failed build must not be left unobserved while DynamoDB starts.
-    bundling.catch(() => {});
-    // The local user pool lives in the data folder even with --in-memory (it holds no user data,
-    // and tokens minted by `npm run token` must outlive a restart). Its first key is made meanwhile.
-    const openingPool = parts.openLocalUserPool(options.dataDir);
-    openingPool.catch(() => {});
-    const guarded = await guardedStarting;
-    const dynamodb = guarded.engine;
-    const dynamoMs = since(dynamoStarted);
-    const tablesStarted = performance.now();
-    const hostCredentials =
-      dynamodb.engine === 'external' ? parts.awsCredentialsFrom(process.env) : undefined;
-    const admin = new parts.DynamoDBClient({
-      region,
-      endpoint: dynamodb.endpoint,
-      ...(hostCredentials ? {} : { credentials: { accessKeyId: 'LOCALADMIN', secretAccessKey: 'local' } }),
-    });
-    cleanups.push(async () => admin.destroy());
-    const createTables = async (loaded: readonly LoadedService[]) => {
-      const declared = loaded.map((s) => s.service);
-      await parts.ensureTables(admin, declared);
-      await parts.ensureIdempotencyTable(admin, declared);
-    };
-    await createTables(services);
-    const tablesMs = since(tablesStarted);
-    const { built, ms: buildMs } = await bundling;
-    const userPool = await openingPool;
-    const specContext = {
-      endpoint: guarded.functionEndpoint,
-      logLevel: options.logLevel,
-      corsOrigins: api.corsOrigins,
-      hostCredentials,
-    };
-    const functions = parts.functionSpecs(services, built.bundles, specContext);
-    // Each function's declared log format, which the kept logs follow; a reload may change it.
-    const logFormats = new Map<string, LogFormat>();
-    // Each function's spec as served now, for a log level switched at run time.
-    const specsNow = new Map<string, FunctionSpec>();
-    const noteLogFormats = (specs: readonly FunctionSpec[]) => {
-      for (const spec of specs) {
-        logFormats.set(spec.name, spec.logFormat ?? DEFAULT_LOG_FORMAT);
-        specsNow.set(spec.name, spec);
+    const built = await (await bundles).build(services);
+    return { built, ms: since(buildStarted) };
+  });
+  // The local user pool lives in the data folder even with --in-memory (it holds no user data,
+  // and tokens minted by `npm run token` must outlive a restart). Its first key is made meanwhile.
+  const userPool = parts.add('user pool', async () => (await modules).openLocalUserPool(options.dataDir));
+  const tables = parts.add(
+    'tables',
+    async () => {
+      const { DynamoDBClient, awsCredentialsFrom } = await modules;
+      const guarded = await dynamodb;
+      const tablesStarted = performance.now();
+      const hostCredentials =
+        guarded.engine.engine === 'external' ? awsCredentialsFrom(process.env) : undefined;
+      const admin = new DynamoDBClient({
+        region,
+        endpoint: guarded.engine.endpoint,
+        ...(hostCredentials ? {} : { credentials: { accessKeyId: 'LOCALADMIN', secretAccessKey: 'local' } }),
+      });
+      try {
+        await (await modules).ensureStackTables(admin, (await stack).stack.tables);
+      } catch (error) {
+        admin.destroy();
+        throw error;
       }
-    };
-    noteLogFormats(functions);
-    // Kept like CloudWatch's log groups, beside the data; --in-memory keeps nothing on disk.
-    const logsDir = options.inMemory ? null : path.resolve(options.dataDir, LOGS_FOLDER);
-    const logStore = logsDir
-      ? openLogStore({ dir: logsDir, logFormatOf: (name) => logFormats.get(name) ?? DEFAULT_LOG_FORMAT })
-      : null;
-    if (logStore) cleanups.push(() => logStore.close());
-    // The console: the declarations, routes and specs in force change with each reload.
-    let currentServices: readonly LoadedService[] = services;
-    let generation = 0;
-    const throttleSwitch = { enabled: throttle !== false };
-    const sinks: LogSink[] = [options.logSink, ...(logStore ? [logStore] : [])];
-    const logSink: LogSink = teeLogSink(sinks);
-    const consoleRunning =
-      consoleParts && options.console
-        ? await consoleParts.consoleWithTracing(options.console, {
-            services: () => currentServices,
-            routes: () => parts.routeBindings(currentServices),
+      return { admin, hostCredentials, ms: since(tablesStarted) };
+    },
+    ({ admin }) => admin.destroy(),
+  );
+  // Each function's log format, which the kept logs follow; a reload may change it.
+  const logFormats = new Map<string, LogFormat>();
+  // Each function's spec as served now, for a log level switched at run time.
+  const specsNow = new Map<string, FunctionSpec>();
+  const noteLogFormats = (specs: readonly FunctionSpec[]) => {
+    for (const spec of specs) {
+      logFormats.set(spec.name, spec.logFormat ?? DEFAULT_LOG_FORMAT);
+      specsNow.set(spec.name, spec);
+    }
+  };
+  // Kept like CloudWatch's log groups, beside the data; --in-memory keeps nothing on disk.
+  const logsDir = options.inMemory ? null : path.resolve(options.dataDir, LOGS_FOLDER);
+  const logStore = parts.add(
+    'log store',
+    async () =>
+      logsDir
+        ? openLogStore({ dir: logsDir, logFormatOf: (name) => logFormats.get(name) ?? DEFAULT_LOG_FORMAT })
+        : null,
+    (store) => store?.close(),
+  );
+  // The stack the functions and routes are served from: the one read at start, then each reload's.
+  let serving: { services: readonly LoadedService[]; stack: LoadedStack['stack'] } | undefined;
+  const specsOf = (
+    services: readonly LoadedService[],
+    built: ReadonlyMap<string, BuiltBundle>,
+    endpoint: string,
+    hostCredentials: Record<string, string> | undefined,
+    functionSpecs: typeof import('./function-specs.ts')['functionSpecs'],
+  ) => {
+    // A reload whose stack could not be read leaves the previous one serving until a declaration is saved again.
+    if (serving?.services !== services)
+      throw new Error(
+        'The stack of the changed declarations could not be read: fix the declaration and save it again',
+      );
+    return functionSpecs(serving.stack.functions, built, { endpoint, hostCredentials });
+  };
+  // Every function's log lines go to the terminal, the kept logs and, once it is up, the console.
+  const sinks: LogSink[] = [options.logSink];
+  const logSink = teeLogSink(sinks);
+  // The console: the declarations, routes and specs it shows are those served now (each reload's).
+  let generation = 0;
+  const throttleSwitch = { enabled: options.throttle !== false };
+  let lambdaService: { update(specs: readonly FunctionSpec[]): void } | undefined;
+  const consolePart = consoleModules
+    ? parts.add(
+        'console',
+        async () => {
+          const { consoleWithTracing } = await consoleModules;
+          const [guarded, { admin }, pool] = await Promise.all([dynamodb, tables, userPool]);
+          const running = await consoleWithTracing(options.console ?? {}, {
+            services: () => serving?.services ?? [],
+            routes: () => serving?.stack.routes ?? [],
             generation: () => generation,
             guard: guarded,
             admin,
-            userPool,
+            userPool: pool,
             logsDir,
             logSink,
             initial: {
               faults: options.faults ?? [],
-              throttling: throttle !== false,
+              throttling: options.throttle !== false,
               logLevel: options.logLevel,
             },
             setThrottling: (enabled) => {
@@ -295,130 +333,217 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             },
             // New instances start with the level; running ones retire once idle, as after a reload.
             setLogLevel: (logLevel) => {
-              const files = new Map([...specsNow].map(([name, spec]) => [name, { file: spec.bundleFile }]));
-              lambda.update(parts.functionSpecs(currentServices, files, { ...specContext, logLevel }));
+              const specs = [...specsNow.values()].map((spec) => ({
+                ...spec,
+                logLevel,
+                environment: { ...spec.environment, LOG_LEVEL: logLevel },
+              }));
+              noteLogFormats(specs);
+              lambdaService?.update(specs);
             },
             log: options.notice ?? ((line) => process.stderr.write(`${line}\n`)),
-          })
-        : undefined;
-    if (consoleRunning) {
-      tracer = consoleRunning.tracer;
-      sinks.push(...consoleRunning.sinks);
-      cleanups.push(() => consoleRunning.stop());
-    }
-    const lambda = parts.startLambdaService({
-      functions,
-      region,
-      logSink,
-      ...(options.maxInstancesPerFunction
-        ? { maxInstancesPerFunction: options.maxInstancesPerFunction }
-        : {}),
-      ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
-      ...(options.inspect ? { inspect: options.inspect } : {}),
-    });
-    cleanups.push(() => lambda.close());
-    const routes: RouteBinding[] = parts.routeBindings(services);
-    const reference = parts.apiReference(services.map((s) => s.service));
-    const gateway = await parts.startGateway({
-      routes,
-      invoker: tracer ? tracer.invoker(lambda) : lambda,
-      ...(tracer ? { observer: tracer.observer, throttleSwitch } : {}),
-      authorizer: parts.localAuthorizer(userPool),
-      port: options.port,
-      stage: api.stageName,
-      corsOrigins: api.corsOrigins,
-      // With the console, the stage keeps its limits and the console's switch turns them on and off.
-      throttle: consoleRunning
-        ? { rateLimit: api.throttlingRateLimit, burstLimit: api.throttlingBurstLimit }
-        : throttle,
-      ...(options.throttleClock ? { clock: options.throttleClock } : {}),
-      exposure,
-      localPages: localPages(
-        reference,
-        parts.userPoolPage(userPool),
-        ...(consoleRunning ? [consoleRunning.console.page] : []),
-      ),
-      ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
-      // The stage's access log, kept beside the functions' logs as its own group.
-      ...(logStore
-        ? { accessLog: (line: string) => logStore.write(ACCESS_LOG_FOLDER, line, api.stageName) }
-        : {}),
-    });
-    cleanups.push(() => gateway.close(options.shutdownGraceMs ?? 0));
-    if (options.onReload) {
-      const reload = parts.startHotReload({
-        servicesDirs,
-        sourceDirs: [path.join(PROJECT_ROOT, 'src')],
-        bundles,
-        lambda: {
-          update(specs) {
-            noteLogFormats(specs);
-            lambda.update(specs);
-          },
+          });
+          tracer = running.tracer;
+          sinks.push(...running.sinks);
+          return running;
         },
-        gateway,
-        reference,
-        specContext,
-        accessSettings: api,
-        // New declarations get their tables, and every function its policy as the stack would synthesize it.
-        ensureTables: async (loaded) => {
-          await createTables(loaded);
-          await guarded.reloadPolicies(loaded);
-          currentServices = loaded;
-        },
-        onReload: (event) => {
-          if (event.kind !== 'failed') {
-            generation += 1;
-            consoleRunning?.console.reloaded(generation);
-          }
-          options.onReload?.(event);
-        },
-        initial: { services, specs: functions, inputs: built.inputs },
+        (running) => running.stop(),
+      )
+    : undefined;
+  const lambda = parts.add(
+    'functions',
+    async () => {
+      const { startLambdaService, functionSpecs } = await modules;
+      const [services, read, guarded, { hostCredentials }, { built }, store] = await Promise.all([
+        declarations,
+        stack,
+        dynamodb,
+        tables,
+        firstBuild,
+        logStore,
+        consolePart,
+      ]);
+      if (store) sinks.push(store);
+      serving = { services, stack: read.stack };
+      const functions = specsOf(
+        services,
+        built.bundles,
+        guarded.functionEndpoint,
+        hostCredentials,
+        functionSpecs,
+      );
+      noteLogFormats(functions);
+      const service = startLambdaService({
+        functions,
+        region,
+        logSink,
+        ...(options.maxInstancesPerFunction
+          ? { maxInstancesPerFunction: options.maxInstancesPerFunction }
+          : {}),
+        ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+        ...(options.inspect ? { inspect: options.inspect } : {}),
       });
-      cleanups.push(async () => reload.close());
-      // An edit made as soon as the system is up is served too.
-      await reload.ready;
-    }
-    return {
-      url: gateway.url,
-      port: gateway.port,
-      dynamodb: {
-        engine: dynamodb.engine,
-        // A restarted engine may serve elsewhere: always the current one.
-        get endpoint() {
-          return guarded.engine.endpoint;
-        },
-        dataDir: dynamodb.dataDir,
-        detail: dynamodb.detail,
-        get pid() {
-          const { engine } = guarded;
-          return 'pid' in engine && typeof engine.pid === 'number' ? engine.pid : null;
-        },
-        ...(dynamodb.reason ? { reason: dynamodb.reason } : {}),
+      lambdaService = service;
+      return { service, functions };
+    },
+    ({ service }) => service.close(),
+  );
+  const gateway = parts.add(
+    'gateway',
+    async () => {
+      const { startGateway, localAuthorizer, apiReference, userPoolPage } = await modules;
+      const [services, { stack: read }, { service }, pool, store, consoleRunning] = await Promise.all([
+        declarations,
+        stack,
+        lambda,
+        userPool,
+        logStore,
+        consolePart,
+      ]);
+      const { stage } = read;
+      const throttle = options.throttle === false ? (false as const) : stage.throttle;
+      const reference = apiReference(services.map((s) => s.service));
+      const running = await startGateway({
+        routes: read.routes,
+        invoker: tracer ? tracer.invoker(service) : service,
+        ...(tracer ? { observer: tracer.observer, throttleSwitch } : {}),
+        authorizer: localAuthorizer(pool),
+        port: options.port,
+        stage: stage.name,
+        corsOrigins: stage.corsOrigins,
+        responses: stage.responses,
+        // With the console, the stage keeps its limits and the console's switch turns them on and off.
+        throttle: consoleRunning ? stage.throttle : throttle,
+        ...(options.throttleClock ? { clock: options.throttleClock } : {}),
+        exposure,
+        localPages: localPages(
+          reference,
+          userPoolPage(pool),
+          ...(consoleRunning ? [consoleRunning.console.page] : []),
+        ),
+        ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
+        // The stage's access log, kept beside the functions' logs as its own group.
+        ...(store ? { accessLog: (line: string) => store.write(ACCESS_LOG_FOLDER, line, stage.name) } : {}),
+      });
+      return { running, throttle, reference };
+    },
+    ({ running }) => running.close(options.shutdownGraceMs ?? 0),
+  );
+  const { onReload } = options;
+  if (onReload) {
+    parts.add(
+      'watcher',
+      async () => {
+        const { startHotReload, functionSpecs, ensureStackTables } = await modules;
+        const [
+          services,
+          guarded,
+          { admin, hostCredentials },
+          made,
+          { built },
+          { service, functions },
+          { running, reference },
+          consoleRunning,
+        ] = await Promise.all([
+          declarations,
+          dynamodb,
+          tables,
+          bundles,
+          firstBuild,
+          lambda,
+          gateway,
+          consolePart,
+        ]);
+        const reload = startHotReload({
+          servicesDirs,
+          sourceDirs: [path.join(PROJECT_ROOT, 'src')],
+          bundles: made,
+          lambda: {
+            update(specs) {
+              noteLogFormats(specs);
+              service.update(specs);
+            },
+          },
+          gateway: running,
+          reference,
+          served: (loaded, bundled) => ({
+            specs: specsOf(loaded, bundled, guarded.functionEndpoint, hostCredentials, functionSpecs),
+            routes: serving?.stack.routes ?? [],
+          }),
+          accessSettings: api,
+          // Changed declarations: their stack is read (synthesized unless cached) once, and gives
+          // the new tables, and every function its policy as the stack would deploy it.
+          ensureTables: async (loaded) => {
+            const read = await readStack(loaded);
+            await ensureStackTables(admin, read.stack.tables);
+            await guarded.reloadPolicies(loaded);
+            serving = { services: loaded, stack: read.stack };
+          },
+          onReload: (event) => {
+            if (event.kind !== 'failed') {
+              generation += 1;
+              consoleRunning?.console.reloaded(generation);
+            }
+            onReload(event);
+          },
+          initial: { services, specs: functions, inputs: built.inputs },
+        });
+        // An edit made as soon as the system is up is served too.
+        await reload.ready;
+        return reload;
       },
-      services,
-      routes,
-      userPool,
-      logsDir,
-      stage: { name: api.stageName, throttle, corsOrigins: api.corsOrigins, exposure },
-      guard: guarded,
-      referenceUrl: `${gateway.url}${parts.REFERENCE_PREFIX}/`,
-      timings: { build: buildMs, dynamodb: dynamoMs, tables: tablesMs, total: since(started) },
-      bundlesFromCache: built.fromCache,
-      console: consoleRunning
-        ? {
-            url: `${gateway.url}${consoleRunning.console.path}`,
-            secret: consoleRunning.console.secret,
-            tracer: consoleRunning.tracer,
-          }
-        : null,
-      stats: () => lambda.stats(),
-      stop,
-    };
-  } catch (error) {
-    // A failed start (e.g. the data folder is in use) still lets the build end before its folder goes.
-    await building?.catch(() => {});
-    await stop();
-    throw error;
+      (reload) => reload.close(),
+    );
   }
+
+  await parts.ready();
+  const [services, read, guarded, tablesDone, build, pool, { running, throttle }, consoleRunning] =
+    await Promise.all([declarations, stack, dynamodb, tables, firstBuild, userPool, gateway, consolePart]);
+  const { REFERENCE_PREFIX } = await modules;
+  const { service } = await lambda;
+  const engine = guarded.engine;
+  return {
+    url: running.url,
+    port: running.port,
+    dynamodb: {
+      engine: engine.engine,
+      // A restarted engine may serve elsewhere: always the current one.
+      get endpoint() {
+        return guarded.engine.endpoint;
+      },
+      dataDir: engine.dataDir,
+      detail: engine.detail,
+      get pid() {
+        const current = guarded.engine;
+        return 'pid' in current && typeof current.pid === 'number' ? current.pid : null;
+      },
+      ...(engine.reason ? { reason: engine.reason } : {}),
+    },
+    services,
+    routes: read.stack.routes,
+    userPool: pool,
+    logsDir,
+    stage: { name: read.stack.stage.name, throttle, corsOrigins: read.stack.stage.corsOrigins, exposure },
+    guard: guarded,
+    referenceUrl: `${running.url}${REFERENCE_PREFIX}/`,
+    timings: {
+      build: build.ms,
+      dynamodb: parts.timings().find((part) => part.name === 'dynamodb')?.ms ?? 0,
+      tables: tablesDone.ms,
+      total: since(started),
+    },
+    bundlesFromCache: build.built.fromCache,
+    synthesized: read.synthesized,
+    notHonoured: read.stack.notHonoured,
+    parts: parts.timings(),
+    console: consoleRunning
+      ? {
+          url: `${running.url}${consoleRunning.console.path}`,
+          secret: consoleRunning.console.secret,
+          tracer: consoleRunning.tracer,
+        }
+      : null,
+    stats: () => service.stats(),
+    stop: () => parts.stop(),
+  };
 }

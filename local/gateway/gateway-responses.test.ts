@@ -62,6 +62,15 @@ describe('gatewayResponse with the stage definitions', () => {
     assert.deepEqual(values(response, 'x-amzn-ErrorType'), ['TooManyRequestsException']);
   });
 
+  it('takes an Accept naming an inherited property (`__proto__`) as no match: the JSON template', () => {
+    const response = gatewayResponse('missingAuthenticationToken', ids, now, {
+      ...stage,
+      accept: '__proto__',
+    });
+    assert.equal(response.statusCode, 403);
+    assert.equal(response.body.toString(), '{"message":"Missing Authentication Token"}');
+  });
+
   it("renders DEFAULT_5XX's for a 5xx", () => {
     const response = gatewayResponse('integrationTimeout', ids, now, stage);
     assert.equal(response.statusCode, 504);

@@ -82,8 +82,10 @@ function pickTemplate(
   accept: string | undefined,
 ): [string, string] {
   const accepted = (accept ?? '').split(',').map((part) => part.split(';')[0]?.trim().toLowerCase() ?? '');
-  const chosen = accepted.find((type) => templates[type] !== undefined) ?? 'application/json';
-  const template = templates[chosen] ?? Object.values(templates)[0] ?? '';
+  // Own keys only: an Accept of `__proto__` or `constructor` must not pick an inherited property.
+  const chosen = accepted.find((type) => Object.hasOwn(templates, type)) ?? 'application/json';
+  const template =
+    (Object.hasOwn(templates, chosen) ? templates[chosen] : undefined) ?? Object.values(templates)[0] ?? '';
   return [chosen, template];
 }
 

@@ -27,6 +27,11 @@ export interface StageOptions {
   readonly clock?: () => number;
   /** Which Host names and browser Origins besides loopback ones may use the gateway. */
   readonly exposure?: ExposureOptions;
+  /**
+   * The stage's gateway responses, as the synthesized template defines them; by default those the
+   * stack deploys for `corsOrigins`.
+   */
+  readonly responses?: readonly GatewayResponseDefinition[];
 }
 
 /** A route as the stage serves it: the declared binding, and the validator built from its models. */
@@ -83,7 +88,7 @@ export function createStage(routes: readonly RouteBinding[], options: StageOptio
   const fixed = {
     name: options.stage ?? DEFAULT_API_SETTINGS.stageName,
     corsOrigins,
-    responses: gatewayResponses(corsOrigins),
+    responses: options.responses ?? gatewayResponses(corsOrigins),
     admit: () => bucket?.take() ?? true,
     throttleLimits: throttle,
     refusalOf(req: IncomingMessage): Refusal | undefined {

@@ -12,9 +12,12 @@ import { stageSettings } from '#local/cli-options.ts';
 import type { InvokeOutcome, LogSink } from '#local/contracts.ts';
 import { ENGINE_CHOICES, type EngineChoice } from '#local/dynamodb/engines/engine.ts';
 import { startGuardedDynamoDb } from '#local/dynamodb/guard/guarded-dynamodb.ts';
+import { policiesOf } from '#local/dynamodb/guard/iam/load-policies.ts';
 import { validateProxyResult } from '#local/gateway/validate-proxy-result.ts';
 import { LOCAL_REGION } from '#local/local-account.ts';
 import { dataFolder } from '#local/private-data-folder.ts';
+import { loadStack, stackInputFor } from '#local/stack/load-stack.ts';
+import type { LocalStack } from '#local/stack/local-stack.ts';
 import { LOGS_FOLDER } from '#local/start-local-system.ts';
 import { listOf, parseCommandLine } from '#local/tools/command-line.ts';
 import { type RuntimeInfo, readRuntimeFile } from '#local/tools/runtime-file.ts';
@@ -148,7 +151,13 @@ export async function runInvokeCommand(argv: readonly string[], io: InvokeIo): P
     if (!verified.ok) throw new Error(`The local user pool refused its own token: ${verified.reason}`);
     signed = { token, claims: verified.claims };
   } else if (values.group) throw new Error('--group needs --user');
-  const routes = parts.routeBindings(services);
+  // What npm start serves: the routes and functions of the stack synthesized from the declarations.
+  const external = running
+    ? running.engine === 'external'
+    : Boolean(values.endpoint ?? env.DYNAMODB_ENDPOINT);
+  const region = external ? (env.AWS_REGION ?? LOCAL_REGION) : LOCAL_REGION;
+  const { stack } = await loadStack(services, stackInputFor(api, logLevel as LogLevel, region));
+  const { routes } = stack;
   const port = running?.port ?? Number(new URL(LOCAL_URL).port);
   const event: APIGatewayProxyEvent =
     values.event !== undefined
@@ -170,7 +179,7 @@ export async function runInvokeCommand(argv: readonly string[], io: InvokeIo): P
     );
 
   return withFunctionRuntime(
-    { services, functionName, dataDir, running, values, env, logLevel: logLevel as LogLevel, api, io },
+    { services, stack, functionName, dataDir, running, values, env, io },
     async (invoke) => {
       const outcome = await invoke(event);
       return report(outcome, io);
@@ -234,13 +243,12 @@ function withClaims(
 
 interface RuntimeContext {
   readonly services: readonly LoadedService[];
+  readonly stack: LocalStack;
   readonly functionName: string;
   readonly dataDir: string;
   readonly running: RuntimeInfo | null;
   readonly values: InvokeValues;
   readonly env: NodeJS.ProcessEnv;
-  readonly logLevel: LogLevel;
-  readonly api: ReturnType<typeof stageSettings>;
   readonly io: InvokeIo;
 }
 
@@ -252,7 +260,7 @@ async function withFunctionRuntime(
   context: RuntimeContext,
   use: (invoke: (event: APIGatewayProxyEvent) => Promise<InvokeOutcome>) => Promise<number>,
 ): Promise<number> {
-  const { services, functionName, dataDir, running, values, env, io } = context;
+  const { services, stack, functionName, dataDir, running, values, env, io } = context;
   const parts = await import('#local/system-parts.ts');
   const { BundleCache, IncrementalBundles, functionSpecs, startLambdaService, awsCredentialsFrom } = parts;
   const { openLogStore } = await import('#local/logs/log-store.ts');
@@ -282,6 +290,7 @@ async function withFunctionRuntime(
         inMemory: false,
         ...(externalEndpoint ? { endpoint: externalEndpoint } : {}),
         services,
+        loadPolicies: async () => policiesOf({ stack, synthesized: false }),
         region,
         notice: (line) => io.err(line),
       });
@@ -293,9 +302,7 @@ async function withFunctionRuntime(
         ...(hostCredentials ? {} : { credentials: { accessKeyId: 'LOCALADMIN', secretAccessKey: 'local' } }),
       });
       cleanups.push(async () => admin.destroy());
-      const declared = services.map((loaded) => loaded.service);
-      await parts.ensureTables(admin, declared);
-      await parts.ensureIdempotencyTable(admin, declared);
+      await parts.ensureStackTables(admin, stack.tables);
       endpoint = guarded.functionEndpoint;
       io.err(`Started ${guarded.engine.detail} on ${dataDir} for this call`);
     }
@@ -305,12 +312,9 @@ async function withFunctionRuntime(
     const bundles = new IncrementalBundles(buildDir.dir, { cache: new BundleCache(BUNDLE_CACHE_DIR) });
     cleanups.push(() => bundles.dispose());
     const built = await bundles.build(services);
-    const spec = functionSpecs(services, built.bundles, {
-      endpoint,
-      logLevel: context.logLevel,
-      corsOrigins: context.api.corsOrigins,
-      hostCredentials,
-    }).find((candidate) => candidate.name === functionName);
+    const spec = functionSpecs(stack.functions, built.bundles, { endpoint, hostCredentials }).find(
+      (candidate) => candidate.name === functionName,
+    );
     if (!spec) throw new Error(`No bundle was built for ${functionName}`);
     // Every line on stderr as Lambda writes it (the REPORT line last), and kept like npm start's.
     const logStore = running?.inMemory

@@ -10,8 +10,10 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { localAuthorizer } from '#local/auth/authorizer.ts';
 import { type LocalUserPool, openLocalUserPool } from '#local/auth/local-user-pool.ts';
 import type { RouteBinding } from '#local/contracts.ts';
-import { routeBindings } from '#local/function-specs.ts';
 import { type RunningGateway, startGateway } from '#local/gateway/start-gateway.ts';
+import { LOCAL_REGION } from '#local/local-account.ts';
+import { loadStack, stackInputFor } from '#local/stack/load-stack.ts';
+import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
 import { loadServices } from '#src/declaration/load-services.ts';
 import { buildInvokeEvent } from './invoke-event.ts';
 
@@ -38,7 +40,10 @@ describe('the event npm run invoke builds', () => {
   before(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'sm-invoke-event-'));
     pool = await openLocalUserPool(dataDir);
-    routes = routeBindings(await loadServices());
+    routes = [
+      ...(await loadStack(await loadServices(), stackInputFor(DEFAULT_API_SETTINGS, 'INFO', LOCAL_REGION)))
+        .stack.routes,
+    ];
     gateway = await startGateway({
       routes,
       port: 0,

@@ -6,7 +6,7 @@ import { superviseDynamoDb } from '../launcher/supervise.ts';
 import { type DynamoDbGuard, type DynamoDbGuardOptions, startDynamoDbGuard } from './dynamodb-guard.ts';
 import type { FaultRule } from './faults.ts';
 import { compiledPolicyOf } from './iam/compile-policy.ts';
-import { loadFunctionPolicies } from './iam/load-policies.ts';
+import { type LoadedPolicies, loadFunctionPolicies } from './iam/load-policies.ts';
 import type { FunctionPolicy } from './iam/policy-types.ts';
 import type { LocalAccount } from './iam/resolve-intrinsics.ts';
 import { type UnusedPermissions, unusedPermissions } from './iam/unused-permissions.ts';
@@ -18,6 +18,11 @@ export interface GuardedDynamoDbOptions extends DynamoDbOptions {
   readonly faults?: readonly FaultRule[];
   /** Told of every call the guard answers (the local console's traces). */
   readonly onCall?: DynamoDbGuardOptions['onCall'];
+  /**
+   * Reads the policies of `services`; by default from the stack synthesized with cdk.json's
+   * context. The local system passes the reading it shares among all its parts.
+   */
+  readonly loadPolicies?: (services: readonly LoadedService[]) => Promise<LoadedPolicies>;
   /** The local system's own messages (engine restarts, denied calls). */
   readonly notice: (line: string) => void;
 }
@@ -45,9 +50,8 @@ export interface GuardedDynamoDb {
  */
 export async function startGuardedDynamoDb(options: GuardedDynamoDbOptions): Promise<GuardedDynamoDb> {
   const account = { region: options.region, accountId: LOCAL_ACCOUNT_ID };
-  const policiesLoading = Promise.resolve(options.services).then((services) =>
-    loadFunctionPolicies(services, account),
-  );
+  const loadPolicies = options.loadPolicies ?? ((services) => loadFunctionPolicies(services, account));
+  const policiesLoading = Promise.resolve(options.services).then(loadPolicies);
   policiesLoading.catch(() => {});
   const engine = await startDynamoDb(options);
   if (engine.engine === 'external') {
@@ -89,7 +93,7 @@ export async function startGuardedDynamoDb(options: GuardedDynamoDbOptions): Pro
       synthesized,
       setFaults: (rules) => running.setFaults(rules),
       async reloadPolicies(services) {
-        const reloaded = (await loadFunctionPolicies(services, account)).byFunction;
+        const reloaded = (await loadPolicies(services)).byFunction;
         const next = principalsOf(reloaded, account, options.notice);
         // The guard reads these maps on every call: replaced in place, they apply at once.
         byFunction.clear();
