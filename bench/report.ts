@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import type { ColdStart } from './cold-start.ts';
+import type { HandlerAloneRow } from './handler-alone.ts';
 import { type RuntimeRow, runtimeTable } from './runtime-rows.ts';
 import type { Scenario } from './throughput.ts';
 
@@ -28,6 +29,8 @@ export interface BenchResult {
   readonly versions: Readonly<Record<string, string>>;
   readonly engines: readonly EngineResult[];
   readonly coldStarts: readonly ColdStart[];
+  /** Each GET-by-id bundle's handler called in one process, beside the raw SDK loop (dynalite). */
+  readonly handlersAlone?: readonly HandlerAloneRow[];
   /** The functions' Node.js: the machine's (emulating) beside the deployed major's, on dynalite. */
   readonly runtimes?: readonly RuntimeRow[];
 }
@@ -145,6 +148,21 @@ turn: instances on the machine's Node.js with the deployed major's rules emulate
 cold). Throughput: 1 s of warm-up, then the route at c=16. RSS: the process tree after it.
 
 ${runtimeTable(result.runtimes)}
+
+`
+    : ''
+}${
+  result.handlersAlone
+    ? `## Each bundle's handler alone, beside the raw SDK loop (dynalite, medians)
+
+The bundle's \`handler\` called in a loop in one Node process, 16 calls in flight (no gateway, no
+instance), against the local system's dynalite; the raw SDK loop makes the same GetItem from a
+process of the same kind; runs alternate after a 2 s warm-up each. At INFO each request writes its
+log line (to \`/dev/null\`). Target: at least 0.85× at INFO.
+
+| bundle | log level | c | handler req/s | raw SDK loop req/s | ratio |
+| --- | --- | --- | --- | --- | --- |
+${result.handlersAlone.map((r) => `| ${r.name} | ${r.logLevel} | ${r.concurrency} | ${r.handler} | ${r.raw} | **${r.ratio}×** |`).join('\n')}
 
 `
     : ''

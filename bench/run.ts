@@ -18,6 +18,7 @@ import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
 import { loadServices } from '#src/declaration/load-services.ts';
 import { startCli, treeRssMb } from './cli-process.ts';
 import { measureColdStarts } from './cold-start.ts';
+import { type HandlerAloneRow, measureHandlerAlone } from './handler-alone.ts';
 import { measureReload } from './reload-time.ts';
 import { type BenchResult, type EngineResult, throughputTable, writeReport } from './report.ts';
 import { measureRuntimes, runtimeTable } from './runtime-rows.ts';
@@ -32,8 +33,13 @@ const BENCH_USAGE = `Usage: npm run bench -- [options]
   --runtimes            only the rows of the functions' Node.js (machine's against the deployed major)
   --baseline <dir>      with --runtimes: add a row for another checkout, e.g. one before a change
   --cold-start-only     only the cold starts, printed, nothing written
-  --functions <names>   with --cold-start-only: these functions only, comma-separated
-  --runs <n>            with --cold-start-only: runs per function (default 21; --quick: 3)
+  --functions <names>   with --cold-start-only or --handlers: these functions only, comma-separated
+  --runs <n>            with --cold-start-only: runs per function (default 21; --quick: 3);
+                        with --handlers: rounds (default 3)
+  --handlers            only each GET-by-id bundle's handler called in one process (no gateway, no
+                        instance) beside the raw SDK loop, on dynalite, at INFO and WARN, printed
+  --profile <dir>       with --handlers: bundles unminified with source maps, and a CPU profile of
+                        each run's counted calls written to <dir> (summarise: tsx bench/profile-summary.ts)
   --help                this text
 
 Example: npm run bench -- --cold-start-only --functions products-create --runs 11`;
@@ -61,6 +67,8 @@ function parseBenchArgs() {
       'cold-start-only': { type: 'boolean', default: false },
       functions: { type: 'string' },
       runs: { type: 'string' },
+      handlers: { type: 'boolean', default: false },
+      profile: { type: 'string' },
     },
   });
 }
@@ -167,9 +175,13 @@ async function coldStarts(): Promise<BenchResult['coldStarts']> {
       hostCredentials: undefined,
     });
     const routeOf = new Map(services.flatMap(({ service }) => service.functions.map((fn) => [fn.name, fn])));
+    const ownerScoped = new Set(
+      services.flatMap(({ service }) => (service.ownerScoped ? service.functions.map((fn) => fn.name) : [])),
+    );
     const chosen = onlyFunctions ? specs.filter((spec) => onlyFunctions.includes(spec.name)) : specs;
     const functions = chosen.map((spec) => ({
       ...spec,
+      ownerScoped: ownerScoped.has(spec.name),
       method: routeOf.get(spec.name)?.method ?? 'GET',
       resource: routeOf.get(spec.name)?.path ?? '/',
     }));
@@ -198,6 +210,33 @@ if (values.runtimes) {
   console.log(runtimeTable(rows));
   process.exit(0);
 }
+/**
+ * Each GET-by-id bundle's handler alone beside the raw SDK loop, against a fresh local system's
+ * dynalite (through its IAM guard, as the instances reach it), at INFO (one log line per request)
+ * and WARN.
+ */
+async function handlersAlone(): Promise<HandlerAloneRow[]> {
+  const cli = await startCli(cliArgs('dynalite'));
+  try {
+    console.log("\n## each bundle's handler alone, in one process, beside the raw SDK loop");
+    return await measureHandlerAlone(cli, {
+      functions: onlyFunctions ?? ['products-get'],
+      levels: ['INFO', 'WARN'],
+      concurrency: 16,
+      seconds: quick ? 2 : 5,
+      warmupSeconds: 2,
+      rounds: values.runs ? Number(values.runs) : quick ? 1 : 3,
+      ...(values.profile ? { profileDir: path.resolve(values.profile) } : {}),
+    });
+  } finally {
+    await cli.stop();
+  }
+}
+
+if (values.handlers) {
+  await handlersAlone();
+  process.exit(0);
+}
 if (values['cold-start-only']) {
   await coldStarts();
   process.exit(0);
@@ -224,6 +263,7 @@ const result: BenchResult = {
     esbuild: versionOf('esbuild'),
   },
   engines: results,
+  handlersAlone: await handlersAlone(),
   coldStarts: await coldStarts(),
   runtimes,
 };
