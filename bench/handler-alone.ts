@@ -26,8 +26,9 @@ export interface HandlerAloneRow {
   readonly concurrency: number;
   /** Median req/s of the handler called in one process. */
   readonly handler: number;
-  /** Median req/s of the raw SDK loop, alternated with the handler's runs. */
+  /** Median req/s of the raw SDK loop, each run right after a handler run. */
   readonly raw: number;
+  /** The median of each pair's handler ÷ raw. */
   readonly ratio: number;
   /** Median CPU µs per call of the handler's process, and of the raw loop's. */
   readonly handlerCpuMicros: number;
@@ -105,18 +106,18 @@ export async function measureHandlerAlone(
       }
       const eventFile = path.join(dir, `${name}.event.json`);
       await writeFile(eventFile, JSON.stringify(eventFor(base, fn.method, fn.path, id)));
-      for (const logLevel of options.levels) {
-        const built = new Map(
-          services.flatMap(({ service }) =>
-            service.functions.map(
-              (f) =>
-                [
-                  f.name,
-                  { functionName: f.name, file: path.join(dir, f.name, 'index.mjs'), bytes: 0, hash: '' },
-                ] as const,
-            ),
+      const built = new Map(
+        services.flatMap(({ service }) =>
+          service.functions.map(
+            (f) =>
+              [
+                f.name,
+                { functionName: f.name, file: path.join(dir, f.name, 'index.mjs'), bytes: 0, hash: '' },
+              ] as const,
           ),
-        );
+        ),
+      );
+      const levels = options.levels.map((logLevel) => {
         const [spec] = functionSpecs(services, built, {
           endpoint: cli.endpoint,
           logLevel,
@@ -148,24 +149,26 @@ export async function measureHandlerAlone(
           warmupSeconds: options.warmupSeconds,
           seconds: options.seconds,
         };
-        const handlerRuns: number[] = [];
-        const rawRuns: number[] = [];
-        const handlerCpu: number[] = [];
-        const rawCpu: number[] = [];
-        for (let round = 0; round < options.rounds; round++) {
-          // The counted calls only are profiled (the loop starts V8's profiler after its warm-up).
-          const profile = (what: string) =>
-            options.profileDir
-              ? { profileFile: path.join(options.profileDir, `${what}-${round}.cpuprofile`) }
-              : {};
-          const execArgv = options.profileDir ? ['--enable-source-maps'] : [];
+        return { logLevel, env, request, handler: [] as LoopResult[], raw: [] as LoopResult[] };
+      });
+      const execArgv = options.profileDir ? ['--enable-source-maps'] : [];
+      // The counted calls only are profiled (the loop starts V8's profiler after its warm-up).
+      const profile = (what: string, round: number) =>
+        options.profileDir
+          ? { profileFile: path.join(options.profileDir, `${what}-${round}.cpuprofile`) }
+          : {};
+      // Each round runs every level, each run followed by a raw run, the levels in turn first: a
+      // burst of load elsewhere falls on a pair, not on one level's runs.
+      for (let round = 0; round < options.rounds; round++) {
+        const order = [...levels.slice(round % levels.length), ...levels.slice(0, round % levels.length)];
+        for (const level of order) {
           const h = await runLoop(
-            { ...request, mode: 'handler', ...profile(`${name}-${logLevel}`) },
-            env,
+            { ...level.request, mode: 'handler', ...profile(`${name}-${level.logLevel}`, round) },
+            level.env,
             execArgv,
           );
           const r = await runLoop(
-            { ...request, mode: 'raw', ...profile(`raw-${logLevel}`) },
+            { ...level.request, mode: 'raw', ...profile(`raw-${level.logLevel}`, round) },
             { ...process.env },
             execArgv,
           );
@@ -176,28 +179,37 @@ export async function measureHandlerAlone(
             if (result.failures > 0)
               throw new Error(`${name} ${what}: ${result.failures} of ${result.calls} calls failed`);
           }
-          handlerRuns.push(h.requestsPerSecond);
-          rawRuns.push(r.requestsPerSecond);
-          handlerCpu.push(h.cpuMicrosPerCall);
-          rawCpu.push(r.cpuMicrosPerCall);
+          level.handler.push(h);
+          level.raw.push(r);
         }
-        const handler = median(handlerRuns);
-        const raw = median(rawRuns);
-        const ratio = Math.round((handler / Math.max(1, raw)) * 100) / 100;
-        const handlerCpuMicros = median(handlerCpu);
-        const rawCpuMicros = median(rawCpu);
-        rows.push({
+      }
+      for (const level of levels) {
+        const rps = (results: readonly LoopResult[]) => results.map((r) => r.requestsPerSecond);
+        const cpu = (results: readonly LoopResult[]) => median(results.map((r) => r.cpuMicrosPerCall));
+        const handler = median(rps(level.handler));
+        const raw = median(rps(level.raw));
+        // The median of each run's own ratio: a pair shares the machine's load of the moment.
+        const ratio =
+          Math.round(
+            median(
+              level.handler.map(
+                (h, i) => h.requestsPerSecond / Math.max(1, level.raw[i]?.requestsPerSecond ?? 1),
+              ),
+            ) * 100,
+          ) / 100;
+        const row = {
           name,
-          logLevel,
+          logLevel: level.logLevel,
           concurrency: options.concurrency,
           handler,
           raw,
           ratio,
-          handlerCpuMicros,
-          rawCpuMicros,
-        });
+          handlerCpuMicros: cpu(level.handler),
+          rawCpuMicros: cpu(level.raw),
+        };
+        rows.push(row);
         console.log(
-          `  ${name}'s handler alone at ${logLevel}, c=${options.concurrency}: ${handler} req/s (${handlerRuns.join(', ')}) vs raw SDK loop ${raw} (${rawRuns.join(', ')}) → ${ratio}×; CPU per call ${handlerCpuMicros} µs vs ${rawCpuMicros} µs`,
+          `  ${name}'s handler alone at ${row.logLevel}, c=${row.concurrency}: ${handler} req/s (${rps(level.handler).join(', ')}) vs raw SDK loop ${raw} (${rps(level.raw).join(', ')}) → ${ratio}× (median of the pairs); CPU per call ${row.handlerCpuMicros} µs vs ${row.rawCpuMicros} µs`,
         );
       }
     }

@@ -171,7 +171,9 @@ ${result.handlersAlone.map((r) => `| ${r.name} | ${r.logLevel} | ${r.concurrency
 Ratios are against \`baseline-sdk-get-item\` (the DynamoDB document client and one GetItem), except
 where a row names its baseline: a create sent an \`Idempotency-Key\` (a fresh one each run) is held to
 \`baseline-sdk-idempotent-create\`, the client making the same three calls (the record's conditional
-put, the item's put, the update storing the response).
+put, the item's put, the update storing the response), and an update (PATCH) is held to
+\`baseline-sdk-read-update\`, the client making the same two calls (a consistent GetItem, then an
+UpdateItem on condition that the revision is the one read) on the first update's item.
 Each function's first invocation takes its successful path: a function of an \`{id}\` route has
 an item of its own, which its service's PUT function puts back (untimed) at the start of every
 round, so a PATCH reads and writes and a GET finds what it reads. Rounds run in a new random
