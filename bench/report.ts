@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import type { ColdStart } from './cold-start.ts';
+import type { FreshStart } from './fresh-start.ts';
 import type { HandlerAloneRow } from './handler-alone.ts';
 import { type RuntimeRow, runtimeTable } from './runtime-rows.ts';
 import type { Scenario } from './throughput.ts';
@@ -29,6 +30,8 @@ export interface BenchResult {
   readonly versions: Readonly<Record<string, string>>;
   readonly engines: readonly EngineResult[];
   readonly coldStarts: readonly ColdStart[];
+  /** The first `npm start` of a fresh clone (nothing kept), beside one finding everything kept. */
+  readonly freshStarts?: readonly FreshStart[];
   /** Each GET-by-id bundle's handler called in one process, beside the raw SDK loop (dynalite). */
   readonly handlersAlone?: readonly HandlerAloneRow[];
   /** The functions' Node.js: the machine's (emulating) beside the deployed major's, on dynalite. */
@@ -148,6 +151,20 @@ turn: instances on the machine's Node.js with the deployed major's rules emulate
 cold). Throughput: 1 s of warm-up, then the route at c=16. RSS: the process tree after it.
 
 ${runtimeTable(result.runtimes)}
+
+`
+    : ''
+}${
+  result.freshStarts
+    ? `## The first start of a fresh clone
+
+\`npm start\` with nothing kept from an earlier start (no bundles, no policies synthesized from the
+CDK app, no tsx cache), from spawning it to its banner / to its first answer (\`GET /products?limit=1\`),
+each followed by a start that finds everything kept. Target: first answer within 4 s.
+
+| engine | fresh clone: banner / first answer, ms | everything kept, ms |
+| --- | --- | --- |
+${result.freshStarts.map((f) => `| ${f.engine} | ${f.fresh.map((x) => `${x.bannerMs} / ${x.firstAnswerMs}`).join(', ')} | ${f.kept.map((x) => `${x.bannerMs} / ${x.firstAnswerMs}`).join(', ')} |`).join('\n')}
 
 `
     : ''

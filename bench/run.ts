@@ -18,6 +18,7 @@ import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
 import { loadServices } from '#src/declaration/load-services.ts';
 import { startCli, treeRssMb } from './cli-process.ts';
 import { measureColdStarts } from './cold-start.ts';
+import { type FreshStart, measureFreshStarts } from './fresh-start.ts';
 import { type HandlerAloneRow, measureHandlerAlone } from './handler-alone.ts';
 import { measureReload } from './reload-time.ts';
 import { type BenchResult, type EngineResult, throughputTable, writeReport } from './report.ts';
@@ -40,6 +41,9 @@ const BENCH_USAGE = `Usage: npm run bench -- [options]
                         instance) beside the raw SDK loop, on dynalite, at INFO and WARN, printed
   --profile <dir>       with --handlers: bundles unminified with source maps, and a CPU profile of
                         each run's counted calls written to <dir> (summarise: tsx bench/profile-summary.ts)
+  --fresh-start         only the first npm start of a fresh clone (nothing kept: bundles, policies,
+                        tsx cache) to its banner and first answer, beside a start finding them kept,
+                        on each engine, printed
   --help                this text
 
 Example: npm run bench -- --cold-start-only --functions products-create --runs 11`;
@@ -68,6 +72,7 @@ function parseBenchArgs() {
       functions: { type: 'string' },
       runs: { type: 'string' },
       handlers: { type: 'boolean', default: false },
+      'fresh-start': { type: 'boolean', default: false },
       profile: { type: 'string' },
     },
   });
@@ -233,6 +238,17 @@ async function handlersAlone(): Promise<HandlerAloneRow[]> {
   }
 }
 
+async function freshStarts(): Promise<FreshStart[]> {
+  console.log('\n## the first npm start of a fresh clone, to its banner and first answer');
+  const out: FreshStart[] = [];
+  for (const engine of engines) out.push(await measureFreshStarts(engine, cliArgs(engine), quick ? 1 : 3));
+  return out;
+}
+
+if (values['fresh-start']) {
+  await freshStarts();
+  process.exit(0);
+}
 if (values.handlers) {
   await handlersAlone();
   process.exit(0);
@@ -263,6 +279,7 @@ const result: BenchResult = {
     esbuild: versionOf('esbuild'),
   },
   engines: results,
+  freshStarts: await freshStarts(),
   handlersAlone: await handlersAlone(),
   coldStarts: await coldStarts(),
   runtimes,
