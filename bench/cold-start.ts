@@ -14,6 +14,7 @@ import { LOCAL_REGION } from '#local/local-account.ts';
 import { bundleBuildOptions } from '#src/build/bundle-function.ts';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_MODE_ENV } from '#src/declaration/idempotency.ts';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
+import { OWNER_FIELD } from '#src/domain/item.ts';
 
 export interface ColdStart {
   readonly name: string;
@@ -40,6 +41,8 @@ interface Candidate {
 
 /** The baseline of an idempotent create, and the suffix of the row measuring a create sent with a key. */
 const IDEMPOTENT_BASELINE = 'baseline-sdk-idempotent-create';
+/** The baseline of an update (PATCH): the SDK reading the item, then writing it on condition. */
+const READ_UPDATE_BASELINE = 'baseline-sdk-read-update';
 const WITH_KEY = ' (Idempotency-Key)';
 /** A key the child replaces by a fresh one before it times anything: every run creates (a replay would do less). */
 const FRESH_KEY = '<fresh>';
@@ -47,10 +50,10 @@ const FRESH_KEY = '<fresh>';
 /** The caller every cold invocation names, and the prefix of the item ids. */
 const COLD_ID = 'bench-cold';
 
-const FIXTURE = path.join(PROJECT_ROOT, 'test/fixtures/apigw-rest/powertools-no-auth.json');
+export const FIXTURE = path.join(PROJECT_ROOT, 'test/fixtures/apigw-rest/powertools-no-auth.json');
 
 /** A REST proxy event for the function's route, with a body its handler accepts. */
-function eventFor(
+export function eventFor(
   base: Record<string, unknown>,
   method: string,
   resource: string,
@@ -144,7 +147,7 @@ function runOnce(candidate: Candidate): Promise<{ ms: number; statusCode?: numbe
 
 /** Cold start of each `functions` bundle and of both baselines, `runs` times each. */
 export async function measureColdStarts(
-  functions: readonly (FunctionSpec & { method: string; resource: string })[],
+  functions: readonly (FunctionSpec & { method: string; resource: string; ownerScoped?: boolean })[],
   outDir: string,
   runs: number,
   /** Whose environment the baselines run with (a read of an item by id); products-get by default. */
@@ -158,6 +161,7 @@ export async function measureColdStarts(
       'baseline-empty/index': path.join(PROJECT_ROOT, 'bench/baselines/empty-handler.ts'),
       'baseline-sdk-get-item/index': path.join(PROJECT_ROOT, 'bench/baselines/sdk-get-item.ts'),
       [`${IDEMPOTENT_BASELINE}/index`]: path.join(PROJECT_ROOT, 'bench/baselines/sdk-idempotent-create.ts'),
+      [`${READ_UPDATE_BASELINE}/index`]: path.join(PROJECT_ROOT, 'bench/baselines/sdk-read-update.ts'),
     },
   });
   const envOf = (spec: FunctionSpec) =>
@@ -173,7 +177,7 @@ export async function measureColdStarts(
       tmpDir: tmpdir(),
     });
   const candidateOf = (
-    fn: FunctionSpec & { method: string; resource: string },
+    fn: FunctionSpec & { method: string; resource: string; ownerScoped?: boolean },
     id: string,
     mustSucceed: boolean,
   ): Candidate => ({
@@ -182,6 +186,8 @@ export async function measureColdStarts(
     env: envOf(fn),
     event: eventFor(base, fn.method, fn.resource, id),
     mustSucceed,
+    // An update makes two calls (a read, then a conditional write): held to the SDK making both.
+    ...(fn.method === 'PATCH' ? { against: READ_UPDATE_BASELINE } : {}),
   });
   const reference = baselineFunction ?? functions.find((fn) => fn.name === 'products-get') ?? functions[0];
   if (!reference) return [];
@@ -229,6 +235,18 @@ export async function measureColdStarts(
       : undefined;
     if (put) seeds.push(candidateOf(put, id, true));
     candidates.push(candidateOf(fn, id, !byId || put !== undefined));
+    // The read-then-write baseline works on the first update's item, with its environment; the
+    // item's key is the caller's and the id for an owner-scoped table (as the function's own).
+    if (fn.method === 'PATCH' && put && !candidates.some((c) => c.name === READ_UPDATE_BASELINE)) {
+      const key = fn.ownerScoped ? { [OWNER_FIELD]: COLD_ID, id } : { id };
+      candidates.push({
+        name: READ_UPDATE_BASELINE,
+        file: path.join(outDir, READ_UPDATE_BASELINE, 'index.mjs'),
+        env: { ...envOf(fn), BASELINE_KEY: JSON.stringify(key) },
+        event: eventFor(base, 'GET', '/products/{id}'),
+        mustSucceed: true,
+      });
+    }
   });
   const times = new Map<string, number[]>(candidates.map((c) => [c.name, []]));
   const status = new Map<string, number | undefined>();

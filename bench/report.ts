@@ -4,6 +4,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import type { ColdStart } from './cold-start.ts';
+import type { FreshStart } from './fresh-start.ts';
+import type { HandlerAloneRow } from './handler-alone.ts';
 import { type RuntimeRow, runtimeTable } from './runtime-rows.ts';
 import type { Scenario } from './throughput.ts';
 
@@ -28,6 +30,10 @@ export interface BenchResult {
   readonly versions: Readonly<Record<string, string>>;
   readonly engines: readonly EngineResult[];
   readonly coldStarts: readonly ColdStart[];
+  /** The first `npm start` of a fresh clone (nothing kept), beside one finding everything kept. */
+  readonly freshStarts?: readonly FreshStart[];
+  /** Each GET-by-id bundle's handler called in one process, beside the raw SDK loop (dynalite). */
+  readonly handlersAlone?: readonly HandlerAloneRow[];
   /** The functions' Node.js: the machine's (emulating) beside the deployed major's, on dynalite. */
   readonly runtimes?: readonly RuntimeRow[];
 }
@@ -148,12 +154,43 @@ ${runtimeTable(result.runtimes)}
 
 `
     : ''
+}${
+  result.freshStarts
+    ? `## The first start of a fresh clone
+
+\`npm start\` with nothing kept from an earlier start (no bundles, no policies synthesized from the
+CDK app, no tsx cache), from spawning it to its banner / to its first answer (\`GET /products?limit=1\`),
+each followed by a start that finds everything kept. Target: first answer within 4 s.
+
+| engine | fresh clone: banner / first answer, ms | everything kept, ms |
+| --- | --- | --- |
+${result.freshStarts.map((f) => `| ${f.engine} | ${f.fresh.map((x) => `${x.bannerMs} / ${x.firstAnswerMs}`).join(', ')} | ${f.kept.map((x) => `${x.bannerMs} / ${x.firstAnswerMs}`).join(', ')} |`).join('\n')}
+
+`
+    : ''
+}${
+  result.handlersAlone
+    ? `## Each bundle's handler alone, beside the raw SDK loop (dynalite, medians)
+
+The bundle's \`handler\` called in a loop in one Node process, 16 calls in flight (no gateway, no
+instance), against the local system's dynalite; the raw SDK loop makes the same GetItem from a
+process of the same kind; runs alternate after a 2 s warm-up each. At INFO each request writes its
+log line (to \`/dev/null\`). Target: at least 0.85× at INFO.
+
+| bundle | log level | c | handler req/s | raw SDK loop req/s | ratio |
+| --- | --- | --- | --- | --- | --- |
+${result.handlersAlone.map((r) => `| ${r.name} | ${r.logLevel} | ${r.concurrency} | ${r.handler} | ${r.raw} | **${r.ratio}×** |`).join('\n')}
+
+`
+    : ''
 }## Cold start: import + first invocation in a fresh Node process (median)
 
 Ratios are against \`baseline-sdk-get-item\` (the DynamoDB document client and one GetItem), except
 where a row names its baseline: a create sent an \`Idempotency-Key\` (a fresh one each run) is held to
 \`baseline-sdk-idempotent-create\`, the client making the same three calls (the record's conditional
-put, the item's put, the update storing the response).
+put, the item's put, the update storing the response), and an update (PATCH) is held to
+\`baseline-sdk-read-update\`, the client making the same two calls (a consistent GetItem, then an
+UpdateItem on condition that the revision is the one read) on the first update's item.
 Each function's first invocation takes its successful path: a function of an \`{id}\` route has
 an item of its own, which its service's PUT function puts back (untimed) at the start of every
 round, so a PATCH reads and writes and a GET finds what it reads. Rounds run in a new random

@@ -21,6 +21,8 @@ import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
 import { loadServices } from '#src/declaration/load-services.ts';
 import { startCli, treeRssMb } from './cli-process.ts';
 import { measureColdStarts } from './cold-start.ts';
+import { type FreshStart, measureFreshStarts } from './fresh-start.ts';
+import { type HandlerAloneRow, measureHandlerAlone } from './handler-alone.ts';
 import { measureReload } from './reload-time.ts';
 import { type BenchResult, type EngineResult, throughputTable, writeReport } from './report.ts';
 import { measureRuntimes, runtimeTable } from './runtime-rows.ts';
@@ -38,8 +40,26 @@ function benchCommand(): Command {
     .option('--runtimes', "only the rows of the functions' Node.js (machine's against the deployed major)")
     .option('--baseline <dir>', 'with --runtimes: add a row for another checkout, e.g. one before a change')
     .option('--cold-start-only', 'only the cold starts, printed, nothing written')
-    .option('--functions <names>', 'with --cold-start-only: these functions only, comma-separated')
-    .option('--runs <n>', 'with --cold-start-only: runs per function (default 21; --quick: 3)')
+    .option(
+      '--functions <names>',
+      'with --cold-start-only or --handlers: these functions only, comma-separated',
+    )
+    .option(
+      '--runs <n>',
+      'with --cold-start-only: runs per function (default 21; --quick: 3); with --handlers: rounds (default 3)',
+    )
+    .option(
+      '--handlers',
+      "only each GET-by-id bundle's handler called in one process (no gateway, no instance) beside the raw SDK loop, on dynalite, at INFO and WARN, printed",
+    )
+    .option(
+      '--profile <dir>',
+      "with --handlers: bundles unminified with source maps, and a CPU profile of each run's counted calls written to <dir> (summarise: tsx bench/profile-summary.ts)",
+    )
+    .option(
+      '--fresh-start',
+      'only the first npm start of a fresh clone (nothing kept: bundles, stack, tsx cache) to its banner and first answer, beside a start finding them kept, on each engine, printed',
+    )
     .option(
       '--tracing-cost',
       "only the console's tracing cost: npm start with and without --no-console, alternated (5 rounds; --quick: 1), GET /products/{id} at c=16; printed",
@@ -70,6 +90,9 @@ const values = parsed.options as {
   functions?: string;
   runs?: string;
   tracingCost?: boolean;
+  handlers?: boolean;
+  freshStart?: boolean;
+  profile?: string;
 };
 const quick = values.quick ?? false;
 const onlyFunctions = values.functions?.split(',').map((name) => name.trim());
@@ -174,9 +197,13 @@ async function coldStarts(): Promise<BenchResult['coldStarts']> {
       hostCredentials: undefined,
     });
     const routeOf = new Map(services.flatMap(({ service }) => service.functions.map((fn) => [fn.name, fn])));
+    const ownerScoped = new Set(
+      services.flatMap(({ service }) => (service.ownerScoped ? service.functions.map((fn) => fn.name) : [])),
+    );
     const chosen = onlyFunctions ? specs.filter((spec) => onlyFunctions.includes(spec.name)) : specs;
     const functions = chosen.map((spec) => ({
       ...spec,
+      ownerScoped: ownerScoped.has(spec.name),
       method: routeOf.get(spec.name)?.method ?? 'GET',
       resource: routeOf.get(spec.name)?.path ?? '/',
     }));
@@ -203,6 +230,44 @@ async function coldStarts(): Promise<BenchResult['coldStarts']> {
 if (values.runtimes) {
   const rows = await measureRuntimes(cliArgs('dynalite'), quick ? 1 : 3, quick ? 2 : 5, values.baseline);
   console.log(runtimeTable(rows));
+  process.exit(0);
+}
+/**
+ * Each GET-by-id bundle's handler alone beside the raw SDK loop, against a fresh local system's
+ * dynalite (through its IAM guard, as the instances reach it), at INFO (one log line per request)
+ * and WARN.
+ */
+async function handlersAlone(): Promise<HandlerAloneRow[]> {
+  const cli = await startCli(cliArgs('dynalite'));
+  try {
+    console.log("\n## each bundle's handler alone, in one process, beside the raw SDK loop");
+    return await measureHandlerAlone(cli, {
+      functions: onlyFunctions ?? ['products-get'],
+      levels: ['INFO', 'WARN'],
+      concurrency: 16,
+      seconds: quick ? 2 : 5,
+      warmupSeconds: 2,
+      rounds: values.runs ? Number(values.runs) : quick ? 1 : 3,
+      ...(values.profile ? { profileDir: path.resolve(values.profile) } : {}),
+    });
+  } finally {
+    await cli.stop();
+  }
+}
+
+async function freshStarts(): Promise<FreshStart[]> {
+  console.log('\n## the first npm start of a fresh clone, to its banner and first answer');
+  const out: FreshStart[] = [];
+  for (const engine of engines) out.push(await measureFreshStarts(engine, cliArgs(engine), quick ? 1 : 3));
+  return out;
+}
+
+if (values.freshStart) {
+  await freshStarts();
+  process.exit(0);
+}
+if (values.handlers) {
+  await handlersAlone();
   process.exit(0);
 }
 if (values.coldStartOnly) {
@@ -237,6 +302,8 @@ const result: BenchResult = {
     esbuild: versionOf('esbuild'),
   },
   engines: results,
+  freshStarts: await freshStarts(),
+  handlersAlone: await handlersAlone(),
   coldStarts: await coldStarts(),
   runtimes,
 };
