@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ensureIdempotencyTable } from '#local/dynamodb/create-tables.ts';
 import { startDynalite } from '#local/dynamodb/engines/dynalite-engine.ts';
-import { localClient, shippedServices } from '#local/dynamodb/engines/engine-test-suite.ts';
+import { localClient } from '#local/dynamodb/engines/engine-test-suite.ts';
+import { ensureStackTables } from '#local/stack/ensure-tables.ts';
+import { shippedStackTable } from '../../test/support/shipped-stack.ts';
 import { IDEMPOTENCY_EXPIRY_SECONDS, LOCAL_IDEMPOTENCY_TABLE } from '../declaration/idempotency.ts';
 import { ConflictError, InternalError, UnprocessableContentError } from '../domain/errors.ts';
 import { canonicalJson, idempotentCreates, type StoredResponse } from './idempotent-create.ts';
@@ -32,7 +33,7 @@ describe('idempotent creates: the record and its clock', () => {
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
     });
     const admin = localClient(dynamodb.endpoint);
-    await ensureIdempotencyTable(admin, await shippedServices());
+    await ensureStackTables(admin, [await shippedStackTable(LOCAL_IDEMPOTENCY_TABLE)]);
     admin.destroy();
     stop = () => dynamodb.stop();
   });

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { LOCAL_REGION } from '#local/local-account.ts';
+import { ensureStackTables } from '#local/stack/ensure-tables.ts';
 import { loadServices } from '#src/declaration/load-services.ts';
-import type { ServiceDeclaration } from '#src/declaration/types.ts';
-import { ensureTables } from '../create-tables.ts';
+import { shippedStackTables } from '../../../test/support/shipped-stack.ts';
 import { startDynamoDb } from '../launcher/start-dynamodb.ts';
 import type { RunningDynamoDb } from './engine.ts';
 
@@ -89,14 +89,10 @@ export async function fakeJava(
   return file;
 }
 
-export async function shippedServices(): Promise<ServiceDeclaration[]> {
-  return (await loadServices()).map((loaded) => loaded.service);
-}
-
 async function productsTableName(): Promise<string> {
-  const products = (await shippedServices()).find((service) => service.name === 'products');
+  const products = (await loadServices()).find(({ service }) => service.name === 'products');
   assert.ok(products, 'the products service is shipped');
-  return products.table.name;
+  return products.service.table.name;
 }
 
 /** Local addresses with a listening TCP socket on `port`, read from Linux's /proc (no traffic sent). */
@@ -124,7 +120,7 @@ const ITEM = { id: { S: 'kept-across-restarts' }, name: { S: 'Teapot' }, price: 
 async function putItem(dynamodb: RunningDynamoDb, tableName: string): Promise<void> {
   const client = localClient(dynamodb.endpoint);
   try {
-    await ensureTables(client, await shippedServices());
+    await ensureStackTables(client, await shippedStackTables());
     await client.send(new PutItemCommand({ TableName: tableName, Item: ITEM }));
   } finally {
     client.destroy();
@@ -134,7 +130,7 @@ async function putItem(dynamodb: RunningDynamoDb, tableName: string): Promise<vo
 async function readItem(dynamodb: RunningDynamoDb, tableName: string) {
   const client = localClient(dynamodb.endpoint);
   try {
-    const tables = await ensureTables(client, await shippedServices());
+    const tables = await ensureStackTables(client, await shippedStackTables());
     const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: { id: ITEM.id } }));
     return { tables, item: Item };
   } finally {

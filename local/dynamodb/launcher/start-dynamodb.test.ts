@@ -5,13 +5,13 @@ import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { ensureTables } from '../create-tables.ts';
+import { ensureStackTables } from '#local/stack/ensure-tables.ts';
+import { shippedStackTables } from '../../../test/support/shipped-stack.ts';
 import { locateDynamoDbLocalJar } from '../engines/dynamodb-local-jar.ts';
 import {
   assertStartRefused,
   ENGINE_TEST_TIMEOUT_MS,
   localClient,
-  shippedServices,
   withTempDir,
 } from '../engines/engine-test-suite.ts';
 import { findJava } from '../engines/find-java.ts';
@@ -141,10 +141,10 @@ test('external uses the given endpoint, starts nothing and leaves it running on 
         { engine: external.engine, endpoint: external.endpoint, dataDir: external.dataDir },
         { engine: 'external', endpoint: shared.endpoint, dataDir: null },
       );
-      await ensureTables(client, await shippedServices());
+      await ensureStackTables(client, await shippedStackTables());
       await external.stop();
       const { TableNames = [] } = await client.send(new ListTablesCommand({}));
-      assert.equal(TableNames.length, (await shippedServices()).length);
+      assert.equal(TableNames.length, (await shippedStackTables()).length);
     } finally {
       client.destroy();
     }

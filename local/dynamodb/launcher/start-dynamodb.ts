@@ -24,7 +24,7 @@ export interface DynamoDbOptions {
 
 /**
  * Provides the DynamoDB endpoint of the local runtime: starts the chosen engine on a free port of
- * 127.0.0.1, or adopts an external endpoint. Tables are created separately (see `ensureTables`).
+ * 127.0.0.1, or adopts an external endpoint. Tables are created separately (see `ensureStackTables`).
  *
  * @example
  * const dynamodb = await startDynamoDb({ engine: 'auto', dataDir: '.data', inMemory: false });
