@@ -156,6 +156,8 @@ describe('the docs', () => {
           cwd: PROJECT_ROOT,
           env: { ...process.env, DATA_DIR: dataDir, [CLI_ENV.url]: current.url, TMPDIR: scratch },
           maxBuffer: 16 * 1024 * 1024,
+          // A block that never ends (a server left running) fails here instead of holding the suite.
+          timeout: 120_000,
         }).then(
           () => undefined,
           (error: { code: number; stdout: string; stderr: string }) =>
