@@ -187,7 +187,8 @@ async function coldStarts(): Promise<BenchResult['coldStarts']> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sm-bench-cold-'));
   try {
     const services = await loadServices();
-    const bundles = new IncrementalBundles(dir);
+    // As deployed: no source map (the local system's bundles carry one for its stack traces).
+    const bundles = new IncrementalBundles(dir, { sourceMaps: false });
     const built = await bundles.build(services);
     await bundles.dispose();
     // The functions as the stack deploys them at the level the CLI runs with (cached after one synthesis).
@@ -200,7 +201,20 @@ async function coldStarts(): Promise<BenchResult['coldStarts']> {
     const ownerScoped = new Set(
       services.flatMap(({ service }) => (service.ownerScoped ? service.functions.map((fn) => fn.name) : [])),
     );
-    const chosen = onlyFunctions ? specs.filter((spec) => onlyFunctions.includes(spec.name)) : specs;
+    // An update's read-then-write baseline seeds its item with the PUT of the same path: chosen with it.
+    const updatedPaths = new Set(
+      (onlyFunctions ?? []).flatMap((name) =>
+        routeOf.get(name)?.method === 'PATCH' ? [routeOf.get(name)?.path] : [],
+      ),
+    );
+    const chosen = onlyFunctions
+      ? specs.filter((spec) => {
+          const route = routeOf.get(spec.name);
+          return (
+            onlyFunctions.includes(spec.name) || (route?.method === 'PUT' && updatedPaths.has(route.path))
+          );
+        })
+      : specs;
     const functions = chosen.map((spec) => ({
       ...spec,
       ownerScoped: ownerScoped.has(spec.name),
