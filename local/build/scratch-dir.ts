@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { isProcessAlive } from '../process-alive.ts';
 
 export interface ScratchDir {
   readonly dir: string;
@@ -40,16 +41,6 @@ export function scratchDirSync(prefix: string): ScratchDir {
 
 const ownedPrefix = (prefix: string) => path.join(os.tmpdir(), `${prefix}${process.pid}-`);
 
-/** Whether a process with this id is running (someone else's counts: it cannot be signalled, yet it lives). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes the scratch folders of `prefix` in the system's temp directory whose owner process has
  * ended, and resolves their paths. A folder whose owner still runs, or whose name carries no
@@ -62,7 +53,7 @@ export async function removeAbandoned(prefix: string): Promise<string[]> {
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1] ?? Number.NaN);
-    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isProcessAlive(pid)) continue;
     const dir = path.join(os.tmpdir(), name);
     await rm(dir, { recursive: true, force: true }).then(
       () => removed.push(dir),

@@ -6,6 +6,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import { dataFolder, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../private-data-folder.ts';
+import { isProcessAlive } from '../process-alive.ts';
 
 /** The runtime file's name inside the data folder. */
 export const RUNTIME_FILE = 'runtime.json';
@@ -85,14 +86,4 @@ export function readRuntimeFile(
   if (typeof info?.url !== 'string' || !Number.isInteger(info.pid)) return null;
   if (ignoreDead && !isProcessAlive(info.pid)) return null;
   return info;
-}
-
-/** Whether a process with this id exists (one of another user counts: it exists). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -5,6 +5,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFi
 import os from 'node:os';
 import path from 'node:path';
 import { LOCAL_CACHE_ROOT } from '../../cache-root.ts';
+import { isProcessAlive } from '../../process-alive.ts';
 import type { DynamoDbLocalJar } from './dynamodb-local-jar.ts';
 import { type JavaRuntime, MINIMUM_JAVA_MAJOR } from './find-java.ts';
 
@@ -159,16 +160,7 @@ async function ensureCacheFolder(dir: string, dynamoDbLocalJar: string, launcher
 async function removeAbandonedRecordings(dir: string): Promise<void> {
   for (const name of await readdir(dir)) {
     const pid = Number(/^\.(\d+)-[0-9a-f]+\.jsa$/.exec(name)?.[1]);
-    if (pid && !isAlive(pid)) await rm(path.join(dir, name), { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if (pid && !isProcessAlive(pid)) await rm(path.join(dir, name), { force: true });
   }
 }
 
