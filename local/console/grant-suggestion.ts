@@ -12,7 +12,7 @@ const TABLE_ARN = /^arn:aws:dynamodb:[^:]*:[^:]*:table\/([^/]+)(?:\/index\/([^/]
  * declaration can grant it (another service's table, an action declarations never grant).
  *
  * @example
- * grantSuggestion(services, 'products-get', { action: 'dynamodb:Query', resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/products' });
+ * grantSuggestion(services, 'products-get', { action: 'dynamodb:Query', resource: `arn:aws:dynamodb:us-east-1:${LOCAL_ACCOUNT_ID}:table/products` });
  * // "// services/products.ts, function products-get\nactions: ['dynamodb:GetItem', 'dynamodb:Query'],"
  */
 export function grantSuggestion(

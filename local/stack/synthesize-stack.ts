@@ -34,7 +34,7 @@ export interface SynthesisInput {
  * local system runs it.
  *
  * @example
- * const stack = await synthesizeStack(await loadServices(), { account: { region: 'us-east-1', accountId: '000000000000' } });
+ * const stack = await synthesizeStack(await loadServices(), { account: { region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID } });
  */
 export async function synthesizeStack(
   services: readonly LoadedService[],
