@@ -10,7 +10,8 @@ import { LOCAL_ACCOUNT_ID, type TemplateResources } from '#local/dynamodb/guard/
 import { startDynamoDb } from '#local/dynamodb/launcher/start-dynamodb.ts';
 import { functionSpecs } from '#local/function-specs.ts';
 import { type RunningGateway, startGateway } from '#local/gateway/start-gateway.ts';
-import { type LoadedService, loadServices } from '#src/declaration/load-services.ts';
+import type { LoadedService } from '#src/declaration/load-services.ts';
+import { loadShippedServices } from '../../test/support/shipped-services.ts';
 import { ensureStackTables } from './ensure-tables.ts';
 import type { LocalStack } from './local-stack.ts';
 import { type LocalNames, readTemplate } from './read-template.ts';
@@ -32,7 +33,7 @@ describe('the local system reads the synthesized template', () => {
   let shipped: Omit<LocalStack, 'policies'>;
 
   before(async () => {
-    services = await loadServices();
+    services = await loadShippedServices();
     ({ resources, names } = await synthesizeTemplate(services, { account }, (synthesized) => synthesized));
     shipped = readTemplate(resources, names);
   });

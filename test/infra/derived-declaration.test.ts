@@ -5,8 +5,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { bodyModelName, tableOutputName } from '#infra/logical-names.ts';
-import { DEFAULT_SERVICES_DIR, PROJECT_ROOT } from '#src/declaration/load-services.ts';
+import { loadServices, PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import type { ServiceDeclaration } from '#src/declaration/types.ts';
+import { loadShippedServices } from '../support/shipped-services.ts';
 import {
   arnOf,
   type Bundled,
@@ -45,7 +46,11 @@ let invoices: ServiceDeclaration;
 before(async () => {
   await mkdir(declarationDir, { recursive: true });
   await writeFile(path.join(declarationDir, 'invoices.ts'), INVOICES_DECLARATION);
-  bundled = await bundleServices([DEFAULT_SERVICES_DIR, declarationDir]);
+  // The shipped services and the throwaway one: a service a user added is no part of this test.
+  bundled = await bundleServices([
+    ...(await loadShippedServices()),
+    ...(await loadServices([declarationDir])),
+  ]);
   const loaded = bundled.services.find(({ service }) => service.name === 'invoices');
   assert.ok(loaded, 'the new declaration is loaded');
   invoices = loaded.service;

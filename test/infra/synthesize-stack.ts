@@ -21,9 +21,9 @@ export interface Bundled {
   readonly dir: string;
 }
 
-/** Loads the declarations in `dirs` (default: services/) and bundles every function into a temporary folder. */
-export async function bundleServices(dirs?: readonly string[]): Promise<Bundled> {
-  const services = await loadServices(dirs);
+/** Bundles every function of `services` (default: all of services/) into a temporary folder. */
+export async function bundleServices(loaded?: readonly LoadedService[]): Promise<Bundled> {
+  const services = loaded ? [...loaded] : await loadServices();
   const dir = await mkdtemp(path.join(tmpdir(), 'infra-test-bundles-'));
   return { services, bundles: await bundleAll(services, dir), dir };
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { LOCAL_ACCOUNT_ID } from '#local/local-account.ts';
-import { loadServices } from '#src/declaration/load-services.ts';
+import { loadShippedServices } from '../../../../test/support/shipped-services.ts';
 import { compilePolicy } from './compile-policy.ts';
 import { type Decision, evaluatePolicy } from './evaluate-policy.ts';
 import type { FunctionPolicy, PolicyStatement } from './policy-types.ts';
@@ -463,7 +463,7 @@ describe('compilePolicy', () => {
 describe('evaluatePolicy on the policies the CDK app synthesizes', () => {
   let policies: Record<string, FunctionPolicy>;
   before(async () => {
-    policies = await synthesizePolicies(await loadServices(), account);
+    policies = await synthesizePolicies(await loadShippedServices(), account);
   });
   const statementsOf = (fn: string) => {
     const policy = policies[fn];
