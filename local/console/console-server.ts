@@ -279,7 +279,10 @@ export function startConsoleServer(parts: ConsoleParts): ConsoleServer {
 
   return {
     page(req, res) {
-      const url = new URL(req.url ?? '/', 'http://console.invalid');
+      // Every request through the gateway asks here first: the API's own pass on a string test,
+      // without building a URL (a path with dot segments that would resolve here goes to the API).
+      if (!req.url?.startsWith(CONSOLE_PREFIX)) return false;
+      const url = new URL(req.url, 'http://console.invalid');
       if (url.pathname !== CONSOLE_PREFIX && !url.pathname.startsWith(`${CONSOLE_PREFIX}/`)) return false;
       serve(req, res, url).catch((error: unknown) => {
         if (error instanceof ConsoleProblem) return sendProblem(res, error);

@@ -12,7 +12,14 @@ import type {
 import { pooledRandomBytes } from '#src/domain/random-pool.ts';
 import { buildSpans, type RecordedInvocation, type RecordedStep } from './build-spans.ts';
 import type { GrantSuggester } from './dynamodb-span.ts';
-import { epochNow, type Span, type Trace, type TraceSummary, traceIdOfXRay } from './trace-model.ts';
+import {
+  type AttributeValue,
+  epochNow,
+  type Span,
+  type Trace,
+  type TraceSummary,
+  traceIdOfXRay,
+} from './trace-model.ts';
 import { DEFAULT_TRACE_CAPACITY, TraceRing } from './trace-ring.ts';
 
 export interface TracerOptions {
@@ -22,24 +29,59 @@ export interface TracerOptions {
   readonly grantFor?: GrantSuggester;
 }
 
-/** A request still being answered. */
-interface OpenTrace {
-  readonly traceId: string;
-  readonly requestId: string;
-  readonly method: string;
-  readonly path: string;
-  readonly start: number;
-  route?: string;
+/**
+ * A request still being answered, and the steps the gateway reports on it. A class, so that a
+ * request costs one object and no closures but its steps' (the request path's share of tracing).
+ */
+class OpenTrace implements RequestSteps {
+  /** The resource template matched. */
+  resource?: string;
   functionName?: string;
-  user?: string;
-  authorizer: 'verified' | 'cached' | 'none';
-  readonly steps: RecordedStep[];
-  readonly calls: DynamoDbCallRecord[];
+  username?: string;
+  authorizer: 'verified' | 'cached' | 'none' = 'none';
+  readonly steps: RecordedStep[] = [];
+  readonly calls: DynamoDbCallRecord[] = [];
   invocationId?: string;
   cold?: boolean;
   report?: RecordedInvocation['report'];
   invocation?: RecordedInvocation;
   lastEnd: number;
+
+  constructor(
+    readonly traceId: string,
+    readonly requestId: string,
+    readonly method: string,
+    readonly path: string,
+    readonly start: number,
+    readonly finish: (open: OpenTrace, statusCode: number) => void,
+  ) {
+    this.lastEnd = start;
+  }
+
+  // RequestSteps, as the gateway reports them.
+  route(resource: string, functionName: string): void {
+    this.resource = resource;
+    this.functionName = functionName;
+  }
+
+  step(name: string): (attributes?: Readonly<Record<string, AttributeValue>>) => void {
+    const start = epochNow();
+    return (attributes = {}) => {
+      const end = epochNow();
+      this.steps.push({ name, start, end, attributes });
+      this.lastEnd = end;
+      const authorizer = attributes['local.authorizer'];
+      if (typeof authorizer === 'string') this.authorizer = authorizer === 'cached' ? 'cached' : 'verified';
+    };
+  }
+
+  user(username: string | undefined): void {
+    if (username !== undefined) this.username = username;
+  }
+
+  end(statusCode: number): void {
+    this.finish(this, statusCode);
+  }
 }
 
 const REPORT = /^REPORT RequestId: (\S+)\tDuration: ([\d.]+) ms/;
@@ -58,6 +100,49 @@ const newTraceId = (): string => pooledRandomBytes(16).toString('hex');
  * const tracer = new Tracer({ capacity: 1000 });
  * tracer.subscribe((trace) => console.log(trace.summary.status, trace.spans.length));
  */
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** A finished trace: its summary now, its spans built the first time someone reads them. */
+class KeptTrace implements Trace {
+  #spans: Span[] | undefined;
+
+  constructor(
+    readonly summary: TraceSummary,
+    readonly open: OpenTrace,
+    readonly end: number,
+    readonly statusCode: number,
+    readonly grantFor: GrantSuggester | undefined,
+  ) {}
+
+  get spans(): Span[] {
+    const { open } = this;
+    this.#spans ??= buildSpans(
+      {
+        requestId: open.requestId,
+        method: open.method,
+        path: open.path,
+        ...(open.resource ? { route: open.resource } : {}),
+        ...(open.username ? { user: open.username } : {}),
+        authorizer: open.authorizer,
+        start: open.start,
+        end: this.end,
+        statusCode: this.statusCode,
+        steps: open.steps,
+        ...(open.invocation ? { invocation: open.invocation } : {}),
+        calls: open.calls,
+        lastEnd: open.lastEnd,
+      },
+      this.grantFor,
+    );
+    return this.#spans;
+  }
+
+  /** What the console's API sends: the summary and the spans, nothing recorded on the way. */
+  toJSON(): Trace {
+    return { summary: this.summary, spans: this.spans };
+  }
+}
+
 export class Tracer {
   readonly ring: TraceRing;
   readonly #grantFor: GrantSuggester | undefined;
@@ -66,10 +151,18 @@ export class Tracer {
   readonly #byInvocation = new Map<string, OpenTrace>();
   /** Gateway or Lambda request id → trace id, for the newest traces only (log lines link back through it). */
   readonly #idTrace = new Map<string, string>();
+  /**
+   * The ids in #idTrace, oldest first from #idNext: a ring, so the oldest link goes in constant
+   * time. (Deleting a Map's first key over and over leaves a run of deleted slots that each
+   * `keys().next()` walks again: with the default 10,000 traces that cost more than the tracing.)
+   */
+  readonly #idRing: (string | undefined)[];
+  #idNext = 0;
   readonly #listeners = new Set<(trace: Trace) => void>();
 
   constructor(options: TracerOptions = {}) {
     this.ring = new TraceRing(options.capacity ?? DEFAULT_TRACE_CAPACITY);
+    this.#idRing = new Array(this.ring.capacity * REMEMBERED_IDS_PER_TRACE);
     this.#grantFor = options.grantFor;
   }
 
@@ -89,46 +182,15 @@ export class Tracer {
       let traceId = traceIdOfXRay(traceHeader) ?? newTraceId();
       // A client may send the same trace header twice at once: the later request gets its own trace.
       if (this.#open.has(traceId)) traceId = newTraceId();
-      const start = epochNow();
-      const open: OpenTrace = {
-        traceId,
-        requestId,
-        method,
-        path,
-        start,
-        authorizer: 'none',
-        steps: [],
-        calls: [],
-        lastEnd: start,
-      };
+      const open = new OpenTrace(traceId, requestId, method, path, epochNow(), this.#finishOpen);
       this.#open.set(traceId, open);
       this.#byRequestId.set(requestId, open);
-      return this.#steps(open);
+      return open;
     },
   };
 
-  #steps(open: OpenTrace): RequestSteps {
-    return {
-      route(resource, functionName) {
-        open.route = resource;
-        open.functionName = functionName;
-      },
-      step(name) {
-        const start = epochNow();
-        return (attributes = {}) => {
-          const end = epochNow();
-          open.steps.push({ name, start, end, attributes });
-          open.lastEnd = end;
-          if (typeof attributes['local.authorizer'] === 'string')
-            open.authorizer = attributes['local.authorizer'] === 'cached' ? 'cached' : 'verified';
-        };
-      },
-      user(username) {
-        if (username !== undefined) open.user = username;
-      },
-      end: (statusCode) => this.#finish(open, statusCode),
-    };
-  }
+  /** Made once: every request's `end` calls it. */
+  readonly #finishOpen = (open: OpenTrace, statusCode: number): void => this.#finish(open, statusCode);
 
   /** Wraps the Lambda service so that each invocation's wait, init and run are recorded. */
   invoker(inner: Invoker): Invoker {
@@ -150,16 +212,17 @@ export class Tracer {
         });
         const ended = epochNow();
         open.lastEnd = ended;
-        open.invocation = {
+        const invocation: Writable<RecordedInvocation> = {
           functionName,
           waitStart,
           started,
           ended,
           ok: outcome.kind === 'result',
-          ...(open.invocationId ? { invocationId: open.invocationId } : {}),
-          ...(open.cold !== undefined ? { cold: open.cold } : {}),
-          ...(open.report ? { report: open.report } : {}),
         };
+        if (open.invocationId) invocation.invocationId = open.invocationId;
+        if (open.cold !== undefined) invocation.cold = open.cold;
+        if (open.report) invocation.report = open.report;
+        open.invocation = invocation;
         if (open.invocationId) this.#byInvocation.delete(open.invocationId);
         return outcome;
       },
@@ -190,31 +253,25 @@ export class Tracer {
     this.#open.delete(open.traceId);
     this.#byRequestId.delete(open.requestId);
     const end = epochNow();
-    const failedCall = open.calls.some((call) => call.statusCode >= 400 || call.statusCode === 0);
-    const summary: TraceSummary = {
+    let failedCall = false;
+    for (const call of open.calls) if (call.statusCode >= 400 || call.statusCode === 0) failedCall = true;
+    // Built without spreads: this runs for every request.
+    const summary: Writable<TraceSummary> = {
       traceId: open.traceId,
       requestId: open.requestId,
-      ...(open.invocationId ? { invocationId: open.invocationId } : {}),
       method: open.method,
       path: open.path,
-      ...(open.route ? { route: open.route } : {}),
       status: statusCode,
       startTime: open.start,
       durationMs: Math.round((end - open.start) * 1000) / 1000,
-      ...(open.functionName ? { function: open.functionName } : {}),
-      ...(open.user ? { user: open.user } : {}),
-      ...(open.cold !== undefined ? { cold: open.cold } : {}),
       error: statusCode >= 500 || statusCode === 0 || open.invocation?.ok === false || failedCall,
     };
-    const grantFor = this.#grantFor;
-    let spans: Span[] | undefined;
-    const trace: Trace = {
-      summary,
-      get spans() {
-        spans ??= buildSpans({ ...open, end, statusCode }, grantFor);
-        return spans;
-      },
-    };
+    if (open.invocationId) summary.invocationId = open.invocationId;
+    if (open.resource) summary.route = open.resource;
+    if (open.functionName) summary.function = open.functionName;
+    if (open.username) summary.user = open.username;
+    if (open.cold !== undefined) summary.cold = open.cold;
+    const trace = new KeptTrace(summary, open, end, statusCode, this.#grantFor);
     this.ring.add(trace);
     this.#remember(open.requestId, open.traceId);
     if (open.invocationId) this.#remember(open.invocationId, open.traceId);
@@ -228,13 +285,11 @@ export class Tracer {
   }
 
   #remember(id: string, traceId: string): void {
+    // Bounded like the ring: the oldest link goes when its slot is taken.
+    const oldest = this.#idRing[this.#idNext];
+    if (oldest !== undefined) this.#idTrace.delete(oldest);
+    this.#idRing[this.#idNext] = id;
+    this.#idNext = (this.#idNext + 1) % this.#idRing.length;
     this.#idTrace.set(id, traceId);
-    // Bounded like the ring: the oldest links go first (a Map iterates in insertion order).
-    const bound = this.ring.capacity * REMEMBERED_IDS_PER_TRACE;
-    while (this.#idTrace.size > bound) {
-      const oldest = this.#idTrace.keys().next().value;
-      if (oldest === undefined) break;
-      this.#idTrace.delete(oldest);
-    }
   }
 }

@@ -20,7 +20,8 @@ export function observeCall(
 ): CallNote {
   const startTime = performance.timeOrigin + performance.now();
   const note: CallNote = {};
-  res.once('close', () => {
+  // `close` comes once per response: `on` spares the wrapper `once` makes for every call.
+  res.on('close', () => {
     const traceHeader = req.headers['x-amzn-trace-id'];
     const attempt = /attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''))?.[1];
     try {
