@@ -91,6 +91,49 @@ export async function startCli(args: readonly string[], options: CliStartOptions
   };
 }
 
+/** Each process's parent, from Linux /proc (a process that ends while it is read is left out). */
+async function parentsOf(): Promise<Map<number, number>> {
+  const parents = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // pid (comm) state ppid …: the command may hold spaces and parentheses, so read after the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid) parents.set(Number(entry), ppid);
+  }
+  return parents;
+}
+
+/** The clock ticks per second in /proc's times (USER_HZ, 100 on every Linux build we run on). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * The CPU time a process and all of its descendants have used so far, in ms (Linux /proc): user
+ * and system time of each, and of the children each has already reaped; `root` is the process's
+ * own share. Taken before and after a load, the difference is the CPU the whole `npm start` spent
+ * on it, its instances included, and how much of it the gateway's process spent.
+ */
+export async function treeCpuMs(rootPid: number): Promise<{ root: number; tree: number }> {
+  const parents = await parentsOf();
+  const inTree = (pid: number): boolean => {
+    for (let p: number | undefined = pid; p && p > 1; p = parents.get(p)) if (p === rootPid) return true;
+    return false;
+  };
+  let ticks = 0;
+  let rootTicks = 0;
+  for (const pid of new Set([rootPid, ...parents.keys()])) {
+    if (!inTree(pid)) continue;
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command: state(0) ppid … utime(11) stime(12) cutime(13) cstime(14).
+    const own = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+    ticks += own + Number(fields[13] ?? 0) + Number(fields[14] ?? 0);
+    if (pid === rootPid) rootTicks = own;
+  }
+  const ms = (n: number) => (n * 1000) / TICKS_PER_SECOND;
+  return { root: ms(rootTicks), tree: ms(ticks) };
+}
+
 /** Resident memory of a process and all of its descendants, in MB (Linux /proc). */
 export async function treeRssMb(rootPid: number): Promise<number> {
   const parents = new Map<number, number>();

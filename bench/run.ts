@@ -27,7 +27,7 @@ import { measureReload } from './reload-time.ts';
 import { type BenchResult, type EngineResult, throughputTable, writeReport } from './report.ts';
 import { measureRuntimes, runtimeTable } from './runtime-rows.ts';
 import { measureFootprint, measureThroughput } from './throughput.ts';
-import { measureTracerWork, measureTracingCost, measureTracingCpu } from './tracing-cost.ts';
+import { measureTracerWork, measureTracingCost } from './tracing-cost.ts';
 
 /** `npm run bench`'s command line, read like every other command's (commander). */
 function benchCommand(): Command {
@@ -62,7 +62,7 @@ function benchCommand(): Command {
     )
     .option(
       '--tracing-cost',
-      "only the console's tracing cost: npm start with and without --no-console, alternated (5 rounds; --quick: 1), GET /products/{id} at c=16; printed",
+      "only the console's tracing cost: npm start with and without --no-console, alternated (9 rounds of 10 s after a 10 s warm-up; --quick: 1 of 2 s), GET /products/{id} at c=16; printed",
     )
     .helpOption('--help', 'this text')
     .addHelpText(
@@ -289,9 +289,12 @@ if (values.coldStartOnly) {
   process.exit(0);
 }
 if (values.tracingCost) {
-  await measureTracingCost(cliArgs('dynalite'), quick ? 1 : 5, quick ? 2 : 5);
+  await measureTracingCost(cliArgs('dynalite'), {
+    rounds: quick ? 1 : 9,
+    seconds: quick ? 2 : 10,
+    warmupSeconds: quick ? 2 : 10,
+  });
   await measureTracerWork();
-  await measureTracingCpu(quick ? 1 : 5, quick ? 2 : 5);
   process.exit(0);
 }
 const results: EngineResult[] = [];

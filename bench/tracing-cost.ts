@@ -2,7 +2,7 @@
 // same `npm start` with and without `--no-console`, alternated round by round so that the
 // machine's load falls on both alike, each serving GET /products/{id} at c=16 (autocannon in its
 // own process); also the start-up to the banner, which the console must not slow down.
-import { startCli } from './cli-process.ts';
+import { startCli, treeCpuMs } from './cli-process.ts';
 import { runLoad } from './load.ts';
 
 export interface TracingCostRow {
@@ -10,12 +10,27 @@ export interface TracingCostRow {
   readonly startupMs: number[];
   readonly requestsPerSecond: number[];
   readonly p99Ms: number[];
+  /** CPU time the whole `npm start` tree (gateway, instances, DynamoDB) spent per request, in µs. */
+  readonly treeCpuUs: number[];
+  /** The part of it spent in the gateway's own process, where every trace is made, in µs. */
+  readonly gatewayCpuUs: number[];
+}
+
+export interface TracingCost {
+  readonly rows: TracingCostRow[];
+  /** Throughput lost with tracing on: 1 − median(on) / median(off), in %. */
+  readonly throughputPercent: number;
+  /**
+   * The extra CPU per request of the gateway's process with tracing on, as a share of all the CPU
+   * the system spends per request without it: the median of the rounds' (on − off) / whole, in %.
+   */
+  readonly cpuPercent: number;
 }
 
 const median = (values: readonly number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
-async function measureOnce(args: readonly string[], seconds: number) {
+async function measureOnce(args: readonly string[], seconds: number, warmupSeconds: number) {
   const cli = await startCli(args);
   try {
     const auth = { authorization: cli.token };
@@ -27,104 +42,79 @@ async function measureOnce(args: readonly string[], seconds: number) {
     if (created.status !== 201) throw new Error(`POST /products answered ${created.status}`);
     const { id } = (await created.json()) as { id: string };
     const target = { url: `${cli.url}/products/${id}`, headers: auth };
-    await runLoad(target, 16, 2); // warm-up: instances started, JIT warm
+    await runLoad(target, 16, warmupSeconds); // instances started, their JIT warm
+    const pid = cli.child.pid ?? 0;
+    const before = await treeCpuMs(pid);
     const load = await runLoad(target, 16, seconds);
+    const after = await treeCpuMs(pid);
     if (load.failures > 0) throw new Error(`${load.failures} requests failed`);
-    return { startupMs: cli.readyMs, load };
+    const perRequest = (ms: number) => Math.round((ms * 1000) / load.requests);
+    return {
+      startupMs: cli.readyMs,
+      load,
+      treeCpuUs: perRequest(after.tree - before.tree),
+      gatewayCpuUs: perRequest(after.root - before.root),
+    };
   } finally {
     await cli.stop();
   }
 }
 
-/** `rounds` rounds of both variants; prints each row and the cost (median against median). */
+/**
+ * `rounds` rounds of both variants, alternated (on, off, then off, on, …) so that whatever else
+ * the machine does falls on both alike. Two figures. Throughput, median against median: what a
+ * user sees, but on two shared cores a round's figure moves by a third. And the CPU: every trace
+ * is made in the gateway's process (the instances and the engine do the same work either way), so
+ * the extra CPU of that process per request, over all the CPU the whole `npm start` tree spends
+ * per request, is the share of the system's work the tracing takes; on cores the system keeps
+ * busy, throughput falls by that share. autocannon runs outside the tree.
+ */
 export async function measureTracingCost(
   args: readonly string[],
-  rounds: number,
-  seconds: number,
-): Promise<{ rows: TracingCostRow[]; costPercent: number }> {
-  const rows: TracingCostRow[] = [
-    { variant: 'console and tracing on', startupMs: [], requestsPerSecond: [], p99Ms: [] },
-    { variant: 'off (--no-console)', startupMs: [], requestsPerSecond: [], p99Ms: [] },
-  ];
+  options: { rounds: number; seconds: number; warmupSeconds: number },
+): Promise<TracingCost> {
+  const { rounds, seconds, warmupSeconds } = options;
+  const row = (variant: TracingCostRow['variant']): TracingCostRow => ({
+    variant,
+    startupMs: [],
+    requestsPerSecond: [],
+    p99Ms: [],
+    treeCpuUs: [],
+    gatewayCpuUs: [],
+  });
+  const rows = [row('console and tracing on'), row('off (--no-console)')];
   for (let round = 0; round < rounds; round++) {
-    for (const row of round % 2 === 0 ? rows : [...rows].reverse()) {
-      const extra = row.variant === 'off (--no-console)' ? ['--no-console'] : [];
-      const m = await measureOnce([...args, ...extra], seconds);
-      row.startupMs.push(m.startupMs);
-      row.requestsPerSecond.push(Math.round(m.load.requestsPerSecond));
-      row.p99Ms.push(m.load.p99);
+    for (const r of round % 2 === 0 ? rows : [...rows].reverse()) {
+      const extra = r.variant === 'off (--no-console)' ? ['--no-console'] : [];
+      const m = await measureOnce([...args, ...extra], seconds, warmupSeconds);
+      r.startupMs.push(m.startupMs);
+      r.requestsPerSecond.push(Math.round(m.load.requestsPerSecond));
+      r.p99Ms.push(m.load.p99);
+      r.treeCpuUs.push(m.treeCpuUs);
+      r.gatewayCpuUs.push(m.gatewayCpuUs);
     }
   }
-  const [on, off] = rows.map((row) => median(row.requestsPerSecond));
-  const costPercent = off ? Math.round((1 - (on ?? 0) / off) * 1000) / 10 : 0;
-  for (const row of rows)
+  const [on, off] = rows as [TracingCostRow, TracingCostRow];
+  const round1 = (x: number) => Math.round(x * 10) / 10;
+  const throughputPercent = round1(
+    100 * (1 - median(on.requestsPerSecond) / Math.max(1, median(off.requestsPerSecond))),
+  );
+  const cpuPercent = round1(
+    100 *
+      median(
+        on.gatewayCpuUs.map(
+          (value, i) => (value - (off.gatewayCpuUs[i] ?? value)) / Math.max(1, off.treeCpuUs[i] ?? 1),
+        ),
+      ),
+  );
+  for (const r of rows)
     console.log(
-      `  ${row.variant.padEnd(24)} requests/s ${row.requestsPerSecond.join(', ')} (median ${median(row.requestsPerSecond)}), p99 ${row.p99Ms.join(', ')} ms, start-up ${row.startupMs.join(', ')} ms`,
+      `  ${r.variant.padEnd(24)} requests/s ${r.requestsPerSecond.join(', ')} (median ${median(r.requestsPerSecond)}); CPU µs/request: whole tree ${r.treeCpuUs.join(', ')} (median ${median(r.treeCpuUs)}), gateway process ${r.gatewayCpuUs.join(', ')} (median ${median(r.gatewayCpuUs)}); p99 ${r.p99Ms.join(', ')} ms; start-up ${r.startupMs.join(', ')} ms`,
     );
   console.log(
-    `  tracing cost at c=16 on GET /products/{id}: ${costPercent} % of throughput (median of ${rounds})`,
+    `  tracing cost at c=16 on GET /products/{id}, ${rounds} rounds: ${cpuPercent} % of the system's CPU per request (the gateway process's extra CPU over the whole tree's, median of the rounds); throughput ${throughputPercent} % lower (median against median)`,
   );
-  return { rows, costPercent };
-}
-
-/**
- * The same comparison, less at the mercy of a busy machine: the CPU time the `npm start` process
- * itself (gateway, tracer, IAM guard, dynalite) spends per request, with the system started in
- * this process and the load generated from another. The functions' own processes are left out,
- * so the share it gives is an upper bound of the tracing's share of all the work.
- */
-export async function measureTracingCpu(rounds: number, seconds: number): Promise<number> {
-  const { startLocalSystem } = await import('#local/start-local-system.ts');
-  const { mkdtemp, rm } = await import('node:fs/promises');
-  const os = await import('node:os');
-  const path = await import('node:path');
-  const perRequest: Record<'on' | 'off', number[]> = { on: [], off: [] };
-  for (let round = 0; round < rounds; round++) {
-    for (const variant of round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
-      const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sm-bench-tracing-'));
-      const system = await startLocalSystem({
-        port: 0,
-        engine: 'dynalite',
-        dataDir,
-        inMemory: true,
-        logLevel: 'WARN',
-        logSink: { write() {} },
-        throttle: false,
-        notice: () => {},
-        ...(variant === 'on' ? { console: {} } : {}),
-      });
-      try {
-        const auth = {
-          authorization: `Bearer ${await system.userPool.mint({ user: 'bench', groups: ['admin'] })}`,
-        };
-        const created = await fetch(`${system.url}/products`, {
-          method: 'POST',
-          headers: { ...auth, 'content-type': 'application/json' },
-          body: JSON.stringify({ name: 'tracing', price: 1 }),
-        });
-        const { id } = (await created.json()) as { id: string };
-        const target = { url: `${system.url}/products/${id}`, headers: auth };
-        await runLoad(target, 16, 2);
-        const before = process.cpuUsage();
-        const load = await runLoad(target, 16, seconds);
-        const used = process.cpuUsage(before);
-        perRequest[variant].push(Math.round((used.user + used.system) / load.requests));
-      } finally {
-        await system.stop();
-        await rm(dataDir, { recursive: true, force: true });
-      }
-    }
-  }
-  const on = median(perRequest.on);
-  const off = median(perRequest.off);
-  const share = off ? Math.round(((on - off) / off) * 1000) / 10 : 0;
-  console.log(
-    `  CPU of the npm start process per request (µs): on ${perRequest.on.join(', ')} (median ${on}), off ${perRequest.off.join(', ')} (median ${off})`,
-  );
-  console.log(
-    `  tracing's share of that process's CPU per request: ${share} % (an upper bound of the throughput cost)`,
-  );
-  return share;
+  return { rows, throughputPercent, cpuPercent };
 }
 
 /**
