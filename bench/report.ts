@@ -139,6 +139,10 @@ Versions: ${Object.entries(versions)
   HTTP → gateway → an isolated instance (worker thread) → the engine.
 - **Raw SDK**: the same DynamoDB call through the AWS SDK's document client behind Node's barest
   HTTP server (\`bench/raw-sdk-server.ts\`), in its own process, against the same engine instance.
+- **Peer**: serverless-offline in-process (pinned; our deployed bundles of products-get, -create
+  and -list against the same engine and IAM guard, the admin's claims from its \`AUTHORIZER\`
+  variable; see [performance.md](performance.md#beside-serverless-offline-in-process)) beside a
+  fresh \`npm start\` on dynalite: 2 s of warm-up each, then their runs alternate; medians are kept.
 - Each scenario: a warm-up (10 s for the local system: every instance has its own JIT to warm;
   2 s for the raw server), then system and raw runs alternate; medians are kept. The local
   system's functions log at WARN, so no per-request INFO line is written.
