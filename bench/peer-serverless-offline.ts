@@ -23,6 +23,7 @@ import type { StackFunction } from '#local/stack/local-stack.ts';
 import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
 import { loadServices } from '#src/declaration/load-services.ts';
 import type { LogLevel } from '#src/declaration/log-levels.ts';
+import { processTree } from './cli-process.ts';
 
 /**
  * Exact versions, so a figure always names what it measured. serverless 4 needs a login and
@@ -204,12 +205,20 @@ export async function startPeer(options: PeerOptions): Promise<PeerProcess> {
   let child: ChildProcess | undefined;
   const stop = async () => {
     if (child && child.exitCode === null && child.signalCode === null && child.pid) {
+      // In-process it starts no process of its own, but whatever it might have started goes with it.
+      const descendants = [...(await processTree(child.pid)).keys()].filter((pid) => pid !== child?.pid);
       const exited = once(child, 'exit');
-      // Its own process group: whatever it started goes with it.
-      process.kill(-child.pid, 'SIGTERM');
-      const timer = setTimeout(() => child?.pid && process.kill(-child.pid, 'SIGKILL'), 5_000);
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child?.kill('SIGKILL'), 5_000);
       await exited;
       clearTimeout(timer);
+      for (const pid of descendants) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone with its parent.
+        }
+      }
     }
     await rm(dir, { recursive: true, force: true });
   };
@@ -286,8 +295,8 @@ export async function startPeer(options: PeerOptions): Promise<PeerProcess> {
       {
         cwd: dir,
         env: peerEnvironment(home, peerAuthorizer(options.token), LOCAL_REGION),
+        // In the bench's process group, so that a Ctrl-C stopping the bench stops it too.
         stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
       },
     );
     const started = child;

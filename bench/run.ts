@@ -338,6 +338,8 @@ if (values.tracingCost) {
   await measureTracingCpu(quick ? 1 : 5, quick ? 2 : 5);
   process.exit(0);
 }
+// A full run installs the peer first: a failed install stops it now, not after 20 minutes.
+if (!quick) await installPeer();
 const results: EngineResult[] = [];
 for (const engine of engines) results.push(await benchEngine(engine));
 console.log("\n## the functions' Node.js");
