@@ -27,7 +27,7 @@ import { type HandlerAloneRow, measureHandlerAlone } from './handler-alone.ts';
 import { comparePeer, type PeerResult } from './peer-comparison.ts';
 import { describePeer, installPeer, peerInstalled } from './peer-serverless-offline.ts';
 import { measureReload } from './reload-time.ts';
-import { type BenchResult, type EngineResult, throughputTable, writeReport } from './report.ts';
+import { type BenchResult, type EngineResult, peerTable, throughputTable, writeReport } from './report.ts';
 import { measureRuntimes, runtimeTable } from './runtime-rows.ts';
 import { measureFootprint, measureThroughput } from './throughput.ts';
 import { measureTracerWork, measureTracingCost, measureTracingCpu } from './tracing-cost.ts';
@@ -317,7 +317,8 @@ async function peerComparison(): Promise<PeerResult | undefined> {
 }
 
 if (values.peer) {
-  await peerComparison();
+  const peer = await peerComparison();
+  if (peer) console.log(`\n${peerTable(peer)}`);
   process.exit(0);
 }
 if (values.freshStart) {
