@@ -134,8 +134,8 @@ export async function treeCpuMs(rootPid: number): Promise<{ root: number; tree: 
   return { root: ms(rootTicks), tree: ms(ticks) };
 }
 
-/** Resident memory of a process and all of its descendants, in MB (Linux /proc). */
-export async function treeRssMb(rootPid: number): Promise<number> {
+/** A process and all of its descendants, each with its resident memory in kB (Linux /proc). */
+export async function processTree(rootPid: number): Promise<Map<number, number>> {
   const parents = new Map<number, number>();
   const rss = new Map<number, number>();
   for (const entry of await readdir('/proc')) {
@@ -153,7 +153,12 @@ export async function treeRssMb(rootPid: number): Promise<number> {
     for (let p: number | undefined = pid; p && p > 1; p = parents.get(p)) if (p === rootPid) return true;
     return false;
   };
+  return new Map([...rss].filter(([pid]) => inTree(pid)));
+}
+
+/** Resident memory of a process and all of its descendants, in MB (Linux /proc). */
+export async function treeRssMb(rootPid: number): Promise<number> {
   let kb = 0;
-  for (const [pid, value] of rss) if (inTree(pid)) kb += value;
+  for (const value of (await processTree(rootPid)).values()) kb += value;
   return Math.round(kb / 1024);
 }

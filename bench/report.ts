@@ -6,6 +6,7 @@ import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import type { ColdStart } from './cold-start.ts';
 import type { FreshStart } from './fresh-start.ts';
 import type { HandlerAloneRow } from './handler-alone.ts';
+import type { PeerResult } from './peer-comparison.ts';
 import { type RuntimeRow, runtimeTable } from './runtime-rows.ts';
 import type { Scenario } from './throughput.ts';
 
@@ -29,6 +30,8 @@ export interface BenchResult {
   readonly machine: { cpus: number; model: string; memoryGb: number; loadAverage: readonly number[] };
   readonly versions: Readonly<Record<string, string>>;
   readonly engines: readonly EngineResult[];
+  /** `npm start` beside serverless-offline in-process, same run, same load (dynalite). */
+  readonly peer?: PeerResult;
   readonly coldStarts: readonly ColdStart[];
   /** The first `npm start` of a fresh clone (nothing kept), beside one finding everything kept. */
   readonly freshStarts?: readonly FreshStart[];
@@ -49,7 +52,26 @@ export function throughputTable(result: BenchResult): string {
       rows.push(
         `| ${engine} | \`${s.route}\` | ${s.concurrency} | ${s.system.requestsPerSecond} | ${s.raw.requestsPerSecond} | **${pct(s.ratio)}** | ${s.system.p50} / ${s.system.p99} |`,
       );
-  return rows.join('\n');
+  return result.peer ? `${rows.join('\n')}\n\n${peerTable(result.peer)}` : rows.join('\n');
+}
+
+/** `npm start` beside the peer: req/s of each and their ratio, then both trees' RSS. */
+export function peerTable(peer: PeerResult): string {
+  const rows = [
+    `| engine | route | c | \`npm start\` req/s | ${peer.peer} req/s | npm start ÷ peer | p50 ms (ours / peer) |`,
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...peer.scenarios.map(
+      (s) =>
+        `| dynalite | \`${s.route}\` | ${s.concurrency} | ${s.ours.requestsPerSecond} | ${s.peer.requestsPerSecond} | **${s.ratio}×** | ${s.ours.p50} / ${s.peer.p50} |`,
+    ),
+  ];
+  const versions = Object.entries(peer.versions)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
+  const rss = peer.rssMb
+    ? `; process-tree RSS after GET at the highest concurrency: \`npm start\` ${peer.rssMb.ours} MB, peer ${peer.rssMb.peer} MB`
+    : '';
+  return `${rows.join('\n')}\n\nPeer: ${versions}${rss}.`;
 }
 
 function chart(result: BenchResult): string {
@@ -117,6 +139,10 @@ Versions: ${Object.entries(versions)
   HTTP → gateway → an isolated instance (worker thread) → the engine.
 - **Raw SDK**: the same DynamoDB call through the AWS SDK's document client behind Node's barest
   HTTP server (\`bench/raw-sdk-server.ts\`), in its own process, against the same engine instance.
+- **Peer**: serverless-offline in-process (pinned; our deployed bundles of products-get, -create
+  and -list against the same engine and IAM guard, the admin's claims from its \`AUTHORIZER\`
+  variable; see [performance.md](performance.md#beside-serverless-offline-in-process)) beside a
+  fresh \`npm start\` on dynalite: 2 s of warm-up each, then their runs alternate; medians are kept.
 - Each scenario: a warm-up (10 s for the local system: every instance has its own JIT to warm;
   2 s for the raw server), then system and raw runs alternate; medians are kept. The local
   system's functions log at WARN, so no per-request INFO line is written.

@@ -4,6 +4,7 @@
 // `--quick` (CI, under 2 minutes) runs a little of everything on dynalite and asserts nothing.
 // `--cold-start-only [--functions products-create,...] [--runs 21]` measures cold starts alone
 // (the named functions beside the baselines) and prints them, writing no report.
+// `--peer` runs only the comparison with serverless-offline in-process (bench/peer-comparison.ts).
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -23,8 +24,10 @@ import { startCli, treeRssMb } from './cli-process.ts';
 import { measureColdStarts } from './cold-start.ts';
 import { type FreshStart, measureFreshStarts } from './fresh-start.ts';
 import { type HandlerAloneRow, measureHandlerAlone } from './handler-alone.ts';
+import { comparePeer, type PeerResult } from './peer-comparison.ts';
+import { describePeer, installPeer, peerInstalled } from './peer-serverless-offline.ts';
 import { measureReload } from './reload-time.ts';
-import { type BenchResult, type EngineResult, throughputTable, writeReport } from './report.ts';
+import { type BenchResult, type EngineResult, peerTable, throughputTable, writeReport } from './report.ts';
 import { measureRuntimes, runtimeTable } from './runtime-rows.ts';
 import { measureFootprint, measureThroughput } from './throughput.ts';
 import { measureTracerWork, measureTracingCost } from './tracing-cost.ts';
@@ -64,6 +67,10 @@ function benchCommand(): Command {
       '--tracing-cost',
       "only the console's tracing cost: npm start with and without --no-console, alternated (9 rounds of 10 s after a 10 s warm-up; --quick: 1 of 2 s), GET /products/{id} at c=16; printed",
     )
+    .option(
+      '--peer',
+      `only npm start beside serverless-offline in-process (${describePeer()}, installed once into node_modules/.cache), GET /products/{id} at c=1/16/64, POST and list at c=16, on dynalite; printed (--quick: GET at c=16)`,
+    )
     .helpOption('--help', 'this text')
     .addHelpText(
       'after',
@@ -93,14 +100,17 @@ const values = parsed.options as {
   handlers?: boolean;
   freshStart?: boolean;
   profile?: string;
+  peer?: boolean;
 };
 const quick = values.quick ?? false;
 const onlyFunctions = values.functions?.split(',').map((name) => name.trim());
 const coldRuns = values.runs ? Number(values.runs) : quick ? 3 : 21;
 const engines =
   quick || !(await findJava({ env: process.env })) ? ['dynalite'] : ['dynamodb-local', 'dynalite'];
+/** The functions' log level in every `npm start` the bench measures (and in the peer's functions). */
+const BENCH_LOG_LEVEL = 'WARN';
 const cliArgs = (engine: string) => [
-  ...['--port', '0', '--in-memory', '--engine', engine, '--log-level', 'WARN'],
+  ...['--port', '0', '--in-memory', '--engine', engine, '--log-level', BENCH_LOG_LEVEL],
   // The gateway's throttling (when the CLI has it) would measure the throttle, not the system.
   ...(USAGE.includes('--no-throttle') ? ['--no-throttle'] : []),
 ];
@@ -276,6 +286,41 @@ async function freshStarts(): Promise<FreshStart[]> {
   return out;
 }
 
+/**
+ * `npm start` beside serverless-offline in-process on dynalite. A full run and `--peer` install the
+ * pinned peer when it is missing; `--quick` (CI) runs a short comparison only when it is already
+ * installed, so that the quick bench never waits on, or fails with, an install of ~640 packages.
+ */
+async function peerComparison(): Promise<PeerResult | undefined> {
+  if (quick && !values.peer && !(await peerInstalled())) {
+    console.log(
+      `\n## serverless-offline in-process: left out (${describePeer()} is not installed; npm run bench -- --peer installs it once)`,
+    );
+    return undefined;
+  }
+  await installPeer();
+  const cli = await startCli(cliArgs('dynalite'));
+  try {
+    return await comparePeer(cli, {
+      scenarios: quick
+        ? { 'GET /products/{id}': [16] }
+        : { 'GET /products/{id}': [1, 16, 64], 'POST /products': [16], 'GET /products?limit=20': [16] },
+      seconds: (c) => (quick ? 2 : c === 64 ? 10 : 5),
+      rounds: quick ? 1 : 2,
+      // The issue's table: 2 s of warm-up for both.
+      warmupSeconds: 2,
+      logLevel: BENCH_LOG_LEVEL,
+    });
+  } finally {
+    await cli.stop();
+  }
+}
+
+if (values.peer) {
+  const peer = await peerComparison();
+  if (peer) console.log(`\n${peerTable(peer)}`);
+  process.exit(0);
+}
 if (values.freshStart) {
   await freshStarts();
   process.exit(0);
@@ -297,6 +342,8 @@ if (values.tracingCost) {
   await measureTracerWork();
   process.exit(0);
 }
+// A full run installs the peer first: a failed install stops it now, not after 20 minutes.
+if (!quick) await installPeer();
 const results: EngineResult[] = [];
 for (const engine of engines) results.push(await benchEngine(engine));
 console.log("\n## the functions' Node.js");
@@ -319,6 +366,7 @@ const result: BenchResult = {
     esbuild: versionOf('esbuild'),
   },
   engines: results,
+  ...(await peerComparison().then((peer) => (peer ? { peer } : {}))),
   freshStarts: await freshStarts(),
   handlersAlone: await handlersAlone(),
   coldStarts: await coldStarts(),

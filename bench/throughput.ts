@@ -31,13 +31,13 @@ export interface ThroughputOptions {
 const JSON_TYPE = { 'content-type': 'application/json' };
 
 /** A route through the local system, and its raw counterpart on a raw SDK server at `rawUrl`. */
-interface Route {
+export interface Route {
   readonly system: LoadTarget;
   readonly raw: (rawUrl: string) => LoadTarget;
 }
 
 /** The five routes, with the items they read seeded through the local system. */
-async function routes(cli: CliProcess): Promise<Record<string, Route>> {
+export async function routes(cli: CliProcess): Promise<Record<string, Route>> {
   // Signed in as an admin, as a real client of the deployed API would be (the check is measured too).
   const auth = { authorization: cli.token };
   const created = await fetch(`${cli.url}/products`, {
@@ -92,7 +92,7 @@ async function routes(cli: CliProcess): Promise<Record<string, Route>> {
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
 
-function combine(results: readonly LoadResult[]): LoadResult {
+export function combine(results: readonly LoadResult[]): LoadResult {
   return {
     requestsPerSecond: median(results.map((r) => r.requestsPerSecond)),
     p50: median(results.map((r) => r.p50)),
@@ -106,7 +106,7 @@ function combine(results: readonly LoadResult[]): LoadResult {
  * Answers that are not 2xx (401, 503…) are cheap and would flatter the figures: a run where more
  * than 1 % of them failed measures nothing, and stops the bench.
  */
-function assertAnswered(scenario: string, result: LoadResult): void {
+export function assertAnswered(scenario: string, result: LoadResult): void {
   if (result.failures > result.requests * 0.01)
     throw new Error(`${scenario}: ${result.failures} of ${result.requests} responses were not 2xx`);
 }
