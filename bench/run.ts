@@ -30,7 +30,7 @@ import { measureReload } from './reload-time.ts';
 import { type BenchResult, type EngineResult, peerTable, throughputTable, writeReport } from './report.ts';
 import { measureRuntimes, runtimeTable } from './runtime-rows.ts';
 import { measureFootprint, measureThroughput } from './throughput.ts';
-import { measureTracerWork, measureTracingCost } from './tracing-cost.ts';
+import { measureTracerWork, measureTracingCost, measureTracingWindows } from './tracing-cost.ts';
 
 /** `npm run bench`'s command line, read like every other command's (commander). */
 function benchCommand(): Command {
@@ -65,7 +65,7 @@ function benchCommand(): Command {
     )
     .option(
       '--tracing-cost',
-      "only the console's tracing cost: npm start with and without --no-console, alternated (9 rounds of 10 s after a 10 s warm-up; --quick: 1 of 2 s), GET /products/{id} at c=16; printed",
+      "only the console's tracing cost on GET /products/{id} at c=16: in one npm start with its tracing switch turned between 30 windows of 4 s, then npm start with and without --no-console alternated (5 rounds of 10 s; start-up too), after 10 s warm-ups (--quick: one of each, 2 s); printed",
     )
     .option(
       '--peer',
@@ -334,8 +334,13 @@ if (values.coldStartOnly) {
   process.exit(0);
 }
 if (values.tracingCost) {
+  await measureTracingWindows(cliArgs('dynalite'), {
+    pairs: quick ? 1 : 15,
+    seconds: quick ? 2 : 4,
+    warmupSeconds: quick ? 2 : 10,
+  });
   await measureTracingCost(cliArgs('dynalite'), {
-    rounds: quick ? 1 : 9,
+    rounds: quick ? 1 : 5,
     seconds: quick ? 2 : 10,
     warmupSeconds: quick ? 2 : 10,
   });

@@ -117,6 +117,109 @@ export async function measureTracingCost(
   return { rows, throughputPercent, cpuPercent };
 }
 
+export interface TracingWindows {
+  /** CPU µs per request of the gateway's process, in each window with tracing on, and off. */
+  readonly gatewayOn: number[];
+  readonly gatewayOff: number[];
+  /** CPU µs per request of the whole `npm start` tree, likewise. */
+  readonly treeOn: number[];
+  readonly treeOff: number[];
+  readonly rpsOn: number[];
+  readonly rpsOff: number[];
+  /** The median, over the pairs of windows, of the gateway's extra CPU over the tree's CPU without, in %. */
+  readonly cpuPercent: number;
+  /** 1 − median(req/s on) / median(req/s off), in %. */
+  readonly throughputPercent: number;
+}
+
+/**
+ * The cost measured inside one running `npm start`: its console's `tracing` switch is turned on
+ * and off between short windows of the same load, so both sides share the same instances, the
+ * same JIT state and the same moment of the machine; only the recording differs. Each pair of
+ * windows (on then off, or off then on) gives the extra CPU per request of the gateway's process
+ * with tracing on, over the CPU per request of the whole tree without it.
+ */
+export async function measureTracingWindows(
+  args: readonly string[],
+  options: { pairs: number; seconds: number; warmupSeconds: number },
+): Promise<TracingWindows> {
+  const cli = await startCli(args);
+  try {
+    const secret = /[?&]secret=([\w-]+)/.exec(cli.banner)?.[1];
+    if (!secret) throw new Error('the banner names no console URL (is the console off?)');
+    const setTracing = async (tracing: boolean) => {
+      const answer = await fetch(`${cli.url}/_local/console/api/switches`, {
+        method: 'PUT',
+        headers: { 'x-console-secret': secret, 'content-type': 'application/json' },
+        body: JSON.stringify({ tracing }),
+      });
+      if (!answer.ok) throw new Error(`the tracing switch answered ${answer.status}`);
+    };
+    const auth = { authorization: cli.token };
+    const created = await fetch(`${cli.url}/products`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'tracing', price: 1 }),
+    });
+    if (created.status !== 201) throw new Error(`POST /products answered ${created.status}`);
+    const { id } = (await created.json()) as { id: string };
+    const target = { url: `${cli.url}/products/${id}`, headers: auth };
+    await runLoad(target, 16, options.warmupSeconds);
+    const pid = cli.child.pid ?? 0;
+    const window = async (tracing: boolean) => {
+      await setTracing(tracing);
+      const before = await treeCpuMs(pid);
+      const load = await runLoad(target, 16, options.seconds);
+      const after = await treeCpuMs(pid);
+      if (load.failures > 0) throw new Error(`${load.failures} requests failed`);
+      const perRequest = (ms: number) => Math.round((ms * 1000) / load.requests);
+      return {
+        gateway: perRequest(after.root - before.root),
+        tree: perRequest(after.tree - before.tree),
+        rps: load.requestsPerSecond,
+      };
+    };
+    const result = { gatewayOn: [], gatewayOff: [], treeOn: [], treeOff: [], rpsOn: [], rpsOff: [] } as {
+      [K in Exclude<keyof TracingWindows, 'cpuPercent' | 'throughputPercent'>]: number[];
+    };
+    const shares: number[] = [];
+    for (let pair = 0; pair < options.pairs; pair++) {
+      const order = pair % 2 === 0 ? [true, false] : [false, true];
+      const [first, second] = [await window(order[0] ?? true), await window(order[1] ?? false)];
+      const on = order[0] ? first : second;
+      const off = order[0] ? second : first;
+      result.gatewayOn.push(on.gateway);
+      result.gatewayOff.push(off.gateway);
+      result.treeOn.push(on.tree);
+      result.treeOff.push(off.tree);
+      result.rpsOn.push(on.rps);
+      result.rpsOff.push(off.rps);
+      shares.push((on.gateway - off.gateway) / Math.max(1, off.tree));
+    }
+    await setTracing(true);
+    const round1 = (x: number) => Math.round(x * 10) / 10;
+    const cpuPercent = round1(100 * median(shares));
+    const throughputPercent = round1(100 * (1 - median(result.rpsOn) / Math.max(1, median(result.rpsOff))));
+    const line = (label: string, values: number[]) =>
+      `${label} ${values.join(', ')} (median ${median(values)})`;
+    console.log(
+      `  one npm start, the tracing switch turned between ${options.pairs * 2} windows of ${options.seconds} s:`,
+    );
+    console.log(
+      `    on:  ${line('req/s', result.rpsOn)}; ${line('gateway CPU µs/request', result.gatewayOn)}; ${line('whole tree', result.treeOn)}`,
+    );
+    console.log(
+      `    off: ${line('req/s', result.rpsOff)}; ${line('gateway CPU µs/request', result.gatewayOff)}; ${line('whole tree', result.treeOff)}`,
+    );
+    console.log(
+      `  tracing cost, switch on against off in the same process: ${cpuPercent} % of the system's CPU per request (median of ${options.pairs} pairs), throughput ${throughputPercent} % lower (median against median)`,
+    );
+    return { ...result, cpuPercent, throughputPercent };
+  } finally {
+    await cli.stop();
+  }
+}
+
 /**
  * The tracer's own work for one request, alone: what the gateway, the Lambda service and the guard
  * hand it for a GET with one DynamoDB call (begin, route, two steps, the invocation, its REPORT

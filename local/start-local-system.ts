@@ -211,7 +211,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         loadPolicies: async (services) => policiesOf(await readStack(services)),
         region,
         ...(options.faults ? { faults: options.faults } : {}),
-        ...(options.console ? { onCall: (call) => tracer?.onDynamoDbCall(call) } : {}),
+        ...(options.console
+          ? { onCall: (call) => tracer?.onDynamoDbCall(call), observing: () => tracer?.recording ?? true }
+          : {}),
         notice: options.notice ?? ((line) => process.stderr.write(`${line}\n`)),
       }),
     (guarded) => guarded.stop(),

@@ -60,6 +60,7 @@ export interface Fault {
 export interface Switches {
   faults: Fault[];
   throttling: boolean;
+  tracing: boolean;
   logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 

@@ -404,6 +404,35 @@ test('the throttling switch turns the stage throttle on and off while the system
   assert.equal(await probe(), 200);
 });
 
+test('the tracing switch pauses and resumes the recording of traces', async () => {
+  const token = await adminToken();
+  const get = () => fetch(`${system.url}/products/any`, { headers: { authorization: `Bearer ${token}` } });
+  const listed = async () =>
+    (await json<{ traces: TraceSummary[] }>(await api(`traces?limit=${RING}`))).traces.map(
+      (t) => t.requestId,
+    );
+  const paused = await json<{ tracing: boolean }>(
+    await api('switches', { method: 'PUT', body: JSON.stringify({ tracing: false }) }),
+  );
+  assert.equal(paused.tracing, false);
+  let unrecorded: string;
+  try {
+    const answer = await get();
+    assert.equal(answer.status, 404, 'served as ever');
+    unrecorded = answer.headers.get('x-amzn-requestid') ?? '';
+    assert.ok(!(await listed()).includes(unrecorded), 'no trace while paused');
+  } finally {
+    await api('switches', { method: 'PUT', body: JSON.stringify({ tracing: true }) });
+  }
+  const recorded = await get();
+  const trace = await traceOf(recorded.headers.get('x-amzn-requestid') ?? '');
+  assert.equal(spanNamed(trace, 'DynamoDB.GetItem').attributes['local.iam.decision'], 'allow');
+  assert.equal(
+    (await api('switches', { method: 'PUT', body: JSON.stringify({ tracing: 'no' }) })).status,
+    400,
+  );
+});
+
 test('a new log level switched at run time starts new instances', async () => {
   const read = async () => {
     const answer = await fetch(`${system.url}/console-probe/l1`);

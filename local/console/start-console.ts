@@ -51,6 +51,9 @@ export function startConsole(inputs: ConsoleInputs): RunningConsole {
   const switches = new SwitchBoard(inputs.initial, {
     setFaults: (rules) => inputs.guard.setFaults(rules),
     setThrottling: inputs.setThrottling,
+    setTracing: (enabled) => {
+      inputs.tracer.recording = enabled;
+    },
     setLogLevel: inputs.setLogLevel,
     changed: (now) => server?.streams.send('switches', () => now),
   });

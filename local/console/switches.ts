@@ -1,5 +1,5 @@
 // The switches the console turns while the system runs: DynamoDB fault rules, the stage's
-// throttling and the functions' log level. Each change is applied at once and announced.
+// throttling, the recording of request traces and the functions' log level. Each change is applied at once and announced.
 import type { FaultRule } from '#local/dynamodb/guard/faults.ts';
 import { LOG_LEVELS, type LogLevel } from '#src/declaration/function-environment.ts';
 import { badRequest, notFound } from './console-http.ts';
@@ -23,6 +23,8 @@ export interface FaultSwitch {
 export interface Switches {
   readonly faults: readonly FaultSwitch[];
   readonly throttling: boolean;
+  /** Whether new requests are traced. */
+  readonly tracing: boolean;
   readonly logLevel: LogLevel;
 }
 
@@ -30,6 +32,7 @@ export interface Switches {
 export interface SwitchTargets {
   setFaults(rules: readonly FaultRule[]): void;
   setThrottling(enabled: boolean): void;
+  setTracing(enabled: boolean): void;
   setLogLevel(level: LogLevel): void;
   /** Told of every change, e.g. to announce it on the event stream. */
   changed(switches: Switches): void;
@@ -38,6 +41,7 @@ export interface SwitchTargets {
 export class SwitchBoard {
   #faults: FaultSwitch[];
   #throttling: boolean;
+  #tracing = true;
   #logLevel: LogLevel;
   #nextId = 1;
   readonly #targets: SwitchTargets;
@@ -53,14 +57,21 @@ export class SwitchBoard {
   }
 
   get(): Switches {
-    return { faults: [...this.#faults], throttling: this.#throttling, logLevel: this.#logLevel };
+    return {
+      faults: [...this.#faults],
+      throttling: this.#throttling,
+      tracing: this.#tracing,
+      logLevel: this.#logLevel,
+    };
   }
 
   /** Applies the fields given; a wrong one refuses the whole change (400), nothing changed. */
   update(input: Record<string, unknown>): Switches {
-    const { throttling, logLevel, faults } = input;
+    const { throttling, tracing, logLevel, faults } = input;
     if (throttling !== undefined && typeof throttling !== 'boolean')
       throw badRequest('throttling must be true or false.');
+    if (tracing !== undefined && typeof tracing !== 'boolean')
+      throw badRequest('tracing must be true or false.');
     if (logLevel !== undefined && !(LOG_LEVELS as readonly unknown[]).includes(logLevel))
       throw badRequest(`logLevel must be one of ${LOG_LEVELS.join(', ')}.`);
     if (faults !== undefined && !Array.isArray(faults)) throw badRequest('faults must be a list.');
@@ -72,6 +83,10 @@ export class SwitchBoard {
     if (typeof throttling === 'boolean' && throttling !== this.#throttling) {
       this.#throttling = throttling;
       this.#targets.setThrottling(throttling);
+    }
+    if (typeof tracing === 'boolean' && tracing !== this.#tracing) {
+      this.#tracing = tracing;
+      this.#targets.setTracing(tracing);
     }
     if (logLevel !== undefined && logLevel !== this.#logLevel) {
       this.#logLevel = logLevel as LogLevel;

@@ -207,7 +207,8 @@ async function handle(
     method: req.method ?? 'GET',
     path: (req.url ?? '/').split('?')[0] ?? '/',
   });
-  if (steps) res.once('close', () => steps.end(res.writableFinished ? res.statusCode : 0));
+  // `close` comes once per response: `on` spares the wrapper `once` makes for every request.
+  if (steps) res.on('close', () => steps.end(res.writableFinished ? res.statusCode : 0));
   const accept = headerValue(req, 'accept');
   const stageAnswer = (type: GatewayResponseType, validationErrorString?: string) => {
     traceOf(res).errorType = GATEWAY_RESPONSES[type].responseType;

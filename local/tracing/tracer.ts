@@ -91,6 +91,14 @@ const REMEMBERED_IDS_PER_TRACE = 2;
 
 const newTraceId = (): string => pooledRandomBytes(16).toString('hex');
 
+/** What the gateway reports to while recording is paused: nothing kept. */
+const NO_STEPS: RequestSteps = {
+  route() {},
+  step: () => () => {},
+  user() {},
+  end() {},
+};
+
 /**
  * The local system's tracer. Hand `observer` to the gateway, `invoker(lambda)` to it as its
  * invoker, `logSink` beside the function logs and `onDynamoDbCall` to the guard; finished traces
@@ -159,11 +167,24 @@ export class Tracer {
   readonly #idRing: (string | undefined)[];
   #idNext = 0;
   readonly #listeners = new Set<(trace: Trace) => void>();
+  #recording = true;
 
   constructor(options: TracerOptions = {}) {
     this.ring = new TraceRing(options.capacity ?? DEFAULT_TRACE_CAPACITY);
     this.#idRing = new Array(this.ring.capacity * REMEMBERED_IDS_PER_TRACE);
     this.#grantFor = options.grantFor;
+  }
+
+  /**
+   * Whether new requests are traced (the console's `tracing` switch). Paused, the hooks stay in
+   * place and keep nothing: a request that began while recording is still finished.
+   */
+  get recording(): boolean {
+    return this.#recording;
+  }
+
+  set recording(on: boolean) {
+    this.#recording = on;
   }
 
   /** Calls `listener` with every finished trace; returns the function that stops it. */
@@ -179,6 +200,7 @@ export class Tracer {
 
   readonly observer: RequestObserver = {
     begin: ({ requestId, traceHeader, method, path }) => {
+      if (!this.#recording) return NO_STEPS;
       let traceId = traceIdOfXRay(traceHeader) ?? newTraceId();
       // A client may send the same trace header twice at once: the later request gets its own trace.
       if (this.#open.has(traceId)) traceId = newTraceId();
@@ -232,7 +254,7 @@ export class Tracer {
   /** A tap for the function logs: each invocation's REPORT line gives its init and run times. */
   readonly logSink: LogSink = {
     write: (_functionName, line) => {
-      if (!line.startsWith('REPORT RequestId: ')) return;
+      if (this.#byInvocation.size === 0 || !line.startsWith('REPORT RequestId: ')) return;
       const match = REPORT.exec(line);
       const open = match?.[1] ? this.#byInvocation.get(match[1]) : undefined;
       if (!open || !match) return;
@@ -243,6 +265,7 @@ export class Tracer {
 
   /** What the DynamoDB guard saw of one call: kept with its request, a span once read. */
   readonly onDynamoDbCall = (call: DynamoDbCallRecord): void => {
+    if (this.#open.size === 0) return;
     const traceId = traceIdOfXRay(call.traceHeader);
     const open = traceId ? this.#open.get(traceId) : undefined;
     open?.calls.push(call);

@@ -67,6 +67,14 @@ export function SwitchesView() {
               />{' '}
               Throttling (the stage's rate and burst limits)
             </label>
+            <label class="inline">
+              <input
+                type="checkbox"
+                checked={current.tracing}
+                onChange={(e) => put({ tracing: e.currentTarget.checked })}
+              />{' '}
+              Record request traces (paused, requests leave no trace and cost nothing to trace)
+            </label>
             <div class="field">
               <label for="log-level-switch">Log level of the functions</label>
               <select

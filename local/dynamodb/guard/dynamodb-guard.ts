@@ -32,6 +32,8 @@ export interface DynamoDbGuardOptions {
   readonly onDenied?: (functionName: string, message: string) => void;
   /** Told of every call once answered, with its IAM decision and fault (the console's traces). */
   readonly onCall?: (call: DynamoDbCallRecord) => void;
+  /** Whether `onCall` wants calls now (the console's tracing switch); always when absent. */
+  readonly observing?: () => boolean;
 }
 
 export interface DynamoDbGuard {
@@ -76,19 +78,20 @@ export async function startDynamoDbGuard(options: DynamoDbGuardOptions): Promise
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const note: CallNote | undefined = options.onCall ? observeCall(req, res, options.onCall) : undefined;
+    const note: CallNote | undefined =
+      options.onCall && (options.observing?.() ?? true) ? observeCall(req, res, options.onCall) : undefined;
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
-    const call = readDynamoDbRequest(req.headers, body.toString('utf8'), options.account);
+    const text = body.toString('utf8');
+    const call = readDynamoDbRequest(req.headers, text, options.account);
     const policy = call.accessKeyId ? options.principals.get(call.accessKeyId) : undefined;
-    if (note)
-      Object.assign(note, {
-        functionName: policy?.functionName,
-        operation: call.operation,
-        tables: call.tables,
-        body: body.toString('utf8'),
-      });
+    if (note) {
+      note.functionName = policy?.functionName;
+      note.operation = call.operation;
+      note.tables = call.tables;
+      note.body = text;
+    }
     if (!policy) {
       return sendError(
         res,

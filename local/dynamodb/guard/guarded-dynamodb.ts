@@ -18,6 +18,7 @@ export interface GuardedDynamoDbOptions extends DynamoDbOptions {
   readonly faults?: readonly FaultRule[];
   /** Told of every call the guard answers (the local console's traces). */
   readonly onCall?: DynamoDbGuardOptions['onCall'];
+  readonly observing?: DynamoDbGuardOptions['observing'];
   /**
    * Reads the policies of `services`; by default from the stack synthesized with cdk.json's
    * context. The local system passes the reading it shares among all its parts.
@@ -81,6 +82,7 @@ export async function startGuardedDynamoDb(options: GuardedDynamoDbOptions): Pro
       account,
       ...(options.faults ? { faults: options.faults } : {}),
       ...(options.onCall ? { onCall: options.onCall } : {}),
+      ...(options.observing ? { observing: options.observing } : {}),
       onDenied: (fn, message) => options.notice(`  IAM: ${fn} denied: ${message}`),
     });
     const running = guard;

@@ -58,8 +58,17 @@ export function decidingStatement(
   const index = policy.statements.findIndex((s) => s.effect === effect && appliesTo(s, action, resource));
   const statement = statements[index];
   if (!statement) return undefined;
-  return typeof statement.Sid === 'string' && statement.Sid ? statement.Sid : JSON.stringify(statement);
+  if (typeof statement.Sid === 'string' && statement.Sid) return statement.Sid;
+  // A statement without a Sid is named by its JSON, written once per statement (the console asks per call).
+  let label = statementLabels.get(statement);
+  if (label === undefined) {
+    label = JSON.stringify(statement);
+    statementLabels.set(statement, label);
+  }
+  return label;
 }
+
+const statementLabels = new WeakMap<PolicyStatement, string>();
 
 /**
  * Compiles and evaluates in one step, for one-off checks and tests; the guard compiles once.
