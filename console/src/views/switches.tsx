@@ -73,7 +73,7 @@ export function SwitchesView() {
                 checked={current.tracing}
                 onChange={(e) => put({ tracing: e.currentTarget.checked })}
               />{' '}
-              Record request traces (paused, requests leave no trace and cost nothing to trace)
+              Record request traces (paused, new requests are not traced)
             </label>
             <div class="field">
               <label for="log-level-switch">Log level of the functions</label>
