@@ -146,7 +146,10 @@ describe('the browser console', () => {
     await createProduct('Logged mug');
     const { page, errors } = await consolePage('traces');
     await page.locator('table.traces a', { hasText: 'POST /products' }).first().click();
-    const heading = await text(page.locator('main h1'));
+    // The loaded trace's own heading (while it loads the view shows a plain "Trace").
+    const title = page.locator('#trace-title');
+    await title.waitFor();
+    const heading = await text(title);
     await page.getByRole('link', { name: 'Log lines of this request' }).click();
     await page.getByRole('heading', { name: 'Logs' }).waitFor();
     // The stack's saved queries run here on the kept logs; the one for a request takes its id.
@@ -154,7 +157,7 @@ describe('the browser console', () => {
     await page.getByRole('table', { name: /^oneRequest: [1-9]\d* rows?$/ }).waitFor();
     const toTrace = page.locator('.log-lines').getByRole('link', { name: 'trace' }).first();
     await toTrace.click();
-    await page.getByRole('heading', { name: heading }).waitFor();
+    await page.getByRole('heading', { name: heading, exact: true }).waitFor();
     assert.deepEqual(errors, []);
   });
 
