@@ -16,19 +16,23 @@ export interface InvokeOptions {
    * the function invocation itself carries on until its own timeout, as on AWS.
    */
   readonly signal?: AbortSignal;
-  /**
-   * Told when an instance takes the invocation (after any wait for one), with Lambda's request id
-   * and whether the instance is new (a cold start): how the local console's traces see the wait.
-   */
-  readonly onStart?: (invocation: InvocationStart) => void;
+  /** Told how the invocation goes: how the local console's traces see the wait, the init and the run. */
+  readonly observer?: InvocationObserver;
 }
 
-/** The moment an instance takes an invocation. */
-export interface InvocationStart {
-  /** Lambda's request id of the invocation (`START RequestId: …`). */
-  readonly invocationId: string;
-  /** The instance was started for it (its init runs first). */
-  readonly cold: boolean;
+/**
+ * What the Lambda service tells of one invocation. Plain calls with plain values: the tracer
+ * implements it on the object it already keeps per request, so the request path allocates nothing
+ * for it.
+ */
+export interface InvocationObserver {
+  /**
+   * An instance takes the invocation (after any wait for one): Lambda's request id
+   * (`START RequestId: …`), and whether the instance was started for it (a cold start).
+   */
+  started(invocationId: string, cold: boolean): void;
+  /** It ended: the figures of its REPORT line, in ms (the init's only after a cold start). */
+  reported(durationMs: number, initDurationMs: number | undefined): void;
 }
 
 /**
@@ -45,16 +49,20 @@ export interface RequestObserver {
   }): RequestSteps;
 }
 
-/** One request's steps, as the gateway reports them. */
-export interface RequestSteps {
+/** One request's steps, as the gateway reports them; the Lambda service reports its invocation. */
+export interface RequestSteps extends InvocationObserver {
   /** The route matched: its resource template and function. */
-  route(resource: string, functionName: string): void;
+  matched(resource: string, functionName: string): void;
   /** A step starts now; the function returned ends it, with what was learnt. */
   step(name: string): (attributes?: Readonly<Record<string, string | number | boolean>>) => void;
   /** The verified caller's user name. */
-  user(username: string | undefined): void;
+  verified(username: string | undefined): void;
+  /** The function is invoked now (its wait for an instance begins). */
+  invoking(): void;
+  /** The invocation's outcome is in, or the gateway stopped waiting: `ok` when it is a result. */
+  invoked(ok: boolean): void;
   /** The answer was sent (or the client went away) with this status. */
-  end(statusCode: number): void;
+  answered(statusCode: number): void;
 }
 
 /** Something that can invoke a function by name: the local Lambda service. */

@@ -407,7 +407,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       const reference = apiReference(services.map((s) => s.service));
       const running = await startGateway({
         routes: read.routes,
-        invoker: tracer ? tracer.invoker(service) : service,
+        invoker: service,
         ...(tracer ? { observer: tracer.observer, throttleSwitch } : {}),
         authorizer: localAuthorizer(pool),
         port: options.port,

@@ -35,7 +35,7 @@ export async function consoleWithTracing(
   return {
     tracer,
     console: running,
-    sinks: [tracer.logSink, running.logSink],
+    sinks: [running.logSink],
     async stop() {
       running.close();
       await otlp?.shutdown().catch(() => {});

@@ -3,7 +3,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { LOCAL_HOST, LOCAL_PORT } from '#client/local-url.ts';
 import type { Authorizer } from '#local/auth/authorizer.ts';
-import type { InvokeOutcome, Invoker, RequestObserver, RouteBinding } from '#local/contracts.ts';
+import type {
+  InvocationObserver,
+  InvokeOutcome,
+  Invoker,
+  RequestObserver,
+  RequestSteps,
+  RouteBinding,
+} from '#local/contracts.ts';
 import { TOKEN_HEADER } from '#src/declaration/access.ts';
 import {
   INTEGRATION_TIMEOUT_SECONDS,
@@ -208,7 +215,7 @@ async function handle(
     path: (req.url ?? '/').split('?')[0] ?? '/',
   });
   // `close` comes once per response: `on` spares the wrapper `once` makes for every request.
-  if (steps) res.on('close', () => steps.end(res.writableFinished ? res.statusCode : 0));
+  if (steps) res.on('close', () => steps.answered(res.writableFinished ? res.statusCode : 0));
   const accept = headerValue(req, 'accept');
   const stageAnswer = (type: GatewayResponseType, validationErrorString?: string) => {
     traceOf(res).errorType = GATEWAY_RESPONSES[type].responseType;
@@ -228,7 +235,7 @@ async function handle(
     return send(res, stageAnswer('missingAuthenticationToken'));
   }
   traceOf(res).resourcePath = match.kind === 'preflight' ? match.resource : match.binding.resource;
-  if (match.kind === 'integration') steps?.route(match.binding.resource, match.binding.functionName);
+  if (match.kind === 'integration') steps?.matched(match.binding.resource, match.binding.functionName);
   // Stage throttling counts every request that reaches a method, preflights included.
   if ((settings.throttleSwitch?.enabled ?? true) && !stage.admit()) {
     settings.log(refusalLine(429, method, path, throttleReason(stage)));
@@ -251,7 +258,7 @@ async function handle(
       return send(res, stageAnswer('unauthorized'));
     }
     claims = authorization.claims;
-    steps?.user(claims['cognito:username']);
+    steps?.verified(claims['cognito:username']);
   }
   const { validate } = match.binding;
   if (validate) {
@@ -281,6 +288,7 @@ async function handle(
     accept,
     method,
     path,
+    steps,
   });
   Object.assign(traceOf(res), { integrationLatencyMs: performance.now() - integrationStarted });
   send(res, answer);
@@ -297,10 +305,13 @@ async function integrate(
     readonly accept: string | undefined;
     readonly method: string;
     readonly path: string;
+    readonly steps: RequestSteps | undefined;
   },
 ): Promise<HttpResponse> {
-  const { ids, accept, method, path } = request;
-  const outcome = await invokeWithTimeout(settings, functionName, event);
+  const { ids, accept, method, path, steps } = request;
+  steps?.invoking();
+  const outcome = await invokeWithTimeout(settings, functionName, event, steps);
+  steps?.invoked(outcome.kind === 'result');
   const fail = (type: GatewayResponseType, cause: string) => {
     settings.log(`[gateway] ${method} ${path} → ${functionName}: ${cause} (request ${ids.requestId})`);
     return gatewayResponse(type, ids, new Date(), { definitions: stage.responses, accept });
@@ -333,9 +344,14 @@ async function invokeWithTimeout(
   settings: Pick<Settings, 'invoker' | 'integrationTimeoutMs' | 'log'>,
   functionName: string,
   event: Parameters<Invoker['invoke']>[1],
+  observer: InvocationObserver | undefined,
 ): Promise<InvokeOutcome | { readonly kind: 'timeout' }> {
   const controller = new AbortController();
-  const invocation = settings.invoker.invoke(functionName, event, { signal: controller.signal });
+  const invocation = settings.invoker.invoke(
+    functionName,
+    event,
+    observer ? { signal: controller.signal, observer } : { signal: controller.signal },
+  );
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<{ readonly kind: 'timeout' }>((resolve) => {
     timer = setTimeout(() => resolve({ kind: 'timeout' }), settings.integrationTimeoutMs);

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import type { InvokeOutcome, LogSink } from '#local/contracts.ts';
+import type { InvocationObserver, InvokeOutcome, LogSink } from '#local/contracts.ts';
 import { type FunctionSpec, SPEC_DEFAULTS } from './function-spec.ts';
 import type { InspectorPorts } from './inspector-ports.ts';
 import type { ErrorShape, InstanceMessage, InvokeMessage } from './instance-messages.ts';
@@ -33,6 +33,7 @@ interface Invocation {
   readonly initDurationMs: number | undefined;
   readonly timer: NodeJS.Timeout;
   readonly resolve: (outcome: InvokeOutcome) => void;
+  readonly observer: InvocationObserver | undefined;
   timedOutAfterMs?: number;
 }
 
@@ -169,16 +170,22 @@ export class FunctionInstance {
 
   /**
    * Runs one invocation; the caller sends it only to a new or an idle instance. `traceRoot` is the
-   * `Root=…` of the trace API Gateway started, which `_X_AMZN_TRACE_ID` continues.
+   * `Root=…` of the trace API Gateway started, which `_X_AMZN_TRACE_ID` continues; `observer` is
+   * told the figures of the invocation's REPORT line.
    */
-  async invoke(requestId: string, eventJson: string, traceRoot?: string): Promise<InvokeOutcome> {
+  async invoke(
+    requestId: string,
+    eventJson: string,
+    traceRoot?: string,
+    observer?: InvocationObserver,
+  ): Promise<InvokeOutcome> {
     // The first invocation waits in `initializing`; a later one moves an idle instance on (and a
     // stopped one refuses it).
     if (this.#lifecycle.state !== 'initializing') this.#lifecycle.to('invoking');
     const initFailure = (await this.#ready) ?? this.#initFailure;
     if (this.#shuttingDown) return SHUTDOWN_OUTCOME;
     // A `ready` that crossed the init timeout's kill still finds the instance stopping: init failed.
-    if (initFailure) return this.#failInit(requestId, initFailure);
+    if (initFailure) return this.#failInit(requestId, initFailure, observer);
     if (this.#lifecycle.state === 'initializing') this.#lifecycle.to('invoking');
     return new Promise((resolve) => {
       const timeoutMs = this.#spec.timeoutSeconds * 1000;
@@ -189,6 +196,7 @@ export class FunctionInstance {
         started: performance.now(),
         initDurationMs,
         resolve,
+        observer,
         timer: setTimeout(() => this.#timeOut(invocation), timeoutMs),
       };
       this.#current = invocation;
@@ -256,6 +264,7 @@ export class FunctionInstance {
     this.#current = undefined;
     const { requestId, durationMs, initDurationMs } = { ...reply, initDurationMs: current.initDurationMs };
     this.#log([endLine(requestId), reportLine(this.#reportFields(requestId, durationMs, initDurationMs))]);
+    current.observer?.reported(durationMs, initDurationMs);
     const overflow = this.#tmpOverflow(requestId, reply.tmpBytes);
     if (overflow) {
       // Answered once the instance and its folder are gone.
@@ -292,7 +301,11 @@ export class FunctionInstance {
   }
 
   /** The init failed: INIT_REPORT, then the invocation that waited for it fails with its error. */
-  async #failInit(requestId: string, failure: ErrorShape): Promise<InvokeOutcome> {
+  async #failInit(
+    requestId: string,
+    failure: ErrorShape,
+    observer: InvocationObserver | undefined,
+  ): Promise<InvokeOutcome> {
     this.#stop();
     await this.gone;
     if (this.#shuttingDown) return SHUTDOWN_OUTCOME;
@@ -305,6 +318,7 @@ export class FunctionInstance {
       endLine(requestId),
       reportLine({ ...this.#reportFields(requestId, 0, initDurationMs), status, errorType }),
     ]);
+    observer?.reported(0, initDurationMs);
     return { kind: 'error', ...failure };
   }
 
@@ -337,6 +351,7 @@ export class FunctionInstance {
         ? crashEnding(this.#reportFields(requestId, durationMs, initDurationMs), exit, this.#crash)
         : timedOutEnding(this.#reportFields(requestId, durationMs, initDurationMs));
     this.#log(ending.lines);
+    current.observer?.reported(durationMs, initDurationMs);
     return ending.outcome;
   }
 

@@ -1,4 +1,4 @@
-import type { InvocationStart, InvokeOutcome, LogSink } from '#local/contracts.ts';
+import type { InvocationObserver, InvokeOutcome, LogSink } from '#local/contracts.ts';
 import { FunctionInstance } from './function-instance.ts';
 import type { FunctionSpec } from './function-spec.ts';
 import type { InspectorPorts } from './inspector-ports.ts';
@@ -37,7 +37,7 @@ interface Waiting {
   readonly requestId: string;
   readonly eventJson: string;
   readonly traceRoot: string | undefined;
-  readonly onStart: ((invocation: InvocationStart) => void) | undefined;
+  readonly observer: InvocationObserver | undefined;
   readonly resolve: (outcome: InvokeOutcome) => void;
 }
 
@@ -90,11 +90,11 @@ export class FunctionPool {
     requestId: string,
     eventJson: string,
     traceRoot?: string,
-    onStart?: (invocation: InvocationStart) => void,
+    observer?: InvocationObserver,
   ): Promise<InvokeOutcome> {
     if (this.#closed) return Promise.resolve(SHUTDOWN_OUTCOME);
     return new Promise((resolve) => {
-      this.#waiting.push({ requestId, eventJson, traceRoot, onStart, resolve });
+      this.#waiting.push({ requestId, eventJson, traceRoot, observer, resolve });
       this.#dispatch();
     });
   }
@@ -127,9 +127,7 @@ export class FunctionPool {
         if (!instance) {
           // Told before the process is spawned: its start is the cold start's init, not a wait.
           const first = this.#waiting[0];
-          instance = this.#startInstance(() =>
-            first?.onStart?.({ invocationId: first.requestId, cold: true }),
-          );
+          instance = this.#startInstance(() => first?.observer?.started(first.requestId, true));
           cold = instance !== undefined;
         }
       } catch (error) {
@@ -139,7 +137,7 @@ export class FunctionPool {
       }
       const next = instance && this.#waiting.shift();
       if (!instance || !next) return;
-      if (!cold) next.onStart?.({ invocationId: next.requestId, cold });
+      if (!cold) next.observer?.started(next.requestId, false);
       void this.#run(instance, next);
     }
   }
@@ -188,7 +186,12 @@ export class FunctionPool {
   }
 
   async #run(instance: FunctionInstance, waiting: Waiting): Promise<void> {
-    const outcome = await instance.invoke(waiting.requestId, waiting.eventJson, waiting.traceRoot);
+    const outcome = await instance.invoke(
+      waiting.requestId,
+      waiting.eventJson,
+      waiting.traceRoot,
+      waiting.observer,
+    );
     if (this.#retiring.has(instance)) void instance.terminate();
     else if (instance.state === 'idle') this.#idle.push({ instance, since: performance.now() });
     waiting.resolve(outcome);

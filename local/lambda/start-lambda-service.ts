@@ -128,7 +128,7 @@ export function startLambdaService(options: LambdaServiceOptions): LambdaService
       const eventJson = JSON.stringify(event);
       if (Buffer.byteLength(eventJson) > MAX_PAYLOAD_BYTES)
         return { kind: 'payload-too-large', direction: 'request' };
-      return pool.invoke(randomUUID(), eventJson, traceRootOf(traceHeaderOf(event)), options?.onStart);
+      return pool.invoke(randomUUID(), eventJson, traceRootOf(traceHeaderOf(event)), options?.observer);
     },
 
     update(functions) {

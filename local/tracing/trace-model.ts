@@ -49,6 +49,39 @@ export interface Trace {
 export const epochNow = (): number => performance.timeOrigin + performance.now();
 
 const XRAY_ROOT = /Root=1-([0-9a-f]{8})-([0-9a-f]{24})/i;
+const ROOT_FIELD = 'Root=';
+/** `1-` + 8 hex digits + `-` + 24 hex digits. */
+const ROOT_LENGTH = 35;
+
+/**
+ * The root of an X-Ray trace header (`1-66704cad-0123456789abcdef01234567`), or undefined: how a
+ * DynamoDB call finds its request, on every call, so it is cut out without a regular expression.
+ *
+ * @example
+ * xrayRootOf('Root=1-66704cad-0123456789abcdef01234567;Parent=…'); // '1-66704cad-0123456789abcdef01234567'
+ */
+export function xrayRootOf(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const at = header.startsWith(ROOT_FIELD) ? 0 : header.indexOf(`;${ROOT_FIELD}`) + 1;
+  if (at < 0 || (at === 0 && !header.startsWith(ROOT_FIELD))) return undefined;
+  const start = at + ROOT_FIELD.length;
+  const end = header.indexOf(';', start);
+  const root = header.slice(start, end < 0 ? header.length : end).trim();
+  return root.length === ROOT_LENGTH && root.startsWith('1-') && root[10] === '-' ? root : undefined;
+}
+
+const HEX_32 = /^[0-9a-f]{32}$/;
+
+/**
+ * The W3C trace id of an X-Ray root (`1-<8 hex>-<24 hex>`, as `xrayRootOf` cuts it), or undefined.
+ *
+ * @example
+ * traceIdOfRoot('1-66704cad-0123456789abcdef01234567'); // '66704cad0123456789abcdef01234567'
+ */
+export function traceIdOfRoot(root: string): string | undefined {
+  const traceId = `${root.slice(2, 10)}${root.slice(11)}`.toLowerCase();
+  return HEX_32.test(traceId) ? traceId : undefined;
+}
 
 /**
  * The W3C trace id of an X-Ray trace header (`Root=1-<8 hex>-<24 hex>…`), or undefined.

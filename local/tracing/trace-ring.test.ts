@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Trace } from './trace-model.ts';
-import { TraceRing } from './trace-ring.ts';
+import { type RingTrace, TraceRing } from './trace-ring.ts';
 
-const trace = (n: number, status = 200): Trace => ({
+const trace = (n: number, status = 200): RingTrace => ({
+  traceId: n.toString(16).padStart(32, '0'),
   summary: {
     traceId: n.toString(16).padStart(32, '0'),
     requestId: `r${n}`,
@@ -45,4 +45,19 @@ test('the ring lists by route and status, newest first, up to the limit', () => 
     ['r6', 'r5'],
   );
   assert.throws(() => new TraceRing(0));
+});
+
+test('the ring finds the newest trace that passes a test, among those it still keeps', () => {
+  const ring = new TraceRing(3);
+  for (let n = 1; n <= 5; n += 1) ring.add(trace(n, n === 1 || n === 3 || n === 4 ? 500 : 200));
+  assert.equal(ring.find((t) => t.summary.status === 500)?.summary.requestId, 'r4');
+  assert.equal(
+    ring.find((t) => t.summary.requestId === 'r1'),
+    undefined,
+    'r1 has left the ring',
+  );
+  assert.equal(
+    new TraceRing(2).find(() => true),
+    undefined,
+  );
 });

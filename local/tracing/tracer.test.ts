@@ -7,7 +7,8 @@ import { Tracer } from './tracer.ts';
 /** A Lambda service that starts every invocation at once, as warm, and answers 200. */
 const lambda: Invoker = {
   invoke: async (_name, event, options) => {
-    options?.onStart?.({ invocationId: `inv-${event.requestContext.requestId}`, cold: false });
+    options?.observer?.started(`inv-${event.requestContext.requestId}`, false);
+    options?.observer?.reported(1.234, undefined);
     return { kind: 'result', value: { statusCode: 200, body: '' } };
   },
 } as Invoker;
@@ -20,15 +21,52 @@ async function request(tracer: Tracer, n: number): Promise<string> {
     method: 'GET',
     path: `/products/${n}`,
   });
-  steps.route('/products/{id}', 'products-get');
+  steps.matched('/products/{id}', 'products-get');
   steps.step('authorizer')({ 'local.authorizer': 'verified' });
-  steps.user('ana');
-  await tracer.invoker(lambda).invoke('products-get', { requestContext: { requestId } } as never);
-  steps.end(200);
+  steps.verified('ana');
+  // As the gateway does: the request's steps observe its invocation.
+  steps.invoking();
+  const outcome = await lambda.invoke('products-get', { requestContext: { requestId } } as never, {
+    observer: steps,
+  });
+  steps.invoked(outcome.kind === 'result');
+  steps.answered(200);
   return `66704cad${n.toString(16).padStart(24, '0')}`;
 }
 
 describe('Tracer', () => {
+  it('files each DynamoDB call under the open request whose X-Ray root it carries', async () => {
+    const tracer = new Tracer();
+    const steps = tracer.observer.begin({
+      requestId: 'req-1',
+      traceHeader: 'Root=1-66704cad-0123456789abcdef01234567',
+      method: 'GET',
+      path: '/products/1',
+    });
+    const call = (traceHeader: string | undefined) => ({
+      traceHeader,
+      functionName: 'products-get',
+      operation: 'GetItem',
+      tables: ['products'],
+      body: '{}',
+      attempt: 1,
+      startTime: 0,
+      endTime: 1,
+      statusCode: 200,
+    });
+    steps.matched('/products/{id}', 'products-get');
+    steps.invoking();
+    steps.started('inv-1', false);
+    tracer.onDynamoDbCall(call('Root=1-66704cad-0123456789abcdef01234567;Parent=9f2c0d4e1a2b3c4d;Sampled=0'));
+    tracer.onDynamoDbCall(call('Parent=9f2c0d4e1a2b3c4d;Root=1-66704cad-0123456789abcdef01234567'));
+    tracer.onDynamoDbCall(call('Root=1-66704cad-ffffffffffffffffffffffff'));
+    tracer.onDynamoDbCall(call(undefined));
+    steps.invoked(true);
+    steps.answered(200);
+    const trace = tracer.ring.get('66704cad0123456789abcdef01234567');
+    assert.equal(trace?.spans.filter((span) => span.name === 'DynamoDB.GetItem').length, 2);
+  });
+
   it('links the gateway and Lambda request ids of the newest traces only, as many as it keeps', async () => {
     const tracer = new Tracer({ capacity: 2 });
     const ids = [];
@@ -70,5 +108,8 @@ describe('Tracer', () => {
     const sent = JSON.parse(JSON.stringify(trace)) as { summary: unknown; spans: { name: string }[] };
     assert.deepEqual(Object.keys(sent).sort(), ['spans', 'summary']);
     assert.ok(sent.spans.some((span) => span.name === 'authorizer'));
+    const invoke = trace.spans.find((span) => span.name === 'invoke products-get');
+    assert.equal(invoke?.attributes['faas.invocation_id'], 'inv-req-7');
+    assert.equal(invoke?.attributes['local.handler_ms'], 1.23, 'as the REPORT line writes it');
   });
 });

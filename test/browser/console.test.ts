@@ -273,9 +273,11 @@ describe('the browser console', () => {
     // traces of that shape directly, and everything after it (the API, the page) is the real one.
     const now = Date.now();
     for (let index = 0; index < 10_000; index++) {
+      const traceId = index.toString(16).padStart(32, '0');
       tracer.ring.add({
+        traceId,
         summary: {
-          traceId: index.toString(16).padStart(32, '0'),
+          traceId,
           requestId: `kept-${index}`,
           method: 'GET',
           path: `/products/kept-${index}`,

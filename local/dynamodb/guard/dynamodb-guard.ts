@@ -149,7 +149,8 @@ export async function startDynamoDbGuard(options: DynamoDbGuardOptions): Promise
         statement,
       );
     }
-    if (note) note.iam = { decision: 'allow', statements: allowedBy };
+    // A copy of exactly its length: the tracer keeps it with the trace.
+    if (note) note.iam = { decision: 'allow', statements: allowedBy.slice() };
     const actions = used.get(policy.functionName) ?? new Set<string>();
     used.set(policy.functionName, actions);
     for (const { action } of call.required) actions.add(action);

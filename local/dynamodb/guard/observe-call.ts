@@ -23,17 +23,17 @@ export function observeCall(
   // `close` comes once per response: `on` spares the wrapper `once` makes for every call.
   res.on('close', () => {
     const traceHeader = req.headers['x-amzn-trace-id'];
-    const attempt = /attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''))?.[1];
     try {
+      // One shape for every record, absent parts undefined: the tracer keeps them with its traces.
       onCall({
         traceHeader: Array.isArray(traceHeader) ? traceHeader[0] : traceHeader,
         functionName: note.functionName,
         operation: note.operation ?? null,
         tables: note.tables ?? [],
         body: note.body ?? '',
-        attempt: Number(attempt ?? 1),
-        ...(note.iam ? { iam: note.iam } : {}),
-        ...(note.fault ? { fault: note.fault } : {}),
+        attempt: attemptOf(req.headers['amz-sdk-request']),
+        iam: note.iam,
+        fault: note.fault,
         startTime,
         endTime: performance.timeOrigin + performance.now(),
         statusCode: res.writableFinished ? res.statusCode : 0,
@@ -43,4 +43,13 @@ export function observeCall(
     }
   });
   return note;
+}
+
+/** The SDK's attempt number from its `amz-sdk-request: attempt=2; max=3` header; 1 without it. */
+function attemptOf(header: string | string[] | undefined): number {
+  const value = Array.isArray(header) ? header[0] : header;
+  const at = value?.indexOf('attempt=') ?? -1;
+  if (value === undefined || at < 0) return 1;
+  const attempt = Number.parseInt(value.slice(at + 'attempt='.length), 10);
+  return Number.isInteger(attempt) && attempt > 0 ? attempt : 1;
 }
