@@ -249,10 +249,11 @@ async function handle(
   if (match.binding.authorizationType === 'COGNITO_USER_POOLS') {
     const authorized = steps?.step('authorizer');
     const authorization = await settings.authorizer(headerValue(req, TOKEN_HEADER.toLowerCase()));
-    authorized?.({
-      'local.authorizer': authorization.ok && authorization.cached ? 'cached' : 'verified',
-      'local.authorized': authorization.ok,
-    });
+    authorized?.(
+      authorization.ok
+        ? AUTHORIZER_STEP[authorization.cached ? 'cached' : 'verified']
+        : AUTHORIZER_STEP.refused,
+    );
     if (!authorization.ok) {
       settings.log(refusalLine(401, method, path, authorization.reason));
       return send(res, stageAnswer('unauthorized'));
@@ -264,7 +265,7 @@ async function handle(
   if (validate) {
     const validated = steps?.step('validate body');
     const check = validate(headerValue(req, 'content-type'), read.body.toString('utf8'));
-    validated?.({ 'local.valid': check.ok });
+    validated?.(check.ok ? VALID_STEP.valid : VALID_STEP.invalid);
     if (!check.ok) {
       // The body's detail is AWS's fixed message; the reasons go to the log, as deployed (execution log).
       settings.log(refusalLine(400, method, path, `request body does not match the model: ${check.message}`));
@@ -293,6 +294,20 @@ async function handle(
   Object.assign(traceOf(res), { integrationLatencyMs: performance.now() - integrationStarted });
   send(res, answer);
 }
+
+/**
+ * What the authorizer and validation steps tell a trace: every possible answer made once, since a
+ * trace keeps them (the console's ring holds thousands of traces).
+ */
+const AUTHORIZER_STEP = {
+  cached: Object.freeze({ 'local.authorizer': 'cached', 'local.authorized': true }),
+  verified: Object.freeze({ 'local.authorizer': 'verified', 'local.authorized': true }),
+  refused: Object.freeze({ 'local.authorizer': 'verified', 'local.authorized': false }),
+} as const;
+const VALID_STEP = {
+  valid: Object.freeze({ 'local.valid': true }),
+  invalid: Object.freeze({ 'local.valid': false }),
+} as const;
 
 // Invokes the function and turns what happened into API Gateway's answer.
 async function integrate(

@@ -66,6 +66,13 @@ export async function startDynamoDbGuard(options: DynamoDbGuardOptions): Promise
   const compiledOf = (policy: FunctionPolicy) => compiledPolicyOf(policy.statements, options.account);
   for (const policy of options.principals.values()) compiledOf(policy);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  // What an allowed call's note holds, made once per distinct value: the tracer keeps each note
+  // with its trace, thousands of them, and allowed calls repeat a few tables and statements.
+  const keptTables = interned((tables: readonly string[]) => Object.freeze([...tables]));
+  const keptAllow = interned(
+    (statements: readonly string[]): NonNullable<CallNote['iam']> =>
+      Object.freeze({ decision: 'allow', statements: Object.freeze([...statements]) }),
+  );
   const server = createServer((req, res) => {
     // The engine behind it refuses browsers and foreign Hosts; an engine handed the call in process
     // never sees the connection, so the guard refuses them first, whichever engine runs.
@@ -149,8 +156,10 @@ export async function startDynamoDbGuard(options: DynamoDbGuardOptions): Promise
         statement,
       );
     }
-    // A copy of exactly its length: the tracer keeps it with the trace.
-    if (note) note.iam = { decision: 'allow', statements: allowedBy.slice() };
+    if (note) {
+      note.iam = keptAllow(allowedBy);
+      note.tables = keptTables(call.tables);
+    }
     const actions = used.get(policy.functionName) ?? new Set<string>();
     used.set(policy.functionName, actions);
     for (const { action } of call.required) actions.add(action);
@@ -230,4 +239,21 @@ function sendError(res: ServerResponse, status: number, type: string, message: s
     'x-amzn-requestid': crypto.randomUUID(),
   });
   res.end(body);
+}
+
+/** Distinct values interned, at most: past it a value is made anew each time (nothing grows unbounded). */
+const INTERNED_LIMIT = 1000;
+
+/** `make(list)`, the same object for the same list of strings. */
+function interned<T>(make: (list: readonly string[]) => T): (list: readonly string[]) => T {
+  const made = new Map<string, T>();
+  return (list) => {
+    const key = list.join('\n');
+    let value = made.get(key);
+    if (value === undefined) {
+      value = make(list);
+      if (made.size < INTERNED_LIMIT) made.set(key, value);
+    }
+    return value;
+  };
 }
