@@ -4,7 +4,8 @@
 //   test starts, each on its own; `http://127.0.0.1:3000` in a block means that system, and
 //   DATA_DIR / SM_API_URL point the tools at it. A block passes when it exits 0.
 // - ```ts blocks are compiled with tsc against the repository (as a user of the package sees the
-//   client: `serverless-microservices-client` is client/index.ts).
+//   client: `serverless-microservices-client` is client/index.ts), and must be formatted as
+//   `npm run check` wants, so that a pasted copy passes it.
 // - ```text, ```json, ```mermaid … blocks are shown, never run; a fence with no language fails.
 // - `<!-- doc-test: skip <reason> -->` on the line above a fence leaves that block out, with the
 //   reason printed (AWS, a long-running command, a command another test runs).
@@ -132,6 +133,25 @@ describe('the docs', () => {
       });
     await rm(dir, { recursive: true, force: true });
     assert.deepEqual(errors, []);
+  });
+
+  test('every TypeScript block is formatted as npm run check wants', async () => {
+    const biome = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'biome');
+    const unformatted: string[] = [];
+    for (const block of runnable(TYPESCRIPT_LANGS)) {
+      // The project's biome.json applies: the formatter runs from the project root.
+      const formatted = await new Promise<string>((resolve, reject) => {
+        const child = execFile(
+          biome,
+          ['format', '--stdin-file-path', 'doc-block.ts'],
+          { cwd: PROJECT_ROOT },
+          (error, stdout) => (error ? reject(error) : resolve(stdout)),
+        );
+        child.stdin?.end(block.code);
+      });
+      if (formatted !== block.code) unformatted.push(`${where(block)}: run it through npx biome format`);
+    }
+    assert.deepEqual(unformatted, []);
   });
 
   describe('every shell block, against a local system', { timeout: 1_200_000 }, () => {
