@@ -104,6 +104,16 @@ async function parentsOf(): Promise<Map<number, number>> {
   return parents;
 }
 
+/** A process and all of its descendants, by pid (Linux /proc). */
+async function treePids(rootPid: number): Promise<number[]> {
+  const parents = await parentsOf();
+  const inTree = (pid: number): boolean => {
+    for (let p: number | undefined = pid; p && p > 1; p = parents.get(p)) if (p === rootPid) return true;
+    return false;
+  };
+  return [...new Set([rootPid, ...parents.keys()])].filter(inTree);
+}
+
 /** The clock ticks per second in /proc's times (USER_HZ, 100 on every Linux build we run on). */
 const TICKS_PER_SECOND = 100;
 
@@ -114,15 +124,9 @@ const TICKS_PER_SECOND = 100;
  * on it, its instances included, and how much of it the gateway's process spent.
  */
 export async function treeCpuMs(rootPid: number): Promise<{ root: number; tree: number }> {
-  const parents = await parentsOf();
-  const inTree = (pid: number): boolean => {
-    for (let p: number | undefined = pid; p && p > 1; p = parents.get(p)) if (p === rootPid) return true;
-    return false;
-  };
   let ticks = 0;
   let rootTicks = 0;
-  for (const pid of new Set([rootPid, ...parents.keys()])) {
-    if (!inTree(pid)) continue;
+  for (const pid of await treePids(rootPid)) {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // After the command: state(0) ppid … utime(11) stime(12) cutime(13) cstime(14).
@@ -136,24 +140,13 @@ export async function treeCpuMs(rootPid: number): Promise<{ root: number; tree: 
 
 /** A process and all of its descendants, each with its resident memory in kB (Linux /proc). */
 export async function processTree(rootPid: number): Promise<Map<number, number>> {
-  const parents = new Map<number, number>();
   const rss = new Map<number, number>();
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const status = await readFile(`/proc/${entry}/status`, 'utf8');
-      const ppid = Number(/PPid:\s+(\d+)/.exec(status)?.[1]);
-      parents.set(Number(entry), ppid);
-      rss.set(Number(entry), Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
-    } catch {
-      // The process ended while we looked.
-    }
+  for (const pid of await treePids(rootPid)) {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
+    // A process that ended while we looked is left out.
+    if (status !== undefined) rss.set(pid, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
   }
-  const inTree = (pid: number): boolean => {
-    for (let p: number | undefined = pid; p && p > 1; p = parents.get(p)) if (p === rootPid) return true;
-    return false;
-  };
-  return new Map([...rss].filter(([pid]) => inTree(pid)));
+  return rss;
 }
 
 /** Resident memory of a process and all of its descendants, in MB (Linux /proc). */
