@@ -2,8 +2,16 @@
 // same `npm start` with and without `--no-console`, alternated round by round so that the
 // machine's load falls on both alike, each serving GET /products/{id} at c=16 (autocannon in its
 // own process); also the start-up to the banner, which the console must not slow down.
-import { startCli, treeCpuMs } from './cli-process.ts';
-import { runLoad } from './load.ts';
+import { type CliProcess, startCli, treeCpuMs } from './cli-process.ts';
+import { type LoadTarget, runLoad } from './load.ts';
+import { routes } from './throughput.ts';
+
+/** GET /products/{id} of a product the throughput bench seeds, signed in as an admin. */
+async function getTarget(cli: CliProcess): Promise<LoadTarget> {
+  const target = (await routes(cli))['GET /products/{id}']?.system;
+  if (!target) throw new Error('bench/throughput.ts names no GET /products/{id} route');
+  return target;
+}
 
 export interface TracingCostRow {
   readonly variant: 'console and tracing on' | 'off (--no-console)';
@@ -33,15 +41,7 @@ const median = (values: readonly number[]) =>
 async function measureOnce(args: readonly string[], seconds: number, warmupSeconds: number) {
   const cli = await startCli(args);
   try {
-    const auth = { authorization: cli.token };
-    const created = await fetch(`${cli.url}/products`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'tracing', price: 1 }),
-    });
-    if (created.status !== 201) throw new Error(`POST /products answered ${created.status}`);
-    const { id } = (await created.json()) as { id: string };
-    const target = { url: `${cli.url}/products/${id}`, headers: auth };
+    const target = await getTarget(cli);
     await runLoad(target, 16, warmupSeconds); // instances started, their JIT warm
     const pid = cli.child.pid ?? 0;
     const before = await treeCpuMs(pid);
@@ -155,15 +155,7 @@ export async function measureTracingWindows(
       });
       if (!answer.ok) throw new Error(`the tracing switch answered ${answer.status}`);
     };
-    const auth = { authorization: cli.token };
-    const created = await fetch(`${cli.url}/products`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'tracing', price: 1 }),
-    });
-    if (created.status !== 201) throw new Error(`POST /products answered ${created.status}`);
-    const { id } = (await created.json()) as { id: string };
-    const target = { url: `${cli.url}/products/${id}`, headers: auth };
+    const target = await getTarget(cli);
     await runLoad(target, 16, options.warmupSeconds);
     const pid = cli.child.pid ?? 0;
     const window = async (tracing: boolean) => {
