@@ -496,3 +496,92 @@ test('the console keeps at most the configured number of traces, the newest', as
   );
   assert.equal((await api(`traces?limit=${RING + 1}`)).status, 400);
 });
+
+test('a table is queried by a declared index, and an unknown index is a 400', async () => {
+  const token = await adminToken();
+  const name = `console-index-${Date.now()}`;
+  for (const price of [3, 9])
+    assert.equal(
+      (
+        await fetch(`${system.url}/products`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name, price }),
+        })
+      ).status,
+      201,
+    );
+  const overview = await json<{ tables: { name: string; indexes: { name: string }[] }[] }>(
+    await api('overview'),
+  );
+  const index = overview.tables.find((t) => t.name === 'products')?.indexes[0]?.name;
+  assert.ok(index, 'the products table declares an index');
+  const queried = await json<{ items: { item: { name: string; price: number } }[] }>(
+    await api('tables/products/query', {
+      method: 'POST',
+      body: JSON.stringify({ index, key: { name }, sortKeyCondition: { operator: '<=', value: 5 } }),
+    }),
+  );
+  assert.deepEqual(
+    queried.items.map((i) => [i.item.name, i.item.price]),
+    [[name, 3]],
+  );
+  const unknown = await api('tables/products/query', {
+    method: 'POST',
+    body: JSON.stringify({ index: 'noSuchIndex', key: { name } }),
+  });
+  assert.equal(unknown.status, 400);
+  assert.equal(unknown.headers.get('content-type'), 'application/problem+json');
+});
+
+test('the live stream tails the log lines of the functions', async () => {
+  const controller = new AbortController();
+  const stream = await fetch(`${system.url}/_local/console/api/events`, {
+    headers: { 'x-console-secret': secret() },
+    signal: controller.signal,
+  });
+  const reader = stream.body?.getReader();
+  assert.ok(reader);
+  try {
+    const token = await adminToken();
+    const answer = await fetch(`${system.url}/products?limit=1`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(answer.status, 200);
+    let text = '';
+    while (!/event: log\ndata: [^\n]*products-list/.test(text)) {
+      const { value, done } = await reader.read();
+      assert.ok(!done, 'the stream stays open');
+      text += Buffer.from(value).toString('utf8');
+    }
+  } finally {
+    controller.abort();
+  }
+});
+
+test('without the console (--no-console) nothing is served under its path and no URL is printed', async () => {
+  const plainDir = await mkdtemp(path.join(os.tmpdir(), 'sm-no-console-'));
+  const plain = await startLocalSystem({
+    port: 0,
+    engine: 'dynalite',
+    dataDir: plainDir,
+    inMemory: true,
+    logLevel: 'WARN',
+    logSink: { write() {} },
+    notice: () => {},
+  });
+  try {
+    assert.equal(plain.console, null);
+    const page = await fetch(`${plain.url}/_local/console/?secret=${secret()}`);
+    await page.arrayBuffer();
+    assert.notEqual(page.status, 200);
+    const call = await fetch(`${plain.url}/_local/console/api/overview`, {
+      headers: { 'x-console-secret': secret() },
+    });
+    await call.arrayBuffer();
+    assert.notEqual(call.status, 200);
+  } finally {
+    await plain.stop();
+    await rm(plainDir, { recursive: true, force: true });
+  }
+});

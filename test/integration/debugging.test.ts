@@ -73,6 +73,7 @@ describe('a handler stack trace names its TypeScript source', { timeout: 120_000
       logLevel: 'INFO',
       logSink: { write: (_fn, line) => terminal.push(line) },
       servicesDirs: [services],
+      console: {},
       onReload: (event) => {
         for (const listener of reloads) listener(event);
       },
@@ -122,6 +123,17 @@ describe('a handler stack trace names its TypeScript source', { timeout: 120_000
     const event = await reloaded;
     assert.equal(event.kind, 'reloaded', JSON.stringify(event));
     assert.ok((await paths()).includes('/added'), 'the new route is in the reference');
+    // The console's overview follows the same reload.
+    const overview = await fetch(`${system.url}/_local/console/api/overview`, {
+      headers: { 'x-console-secret': system.console?.secret ?? '' },
+    });
+    const { services: listed } = (await overview.json()) as {
+      services: { routes: { path: string; function: string }[] }[];
+    };
+    assert.ok(
+      listed.some((service) => service.routes.some((route) => route.path === '/added')),
+      'the new route is in the console overview',
+    );
   });
 });
 
