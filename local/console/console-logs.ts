@@ -2,7 +2,7 @@
 // to its trace, and the stack's saved Logs Insights queries run on the same logs.
 import { ACCESS_LOG_GROUP, logGroupOf } from '#local/logs/log-store.ts';
 import { type LogEvent, readLogEvents } from '#local/logs/read-logs.ts';
-import { traceIdOfXRay } from '#local/tracing/trace-model.ts';
+import { traceIdOfRoot, traceIdOfXRay } from '#local/tracing/trace-model.ts';
 import { badRequest, ConsoleProblem } from './console-http.ts';
 
 /** A log line as the console shows it. */
@@ -23,6 +23,15 @@ const TEXT_REQUEST_ID = /RequestId: ([0-9a-f-]{36})/;
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
 
+/**
+ * The trace id of a line's `xray_trace_id`: Powertools writes the bare root (`1-…-…`), a whole
+ * header is read too. The same id as the console's trace of that request, and as an exported one.
+ */
+function traceIdOfLogged(xray: string | undefined): string | undefined {
+  if (xray === undefined) return undefined;
+  return xray.includes('=') ? traceIdOfXRay(xray) : traceIdOfRoot(xray);
+}
+
 /** The request id a line carries: Powertools', Lambda's platform record's, or a text line's. */
 function requestIdOf(fields: Readonly<Record<string, unknown>>, message: string): string | undefined {
   const record = fields.record as Record<string, unknown> | undefined;
@@ -41,7 +50,8 @@ export function toLogLine(
 ): LogLine {
   const { fields, message } = event;
   const requestId = requestIdOf(fields, message);
-  const traceId = (requestId ? traceIdOf(requestId) : undefined) ?? traceIdOfXRay(text(fields.xray_trace_id));
+  const traceId =
+    (requestId ? traceIdOf(requestId) : undefined) ?? traceIdOfLogged(text(fields.xray_trace_id));
   const level = text(fields.level);
   return {
     timestamp: event.timestamp,

@@ -48,7 +48,6 @@ export interface Trace {
 /** The current time in fractional epoch milliseconds (monotonic within the process). */
 export const epochNow = (): number => performance.timeOrigin + performance.now();
 
-const XRAY_ROOT = /Root=1-([0-9a-f]{8})-([0-9a-f]{24})/i;
 const ROOT_FIELD = 'Root=';
 /** `1-` + 8 hex digits + `-` + 24 hex digits. */
 const ROOT_LENGTH = 35;
@@ -90,7 +89,6 @@ export function traceIdOfRoot(root: string): string | undefined {
  * traceIdOfXRay('Root=1-66704cad-0123456789abcdef01234567;Parent=…'); // '66704cad0123456789abcdef01234567'
  */
 export function traceIdOfXRay(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const match = XRAY_ROOT.exec(header);
-  return match ? `${match[1]}${match[2]}`.toLowerCase() : undefined;
+  const root = xrayRootOf(header);
+  return root === undefined ? undefined : traceIdOfRoot(root);
 }
