@@ -234,6 +234,11 @@ test('a request through the gateway becomes a trace down to its DynamoDB call an
   spanNamed(trace, 'wait for instance');
   const invoke = spanNamed(trace, 'invoke products-create');
   assert.equal(invoke.attributes['faas.invocation_id'], trace.summary.invocationId);
+  // The figures of the invocation's REPORT line, as the Lambda service tells them.
+  const handlerMs = invoke.attributes['local.handler_ms'];
+  assert.ok(typeof handlerMs === 'number' && handlerMs > 0, `local.handler_ms ${handlerMs}`);
+  assert.ok(handlerMs <= invoke.durationMs, 'the handler ran within its invocation');
+  if (trace.summary.cold) assert.ok(spanNamed(trace, 'init').durationMs > 0, 'a cold start shows its init');
   const put = spanNamed(trace, 'DynamoDB.PutItem');
   assert.equal(put.parentSpanId, invoke.spanId);
   assert.deepEqual(put.attributes['aws.dynamodb.table_names'], ['products']);
