@@ -1,6 +1,6 @@
 // A bundle's handler alone: called in one process (no gateway, no instance, no IPC) against the
-// engine of a running local system, beside the raw SDK making the same DynamoDB call in a process
-// of the same kind. The ratio shows what the handler's own per-request work costs (access rules,
+// engine of a running local system, beside the raw SDK making the same DynamoDB call in the same
+// process, the two taking turns in short windows. The ratio shows what the handler's own per-request work costs (access rules,
 // claims, the request and response, the log line), apart from how requests reach it.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -19,19 +19,21 @@ import type { LogLevel } from '#src/declaration/function-environment.ts';
 import { loadServices, PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import type { CliProcess } from './cli-process.ts';
 import { eventFor, FIXTURE } from './cold-start.ts';
-import type { LoopRequest, LoopResult } from './handler-loop.ts';
+import type { LoopPairs, LoopRequest, LoopResult } from './handler-loop.ts';
 
 export interface HandlerAloneRow {
   readonly name: string;
   /** The functions' log level in the handler's runs (INFO writes one line per request). */
   readonly logLevel: LogLevel;
   readonly concurrency: number;
-  /** Median req/s of the handler called in one process. */
+  /** Median req/s of the handler's windows. */
   readonly handler: number;
-  /** Median req/s of the raw SDK loop, each run right after a handler run. */
+  /** Median req/s of the raw SDK's windows, taking turns with the handler's in the same process. */
   readonly raw: number;
   /** The median of each pair's handler ÷ raw. */
   readonly ratio: number;
+  /** How many pairs of windows the figures are the medians of. */
+  readonly pairs: number;
   /** Median CPU µs per call of the handler's process, and of the raw loop's. */
   readonly handlerCpuMicros: number;
   readonly rawCpuMicros: number;
@@ -42,7 +44,10 @@ export interface HandlerAloneOptions {
   readonly functions: readonly string[];
   readonly levels: readonly LogLevel[];
   readonly concurrency: number;
+  /** The length of each window (with a profile: of each counted run). */
   readonly seconds: number;
+  /** Pairs of windows per process (one process per level and round). */
+  readonly windows: number;
   readonly warmupSeconds: number;
   readonly rounds: number;
   /**
@@ -58,7 +63,7 @@ function runLoop(
   request: LoopRequest,
   env: NodeJS.ProcessEnv,
   execArgv: readonly string[],
-): Promise<LoopResult> {
+): Promise<LoopResult | LoopPairs> {
   const child = fork(path.join(PROJECT_ROOT, 'bench/handler-loop.ts'), [], {
     cwd: PROJECT_ROOT,
     env,
@@ -66,7 +71,7 @@ function runLoop(
     // The function's log lines are written, as on Lambda, but not kept.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
-  const answered = once(child, 'message') as Promise<[LoopResult]>;
+  const answered = once(child, 'message') as Promise<[LoopResult | LoopPairs]>;
   const exited = once(child, 'exit').then(([code]) => {
     throw new Error(`handler loop exited with ${code} before answering`);
   });
@@ -154,53 +159,61 @@ export async function measureHandlerAlone(
             warmupSeconds: options.warmupSeconds,
             seconds: options.seconds,
           };
-          return { logLevel, env, request, handler: [] as LoopResult[], raw: [] as LoopResult[] };
+          return { logLevel, env, request, pairs: [] as { handler: LoopResult; raw: LoopResult }[] };
         }),
       );
       const execArgv = options.profileDir ? ['--enable-source-maps'] : [];
-      // The counted calls only are profiled (the loop starts V8's profiler after its warm-up).
-      const profile = (what: string, round: number) =>
-        options.profileDir
-          ? { profileFile: path.join(options.profileDir, `${what}-${round}.cpuprofile`) }
-          : {};
-      // Each round runs every level, each run followed by a raw run, the levels in turn first: a
-      // burst of load elsewhere falls on a pair, not on one level's runs.
+      const profileDir = options.profileDir;
       for (let round = 0; round < options.rounds; round++) {
+        // The levels take turns first from round to round.
         const order = [...levels.slice(round % levels.length), ...levels.slice(0, round % levels.length)];
         for (const level of order) {
-          const h = await runLoop(
-            { ...level.request, mode: 'handler', ...profile(`${name}-${level.logLevel}`, round) },
-            level.env,
-            execArgv,
-          );
-          const r = await runLoop(
-            { ...level.request, mode: 'raw', ...profile(`raw-${level.logLevel}`, round) },
-            { ...process.env },
-            execArgv,
-          );
-          for (const [what, result] of [
-            ['handler', h],
-            ['raw', r],
-          ] as const) {
-            if (result.failures > 0)
-              throw new Error(`${name} ${what}: ${result.failures} of ${result.calls} calls failed`);
+          if (profileDir) {
+            // A profile is of one thing alone: the handler's counted calls, then the raw loop's.
+            const profile = (what: string) => ({
+              profileFile: path.join(profileDir, `${what}-${level.logLevel}-${round}.cpuprofile`),
+            });
+            const handler = (await runLoop(
+              { ...level.request, mode: 'handler', ...profile(name) },
+              level.env,
+              execArgv,
+            )) as LoopResult;
+            const raw = (await runLoop(
+              { ...level.request, mode: 'raw', ...profile('raw') },
+              { ...process.env },
+              execArgv,
+            )) as LoopResult;
+            level.pairs.push({ handler, raw });
+          } else {
+            const { pairs } = (await runLoop(
+              { ...level.request, mode: 'alternate', windows: options.windows },
+              level.env,
+              execArgv,
+            )) as LoopPairs;
+            level.pairs.push(...pairs);
           }
-          level.handler.push(h);
-          level.raw.push(r);
         }
       }
       for (const level of levels) {
+        for (const pair of level.pairs) {
+          for (const [what, result] of Object.entries(pair)) {
+            if (result.failures > 0)
+              throw new Error(`${name} ${what}: ${result.failures} of ${result.calls} calls failed`);
+          }
+        }
+      }
+      for (const level of levels) {
+        const handlers = level.pairs.map((p) => p.handler);
+        const raws = level.pairs.map((p) => p.raw);
         const rps = (results: readonly LoopResult[]) => results.map((r) => r.requestsPerSecond);
         const cpu = (results: readonly LoopResult[]) => median(results.map((r) => r.cpuMicrosPerCall));
-        const handler = median(rps(level.handler));
-        const raw = median(rps(level.raw));
-        // The median of each run's own ratio: a pair shares the machine's load of the moment.
+        const handler = median(rps(handlers));
+        const raw = median(rps(raws));
+        // The median of each pair's own ratio: a pair shares the machine's load of the moment.
         const ratio =
           Math.round(
             median(
-              level.handler.map(
-                (h, i) => h.requestsPerSecond / Math.max(1, level.raw[i]?.requestsPerSecond ?? 1),
-              ),
+              level.pairs.map((p) => p.handler.requestsPerSecond / Math.max(1, p.raw.requestsPerSecond)),
             ) * 100,
           ) / 100;
         const row = {
@@ -210,12 +223,13 @@ export async function measureHandlerAlone(
           handler,
           raw,
           ratio,
-          handlerCpuMicros: cpu(level.handler),
-          rawCpuMicros: cpu(level.raw),
+          pairs: level.pairs.length,
+          handlerCpuMicros: cpu(handlers),
+          rawCpuMicros: cpu(raws),
         };
         rows.push(row);
         console.log(
-          `  ${name}'s handler alone at ${row.logLevel}, c=${row.concurrency}: ${handler} req/s (${rps(level.handler).join(', ')}) vs raw SDK loop ${raw} (${rps(level.raw).join(', ')}) → ${ratio}× (median of the pairs); CPU per call ${row.handlerCpuMicros} µs vs ${row.rawCpuMicros} µs`,
+          `  ${name}'s handler alone at ${row.logLevel}, c=${row.concurrency}: ${handler} req/s vs raw SDK ${raw} ${options.profileDir ? 'each in its own profiled process' : 'in the same process'} → ${ratio}× (median of ${row.pairs} pairs of ${options.seconds} s windows); CPU per call ${row.handlerCpuMicros} µs vs ${row.rawCpuMicros} µs`,
         );
       }
     }

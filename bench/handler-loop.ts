@@ -1,8 +1,11 @@
-// One process, no gateway, no instance: either a bundle's handler called with the same event
-// over and over, or the raw SDK making the same DynamoDB call, `concurrency` calls in flight for
-// `seconds` after a warm-up. Started by bench/handler-alone.ts, which reads the count it sends
-// back over IPC. The function's own log lines go wherever its stdout points (the parent sends
-// them to /dev/null: written, as Lambda's runtime writes them, but not kept).
+// One process, no gateway, no instance: a bundle's handler called with the same event over and
+// over, and the raw SDK making the same DynamoDB call, `concurrency` calls in flight. By default
+// the two take turns in short windows after a warm-up of each, so that every pair of windows
+// shares the machine's load of the moment (separate runs of a few seconds moved the ratio by a
+// third on this 2-core machine); with a profile, one of them runs alone for `seconds`. Started by
+// bench/handler-alone.ts, which reads what it sends back over IPC. The function's own log lines go
+// wherever its stdout points (the parent sends them to /dev/null: written, as Lambda's runtime
+// writes them, but not kept).
 import { readFile, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { pathToFileURL } from 'node:url';
@@ -10,7 +13,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 
 export interface LoopRequest {
-  readonly mode: 'handler' | 'raw';
+  /** Both in turn (`alternate`), or one alone (to profile it). */
+  readonly mode: 'alternate' | 'handler' | 'raw';
   /** The bundle (handler mode). */
   readonly bundleFile: string;
   /** A file holding the event (handler mode). */
@@ -21,11 +25,15 @@ export interface LoopRequest {
   readonly id: string;
   readonly concurrency: number;
   readonly warmupSeconds: number;
+  /** One alone: how long it is counted. Alternating: the length of each window. */
   readonly seconds: number;
+  /** Alternating: how many windows of each (the handler first in even pairs, the raw SDK in odd ones). */
+  readonly windows?: number;
   /** When set, a CPU profile of the counted calls only (not the import, not the warm-up) is written here. */
   readonly profileFile?: string;
 }
 
+/** What one counted run (alone) or window (alternating) measured. */
 export interface LoopResult {
   readonly requestsPerSecond: number;
   readonly calls: number;
@@ -38,10 +46,15 @@ export interface LoopResult {
   readonly cpuMicrosPerCall: number;
 }
 
+/** Alternating: each pair of windows, the handler's and the raw SDK's. */
+export interface LoopPairs {
+  readonly pairs: readonly { readonly handler: LoopResult; readonly raw: LoopResult }[];
+}
+
 type Call = () => Promise<boolean>;
 
-async function callOf(request: LoopRequest): Promise<Call> {
-  if (request.mode === 'raw') {
+async function callOf(request: LoopRequest, mode: 'handler' | 'raw'): Promise<Call> {
+  if (mode === 'raw') {
     const client = DynamoDBDocumentClient.from(
       new DynamoDBClient({
         endpoint: request.endpoint,
@@ -88,8 +101,20 @@ async function drive(call: Call, concurrency: number, ms: number) {
   return { calls, failures, elapsedMs: performance.now() - started, cpuMicros: user + system };
 }
 
-process.once('message', async (request: LoopRequest) => {
-  const call = await callOf(request);
+const resultOf = ({
+  calls,
+  failures,
+  elapsedMs,
+  cpuMicros,
+}: Awaited<ReturnType<typeof drive>>): LoopResult => ({
+  requestsPerSecond: Math.round((calls / elapsedMs) * 1000),
+  calls,
+  failures,
+  cpuMicrosPerCall: Math.round(cpuMicros / Math.max(1, calls)),
+});
+
+async function alone(request: LoopRequest & { mode: 'handler' | 'raw' }): Promise<LoopResult> {
+  const call = await callOf(request, request.mode);
   await drive(call, request.concurrency, request.warmupSeconds * 1000);
   const session = request.profileFile ? new Session() : undefined;
   if (session) {
@@ -97,20 +122,35 @@ process.once('message', async (request: LoopRequest) => {
     await session.post('Profiler.enable');
     await session.post('Profiler.start');
   }
-  const { calls, failures, elapsedMs, cpuMicros } = await drive(
-    call,
-    request.concurrency,
-    request.seconds * 1000,
-  );
+  const counted = await drive(call, request.concurrency, request.seconds * 1000);
   if (session && request.profileFile) {
     const { profile } = await session.post('Profiler.stop');
     await writeFile(request.profileFile, JSON.stringify(profile));
   }
-  const result: LoopResult = {
-    requestsPerSecond: Math.round((calls / elapsedMs) * 1000),
-    calls,
-    failures,
-    cpuMicrosPerCall: Math.round(cpuMicros / Math.max(1, calls)),
-  };
+  return resultOf(counted);
+}
+
+async function alternate(request: LoopRequest): Promise<LoopPairs> {
+  const handler = await callOf(request, 'handler');
+  const raw = await callOf(request, 'raw');
+  for (const call of [handler, raw]) await drive(call, request.concurrency, request.warmupSeconds * 1000);
+  const pairs: { handler: LoopResult; raw: LoopResult }[] = [];
+  const window = async (call: Call) =>
+    resultOf(await drive(call, request.concurrency, request.seconds * 1000));
+  for (let w = 0; w < (request.windows ?? 1); w++) {
+    if (w % 2 === 0) {
+      const h = await window(handler);
+      pairs.push({ handler: h, raw: await window(raw) });
+    } else {
+      const r = await window(raw);
+      pairs.push({ handler: await window(handler), raw: r });
+    }
+  }
+  return { pairs };
+}
+
+process.once('message', async (request: LoopRequest) => {
+  const result =
+    request.mode === 'alternate' ? await alternate(request) : await alone({ ...request, mode: request.mode });
   process.send?.(result, () => process.exit(0));
 });

@@ -269,7 +269,9 @@ async function handlersAlone(): Promise<HandlerAloneRow[]> {
       functions: onlyFunctions ?? ['products-get'],
       levels: ['INFO', 'WARN'],
       concurrency: 16,
-      seconds: quick ? 2 : 5,
+      // Each process: 2 s of warm-up for each, then windows of 1 s in turn (5 s runs alone with a profile).
+      seconds: values.profile ? 5 : 1,
+      windows: quick ? 2 : 10,
       warmupSeconds: 2,
       rounds: values.runs ? Number(values.runs) : quick ? 1 : 3,
       ...(values.profile ? { profileDir: path.resolve(values.profile) } : {}),
