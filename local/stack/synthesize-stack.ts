@@ -5,8 +5,8 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
-import { buildApp } from '#infra/build-app.ts';
 import { cdkJsonContext } from '#infra/cdk-json.ts';
+import { composeApp } from '#infra/compose-app.ts';
 import type { ServicesStack } from '#infra/services-stack.ts';
 import type { FunctionPolicy, PolicyStatement } from '#local/dynamodb/guard/iam/policy-types.ts';
 import {
@@ -74,13 +74,14 @@ export async function synthesizeTemplate<T>(
       service.functions.map((fn) => ({ functionName: fn.name, dir: emptyAsset, file: '', bytes: 0 })),
     );
     const context = cdkJsonContext();
-    const { app, stack } = buildApp({
+    const { app, stack } = composeApp({
       services,
       bundles,
       context: { ...context, ...input.context },
       env: {},
       outdir: path.join(scratch, 'cdk.out'),
       builtinCloudFormationValidation: false,
+      forReading: true,
     });
     const template = app.synth().getStackArtifact(stack.artifactId).template as {
       Resources: TemplateResources;
