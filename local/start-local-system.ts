@@ -117,6 +117,11 @@ export interface LocalSystem {
   readonly timings: Readonly<Record<'build' | 'dynamodb' | 'tables' | 'total', number>>;
   /** Whether the bundles served at start were kept from an earlier start (none was built). */
   readonly bundlesFromCache: boolean;
+  /**
+   * Settles once an edit rebuilds only the bundles it reaches: at once after a build; after the
+   * first quiet second when the bundles came from the cache (see WARM_WHEN_QUIET_MS).
+   */
+  readonly bundlesWarmed: Promise<void>;
   /** Whether the CDK app was synthesized at this start (nothing cached for its inputs). */
   readonly synthesized: boolean;
   /** What the synthesized stack holds that the local system does not run, one line per kind. */
@@ -432,8 +437,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     ({ running }) => running.close(options.shutdownGraceMs ?? 0),
   );
   const { onReload } = options;
+  let watching: Promise<{ readonly warmed: Promise<void> }> | undefined;
   if (onReload) {
-    parts.add(
+    watching = parts.add(
       'watcher',
       async () => {
         const { startHotReload, functionSpecs, ensureStackTables } = await modules;
@@ -489,6 +495,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             onReload(event);
           },
           initial: { services, specs: functions, inputs: built.inputs },
+          busy: () => Object.values(service.stats()).some((fn) => fn.busy > 0 || fn.queued > 0),
         });
         // An edit made as soon as the system is up is served too.
         await reload.ready;
@@ -535,6 +542,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       total: since(started),
     },
     bundlesFromCache: build.built.fromCache,
+    bundlesWarmed: watching ? (await watching).warmed : Promise.resolve(),
     synthesized: read.synthesized,
     notHonoured: read.stack.notHonoured,
     parts: parts.timings(),

@@ -59,7 +59,10 @@ describe('a start serves the bundles kept from the last one', { timeout: 120_000
     assert.equal(second.bundlesFromCache, true);
     assert.equal(await get(second, '/say'), 'hello');
     assert.equal(await get(second, '/shout'), 'HEY');
-    // The build context fills in the background, so the edit is as quick to rebuild as any other.
+    // The build context fills in the background once nothing is in flight, so that the edit is
+    // as quick to rebuild as any other.
+    await second.bundlesWarmed;
+    assert.equal(events.length, 0, 'the fill found the kept bundles as they are built: nothing was swapped');
     const served = nextReload((e) => e.kind === 'reloaded' && e.functions.includes('echo-say'));
     await writeFile(path.join(handlers, 'say.ts'), handlerSource('bonjour'));
     await served;
@@ -75,5 +78,11 @@ describe('a start serves the bundles kept from the last one', { timeout: 120_000
     const third = await start();
     assert.equal(third.bundlesFromCache, true);
     assert.equal(await get(third, '/say'), 'bonjour');
+    // An edit made before the context is filled is served too (that reload builds every bundle).
+    const shouted = nextReload((e) => e.kind === 'reloaded' && e.functions.includes('loud-say'));
+    await writeFile(path.join(handlers, 'shout.ts'), handlerSource('HO'));
+    await shouted;
+    assert.equal(await get(third, '/shout'), 'HO');
+    await third.bundlesWarmed;
   });
 });
