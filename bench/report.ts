@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import type { ColdStart } from './cold-start.ts';
+import { type FirstRequests, firstRequestsTable } from './first-requests.ts';
 import type { FreshStart } from './fresh-start.ts';
 import type { HandlerAloneRow } from './handler-alone.ts';
 import type { PeerResult } from './peer-comparison.ts';
@@ -37,6 +38,8 @@ export interface BenchResult {
   readonly freshStarts?: readonly FreshStart[];
   /** Each GET-by-id bundle's handler called in one process, beside the raw SDK loop (dynalite). */
   readonly handlersAlone?: readonly HandlerAloneRow[];
+  /** The first requests after a start that found its bundles kept, and after a reload (dynalite). */
+  readonly firstRequests?: FirstRequests;
   /** The functions' Node.js: the machine's (emulating) beside the deployed major's, on dynalite. */
   readonly runtimes?: readonly RuntimeRow[];
 }
@@ -191,6 +194,14 @@ each followed by a start that finds everything kept. Target: first answer within
 | engine | fresh clone: banner / first answer, ms | everything kept, ms |
 | --- | --- | --- |
 ${result.freshStarts.map((f) => `| ${f.engine} | ${f.fresh.map((x) => `${x.bannerMs} / ${x.firstAnswerMs}`).join(', ')} | ${f.kept.map((x) => `${x.bannerMs} / ${x.firstAnswerMs}`).join(', ')} |`).join('\n')}
+
+`
+    : ''
+}${
+  result.firstRequests
+    ? `## The first requests after a start and after a reload (dynalite)
+
+${firstRequestsTable(result.firstRequests, result.coldStarts)}
 
 `
     : ''

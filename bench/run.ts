@@ -22,6 +22,7 @@ import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
 import { loadServices } from '#src/declaration/load-services.ts';
 import { startCli, treeRssMb } from './cli-process.ts';
 import { measureColdStarts } from './cold-start.ts';
+import { type FirstRequests, firstRequestsTable, measureFirstRequests } from './first-requests.ts';
 import { type FreshStart, measureFreshStarts } from './fresh-start.ts';
 import { type HandlerAloneRow, measureHandlerAlone } from './handler-alone.ts';
 import { comparePeer, type PeerResult } from './peer-comparison.ts';
@@ -68,6 +69,10 @@ function benchCommand(): Command {
       "only the console's tracing cost on GET /products/{id} at c=16: in one npm start with its tracing switch turned between 50 windows of 4 s after a 20 s warm-up, then npm start with and without --no-console alternated (5 rounds of 10 s; start-up too) after 10 s warm-ups (--quick: one of each, 2 s); printed",
     )
     .option(
+      '--first-requests',
+      "only the first requests after a start (each function's, then 100 to GET /products/{id}) and after 5 reloads, beside products-get's deployed cold start, on dynalite; printed",
+    )
+    .option(
       '--peer',
       `only npm start beside serverless-offline in-process (${describePeer()}, installed once into node_modules/.cache), GET /products/{id} at c=1/16/64, POST and list at c=16, on dynalite; printed (--quick: GET at c=16)`,
     )
@@ -98,6 +103,7 @@ const values = parsed.options as {
   runs?: string;
   tracingCost?: boolean;
   handlers?: boolean;
+  firstRequests?: boolean;
   freshStart?: boolean;
   profile?: string;
   peer?: boolean;
@@ -192,7 +198,7 @@ async function footprint(engine: string): Promise<{ rssMb: Record<string, number
   }
 }
 
-async function coldStarts(): Promise<BenchResult['coldStarts']> {
+async function coldStarts(only = onlyFunctions): Promise<BenchResult['coldStarts']> {
   const cli = await startCli(cliArgs('dynalite'));
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sm-bench-cold-'));
   try {
@@ -213,16 +219,14 @@ async function coldStarts(): Promise<BenchResult['coldStarts']> {
     );
     // An update's read-then-write baseline seeds its item with the PUT of the same path: chosen with it.
     const updatedPaths = new Set(
-      (onlyFunctions ?? []).flatMap((name) =>
+      (only ?? []).flatMap((name) =>
         routeOf.get(name)?.method === 'PATCH' ? [routeOf.get(name)?.path] : [],
       ),
     );
-    const chosen = onlyFunctions
+    const chosen = only
       ? specs.filter((spec) => {
           const route = routeOf.get(spec.name);
-          return (
-            onlyFunctions.includes(spec.name) || (route?.method === 'PUT' && updatedPaths.has(route.path))
-          );
+          return only.includes(spec.name) || (route?.method === 'PUT' && updatedPaths.has(route.path));
         })
       : specs;
     const functions = chosen.map((spec) => ({
@@ -281,6 +285,11 @@ async function handlersAlone(): Promise<HandlerAloneRow[]> {
   }
 }
 
+/** The first requests after a start (its bundles kept) and after reloads, on dynalite. */
+function firstRequests(): Promise<FirstRequests> {
+  return measureFirstRequests(cliArgs('dynalite'), quick ? 1 : 5);
+}
+
 async function freshStarts(): Promise<FreshStart[]> {
   console.log('\n## the first npm start of a fresh clone, to its banner and first answer');
   const out: FreshStart[] = [];
@@ -331,6 +340,11 @@ if (values.handlers) {
   await handlersAlone();
   process.exit(0);
 }
+if (values.firstRequests) {
+  const first = await firstRequests();
+  console.log(`\n${firstRequestsTable(first, await coldStarts(['products-get']))}`);
+  process.exit(0);
+}
 if (values.coldStartOnly) {
   await coldStarts();
   process.exit(0);
@@ -378,6 +392,7 @@ const result: BenchResult = {
   ...(await peerComparison().then((peer) => (peer ? { peer } : {}))),
   freshStarts: await freshStarts(),
   handlersAlone: await handlersAlone(),
+  firstRequests: await firstRequests(),
   coldStarts: await coldStarts(),
   runtimes,
 };
