@@ -17,8 +17,16 @@ import {
 } from './invocation-outcomes.ts';
 import { newLogStreamName, traceHeader } from './lambda-environment.ts';
 import { endLine, initReportLine, type ReportFields, reportLine, startLine } from './lambda-log-lines.ts';
-import { bootstrapFileIn, type InstanceRuntime, instanceRuntime, spawnInstance } from './spawn-instance.ts';
+import {
+  beginInstance,
+  bootstrapFileIn,
+  type InstanceRuntime,
+  instanceLaunch,
+  instanceRuntime,
+  spawnInstance,
+} from './spawn-instance.ts';
 import { splitLines } from './split-lines.ts';
+import type { StandbyProcesses } from './standby-processes.ts';
 
 /** Lambda gives a function's module init at most 10 s. */
 const INIT_TIMEOUT_MS = 10_000;
@@ -49,6 +57,8 @@ export interface InstanceOptions {
   readonly tmpRoot: string;
   /** With `--inspect`: where the instance's inspector port comes from (and goes back to). */
   readonly inspector?: InspectorPorts;
+  /** Processes started ahead of need, one of which may become this instance. */
+  readonly standbys?: StandbyProcesses;
 }
 
 /**
@@ -91,6 +101,7 @@ export class FunctionInstance {
     bootstrap,
     tmpRoot,
     inspector,
+    standbys,
   }: InstanceOptions) {
     this.#tmpDir = createInstanceTmp(tmpRoot);
     const bootstrapFile = bootstrapFileIn(tmpRoot, bootstrap);
@@ -103,7 +114,7 @@ export class FunctionInstance {
     const started = performance.now();
     this.#initStarted = started;
     const inspectPort = inspector?.acquire();
-    const child = spawnInstance(
+    const launch = instanceLaunch(
       spec,
       region,
       runtime,
@@ -112,6 +123,10 @@ export class FunctionInstance {
       this.#tmpDir,
       inspectPort,
     );
+    // A standby (see standby-processes.ts) has started Node already; none with an inspector to open.
+    const standby = inspectPort === undefined ? standbys?.take(launch) : undefined;
+    if (standby) beginInstance(standby, launch);
+    const child = standby ?? spawnInstance(launch);
     this.#process = child;
     const initTimer = setTimeout(() => {
       this.#initDurationMs = performance.now() - started;

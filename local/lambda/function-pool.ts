@@ -4,6 +4,7 @@ import type { FunctionSpec } from './function-spec.ts';
 import type { InspectorPorts } from './inspector-ports.ts';
 import { SHUTDOWN_OUTCOME } from './invocation-outcomes.ts';
 import type { InstanceRuntime } from './spawn-instance.ts';
+import type { StandbyProcesses } from './standby-processes.ts';
 
 export interface FunctionStats {
   /** Instances alive now, busy or idle. */
@@ -31,6 +32,8 @@ export interface PoolOptions {
   readonly tmpRoot: string;
   /** With `--inspect`: the inspector ports of the service's instances. */
   readonly inspector?: InspectorPorts;
+  /** Processes started ahead of need (see standby-processes.ts); none with `--inspect`. */
+  readonly standbys?: StandbyProcesses;
 }
 
 interface Waiting {

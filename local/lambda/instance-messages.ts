@@ -17,6 +17,18 @@ export interface InstanceData {
   readonly minimumLogLevel: string | null;
 }
 
+/**
+ * Host → a standby process (started ahead of need, see standby-processes.ts): become this
+ * instance. It then has what a process started for it has: this environment, this working
+ * directory, this data.
+ */
+export interface BeginMessage {
+  readonly type: 'begin';
+  readonly data: InstanceData;
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string;
+}
+
 /** Host → instance. */
 export interface InvokeMessage {
   readonly type: 'invoke';

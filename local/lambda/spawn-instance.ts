@@ -5,7 +5,7 @@ import path from 'node:path';
 import { type DeployedNode, resolveDeployedNode } from './deployed-runtime.ts';
 import { type FunctionSpec, SPEC_DEFAULTS } from './function-spec.ts';
 import { inspectFlag } from './inspector-ports.ts';
-import type { InstanceData } from './instance-messages.ts';
+import type { BeginMessage, InstanceData } from './instance-messages.ts';
 import { JSON_SOURCE_TEXT_FLAG } from './json-source-text.ts';
 import { FUNCTION_VERSION, functionArn, instanceEnvironment, logGroupName } from './lambda-environment.ts';
 
@@ -45,14 +45,24 @@ export function bootstrapFileIn(dir: string, source: string): string {
   return file;
 }
 
+/** Everything that makes one instance's process: what runs, with which flags, data, environment and folder. */
+export interface InstanceLaunch {
+  readonly execPath: string;
+  /** Node's flags, then the bootstrap file: a standby started with the same ones can become this instance. */
+  readonly args: readonly string[];
+  readonly data: InstanceData;
+  readonly env: Readonly<Record<string, string>>;
+  /** The bundle's folder: its task root, as `/var/task` on Lambda. */
+  readonly cwd: string;
+}
+
 /**
- * Starts the process of one new instance: `runtime`'s Node.js running the bootstrap (which
- * imports the bundle straight away), in the bundle's folder (its task root, as `/var/task` on
- * Lambda), with only the instance's own environment (its temp folder `tmpDir` as TMPDIR), bare
- * Node (no tsx, no flags of the host), the declared memory as its V8 old-space limit, piped
- * stdout/stderr (for output that bypasses the bootstrap) and an IPC channel for the protocol.
+ * What starts one new instance: `runtime`'s Node.js running the bootstrap (which imports the
+ * bundle straight away), in the bundle's folder, with only the instance's own environment (its
+ * temp folder `tmpDir` as TMPDIR), bare Node (no tsx, no flags of the host) and the declared
+ * memory as its V8 old-space limit.
  */
-export function spawnInstance(
+export function instanceLaunch(
   spec: FunctionSpec,
   region: string,
   runtime: InstanceRuntime,
@@ -61,7 +71,7 @@ export function spawnInstance(
   tmpDir: string,
   /** With `npm start -- --inspect`: the port of this instance's inspector, on loopback. */
   inspectPort?: number,
-): ChildProcess {
+): InstanceLaunch {
   const logFormat = spec.logFormat ?? SPEC_DEFAULTS.logFormat;
   const logLevel = spec.logLevel ?? SPEC_DEFAULTS.logLevel;
   const data: InstanceData = {
@@ -85,20 +95,49 @@ export function spawnInstance(
     tmpDir,
     nodeFolder: path.dirname(runtime.execPath),
   };
-  return spawn(
-    runtime.execPath,
-    [
+  return {
+    execPath: runtime.execPath,
+    args: [
       SOURCE_MAPS_FLAG,
       ...(inspectPort === undefined ? [] : [inspectFlag(inspectPort)]),
       ...runtime.flags,
       `--max-old-space-size=${spec.memoryMb}`,
       bootstrapFile,
-      JSON.stringify(data),
     ],
-    {
-      cwd: path.dirname(spec.bundleFile),
-      env: instanceEnvironment(spec.environment, identity),
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    },
-  );
+    data,
+    env: instanceEnvironment(spec.environment, identity),
+    cwd: path.dirname(spec.bundleFile),
+  };
+}
+
+/** How an instance's process is started: piped stdout/stderr (output that bypasses the bootstrap) and an IPC channel for the protocol. */
+const INSTANCE_STDIO: ['ignore', 'pipe', 'pipe', 'ipc'] = ['ignore', 'pipe', 'pipe', 'ipc'];
+
+/** Starts the process of one new instance as `launch` describes it. */
+export function spawnInstance(launch: InstanceLaunch): ChildProcess {
+  return spawn(launch.execPath, [...launch.args, JSON.stringify(launch.data)], {
+    cwd: launch.cwd,
+    env: launch.env,
+    stdio: INSTANCE_STDIO,
+  });
+}
+
+/**
+ * Starts a standby: the process `args` describe, booted and waiting, with no instance's data, in
+ * `cwd`, with `env` (what Node reads as it boots: see standby-processes.ts). `beginInstance`
+ * makes it one instance.
+ */
+export function spawnStandby(
+  execPath: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+  cwd: string,
+): ChildProcess {
+  return spawn(execPath, [...args], { cwd, env, stdio: INSTANCE_STDIO });
+}
+
+/** Makes a standby the instance `launch` describes: its environment, folder and data, before its bundle loads. */
+export function beginInstance(standby: ChildProcess, launch: InstanceLaunch): void {
+  const begin: BeginMessage = { type: 'begin', data: launch.data, env: launch.env, cwd: launch.cwd };
+  standby.send(begin);
 }

@@ -11,7 +11,8 @@ import type { FunctionSpec } from './function-spec.ts';
 import { InspectorPorts } from './inspector-ports.ts';
 import { MAX_PAYLOAD_BYTES, SHUTDOWN_OUTCOME } from './invocation-outcomes.ts';
 import { functionArn, traceRootOf } from './lambda-environment.ts';
-import { instanceRuntime } from './spawn-instance.ts';
+import { bootstrapFileIn, instanceLaunch, instanceRuntime } from './spawn-instance.ts';
+import { StandbyProcesses } from './standby-processes.ts';
 
 export type { FunctionStats } from './function-pool.ts';
 
@@ -96,6 +97,8 @@ export function startLambdaService(options: LambdaServiceOptions): LambdaService
   // Every instance's temp folder lives in this one, which goes with the service even after `kill -9`.
   const tmp = scratchDirSync('sm-lambda-tmp-');
   const node = options.node ?? resolveDeployedNode();
+  // Processes started ahead of need (standby-processes.ts); not with --inspect, whose port each instance's Node opens as it boots.
+  const standbys = options.inspect ? undefined : new StandbyProcesses(tmp.dir);
   const poolOptions = {
     region,
     logSink: options.logSink,
@@ -106,10 +109,17 @@ export function startLambdaService(options: LambdaServiceOptions): LambdaService
     bootstrap: bootstrapSource(),
     tmpRoot: tmp.dir,
     ...(options.inspect ? { inspector: new InspectorPorts(options.inspect.port) } : {}),
+    ...(standbys ? { standbys } : {}),
   };
   const pools = new Map<string, FunctionPool>();
   for (const spec of options.functions) {
     pools.set(spec.name, new FunctionPool(spec, poolOptions));
+  }
+  // The first cold start finds a standby too: one for each kind of launch the functions need.
+  if (standbys) {
+    const bootstrapFile = bootstrapFileIn(tmp.dir, poolOptions.bootstrap);
+    for (const spec of options.functions)
+      standbys.prepare(instanceLaunch(spec, region, poolOptions.runtime, bootstrapFile, '', tmp.dir));
   }
   let closed = false;
 
@@ -145,7 +155,7 @@ export function startLambdaService(options: LambdaServiceOptions): LambdaService
 
     async close() {
       closed = true;
-      await Promise.all([...pools.values()].map((pool) => pool.close()));
+      await Promise.all([standbys?.close(), ...[...pools.values()].map((pool) => pool.close())]);
       await tmp.remove();
     },
   };

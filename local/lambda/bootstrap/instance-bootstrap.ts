@@ -6,7 +6,7 @@
 // This file is the invocation loop; each other concern has its file beside it (see
 // docs/architecture.md): the host channel, the environment, log capture, errors, runtime rules.
 import { performance } from 'node:perf_hooks';
-import type { ErrorShape, InvokeMessage } from '../instance-messages.ts';
+import type { ErrorShape, InstanceData, InvokeMessage } from '../instance-messages.ts';
 import { folderBytes } from '../instance-tmp.ts';
 import { enterInvocation, lambdaContext, takeInstanceData } from './environment.ts';
 import { crashOnUncaughtErrors, describeError, formatError } from './errors.ts';
@@ -14,16 +14,15 @@ import { send } from './host-channel.ts';
 import { captureLogs, flushPartial, setRequestId } from './log-capture.ts';
 import { type Handler, loadHandler, MemoryMeter } from './runtime-rules.ts';
 
-const instance = takeInstanceData();
-
 // The host is gone (stopped or killed): so is the instance.
 process.on('disconnect', () => process.exit(0));
 
-const memory = new MemoryMeter(instance.memoryMb);
-captureLogs(instance.minimumLogLevel);
-crashOnUncaughtErrors();
-
-async function invoke(handler: Handler, message: InvokeMessage): Promise<void> {
+async function invoke(
+  instance: InstanceData,
+  memory: MemoryMeter,
+  handler: Handler,
+  message: InvokeMessage,
+): Promise<void> {
   const { requestId } = message;
   setRequestId(requestId);
   enterInvocation(message);
@@ -48,6 +47,10 @@ async function invoke(handler: Handler, message: InvokeMessage): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const instance = await takeInstanceData();
+  const memory = new MemoryMeter(instance.memoryMb);
+  captureLogs(instance.minimumLogLevel);
+  crashOnUncaughtErrors();
   const loaded = await loadHandler(instance.bundleFile);
   flushPartial();
   if (typeof loaded !== 'function') {
@@ -57,7 +60,7 @@ async function main(): Promise<void> {
   // The host sends one invocation at a time; the chain keeps it so even if it did not.
   let queue = Promise.resolve();
   process.on('message', (message: InvokeMessage) => {
-    queue = queue.then(() => invoke(loaded, message));
+    queue = queue.then(() => invoke(instance, memory, loaded, message));
   });
   send({ type: 'ready', maxMemoryUsedMb: memory.maxMemoryUsedMb() });
 }

@@ -2,6 +2,7 @@
 import os from 'node:os';
 
 export const handler = async (_event, context) => ({
+  pid: process.pid,
   env: { ...process.env },
   execArgv: process.execArgv,
   cwd: process.cwd(),
