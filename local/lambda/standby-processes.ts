@@ -43,7 +43,6 @@ export class StandbyProcesses {
   readonly #waiting = new Map<string, ChildProcess>();
   /** Kinds whose standby could not be started: their instances start as before. */
   readonly #broken = new Set<string>();
-  readonly #started = new Set<ChildProcess>();
   #closed = false;
 
   /** `cwd`: where standbys wait (each instance then moves to its own task root). */
@@ -73,7 +72,6 @@ export class StandbyProcesses {
     const key = keyOf(launch, env);
     const standby = this.#waiting.get(key);
     this.#waiting.delete(key);
-    if (standby) this.#started.delete(standby);
     this.#fill(key, launch, env);
     if (!standby || !alive(standby)) return undefined;
     setHeld(standby, true);
@@ -83,9 +81,8 @@ export class StandbyProcesses {
   /** Stops the standbys still waiting; none starts after. */
   async close(): Promise<void> {
     this.#closed = true;
-    const waiting = [...this.#started].filter(alive);
+    const waiting = [...this.#waiting.values()].filter(alive);
     this.#waiting.clear();
-    this.#started.clear();
     await Promise.all(
       waiting.map(
         (child) =>
@@ -103,9 +100,7 @@ export class StandbyProcesses {
     if (this.#closed || this.#broken.has(key) || this.#waiting.has(key)) return;
     const child = spawnStandby(launch.execPath, launch.args, env, this.#cwd);
     this.#waiting.set(key, child);
-    this.#started.add(child);
     const forget = () => {
-      this.#started.delete(child);
       if (this.#waiting.get(key) === child) this.#waiting.delete(key);
     };
     child.once('exit', forget);
@@ -114,7 +109,7 @@ export class StandbyProcesses {
       if (child.pid === undefined) this.#broken.add(key);
       forget();
     });
-    // A waiting standby never keeps the host alive (an instance does): see `adopt`.
+    // A waiting standby never keeps the host alive (an instance does): see `take`.
     setHeld(child, false);
   }
 }
