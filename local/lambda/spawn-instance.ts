@@ -22,6 +22,18 @@ export interface InstanceRuntime {
  */
 export const SOURCE_MAPS_FLAG = '--enable-source-maps';
 
+/**
+ * V8's heap bounds for a function of `memoryMb`, as Lambda's Node.js bootstrap sets them: a tenth
+ * of the memory is the young generation (two semi-spaces), the rest the old generation, each in
+ * whole megabytes rounded down. Without them V8 sizes the young generation for the machine (a
+ * semi-space of 32 MB on Node.js 24 here, five times a 256 MB function's on Lambda), which makes
+ * every instance larger and collect less often than the deployed one.
+ */
+export function heapFlags(memoryMb: number): string[] {
+  const youngMb = Math.floor(memoryMb / 10);
+  return [`--max-semi-space-size=${Math.floor(youngMb / 2)}`, `--max-old-space-size=${memoryMb - youngMb}`];
+}
+
 /** The flags that give an older Node.js (20) what the deployed major (24) has built in. */
 export function emulationFlags(version: string): string[] {
   return Number(/^v?(\d+)/.exec(version)?.[1]) < 22 ? [JSON_SOURCE_TEXT_FLAG] : [];
@@ -101,7 +113,7 @@ export function instanceLaunch(
       SOURCE_MAPS_FLAG,
       ...(inspectPort === undefined ? [] : [inspectFlag(inspectPort)]),
       ...runtime.flags,
-      `--max-old-space-size=${spec.memoryMb}`,
+      ...heapFlags(spec.memoryMb),
       bootstrapFile,
     ],
     data,

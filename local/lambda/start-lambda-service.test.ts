@@ -119,7 +119,12 @@ describe('startLambdaService', () => {
 
   it('runs the bundle under bare Node, without the loader flags of the host: only source maps and its memory bound', async () => {
     const { execArgv } = resultOf(await lambda.invoke('alpha', testEvent()));
-    assert.deepEqual(execArgv, [SOURCE_MAPS_FLAG, ...instanceRuntime().flags, '--max-old-space-size=128']);
+    assert.deepEqual(execArgv, [
+      SOURCE_MAPS_FLAG,
+      ...instanceRuntime().flags,
+      '--max-semi-space-size=6',
+      '--max-old-space-size=116',
+    ]);
   });
 
   it('passes the Lambda context of the invocation', async () => {
