@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { type FunctionSpec, SPEC_DEFAULTS } from '#local/lambda/function-spec.ts';
 import { instanceEnvironment, newLogStreamName } from '#local/lambda/lambda-environment.ts';
+import { heapFlags } from '#local/lambda/spawn-instance.ts';
 import { LOCAL_REGION } from '#local/local-account.ts';
 import { bundleBuildOptions } from '#src/build/bundle-function.ts';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_MODE_ENV } from '#src/declaration/idempotency.ts';
@@ -34,6 +35,8 @@ interface Candidate {
   readonly file: string;
   readonly env: Record<string, string>;
   readonly event: unknown;
+  /** The function's memory: its process gets the V8 heap bounds Lambda's bootstrap sets for it. */
+  readonly memoryMb: number;
   /** Whether every run must answer 2xx (its successful path is arranged), or is measured as it answers. */
   readonly mustSucceed: boolean;
   readonly against?: string;
@@ -132,6 +135,7 @@ function expectSuccess(candidate: Candidate, { statusCode }: { statusCode?: numb
 
 function runOnce(candidate: Candidate): Promise<{ ms: number; statusCode?: number }> {
   const args = [
+    ...heapFlags(candidate.memoryMb),
     '--input-type=module',
     '-e',
     CHILD,
@@ -185,6 +189,7 @@ export async function measureColdStarts(
     file: fn.bundleFile,
     env: envOf(fn),
     event: eventFor(base, fn.method, fn.resource, id),
+    memoryMb: fn.memoryMb,
     mustSucceed,
     // An update makes two calls (a read, then a conditional write): held to the SDK making both.
     ...(fn.method === 'PATCH' ? { against: READ_UPDATE_BASELINE } : {}),
@@ -197,6 +202,7 @@ export async function measureColdStarts(
       file: path.join(outDir, name, 'index.mjs'),
       env: envOf(reference),
       event: eventFor(base, 'GET', '/products/{id}'),
+      memoryMb: reference.memoryMb,
       mustSucceed: false,
     })),
   ];
@@ -208,6 +214,7 @@ export async function measureColdStarts(
       file: fn.bundleFile,
       env: envOf(fn),
       event: eventFor(base, fn.method, fn.resource, COLD_ID, { [IDEMPOTENCY_HEADER]: FRESH_KEY }),
+      memoryMb: fn.memoryMb,
       mustSucceed: true,
       against: IDEMPOTENT_BASELINE,
     });
@@ -217,6 +224,7 @@ export async function measureColdStarts(
         file: path.join(outDir, IDEMPOTENT_BASELINE, 'index.mjs'),
         env: envOf(fn),
         event: eventFor(base, 'GET', '/products/{id}'),
+        memoryMb: fn.memoryMb,
         mustSucceed: true,
       });
     }
@@ -244,6 +252,7 @@ export async function measureColdStarts(
         file: path.join(outDir, READ_UPDATE_BASELINE, 'index.mjs'),
         env: { ...envOf(fn), BASELINE_KEY: JSON.stringify(key) },
         event: eventFor(base, 'GET', '/products/{id}'),
+        memoryMb: fn.memoryMb,
         mustSucceed: true,
       });
     }

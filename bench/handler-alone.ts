@@ -2,6 +2,7 @@
 // engine of a running local system, beside the raw SDK making the same DynamoDB call in the same
 // process, the two taking turns in short windows. The ratio shows what the handler's own per-request work costs (access rules,
 // claims, the request and response, the log line), apart from how requests reach it.
+
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { build } from 'esbuild';
 import { functionSpecs } from '#local/function-specs.ts';
 import { SPEC_DEFAULTS } from '#local/lambda/function-spec.ts';
 import { instanceEnvironment, newLogStreamName } from '#local/lambda/lambda-environment.ts';
+import { heapFlags } from '#local/lambda/spawn-instance.ts';
 import { LOCAL_REGION } from '#local/local-account.ts';
 import { loadStack, stackInputFor } from '#local/stack/load-stack.ts';
 import { bundleBuildOptions } from '#src/build/bundle-function.ts';
@@ -159,10 +161,20 @@ export async function measureHandlerAlone(
             warmupSeconds: options.warmupSeconds,
             seconds: options.seconds,
           };
-          return { logLevel, env, request, pairs: [] as { handler: LoopResult; raw: LoopResult }[] };
+          // Both loops run in a process with the V8 heap bounds Lambda's bootstrap gives the function.
+          const execArgv = [
+            ...heapFlags(spec.memoryMb),
+            ...(options.profileDir ? ['--enable-source-maps'] : []),
+          ];
+          return {
+            logLevel,
+            env,
+            request,
+            execArgv,
+            pairs: [] as { handler: LoopResult; raw: LoopResult }[],
+          };
         }),
       );
-      const execArgv = options.profileDir ? ['--enable-source-maps'] : [];
       const profileDir = options.profileDir;
       for (let round = 0; round < options.rounds; round++) {
         // The levels take turns first from round to round.
@@ -176,19 +188,19 @@ export async function measureHandlerAlone(
             const handler = (await runLoop(
               { ...level.request, mode: 'handler', ...profile(name) },
               level.env,
-              execArgv,
+              level.execArgv,
             )) as LoopResult;
             const raw = (await runLoop(
               { ...level.request, mode: 'raw', ...profile('raw') },
               { ...process.env },
-              execArgv,
+              level.execArgv,
             )) as LoopResult;
             level.pairs.push({ handler, raw });
           } else {
             const { pairs } = (await runLoop(
               { ...level.request, mode: 'alternate', windows: options.windows },
               level.env,
-              execArgv,
+              level.execArgv,
             )) as LoopPairs;
             level.pairs.push(...pairs);
           }
