@@ -149,6 +149,21 @@ export async function processTree(rootPid: number): Promise<Map<number, number>>
   return rss;
 }
 
+/**
+ * Proportional memory of a process and all of its descendants, in MB (Linux
+ * `/proc/<pid>/smaps_rollup`): each page shared by several processes (the Node.js binary, shared
+ * libraries) counts once in all, split between them. What the tree takes from the machine; a sum
+ * of RSS counts such a page once per process that maps it.
+ */
+export async function treePssMb(rootPid: number): Promise<number> {
+  let kb = 0;
+  for (const pid of await treePids(rootPid)) {
+    const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
+    kb += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+  }
+  return Math.round(kb / 1024);
+}
+
 /** Resident memory of a process and all of its descendants, in MB (Linux /proc). */
 export async function treeRssMb(rootPid: number): Promise<number> {
   let kb = 0;

@@ -23,6 +23,9 @@ export interface EngineResult {
   readonly rssMb: Readonly<Record<string, number>>;
   /** RSS once idle instances have been retired (full runs only). */
   readonly idleRssMb?: number;
+  /** The same moments' proportional set size (shared pages counted once in all); absent in older results. */
+  readonly pssMb?: Readonly<Record<string, number>>;
+  readonly idlePssMb?: number;
 }
 
 export interface BenchResult {
@@ -117,8 +120,10 @@ function markdown(result: BenchResult, jsonName: string): string {
       `| ${e.engine} | ${e.startupMs.join(', ')} | ${e.startupBuildingMs?.join(', ') ?? '—'} | ${e.reloadMs.join(', ')} | ${Object.entries(
         e.rssMb,
       )
-        .map(([route, mb]) => `${route}: ${mb}`)
-        .join('; ')} | ${e.idleRssMb ?? '—'} |`,
+        .map(
+          ([route, mb]) => `${route}: ${mb}${e.pssMb?.[route] === undefined ? '' : ` (${e.pssMb[route]})`}`,
+        )
+        .join('; ')} | ${e.idleRssMb ?? '—'}${e.idlePssMb === undefined ? '' : ` (${e.idlePssMb})`} |`,
   );
   const coldRows = result.coldStarts.map(
     (c) =>
@@ -156,7 +161,9 @@ Versions: ${Object.entries(versions)
 - RSS: the whole \`npm start\` process tree (Linux \`/proc\`), on a fresh \`npm start\` with no raw
   runs (with dynalite the engine is in that process: the raw runs' items and work would be
   counted), idle, then after 10 s at c=64 of GET, POST and list in turn, then once the idle
-  instances have retired.
+  instances have retired. In brackets, the same moments' PSS (\`smaps_rollup\`): a page several
+  processes share, such as the Node.js binary each instance maps, counts once in all rather than
+  once per process. The targets are set on RSS.
 
 ## Throughput: local system against raw SDK
 
@@ -166,7 +173,7 @@ ${throughputTable(result)}
 
 ## Start-up, reload, memory
 
-| engine | \`npm start\` until its banner, ms | the same, building every bundle, ms | edit → served, ms | RSS after each route at c=64, MB | RSS after idle instances retire, MB |
+| engine | \`npm start\` until its banner, ms | the same, building every bundle, ms | edit → served, ms | RSS (PSS) after each route at c=64, MB | RSS (PSS) after idle instances retire, MB |
 | --- | --- | --- | --- | --- | --- |
 ${engineRows.join('\n')}
 

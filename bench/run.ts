@@ -20,7 +20,7 @@ import { loadStack, stackInputFor } from '#local/stack/load-stack.ts';
 import { parseCommandLine } from '#local/tools/command-line.ts';
 import { DEFAULT_API_SETTINGS } from '#src/declaration/api-settings.ts';
 import { loadServices } from '#src/declaration/load-services.ts';
-import { startCli, treeRssMb } from './cli-process.ts';
+import { startCli, treePssMb, treeRssMb } from './cli-process.ts';
 import { measureColdStarts } from './cold-start.ts';
 import { type FirstRequests, firstRequestsTable, measureFirstRequests } from './first-requests.ts';
 import { type FreshStart, measureFreshStarts } from './fresh-start.ts';
@@ -160,7 +160,7 @@ async function benchEngine(engine: string): Promise<EngineResult> {
   } finally {
     await cli.stop();
   }
-  const { rssMb, idleRssMb } = await footprint(engine);
+  const { rssMb, pssMb, idleRssMb, idlePssMb } = await footprint(engine);
   const reloadMs = await measureReload(engine as 'dynalite', quick ? 1 : 3);
   console.log(`  edit → served: ${reloadMs.join(', ')} ms`);
   return {
@@ -170,7 +170,9 @@ async function benchEngine(engine: string): Promise<EngineResult> {
     reloadMs,
     scenarios,
     rssMb,
+    pssMb,
     ...(idleRssMb ? { idleRssMb } : {}),
+    ...(idlePssMb ? { idlePssMb } : {}),
   };
 }
 
@@ -178,21 +180,31 @@ async function benchEngine(engine: string): Promise<EngineResult> {
  * The footprint, on a fresh `npm start` with nothing else going on: idle, after 10 s at c=64 on
  * each of GET, POST and list in turn, and (full run) once its idle instances have retired.
  */
-async function footprint(engine: string): Promise<{ rssMb: Record<string, number>; idleRssMb?: number }> {
+async function footprint(engine: string): Promise<{
+  rssMb: Record<string, number>;
+  pssMb: Record<string, number>;
+  idleRssMb?: number;
+  idlePssMb?: number;
+}> {
   const cli = await startCli(cliArgs(engine));
   try {
     const pid = cli.child.pid ?? 0;
     const rssMb: Record<string, number> = { idle: await treeRssMb(pid) };
+    const pssMb: Record<string, number> = { idle: await treePssMb(pid) };
     const seconds = quick ? 2 : 10;
     await measureFootprint(cli, seconds, async (route) => {
       rssMb[route] = await treeRssMb(pid);
-      console.log(`  RSS of the npm start tree after ${seconds} s of ${route} at c=64: ${rssMb[route]} MB`);
+      pssMb[route] = await treePssMb(pid);
+      console.log(
+        `  RSS of the npm start tree after ${seconds} s of ${route} at c=64: ${rssMb[route]} MB (PSS ${pssMb[route]} MB)`,
+      );
     });
-    if (quick) return { rssMb };
+    if (quick) return { rssMb, pssMb };
     await new Promise((resolve) => setTimeout(resolve, DEFAULT_IDLE_TIMEOUT_MS + 5_000));
     const idleRssMb = await treeRssMb(pid);
-    console.log(`  RSS once idle instances retired: ${idleRssMb} MB`);
-    return { rssMb, idleRssMb };
+    const idlePssMb = await treePssMb(pid);
+    console.log(`  RSS once idle instances retired: ${idleRssMb} MB (PSS ${idlePssMb} MB)`);
+    return { rssMb, pssMb, idleRssMb, idlePssMb };
   } finally {
     await cli.stop();
   }
