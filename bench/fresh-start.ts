@@ -1,9 +1,25 @@
 // The first `npm start` of a fresh clone: nothing kept from an earlier start (no bundles, no
 // policies synthesized from the CDK app, no tsx cache), until its banner and until its first
 // answer, beside a start that finds all of them kept. What it clears, every start can make again.
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { LOCAL_CACHE_ROOT } from '#local/cache-root.ts';
 import { startCli } from './cli-process.ts';
+import { PEER_INSTALL_DIR } from './peer-serverless-offline.ts';
+
+/**
+ * Removes everything the local system keeps between starts. The bench's own install of the peer
+ * lives beside it and stays: `npm start` never reads it, and installing it again takes a minute.
+ */
+async function forgetKept(): Promise<void> {
+  const peerFolder = path.relative(LOCAL_CACHE_ROOT, PEER_INSTALL_DIR).split(path.sep)[0];
+  const entries = await readdir(LOCAL_CACHE_ROOT).catch(() => [] as string[]);
+  await Promise.all(
+    entries
+      .filter((entry) => entry !== peerFolder)
+      .map((entry) => rm(path.join(LOCAL_CACHE_ROOT, entry), { recursive: true, force: true })),
+  );
+}
 
 export interface FreshStart {
   readonly engine: string;
@@ -14,7 +30,7 @@ export interface FreshStart {
 }
 
 async function startOnce(args: readonly string[], fresh: boolean) {
-  if (fresh) await rm(LOCAL_CACHE_ROOT, { recursive: true, force: true });
+  if (fresh) await forgetKept();
   const started = performance.now();
   const cli = await startCli(args, fresh ? { env: { TSX_DISABLE_CACHE: '1' } } : {});
   try {
