@@ -25,9 +25,9 @@ export const SOURCE_MAPS_FLAG = '--enable-source-maps';
 /**
  * V8's heap bounds for a function of `memoryMb`, as Lambda's Node.js bootstrap sets them: a tenth
  * of the memory is the young generation (two semi-spaces), the rest the old generation, each in
- * whole megabytes rounded down. Without them V8 sizes the young generation for the machine (a
- * semi-space of 32 MB on Node.js 24 here, five times a 256 MB function's on Lambda), which makes
- * every instance larger and collect less often than the deployed one.
+ * whole megabytes rounded down. Without them V8 sizes the young generation for the machine
+ * (semi-spaces of 32 MB on Node.js 24 here, where Lambda gives a 256 MB function 12 MB), which
+ * makes every instance larger and collect less often than the deployed one.
  */
 export function heapFlags(memoryMb: number): string[] {
   const youngMb = Math.floor(memoryMb / 10);
@@ -72,7 +72,7 @@ export interface InstanceLaunch {
  * What starts one new instance: `runtime`'s Node.js running the bootstrap (which imports the
  * bundle straight away), in the bundle's folder, with only the instance's own environment (its
  * temp folder `tmpDir` as TMPDIR), bare Node (no tsx, no flags of the host) and the declared
- * memory as its V8 old-space limit.
+ * memory as its V8 heap bounds (`heapFlags`).
  */
 export function instanceLaunch(
   spec: FunctionSpec,
