@@ -134,16 +134,25 @@ export class FunctionInstance {
       this.#initFailure = { errorType: INIT_TIMEOUT_TYPE, errorMessage: 'Init phase timed out' };
       this.#stop();
     }, INIT_TIMEOUT_MS);
+    // The next cold start's standby boots once this init is over (or cut short), not beside it.
+    let prepared = false;
+    const prepareNext = () => {
+      if (prepared || !standbys || inspectPort !== undefined) return;
+      prepared = true;
+      standbys.prepare(launch);
+    };
     child.on('message', (message: InstanceMessage) => {
       if (message.type === 'ready' || message.type === 'init-error') {
         clearTimeout(initTimer);
         this.#initDurationMs = performance.now() - started;
         this.#initEnded = true;
+        prepareNext();
       }
       this.#onMessage(message);
     });
     const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
       child.once('exit', (exitCode, signal) => {
+        prepareNext();
         // No new invocation may be sent to it while its last output is still being read.
         this.#toGone();
         resolve([exitCode, signal]);

@@ -1,6 +1,7 @@
 // A cold start adopts a process started ahead of need: the instance must not be able to tell.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -93,6 +94,36 @@ describe('an instance begun from a standby', () => {
     assert.equal((begun.env as Record<string, string>).ALPHA_ONLY, 'a');
     assert.equal(begun.cwd, started.cwd);
     assert.match(String(begun.tmpdir), new RegExp(`^${tmpRoot.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  });
+
+  it('is replaced once the init of the instance it became is over, not while that init runs', async () => {
+    const hold = await mkdtemp(path.join(tmpRoot, 'hold-'));
+    const spec = testFunction('held', 'held-init', { environment: { HOLD_DIR: hold } });
+    const [standby] = standbys.waiting;
+    assert.ok(standby, 'a standby waits from the tests before');
+    const instance = new FunctionInstance({
+      spec,
+      region: 'us-east-1',
+      logSink: recordingSink(),
+      bootstrap: bootstrapSource(),
+      tmpRoot,
+      standbys,
+    });
+    instances.push(instance);
+    const outcome = instance.invoke('held-1', '{}');
+    // Its bundle is loading (the module wrote `started`) and holds there: nothing boots beside it.
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(path.join(hold, 'started'))) {
+      assert.ok(Date.now() < deadline, 'the held init never started');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.equal(await readFile(path.join(hold, 'started'), 'utf8'), String(standby));
+    assert.deepEqual(standbys.waiting, [], 'no standby boots while the init runs');
+    await writeFile(path.join(hold, 'release'), '');
+    const answered = await outcome;
+    assert.equal(answered.kind, 'result', JSON.stringify(answered));
+    assert.equal(standbys.waiting.length, 1, 'once the init is over, one waits for the next cold start');
+    assert.notEqual(standbys.waiting[0], standby);
   });
 
   it('is never a function whose environment sets what Node reads as it boots', async () => {
