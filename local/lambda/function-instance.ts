@@ -134,7 +134,8 @@ export class FunctionInstance {
       this.#initFailure = { errorType: INIT_TIMEOUT_TYPE, errorMessage: 'Init phase timed out' };
       this.#stop();
     }, INIT_TIMEOUT_MS);
-    // The next cold start's standby boots once this init is over (or cut short), not beside it.
+    // The next cold start's standby boots once this instance has answered its first invocation
+    // (or failed its init, or ended), not beside its init and first invocation.
     let prepared = false;
     const prepareNext = () => {
       if (prepared || !standbys || inspectPort !== undefined) return;
@@ -146,9 +147,10 @@ export class FunctionInstance {
         clearTimeout(initTimer);
         this.#initDurationMs = performance.now() - started;
         this.#initEnded = true;
-        prepareNext();
       }
       this.#onMessage(message);
+      if (message.type === 'result' || message.type === 'error' || message.type === 'init-error')
+        prepareNext();
     });
     const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
       child.once('exit', (exitCode, signal) => {

@@ -96,9 +96,9 @@ describe('an instance begun from a standby', () => {
     assert.match(String(begun.tmpdir), new RegExp(`^${tmpRoot.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
 
-  it('is replaced once the init of the instance it became is over, not while that init runs', async () => {
+  it('is replaced once the instance it became has answered its first invocation, not before', async () => {
     const hold = await mkdtemp(path.join(tmpRoot, 'hold-'));
-    const spec = testFunction('held', 'held-init', { environment: { HOLD_DIR: hold } });
+    const spec = testFunction('held', 'held', { environment: { HOLD_DIR: hold } });
     const [standby] = standbys.waiting;
     assert.ok(standby, 'a standby waits from the tests before');
     const instance = new FunctionInstance({
@@ -111,18 +111,25 @@ describe('an instance begun from a standby', () => {
     });
     instances.push(instance);
     const outcome = instance.invoke('held-1', '{}');
+    /** Resolves once the held instance has written `file` (a bounded wait: it fails the test after 10 s). */
+    const written = async (file: string) => {
+      const deadline = Date.now() + 10_000;
+      while (!existsSync(path.join(hold, file))) {
+        assert.ok(Date.now() < deadline, `the instance never wrote ${file}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return readFile(path.join(hold, file), 'utf8');
+    };
     // Its bundle is loading (the module wrote `started`) and holds there: nothing boots beside it.
-    const deadline = Date.now() + 10_000;
-    while (!existsSync(path.join(hold, 'started'))) {
-      assert.ok(Date.now() < deadline, 'the held init never started');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    assert.equal(await readFile(path.join(hold, 'started'), 'utf8'), String(standby));
+    assert.equal(await written('started'), String(standby));
     assert.deepEqual(standbys.waiting, [], 'no standby boots while the init runs');
     await writeFile(path.join(hold, 'release'), '');
+    assert.equal(await written('invoked'), String(standby));
+    assert.deepEqual(standbys.waiting, [], 'nor while the first invocation runs');
+    await writeFile(path.join(hold, 'answer'), '');
     const answered = await outcome;
     assert.equal(answered.kind, 'result', JSON.stringify(answered));
-    assert.equal(standbys.waiting.length, 1, 'once the init is over, one waits for the next cold start');
+    assert.equal(standbys.waiting.length, 1, 'once it has answered, one waits for the next cold start');
     assert.notEqual(standbys.waiting[0], standby);
   });
 
