@@ -21,7 +21,8 @@ export interface BuildAppInput {
   /**
    * The app is synthesized only to read its template (the local system): no construct stack traces
    * in the metadata, no tree.json, no version reporting, assets referenced where they are instead of
-   * staged. The resources come out the same; only the cloud assembly's extras differ.
+   * staged, no validation report printed. The resources come out the same; only the cloud
+   * assembly's extras differ.
    */
   readonly forReading?: boolean;
 }
@@ -31,6 +32,10 @@ const READING_CONTEXT = {
   'aws:cdk:disable-stack-trace': true,
   'aws:cdk:disable-creation-stack-traces': true,
   'aws:cdk:disable-asset-staging': true,
+  // The stack's annotations stay in the assembly, unprinted: they speak of the deployed stack
+  // (its alarms at a WARN log level), which `cdk synth` and deploys report, and the report's copy
+  // would name a scratch folder the local system removes.
+  '@aws-cdk/core:annotationsInValidationReport': false,
 } as const;
 
 export interface BuiltApp {

@@ -54,3 +54,19 @@ test("the local system's synthesis (no cdk-nag, no stack traces, no tree) gives 
     await rm(scratch, { recursive: true, force: true });
   }
 });
+
+test('the local synthesis prints no validation report: at WARN the stack warns about its alarms, which `cdk synth` reports and `npm start` has no use for', async (t) => {
+  const services = await loadServices();
+  const printed: string[] = [];
+  t.mock.method(console, 'error', (...args: unknown[]) => {
+    printed.push(args.join(' '));
+  });
+  const input = stackInputFor(DEFAULT_API_SETTINGS, 'WARN', 'us-east-1');
+  const count = await synthesizeTemplate(
+    services,
+    { ...input, account: { region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID } },
+    ({ resources }) => Object.keys(resources).length,
+  );
+  assert.ok(count > 0);
+  assert.deepEqual(printed, []);
+});
