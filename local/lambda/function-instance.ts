@@ -124,7 +124,8 @@ export class FunctionInstance {
       inspectPort,
     );
     // A standby (see standby-processes.ts) has started Node already; none with an inspector to open.
-    const standby = inspectPort === undefined ? standbys?.take(launch) : undefined;
+    const pool = inspectPort === undefined ? standbys : undefined;
+    const standby = pool?.take(launch);
     if (standby) beginInstance(standby, launch);
     const child = standby ?? spawnInstance(launch);
     this.#process = child;
@@ -138,9 +139,9 @@ export class FunctionInstance {
     // (or failed its init, or ended), not beside its init and first invocation.
     let prepared = false;
     const prepareNext = () => {
-      if (prepared || !standbys || inspectPort !== undefined) return;
+      if (prepared) return;
       prepared = true;
-      standbys.prepare(launch);
+      pool?.prepare(launch);
     };
     child.on('message', (message: InstanceMessage) => {
       if (message.type === 'ready' || message.type === 'init-error') {

@@ -2,8 +2,8 @@
 // the deployed Node.js (90–120 ms on a loaded 2-core machine before any of the function's code
 // runs); a standby has done that already, and waits. When an instance is needed, a standby started
 // with the same flags becomes it: the `begin` message brings the instance's environment, working
-// directory and data before its bundle loads (bootstrap/environment.ts); once that instance's
-// init is over, another standby starts for the next cold start. What differs from a process
+// directory and data before its bundle loads (bootstrap/environment.ts); once that instance has
+// answered its first invocation, another standby starts for the next cold start. What differs from a process
 // started for the instance is only what Node reads from the environment as it boots, so a
 // function whose environment sets any of that (NODE_OPTIONS, a locale, …) always gets a process
 // of its own, started for it.
@@ -66,8 +66,8 @@ export class StandbyProcesses {
   /**
    * A standby that can become `launch`'s instance (the caller sends it `begin`), or undefined:
    * start a process for it. None starts in its place here: a process booting beside the
-   * instance's init would slow it down (on a 2-core machine, the first request after a reload
-   * took a quarter longer), so the caller calls `prepare` once that init is over.
+   * instance's init and first invocation slows both (on a 2-core machine, the first request after
+   * a reload took a fifth longer), so the caller calls `prepare` once the instance has answered.
    */
   take(launch: InstanceLaunch): ChildProcess | undefined {
     const env = bootEnvironment(launch.env);
