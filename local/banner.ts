@@ -25,7 +25,7 @@ export function banner(system: LocalSystem, node: DeployedNode, flags = ''): str
   const sample = routes.find((r) => r.method === 'GET') ?? routes[0];
   const lines = [
     '',
-    `  Serverless Microservices — local system ready in ${(timings.total / 1000).toFixed(1)} s${system.bundlesFromCache ? ' (bundles kept from the last start)' : ''}`,
+    `  Serverless Microservices — local system ready in ${(timings.total / 1000).toFixed(1)} s${system.bundlesFromCache ? ' (bundles kept from the last start)' : system.bundlesDeferred ? " (each function's bundle is built at its first request)" : ''}`,
     '',
     `  API        ${system.url}  (also ${system.url}/${stage.name}, as stage ${stage.name})`,
     `  Throttle   ${throttle}`,

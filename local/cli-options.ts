@@ -35,6 +35,7 @@ export type CliOptions = Pick<
   | 'maxInstancesPerFunction'
   | 'idleTimeoutMs'
   | 'bundleCacheDir'
+  | 'deferBuild'
   | 'inspect'
   | 'console'
 > & {
@@ -100,7 +101,11 @@ export function startCommand(): Command {
     )
     .option(
       '--no-build-cache',
-      `build every bundle at start, ignoring those kept from the last start (env SM_BUILD_CACHE=false; kept in ${path.relative(PROJECT_ROOT, BUNDLE_CACHE_DIR)})`,
+      `ignore the bundles kept from the last start (env SM_BUILD_CACHE=false; kept in ${path.relative(PROJECT_ROOT, BUNDLE_CACHE_DIR)})`,
+    )
+    .option(
+      '--build-all',
+      "build every bundle before serving when none is kept (env SM_BUILD_ALL=true); by default each is built at its function's first invocation, the rest once nothing is in flight",
     )
     .option(
       '--inspect [port]',
@@ -155,6 +160,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     faults?: string;
     iamReport?: boolean;
     fullLogs?: boolean;
+    buildAll?: boolean;
     openTutorial?: boolean;
     maxInstances?: string;
     idleTimeout?: string;
@@ -225,6 +231,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     ...(inspectPort ? { inspect: { port: inspectPort } } : {}),
     ...(consoleOn ? { console: { ...(traces ? { traces } : {}), ...(otlpUrl ? { otlpUrl } : {}) } } : {}),
     ...((noBuildCache ?? env.SM_BUILD_CACHE === 'false') ? {} : { bundleCacheDir: BUNDLE_CACHE_DIR }),
+    deferBuild: !(values.buildAll ?? env.SM_BUILD_ALL === 'true'),
   };
 }
 

@@ -85,6 +85,12 @@ export interface HotReload {
    * as a failed reload.
    */
   readonly warmed: Promise<void>;
+  /**
+   * Builds the bundle of `functionName`, which a deferred first build left unbuilt, and gives the
+   * Lambda service its spec with the file; after the reload in progress, if any, and before the
+   * next. Rejects with the build's error, which is also reported as a failed reload.
+   */
+  buildFunction(functionName: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -121,12 +127,19 @@ export function startHotReload(options: HotReloadOptions): HotReload {
   const warmed = new Promise<void>((resolve) => {
     markWarmed = resolve;
   });
-  /** Runs a reload (or the warm-up); changes meanwhile are served by one more reload after it. */
+  /** Builds asked for by a first invocation, waiting for the task in progress: they go first. */
+  const firstBuilds: (() => Promise<void>)[] = [];
+  /**
+   * Runs a reload (or the warm-up, or a first invocation's build); changes meanwhile are served by
+   * one more reload after it.
+   */
   const run = (task: () => Promise<void>) => {
     running = task().finally(() => {
       running = undefined;
       if (!options.bundles.cold) markWarmed();
-      if (again) {
+      const next = firstBuilds.shift();
+      if (next && !closed) run(next);
+      else if (again) {
         again = false;
         schedule();
       }
@@ -186,14 +199,18 @@ export function startHotReload(options: HotReloadOptions): HotReload {
     built: BuildResult,
     started: number,
     readDeclarations: boolean,
+    /** Whether the gateway's stage is set again: not for a first invocation's build (no route changed). */
+    stage = true,
   ): ReloadEvent & { kind: 'reloaded' } {
     watchInputs(built.inputs);
     const { specs, routes } = options.served(services, built.bundles);
     const changed = specs.filter((spec) => served.get(spec.name) !== JSON.stringify(spec));
     // The gateway's whole stage first: if the routes clash it throws and nothing has changed. In the
     // same turn of the event loop the functions follow, so no request sees one without the other.
-    options.gateway.setRoutes(routes);
-    options.reference?.update(services.map(({ service }) => service));
+    if (stage) {
+      options.gateway.setRoutes(routes);
+      options.reference?.update(services.map(({ service }) => service));
+    }
     served = new Map(specs.map((spec) => [spec.name, JSON.stringify(spec)]));
     options.lambda.update(changed);
     lastFailure = undefined;
@@ -213,6 +230,8 @@ export function startHotReload(options: HotReloadOptions): HotReload {
    */
   function failed(error: unknown): void {
     if (closed) return;
+    // A file that broke a bundle never built before is in no bundle's inputs yet: watched from now on.
+    watchInputs(filesNamedBy(error));
     const message = error instanceof Error ? error.message : String(error);
     options.onReload({ kind: 'failed', message, repeated: message === lastFailure });
     lastFailure = message;
@@ -226,9 +245,12 @@ export function startHotReload(options: HotReloadOptions): HotReload {
   async function warm(): Promise<void> {
     const started = performance.now();
     try {
+      // A function built now for the first time is not reported: nothing it served has changed.
+      const unbuilt = new Set(options.bundles.unbuilt);
       const built = await options.bundles.warm(declarations.services);
       const event = serve(declarations.services, built, started, false);
-      if (event.functions.length > 0) options.onReload(event);
+      const functions = event.functions.filter((name) => !unbuilt.has(name));
+      if (functions.length > 0) options.onReload({ ...event, functions });
     } catch (error) {
       failed(error);
     }
@@ -277,11 +299,46 @@ export function startHotReload(options: HotReloadOptions): HotReload {
   return {
     ready: watcher.ready,
     warmed,
+    buildFunction(functionName) {
+      return new Promise<void>((resolve, reject) => {
+        const task = async () => {
+          if (closed) return reject(new Error('The local system is stopping'));
+          const started = performance.now();
+          const { services } = declarations;
+          try {
+            const only = new Set([functionName]);
+            serve(
+              services,
+              await options.bundles.build(services, new Set(), { only }),
+              started,
+              false,
+              false,
+            );
+            resolve();
+          } catch (error) {
+            failed(error);
+            reject(error);
+          }
+        };
+        if (running) firstBuilds.push(task);
+        else run(task);
+      });
+    },
     close() {
       closed = true;
+      for (const task of firstBuilds.splice(0)) void task();
       quiet?.cancel();
       markWarmed();
       return watcher.close();
     },
   };
+}
+
+/** The files an esbuild failure names in its messages (relative to the working folder, as esbuild's), absolute. */
+export function filesNamedBy(error: unknown): string[] {
+  const messages = (error as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(messages)) return [];
+  return messages.flatMap((message: { location?: { file?: unknown } | null }) =>
+    typeof message.location?.file === 'string' ? [path.resolve(message.location.file)] : [],
+  );
 }

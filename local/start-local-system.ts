@@ -81,6 +81,13 @@ export interface LocalSystemOptions {
    */
   readonly bundleCacheDir?: string;
   /**
+   * When no build is kept, start without building any bundle: each function's bundle is built at
+   * its first invocation (which waits for it), and the others once nothing has been in flight for
+   * a second, as bundles kept from an earlier start fill the build context (`npm start` does).
+   * Every bundle is built before the start when absent.
+   */
+  readonly deferBuild?: boolean;
+  /**
    * Open a debugger port (Node's inspector, loopback only) in every function instance, the first
    * on `port`, further ones on the next free ports (`npm start -- --inspect`). Off when absent.
    */
@@ -117,9 +124,12 @@ export interface LocalSystem {
   readonly timings: Readonly<Record<'build' | 'dynamodb' | 'tables' | 'total', number>>;
   /** Whether the bundles served at start were kept from an earlier start (none was built). */
   readonly bundlesFromCache: boolean;
+  /** Whether the start built no bundle (`deferBuild` found none kept): each is built when first invoked. */
+  readonly bundlesDeferred: boolean;
   /**
    * Settles once an edit rebuilds only the bundles it reaches: at once after a build; after the
-   * first quiet second when the bundles came from the cache (see WARM_WHEN_QUIET_MS).
+   * first quiet second when the bundles came from the cache or were deferred (see
+   * WARM_WHEN_QUIET_MS).
    */
   readonly bundlesWarmed: Promise<void>;
   /** Whether the CDK app was synthesized at this start (nothing cached for its inputs). */
@@ -243,7 +253,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const firstBuild = parts.add('first build', async () => {
     const services = await declarations;
     const buildStarted = performance.now();
-    const built = await (await bundles).build(services);
+    const built = await (await bundles).build(services, undefined, { defer: options.deferBuild === true });
     return { built, ms: since(buildStarted) };
   });
   // The local user pool lives in the data folder even with --in-memory (it holds no user data,
@@ -272,6 +282,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     },
     ({ admin }) => admin.destroy(),
   );
+  /** First invocations waiting for their function's bundle (a deferred first build). */
+  let bundlesBuilding = 0;
+  let watching:
+    | Promise<{ readonly warmed: Promise<void>; buildFunction(name: string): Promise<void> }>
+    | undefined;
   // Each function's log format, which the kept logs follow; a reload may change it.
   const logFormats = new Map<string, LogFormat>();
   // Each function's spec as served now, for a log level switched at run time.
@@ -361,13 +376,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     'functions',
     async () => {
       const { startLambdaService, functionSpecs } = await modules;
-      const [services, read, guarded, { hostCredentials }, { built }, store] = await Promise.all([
+      const [services, read, guarded, { hostCredentials }, { built }, store, made] = await Promise.all([
         declarations,
         stack,
         dynamodb,
         tables,
         firstBuild,
         logStore,
+        bundles,
         consolePart,
       ]);
       if (store) sinks.push(store);
@@ -389,6 +405,33 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           : {}),
         ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
         ...(options.inspect ? { inspect: options.inspect } : {}),
+        // A bundle left unbuilt is built by the hot reload, which then serves it; without one, here.
+        ...(options.deferBuild
+          ? {
+              buildBundle: async (name: string) => {
+                bundlesBuilding += 1;
+                try {
+                  const reload = await watching;
+                  if (reload) return await reload.buildFunction(name).catch(rethrowBriefly);
+                  const only = new Set([name]);
+                  const current = serving?.services ?? services;
+                  const rebuilt = await made.build(current, new Set(), { only }).catch(rethrowBriefly);
+                  const specs = specsOf(
+                    current,
+                    rebuilt.bundles,
+                    guarded.functionEndpoint,
+                    hostCredentials,
+                    functionSpecs,
+                  );
+                  const spec = specs.filter((one) => one.name === name);
+                  noteLogFormats(spec);
+                  service.update(spec);
+                } finally {
+                  bundlesBuilding -= 1;
+                }
+              },
+            }
+          : {}),
       });
       lambdaService = service;
       return { service, functions };
@@ -437,7 +480,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     ({ running }) => running.close(options.shutdownGraceMs ?? 0),
   );
   const { onReload } = options;
-  let watching: Promise<{ readonly warmed: Promise<void> }> | undefined;
   if (onReload) {
     watching = parts.add(
       'watcher',
@@ -495,7 +537,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             onReload(event);
           },
           initial: { services, specs: functions, inputs: built.inputs },
-          busy: () => Object.values(service.stats()).some((fn) => fn.busy > 0 || fn.queued > 0),
+          busy: () =>
+            bundlesBuilding > 0 || Object.values(service.stats()).some((fn) => fn.busy > 0 || fn.queued > 0),
         });
         // An edit made as soon as the system is up is served too.
         await reload.ready;
@@ -542,6 +585,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       total: since(started),
     },
     bundlesFromCache: build.built.fromCache,
+    bundlesDeferred: build.built.unbuilt.length > 0,
     bundlesWarmed: watching ? (await watching).warmed : Promise.resolve(),
     synthesized: read.synthesized,
     notHonoured: read.stack.notHonoured,
@@ -556,4 +600,18 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     stats: () => service.stats(),
     stop: () => parts.stop(),
   };
+}
+
+/** A failed build as one line (its first message and where), for the log of the request that waited. */
+function rethrowBriefly(error: unknown): never {
+  const first = (
+    error as {
+      errors?: { text?: string; location?: { file: string; line: number; column: number } | null }[];
+    }
+  ).errors?.[0];
+  if (!first?.text) throw error;
+  const where = first.location
+    ? `${first.location.file}:${first.location.line}:${first.location.column}: `
+    : '';
+  throw new Error(`${where}${first.text}`);
 }

@@ -238,4 +238,61 @@ describe('bundles kept between starts', { timeout: 120_000 }, () => {
     assert.deepEqual([...changed.changed].sort(), ['say-get', 'say-list']);
     assert.equal(await say(changed), 'hej');
   });
+
+  test('a deferred start builds nothing, then each function asked for, and keeps the build once whole', async () => {
+    await save('ciao'); // what is kept was built from another text: nothing to serve
+    const first = await start();
+    const deferred = await first.build(services, undefined, { defer: true });
+    assert.equal(deferred.fromCache, false);
+    assert.deepEqual(deferred.rebuilt, []);
+    assert.equal(deferred.bundles.size, 0);
+    assert.deepEqual([...deferred.unbuilt].sort(), ['say-get', 'say-list']);
+    assert.equal(first.cold, true);
+
+    const one = await first.build(services, new Set(), { only: new Set(['say-get']) });
+    assert.deepEqual(one.rebuilt, ['say-get']);
+    assert.deepEqual(one.unbuilt, ['say-list']);
+    assert.equal(await say(one), 'ciao');
+    assert.ok(one.inputs.includes(sayFile));
+    assert.equal(first.cold, true, 'a bundle is still missing');
+    // A function that has its bundle is not built again when asked for.
+    assert.deepEqual((await first.build(services, new Set(), { only: new Set(['say-get']) })).rebuilt, []);
+    await first.dispose(); // resolves once anything to keep is kept
+
+    // Part of a build is not kept: the next start finds nothing, and builds both when asked at once.
+    const second = await start();
+    assert.equal((await second.build(services, undefined, { defer: true })).fromCache, false);
+    const both = await Promise.all(
+      ['say-get', 'say-list'].map((name) => second.build(services, new Set(), { only: new Set([name]) })),
+    );
+    assert.deepEqual(
+      both.map((built) => built.rebuilt),
+      [['say-get'], ['say-list']],
+    );
+    assert.deepEqual(both[1]?.unbuilt, []);
+    assert.equal(second.cold, false);
+    await second.dispose();
+
+    const third = await start();
+    const kept = await third.build(services, undefined, { defer: true });
+    assert.equal(kept.fromCache, true);
+    assert.equal(await say(kept), 'ciao');
+    await third.dispose();
+  });
+
+  test('the fill builds what a deferred start left unbuilt, and an edit then rebuilds what it reaches', async () => {
+    await save('moi');
+    const running = await start();
+    await running.build(services, undefined, { defer: true });
+    await running.build(services, new Set(), { only: new Set(['say-list']) });
+    const filled = await running.warm(services);
+    assert.deepEqual(filled.rebuilt, ['say-get']);
+    assert.deepEqual(filled.unbuilt, []);
+    assert.equal(running.cold, false);
+    await save('terve');
+    const edited = await running.build(services, new Set([sayFile]));
+    assert.deepEqual([...edited.rebuilt].sort(), ['say-get', 'say-list']);
+    assert.equal(await say(edited), 'terve');
+    await running.dispose();
+  });
 });

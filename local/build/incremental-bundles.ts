@@ -34,6 +34,21 @@ export interface BuildResult {
   readonly inputs: readonly string[];
   /** Whether the bundles are a build kept from an earlier start (nothing was built). */
   readonly fromCache: boolean;
+  /**
+   * Functions that have no bundle yet: a deferred first build left them to be built when each is
+   * first invoked (`only`), or by the fill (`warm`), or by the next rebuild.
+   */
+  readonly unbuilt: readonly string[];
+}
+
+export interface BuildOptions {
+  /**
+   * A first build that finds nothing kept builds nothing: every function is left unbuilt, to be
+   * built by a later call with `only` (its first invocation) or by `warm`.
+   */
+  readonly defer?: boolean;
+  /** Builds these functions only, if they have no current bundle (nothing else is rebuilt). */
+  readonly only?: ReadonlySet<string>;
 }
 
 /** Bundles are kept in memory (only changed ones are written), with the inputs of each. */
@@ -95,6 +110,10 @@ export class IncrementalBundles {
    */
   readonly #made = new Map<string, { inputs: readonly string[]; builtAt: number }>();
   #keeping: Promise<unknown> = Promise.resolve();
+  /** Every function of the last build's declarations, and the generated entry of each. */
+  #sources: ReadonlyMap<string, string> = new Map();
+  /** Builds one after the other: each sets what the context's plugin serves before it runs. */
+  #queue: Promise<unknown> = Promise.resolve();
 
   readonly #sourceMaps: boolean;
 
@@ -108,22 +127,43 @@ export class IncrementalBundles {
     this.#sourceMaps = options.sourceMaps ?? true;
   }
 
-  /** Whether the bundles came from the cache and nothing has been built since (see `warm`). */
+  /**
+   * Whether the context does not yet hold every bundle (see `warm`): the bundles came from the
+   * cache and nothing has been built since, or a deferred build left some unbuilt.
+   */
   get cold(): boolean {
-    return !this.#context && this.#current.size > 0;
+    return (!this.#context && this.#current.size > 0) || this.#unbuilt().length > 0;
+  }
+
+  /** Functions that have no bundle yet (see `BuildResult.unbuilt`). */
+  get unbuilt(): readonly string[] {
+    return this.#unbuilt();
   }
 
   /**
    * Builds `services`, rebuilding only the bundles that `changedFiles` (absolute paths) or a
    * changed declaration reach; every bundle when `changedFiles` is absent (unknown). Throws
-   * esbuild's error (with its messages) when the build fails.
+   * esbuild's error (with its messages) when the build fails. Builds run one at a time, in the
+   * order asked.
    */
-  async build(
+  build(
     services: readonly ServiceFunctions[],
     changedFiles?: ReadonlySet<string>,
+    options: BuildOptions = {},
+  ): Promise<BuildResult> {
+    const run = this.#queue.then(() => this.#build(services, changedFiles, options));
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  async #build(
+    services: readonly ServiceFunctions[],
+    changedFiles: ReadonlySet<string> | undefined,
+    { defer = false, only }: BuildOptions,
   ): Promise<BuildResult> {
     const modules = generatedModules(services);
     const sources = generatedSourcesByFunction(services, modules);
+    this.#sources = sources;
     const options = {
       ...bundleBuildOptions(services, this.#outDir, this.#served),
       ...(this.#sourceMaps ? LOCAL_SOURCE_MAPS : {}),
@@ -147,26 +187,28 @@ export class IncrementalBundles {
       key ??= cacheKey(options, modules);
       return key;
     };
-    if (this.#cache && !changedFiles && !this.#context && this.#current.size === 0) {
+    const first = !changedFiles && !this.#context && this.#current.size === 0;
+    if (this.#cache && first) {
       const kept = await this.#fromCache(keyOf(), sources);
       if (kept) return kept;
     }
-    // A new context has nothing parsed yet: its first rebuild builds every bundle (after a start
-    // from the cache, that also replaces any kept bundle that differs).
+    if (defer && first) return this.#result([], []);
+    // A new context has nothing parsed yet: its first full rebuild builds every bundle (after a
+    // start from the cache, that also replaces any kept bundle that differs).
     const fresh = !this.#context;
-    this.#context ??= await context({ ...options, ...ESBUILD_OUTPUT });
-
     const affected = new Set(
-      [...sources.keys()].filter(
-        (name) =>
-          !changedFiles ||
-          fresh ||
-          this.#pending.has(name) ||
-          this.#builtFrom.get(name) !== sources.get(name) ||
-          (this.#made.get(name)?.inputs ?? []).some((input) => changedFiles.has(input)),
+      [...sources.keys()].filter((name) =>
+        only
+          ? only.has(name) && (!this.#current.has(name) || this.#pending.has(name))
+          : !changedFiles ||
+            fresh ||
+            this.#pending.has(name) ||
+            this.#builtFrom.get(name) !== sources.get(name) ||
+            (this.#made.get(name)?.inputs ?? []).some((input) => changedFiles.has(input)),
       ),
     );
     if (affected.size === 0) return this.#result([], []);
+    this.#context ??= await context({ ...options, ...ESBUILD_OUTPUT });
 
     this.#served.clear();
     for (const [module, source] of modules) this.#served.set(module, source);
@@ -180,7 +222,7 @@ export class IncrementalBundles {
       for (const name of affected) this.#pending.add(name);
       throw error;
     }
-    this.#pending.clear();
+    for (const name of affected) this.#pending.delete(name);
 
     const next = new Map([...this.#current].filter(([name]) => sources.has(name)));
     const changed: string[] = [];
@@ -203,14 +245,16 @@ export class IncrementalBundles {
       this.#made.set(functionName, { inputs: files, builtAt });
     }
     this.#current = next;
-    if (changed.length > 0 && this.#cache) this.#keep(this.#cache, keyOf());
+    // A build is kept once it has every bundle: a start finding part of one would build the rest.
+    if (changed.length > 0 && this.#cache && this.#unbuilt().length === 0) this.#keep(this.#cache, keyOf());
     return this.#result([...affected], changed);
   }
 
   /**
-   * Builds every bundle in the context when the bundles came from the cache, so that the next
-   * change rebuilds only what it reaches; nothing otherwise. In the result, `changed` lists the
-   * bundles that differ from those served (none unless the cache was wrong).
+   * Builds every bundle in the context when the bundles came from the cache, and every bundle a
+   * deferred build left unbuilt, so that the next change rebuilds only what it reaches; nothing
+   * otherwise. In the result, `changed` lists the bundles that differ from those served (none
+   * unless the cache was wrong) and those built now for the first time.
    */
   async warm(services: readonly ServiceFunctions[]): Promise<BuildResult> {
     return this.build(services, new Set());
@@ -255,7 +299,19 @@ export class IncrementalBundles {
     for (const name of this.#current.keys())
       for (const input of this.#made.get(name)?.inputs ?? [])
         if (!input.includes('node_modules')) inputs.add(input);
-    return { bundles: this.#current, rebuilt, changed, inputs: [...inputs], fromCache: false };
+    return {
+      bundles: this.#current,
+      rebuilt,
+      changed,
+      inputs: [...inputs],
+      fromCache: false,
+      unbuilt: this.#unbuilt(),
+    };
+  }
+
+  /** Functions of the last build's declarations that have no bundle. */
+  #unbuilt(): string[] {
+    return [...this.#sources.keys()].filter((name) => !this.#current.has(name));
   }
 
   async dispose(): Promise<void> {

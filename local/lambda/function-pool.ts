@@ -78,6 +78,11 @@ export class FunctionPool {
     this.#sweeper = setInterval(() => this.#retireIdle(), every).unref();
   }
 
+  /** The spec new instances run. */
+  get spec(): FunctionSpec {
+    return this.#spec;
+  }
+
   /**
    * Runs `spec` (new code, environment or limits) from now on: idle instances stop at once,
    * busy ones after their invocation, and the next invocation starts a new instance.

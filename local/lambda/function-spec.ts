@@ -5,7 +5,10 @@ import { DEFAULT_LOG_FORMAT, type LogFormat } from '#src/declaration/types.ts';
 /** A function as the local Lambda service runs it. */
 export interface FunctionSpec {
   readonly name: string;
-  /** The deployment bundle: an ESM file exporting `handler` (see src/build/bundle-function.ts). */
+  /**
+   * The deployment bundle: an ESM file exporting `handler` (see src/build/bundle-function.ts).
+   * Empty while the bundle is not built yet (the local system builds it at the first invocation).
+   */
   readonly bundleFile: string;
   /** The function's own variables (its credentials included); the host's environment is not inherited. */
   readonly environment: Readonly<Record<string, string>>;

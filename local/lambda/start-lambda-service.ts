@@ -34,6 +34,12 @@ export interface LambdaServiceOptions {
    * lowest port above it that no running instance holds (`npm start -- --inspect`).
    */
   readonly inspect?: { readonly port: number };
+  /**
+   * Builds the bundle of a function served without one (its spec's `bundleFile` is empty) and
+   * serves it through `update` before it resolves. The function's first invocation waits for it;
+   * invocations that come meanwhile wait for the same build. Rejects with the build's error.
+   */
+  readonly buildBundle?: (functionName: string) => Promise<void>;
 }
 
 /** The `X-Amzn-Trace-Id` header API Gateway passed on, whatever the case of its name. */
@@ -122,6 +128,17 @@ export function startLambdaService(options: LambdaServiceOptions): LambdaService
       standbys.prepare(instanceLaunch(spec, region, poolOptions.runtime, bootstrapFile, '', tmp.dir));
   }
   let closed = false;
+  const { buildBundle } = options;
+  /** Bundles being built for a first invocation, by function name. */
+  const building = new Map<string, Promise<void>>();
+  const bundleBuilt = (functionName: string, build: (name: string) => Promise<void>) => {
+    let made = building.get(functionName);
+    if (!made) {
+      made = build(functionName).finally(() => building.delete(functionName));
+      building.set(functionName, made);
+    }
+    return made;
+  };
 
   return {
     async invoke(
@@ -138,6 +155,20 @@ export function startLambdaService(options: LambdaServiceOptions): LambdaService
       const eventJson = JSON.stringify(event);
       if (Buffer.byteLength(eventJson) > MAX_PAYLOAD_BYTES)
         return { kind: 'payload-too-large', direction: 'request' };
+      if (pool.spec.bundleFile === '' && buildBundle) {
+        try {
+          await bundleBuilt(functionName, buildBundle);
+        } catch (error) {
+          // The code cannot be loaded: the caller gets a service fault, the terminal esbuild's messages.
+          const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+          return {
+            kind: 'error',
+            errorType: 'ServiceException',
+            errorMessage: `The local Lambda service could not build ${functionName}: ${reason}`,
+          };
+        }
+        if (closed) return SHUTDOWN_OUTCOME;
+      }
       return pool.invoke(randomUUID(), eventJson, traceRootOf(traceHeaderOf(event)), options?.observer);
     },
 
