@@ -306,12 +306,15 @@ async function withFunctionRuntime(
       endpoint = guarded.functionEndpoint;
       io.err(`Started ${guarded.engine.detail} on ${dataDir} for this call`);
     }
-    // The bundles npm start serves: kept ones when nothing changed, else built now.
+    // The bundles npm start serves: kept ones when nothing changed, else this function's alone, built now.
     const buildDir = await scratchDir('sm-bundles-');
     cleanups.push(() => buildDir.remove());
     const bundles = new IncrementalBundles(buildDir.dir, { cache: new BundleCache(BUNDLE_CACHE_DIR) });
     cleanups.push(() => bundles.dispose());
-    const built = await bundles.build(services);
+    const kept = await bundles.build(services, undefined, { defer: true });
+    const built = kept.unbuilt.includes(functionName)
+      ? await bundles.build(services, new Set(), { only: new Set([functionName]) })
+      : kept;
     const spec = functionSpecs(stack.functions, built.bundles, { endpoint, hostCredentials }).find(
       (candidate) => candidate.name === functionName,
     );
