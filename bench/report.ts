@@ -15,7 +15,7 @@ export interface EngineResult {
   readonly engine: string;
   /** `npm start` until its banner, serving the bundles the previous start kept. */
   readonly startupMs: readonly number[];
-  /** The same with `--no-build-cache`: every bundle built, as after an edit made while stopped. */
+  /** The same with `--no-build-cache --build-all`: every bundle built before the banner. */
   readonly startupBuildingMs?: readonly number[];
   readonly reloadMs: readonly number[];
   readonly scenarios: readonly Scenario[];
@@ -156,8 +156,9 @@ Versions: ${Object.entries(versions)
   system's functions log at WARN, so no per-request INFO line is written.
 - Start-up: from spawning \`npm start\` to its banner. A start with nothing changed serves the
   bundles the previous start kept (the first start of the run keeps them and is not counted);
-  the second column builds every bundle (\`--no-build-cache\`), as the first start after an edit
-  made while it was stopped does.
+  the second column builds every bundle before its banner (\`--no-build-cache --build-all\`). A
+  start that finds nothing kept builds each bundle at its function's first request instead: the
+  fresh-clone rows below measure that path, to the first answer.
 - RSS: the whole \`npm start\` process tree (Linux \`/proc\`), on a fresh \`npm start\` with no raw
   runs (with dynalite the engine is in that process: the raw runs' items and work would be
   counted), idle, then after 10 s at c=64 of GET, POST and list in turn, then once the idle
