@@ -84,7 +84,8 @@ export interface LocalSystemOptions {
    * When no build is kept, start without building any bundle: each function's bundle is built at
    * its first invocation (which waits for it), and the others once nothing has been in flight for
    * a second, as bundles kept from an earlier start fill the build context (`npm start` does).
-   * Every bundle is built before the start when absent.
+   * The hot reload does those builds: without `onReload`, or when absent, every bundle is built
+   * before the start.
    */
   readonly deferBuild?: boolean;
   /**
@@ -250,10 +251,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     },
     (made) => made.dispose(),
   );
+  const deferring = options.deferBuild === true && options.onReload !== undefined;
   const firstBuild = parts.add('first build', async () => {
     const services = await declarations;
     const buildStarted = performance.now();
-    const built = await (await bundles).build(services, undefined, { defer: options.deferBuild === true });
+    const built = await (await bundles).build(services, undefined, { defer: deferring });
     return { built, ms: since(buildStarted) };
   });
   // The local user pool lives in the data folder even with --in-memory (it holds no user data,
@@ -376,14 +378,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     'functions',
     async () => {
       const { startLambdaService, functionSpecs } = await modules;
-      const [services, read, guarded, { hostCredentials }, { built }, store, made] = await Promise.all([
+      const [services, read, guarded, { hostCredentials }, { built }, store] = await Promise.all([
         declarations,
         stack,
         dynamodb,
         tables,
         firstBuild,
         logStore,
-        bundles,
         consolePart,
       ]);
       if (store) sinks.push(store);
@@ -405,27 +406,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           : {}),
         ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
         ...(options.inspect ? { inspect: options.inspect } : {}),
-        // A bundle left unbuilt is built by the hot reload, which then serves it; without one, here.
-        ...(options.deferBuild
+        // A bundle left unbuilt is built in the hot reload's queue, which then serves it.
+        ...(deferring
           ? {
               buildBundle: async (name: string) => {
                 bundlesBuilding += 1;
                 try {
                   const reload = await watching;
-                  if (reload) return await reload.buildFunction(name).catch(rethrowBriefly);
-                  const only = new Set([name]);
-                  const current = serving?.services ?? services;
-                  const rebuilt = await made.build(current, new Set(), { only }).catch(rethrowBriefly);
-                  const specs = specsOf(
-                    current,
-                    rebuilt.bundles,
-                    guarded.functionEndpoint,
-                    hostCredentials,
-                    functionSpecs,
-                  );
-                  const spec = specs.filter((one) => one.name === name);
-                  noteLogFormats(spec);
-                  service.update(spec);
+                  await reload?.buildFunction(name).catch(rethrowBriefly);
                 } finally {
                   bundlesBuilding -= 1;
                 }
