@@ -289,6 +289,20 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   let watching:
     | Promise<{ readonly warmed: Promise<void>; buildFunction(name: string): Promise<void> }>
     | undefined;
+  /**
+   * The level switched in the console, if any: every spec the Lambda service is given from then on
+   * runs at it (a reload's, a first invocation's build's), until it is switched again. The hot
+   * reload compares the stack's specs, so the switch alone changes none in its eyes.
+   */
+  let switchedLogLevel: LogLevel | undefined;
+  const withSwitchedLevel = (spec: FunctionSpec): FunctionSpec =>
+    switchedLogLevel
+      ? {
+          ...spec,
+          logLevel: switchedLogLevel,
+          environment: { ...spec.environment, LOG_LEVEL: switchedLogLevel },
+        }
+      : spec;
   // Each function's log format, which the kept logs follow; a reload may change it.
   const logFormats = new Map<string, LogFormat>();
   // Each function's spec as served now, for a log level switched at run time.
@@ -357,11 +371,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             },
             // New instances start with the level; running ones retire once idle, as after a reload.
             setLogLevel: (logLevel) => {
-              const specs = [...specsNow.values()].map((spec) => ({
-                ...spec,
-                logLevel,
-                environment: { ...spec.environment, LOG_LEVEL: logLevel },
-              }));
+              switchedLogLevel = logLevel;
+              const specs = [...specsNow.values()].map(withSwitchedLevel);
               noteLogFormats(specs);
               lambdaService?.update(specs);
             },
@@ -498,8 +509,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           bundles: made,
           lambda: {
             update(specs) {
-              noteLogFormats(specs);
-              service.update(specs);
+              const running = specs.map(withSwitchedLevel);
+              noteLogFormats(running);
+              service.update(running);
             },
           },
           gateway: running,

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type LocalSystem, startLocalSystem } from '#local/start-local-system.ts';
-import { PROJECT_ROOT } from '#src/declaration/load-services.ts';
+import { DEFAULT_SERVICES_DIR, PROJECT_ROOT } from '#src/declaration/load-services.ts';
 import { reloadEvents } from '../support/reload-events.ts';
 import { declaration, handlerSource } from './hot-reload.ts';
 
@@ -101,5 +101,54 @@ describe('a start with no bundle kept builds each at its first request', { timeo
     await writeFile(oops, handlerSource('fixed'));
     await fixed;
     assert.equal(await (await get(system, '/oops')).text(), 'fixed');
+  });
+
+  test("a log level switched in the console before a function's first request is the level it runs at", async () => {
+    const lines: string[] = [];
+    let reported: () => void = () => {};
+    const report = new Promise<void>((resolve) => {
+      reported = resolve;
+    });
+    const system = await startLocalSystem({
+      port: 0,
+      engine: 'dynalite',
+      dataDir: dir,
+      inMemory: true,
+      logLevel: 'INFO',
+      logSink: {
+        write: (fn, line) => {
+          if (fn !== 'products-get') return;
+          lines.push(line);
+          if (line.startsWith('REPORT')) reported();
+        },
+      },
+      servicesDirs: [DEFAULT_SERVICES_DIR],
+      bundleCacheDir: path.join(dir, 'cache-levels'),
+      deferBuild: true,
+      onReload,
+      notice: () => {},
+      console: {},
+    });
+    systems.push(system);
+    assert.equal(system.bundlesDeferred, true);
+    const switched = await fetch(`${system.url}/_local/console/api/switches`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'x-console-secret': system.console?.secret ?? '' },
+      body: JSON.stringify({ logLevel: 'WARN' }),
+    });
+    assert.equal(switched.status, 200);
+    const token = await system.userPool.mint({ user: 'alice', groups: [] });
+    const res = await fetch(`${system.url}/products/p1`, { headers: { authorization: token } });
+    assert.equal(res.status, 404);
+    await report;
+    assert.ok(
+      lines.some((line) => line.startsWith('START')),
+      lines.join('\n'),
+    );
+    // At WARN the INFO line every request writes is dropped.
+    assert.deepEqual(
+      lines.filter((line) => line.includes('request completed')),
+      [],
+    );
   });
 });
