@@ -5,6 +5,7 @@ import path from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 import type { AccessSettings } from '#src/declaration/access.ts';
 import { type LoadedService, loadServices, withAccessSettings } from '#src/declaration/load-services.ts';
+import { briefly, filesNamedBy } from './build/build-failure.ts';
 import { declarationInputs } from './build/declaration-inputs.ts';
 import type { BuildResult, IncrementalBundles } from './build/incremental-bundles.ts';
 import type { RouteBinding } from './contracts.ts';
@@ -88,7 +89,8 @@ export interface HotReload {
   /**
    * Builds the bundle of `functionName`, which a deferred first build left unbuilt, and gives the
    * Lambda service its spec with the file; after the reload in progress, if any, and before the
-   * next. Rejects with the build's error, which is also reported as a failed reload.
+   * next. Rejects with the build's first message as one line; the whole error is reported as a
+   * failed reload.
    */
   buildFunction(functionName: string): Promise<void>;
   close(): Promise<void>;
@@ -231,7 +233,7 @@ export function startHotReload(options: HotReloadOptions): HotReload {
   function failed(error: unknown): void {
     if (closed) return;
     // A file that broke a bundle never built before is in no bundle's inputs yet: watched from now on.
-    watchInputs(filesNamedBy(error));
+    watchInputs(filesNamedBy(error, (file) => path.resolve(file)));
     const message = error instanceof Error ? error.message : String(error);
     options.onReload({ kind: 'failed', message, repeated: message === lastFailure });
     lastFailure = message;
@@ -317,7 +319,7 @@ export function startHotReload(options: HotReloadOptions): HotReload {
             resolve();
           } catch (error) {
             failed(error);
-            reject(error);
+            reject(briefly(error));
           }
         };
         if (running) firstBuilds.push(task);
@@ -332,13 +334,4 @@ export function startHotReload(options: HotReloadOptions): HotReload {
       return watcher.close();
     },
   };
-}
-
-/** The files an esbuild failure names in its messages (relative to the working folder, as esbuild's), absolute. */
-export function filesNamedBy(error: unknown): string[] {
-  const messages = (error as { errors?: unknown } | null)?.errors;
-  if (!Array.isArray(messages)) return [];
-  return messages.flatMap((message: { location?: { file?: unknown } | null }) =>
-    typeof message.location?.file === 'string' ? [path.resolve(message.location.file)] : [],
-  );
 }

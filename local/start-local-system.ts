@@ -19,7 +19,7 @@ import type { FaultRule } from './dynamodb/guard/faults.ts';
 import { type GuardedDynamoDb, startGuardedDynamoDb } from './dynamodb/guard/guarded-dynamodb.ts';
 import { policiesOf } from './dynamodb/guard/iam/load-policies.ts';
 import type { ExposureOptions } from './exposure.ts';
-import type { ReloadEvent } from './hot-reload.ts';
+import type { HotReload, ReloadEvent } from './hot-reload.ts';
 import type { FunctionSpec } from './lambda/function-spec.ts';
 import type { FunctionStats } from './lambda/start-lambda-service.ts';
 import { LOCAL_REGION } from './local-account.ts';
@@ -286,9 +286,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   );
   /** First invocations waiting for their function's bundle (a deferred first build). */
   let bundlesBuilding = 0;
-  let watching:
-    | Promise<{ readonly warmed: Promise<void>; buildFunction(name: string): Promise<void> }>
-    | undefined;
+  let watching: Promise<HotReload> | undefined;
   /**
    * The level switched in the console, if any: every spec the Lambda service is given from then on
    * runs at it (a reload's, a first invocation's build's), until it is switched again. The hot
@@ -424,7 +422,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
                 bundlesBuilding += 1;
                 try {
                   const reload = await watching;
-                  await reload?.buildFunction(name).catch(rethrowBriefly);
+                  await reload?.buildFunction(name);
                 } finally {
                   bundlesBuilding -= 1;
                 }
@@ -600,18 +598,4 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     stats: () => service.stats(),
     stop: () => parts.stop(),
   };
-}
-
-/** A failed build as one line (its first message and where), for the log of the request that waited. */
-function rethrowBriefly(error: unknown): never {
-  const first = (
-    error as {
-      errors?: { text?: string; location?: { file: string; line: number; column: number } | null }[];
-    }
-  ).errors?.[0];
-  if (!first?.text) throw error;
-  const where = first.location
-    ? `${first.location.file}:${first.location.line}:${first.location.column}: `
-    : '';
-  throw new Error(`${where}${first.text}`);
 }
