@@ -23,6 +23,15 @@ export interface InstanceRuntime {
 export const SOURCE_MAPS_FLAG = '--enable-source-maps';
 
 /**
+ * Flags of every instance's Node.js besides the heap bounds. `--expose-gc` is one of Lambda's
+ * Node.js bootstrap, so a function finds `gc` as it does deployed; the instance's bootstrap
+ * also calls it once the instance is idle (bootstrap/idle-collection.ts). V8's memory reducer,
+ * which collects on its own schedule, is off instead: under load it let idle instances keep the
+ * heap they had grown to, and on Lambda an idle environment is frozen and collects nothing.
+ */
+export const INSTANCE_GC_FLAGS = ['--expose-gc', '--no-memory-reducer'] as const;
+
+/**
  * V8's heap bounds for a function of `memoryMb`, as Lambda's Node.js bootstrap sets them: a tenth
  * of the memory is the young generation (two semi-spaces), the rest the old generation, each in
  * whole megabytes rounded down. Without them V8 sizes the young generation for the machine
@@ -111,6 +120,7 @@ export function instanceLaunch(
     execPath: runtime.execPath,
     args: [
       SOURCE_MAPS_FLAG,
+      ...INSTANCE_GC_FLAGS,
       ...(inspectPort === undefined ? [] : [inspectFlag(inspectPort)]),
       ...runtime.flags,
       ...heapFlags(spec.memoryMb),

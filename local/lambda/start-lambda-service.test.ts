@@ -3,7 +3,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LOCAL_ACCOUNT_ID } from '#local/local-account.ts';
 import { RUNTIME_API_ADDRESS, RUNTIME_DIR } from './lambda-environment.ts';
-import { instanceRuntime, SOURCE_MAPS_FLAG } from './spawn-instance.ts';
+import { INSTANCE_GC_FLAGS, instanceRuntime, SOURCE_MAPS_FLAG } from './spawn-instance.ts';
 import { type LambdaService, startLambdaService } from './start-lambda-service.ts';
 import {
   handlerFile,
@@ -117,10 +117,11 @@ describe('startLambdaService', () => {
     assert.equal(cwd, path.dirname(handlerFile('environment')));
   });
 
-  it('runs the bundle under bare Node, without the loader flags of the host: only source maps and its memory bound', async () => {
+  it('runs the bundle under bare Node, without the loader flags of the host: only source maps, gc and its memory bound', async () => {
     const { execArgv } = resultOf(await lambda.invoke('alpha', testEvent()));
     assert.deepEqual(execArgv, [
       SOURCE_MAPS_FLAG,
+      ...INSTANCE_GC_FLAGS,
       ...instanceRuntime().flags,
       '--max-semi-space-size=6',
       '--max-old-space-size=116',
