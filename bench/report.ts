@@ -161,8 +161,10 @@ Versions: ${Object.entries(versions)
   fresh-clone rows below measure that path, to the first answer.
 - RSS: the whole \`npm start\` process tree (Linux \`/proc\`), on a fresh \`npm start\` with no raw
   runs (with dynalite the engine is in that process: the raw runs' items and work would be
-  counted), idle, then after 10 s at c=64 of GET, POST and list in turn, then once the idle
-  instances have retired. In brackets, the same moments' PSS (\`smaps_rollup\`): a page several
+  counted): at its banner; idle, once its background build (the hot reload's context, filled after
+  a quiet second) is over and the tree has used no CPU for 3 s; then after 10 s at c=64 of GET,
+  POST and list in turn, then once the idle instances have retired (the target: within 20 % of
+  idle). In brackets, the same moments' PSS (\`smaps_rollup\`): a page several
   processes share, such as the Node.js binary each instance maps, counts once in all rather than
   once per process. The targets are set on RSS.
 
