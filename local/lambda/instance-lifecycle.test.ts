@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -188,32 +187,6 @@ describe('instance lifecycle', () => {
       await rm(dir, { recursive: true, force: true });
     }
     assert.equal(sink.ended.length, generations, 'closing the service ends the last stream too');
-  });
-
-  it('collects the garbage an idle instance was left with; the function finds gc, as on Lambda', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'sm-idle-collect-'));
-    const lambda = startLambdaService({
-      functions: [testFunction('garbage', 'garbage', { environment: { HOLD_DIR: dir } })],
-      logSink: recordingSink(),
-    });
-    try {
-      const outcome = await lambda.invoke('garbage', testEvent());
-      assert.deepEqual(outcome.kind === 'result' && outcome.value, {
-        allocated: 50_000,
-        gc: 'function',
-      });
-      // Nothing more is sent: only the instance's own collection, once idle, reclaims the garbage
-      // and runs the handler's finalizer, which writes `collected`.
-      const deadline = Date.now() + 15_000;
-      while (!existsSync(path.join(dir, 'collected'))) {
-        assert.ok(Date.now() < deadline, 'the idle instance collected its garbage within 15 s');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      assert.equal(lambda.stats().garbage?.instances, 1, 'the instance is still there, idle');
-    } finally {
-      await lambda.close();
-      await rm(dir, { recursive: true, force: true });
-    }
   });
 
   it('answers an invocation whose instance cannot be started with a ServiceException, and keeps serving', async () => {

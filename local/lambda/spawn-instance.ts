@@ -22,14 +22,8 @@ export interface InstanceRuntime {
  */
 export const SOURCE_MAPS_FLAG = '--enable-source-maps';
 
-/**
- * Flags of every instance's Node.js besides the heap bounds. `--expose-gc` is one of Lambda's
- * Node.js bootstrap, so a function finds `gc` as it does deployed; the instance's bootstrap
- * also calls it once the instance is idle (bootstrap/idle-collection.ts). V8's memory reducer,
- * which collects on its own schedule, is off instead: under load it let idle instances keep the
- * heap they had grown to, and on Lambda an idle environment is frozen and collects nothing.
- */
-export const INSTANCE_GC_FLAGS = ['--expose-gc', '--no-memory-reducer'] as const;
+/** Lambda's Node.js bootstrap starts Node.js with `gc` exposed: a function finds it deployed. */
+export const EXPOSE_GC_FLAG = '--expose-gc';
 
 /**
  * V8's heap bounds for a function of `memoryMb`, as Lambda's Node.js bootstrap sets them: a tenth
@@ -120,7 +114,7 @@ export function instanceLaunch(
     execPath: runtime.execPath,
     args: [
       SOURCE_MAPS_FLAG,
-      ...INSTANCE_GC_FLAGS,
+      EXPOSE_GC_FLAG,
       ...(inspectPort === undefined ? [] : [inspectFlag(inspectPort)]),
       ...runtime.flags,
       ...heapFlags(spec.memoryMb),

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LOCAL_ACCOUNT_ID } from '#local/local-account.ts';
 import { RUNTIME_API_ADDRESS, RUNTIME_DIR } from './lambda-environment.ts';
-import { INSTANCE_GC_FLAGS, instanceRuntime, SOURCE_MAPS_FLAG } from './spawn-instance.ts';
+import { EXPOSE_GC_FLAG, instanceRuntime, SOURCE_MAPS_FLAG } from './spawn-instance.ts';
 import { type LambdaService, startLambdaService } from './start-lambda-service.ts';
 import {
   handlerFile,
@@ -121,7 +121,7 @@ describe('startLambdaService', () => {
     const { execArgv } = resultOf(await lambda.invoke('alpha', testEvent()));
     assert.deepEqual(execArgv, [
       SOURCE_MAPS_FLAG,
-      ...INSTANCE_GC_FLAGS,
+      EXPOSE_GC_FLAG,
       ...instanceRuntime().flags,
       '--max-semi-space-size=6',
       '--max-old-space-size=116',

@@ -11,7 +11,6 @@ import { folderBytes } from '../instance-tmp.ts';
 import { enterInvocation, lambdaContext, takeInstanceData } from './environment.ts';
 import { crashOnUncaughtErrors, describeError, formatError } from './errors.ts';
 import { send } from './host-channel.ts';
-import { IdleCollection } from './idle-collection.ts';
 import { captureLogs, flushPartial, setRequestId } from './log-capture.ts';
 import { type Handler, loadHandler, MemoryMeter } from './runtime-rules.ts';
 
@@ -21,12 +20,10 @@ process.on('disconnect', () => process.exit(0));
 async function invoke(
   instance: InstanceData,
   memory: MemoryMeter,
-  collection: IdleCollection,
   handler: Handler,
   message: InvokeMessage,
 ): Promise<void> {
   const { requestId } = message;
-  collection.busy();
   setRequestId(requestId);
   enterInvocation(message);
   memory.startInvocation();
@@ -47,7 +44,6 @@ async function invoke(
   // Measured here, on the instance's own thread, so that the host's event loop (the gateway) never walks a folder.
   const tmpBytes = folderBytes(process.env.TMPDIR ?? '');
   send({ ...outcome, requestId, durationMs, maxMemoryUsedMb: memory.maxMemoryUsedMb(), tmpBytes });
-  collection.idle();
 }
 
 async function main(): Promise<void> {
@@ -55,7 +51,6 @@ async function main(): Promise<void> {
   const memory = new MemoryMeter(instance.memoryMb);
   captureLogs(instance.minimumLogLevel);
   crashOnUncaughtErrors();
-  const collection = new IdleCollection();
   const loaded = await loadHandler(instance.bundleFile);
   flushPartial();
   if (typeof loaded !== 'function') {
@@ -65,7 +60,7 @@ async function main(): Promise<void> {
   // The host sends one invocation at a time; the chain keeps it so even if it did not.
   let queue = Promise.resolve();
   process.on('message', (message: InvokeMessage) => {
-    queue = queue.then(() => invoke(instance, memory, collection, loaded, message));
+    queue = queue.then(() => invoke(instance, memory, loaded, message));
   });
   send({ type: 'ready', maxMemoryUsedMb: memory.maxMemoryUsedMb() });
 }
