@@ -284,8 +284,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     },
     ({ admin }) => admin.destroy(),
   );
-  /** First invocations waiting for their function's bundle (a deferred first build). */
-  let bundlesBuilding = 0;
   let watching: Promise<HotReload> | undefined;
   /**
    * The level switched in the console, if any: every spec the Lambda service is given from then on
@@ -419,13 +417,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         ...(deferring
           ? {
               buildBundle: async (name: string) => {
-                bundlesBuilding += 1;
-                try {
-                  const reload = await watching;
-                  await reload?.buildFunction(name);
-                } finally {
-                  bundlesBuilding -= 1;
-                }
+                const reload = await watching;
+                await reload?.buildFunction(name);
               },
             }
           : {}),
@@ -535,8 +528,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             onReload(event);
           },
           initial: { services, specs: functions, inputs: built.inputs },
-          busy: () =>
-            bundlesBuilding > 0 || Object.values(service.stats()).some((fn) => fn.busy > 0 || fn.queued > 0),
+          busy: () => Object.values(service.stats()).some((fn) => fn.busy > 0 || fn.queued > 0),
         });
         // An edit made as soon as the system is up is served too.
         await reload.ready;

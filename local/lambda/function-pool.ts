@@ -10,7 +10,10 @@ export interface FunctionStats {
   /** Instances alive now, busy or idle. */
   readonly instances: number;
   readonly busy: number;
-  /** Invocations waiting because every instance is busy and no more may start. */
+  /**
+   * Invocations waiting: because every instance is busy and no more may start, or (counted by the
+   * Lambda service) for their function's bundle to be built.
+   */
   readonly queued: number;
   /** Instances ever started: each one's first invocation was a cold start. */
   readonly coldStarts: number;

@@ -259,3 +259,36 @@ describe('startLambdaService', () => {
     });
   });
 });
+
+describe('a function served before its bundle is built', () => {
+  it('counts invocations waiting for the build as queued, builds once, then serves them', async () => {
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let builds = 0;
+    const service = startLambdaService({
+      functions: [testFunction('later', 'whoami', { bundleFile: '' })],
+      logSink: recordingSink(),
+      buildBundle: async (name) => {
+        builds += 1;
+        await released;
+        service.update([testFunction(name, 'whoami')]);
+      },
+    });
+    try {
+      const pending = [service.invoke('later', testEvent()), service.invoke('later', testEvent())];
+      assert.deepEqual(service.stats().later, { instances: 0, busy: 0, queued: 2, coldStarts: 0 });
+      release();
+      const outcomes = await Promise.all(pending);
+      assert.deepEqual(
+        outcomes.map((outcome) => outcome.kind),
+        ['result', 'result'],
+      );
+      assert.equal(builds, 1);
+      assert.equal(service.stats().later?.queued, 0);
+    } finally {
+      await service.close();
+    }
+  });
+});

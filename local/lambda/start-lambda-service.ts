@@ -131,6 +131,8 @@ export function startLambdaService(options: LambdaServiceOptions): LambdaService
   const { buildBundle } = options;
   /** Bundles being built for a first invocation, by function name. */
   const building = new Map<string, Promise<void>>();
+  /** Invocations waiting for their function's bundle, by function name. */
+  const awaitingBuild = new Map<string, number>();
   const bundleBuilt = (functionName: string, build: (name: string) => Promise<void>) => {
     let made = building.get(functionName);
     if (!made) {
@@ -156,6 +158,7 @@ export function startLambdaService(options: LambdaServiceOptions): LambdaService
       if (Buffer.byteLength(eventJson) > MAX_PAYLOAD_BYTES)
         return { kind: 'payload-too-large', direction: 'request' };
       if (pool.spec.bundleFile === '' && buildBundle) {
+        awaitingBuild.set(functionName, (awaitingBuild.get(functionName) ?? 0) + 1);
         try {
           await bundleBuilt(functionName, buildBundle);
         } catch (error) {
@@ -166,6 +169,8 @@ export function startLambdaService(options: LambdaServiceOptions): LambdaService
             errorType: 'ServiceException',
             errorMessage: `The local Lambda service could not build ${functionName}: ${reason}`,
           };
+        } finally {
+          awaitingBuild.set(functionName, (awaitingBuild.get(functionName) ?? 1) - 1);
         }
         if (closed) return SHUTDOWN_OUTCOME;
       }
@@ -181,7 +186,13 @@ export function startLambdaService(options: LambdaServiceOptions): LambdaService
     },
 
     stats() {
-      return Object.fromEntries([...pools].map(([name, pool]) => [name, pool.stats()]));
+      return Object.fromEntries(
+        [...pools].map(([name, pool]) => {
+          const stats = pool.stats();
+          // An invocation waiting for its function's bundle is queued, as one waiting for an instance.
+          return [name, { ...stats, queued: stats.queued + (awaitingBuild.get(name) ?? 0) }];
+        }),
+      );
     },
 
     async close() {
